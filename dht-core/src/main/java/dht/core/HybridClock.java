@@ -1,0 +1,39 @@
+package dht.core;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * A hybrid logical clock: milliseconds in the upper 48 bits, a counter in the lower 16. Readings
+ * never go backwards and always exceed every reading this clock has observed from other nodes,
+ * so a later write wins even across nodes whose wall clocks differ a little.
+ */
+public final class HybridClock {
+
+    private static final int LOGICAL_BITS = 16;
+
+    private final LongSupplier wallMillis;
+    private final AtomicLong last = new AtomicLong();
+
+    public HybridClock(LongSupplier wallMillis) {
+        this.wallMillis = wallMillis;
+    }
+
+    public static HybridClock system() {
+        return new HybridClock(System::currentTimeMillis);
+    }
+
+    public long now() {
+        long physical = wallMillis.getAsLong() << LOGICAL_BITS;
+        return last.updateAndGet(previous -> Math.max(previous + 1, physical));
+    }
+
+    /** Takes in a reading from another node, so that this clock's next reading is later. */
+    public void observe(long remote) {
+        last.accumulateAndGet(remote, Math::max);
+    }
+
+    public Version stamp(RingPosition writer) {
+        return new Version(now(), writer);
+    }
+}

@@ -1,0 +1,103 @@
+package dht.core.wire;
+
+import dht.core.RingPosition;
+import dht.core.Version;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The binary form of entries between nodes (media type {@value #MEDIA_TYPE}): values travel as
+ * raw bytes, never base64 inside JSON. A batch is a count followed by that many entries, each
+ * its key, content type, version and value, every variable part length-prefixed.
+ */
+public final class EntryCodec {
+
+    public static final String MEDIA_TYPE = "application/vnd.dht.entries";
+
+    private static final int FORMAT = 1;
+    private static final int MAX_TEXT_BYTES = 64 * 1024;
+
+    private EntryCodec() {
+    }
+
+    public static void write(List<Entry> entries, OutputStream out) throws IOException {
+        DataOutputStream data = new DataOutputStream(out);
+        data.writeByte(FORMAT);
+        data.writeInt(entries.size());
+        for (Entry entry : entries) {
+            writeText(data, entry.key());
+            writeText(data, entry.contentType());
+            data.writeLong(entry.version().timestamp());
+            data.writeLong(entry.version().writer().value());
+            data.writeInt(entry.value().length);
+            data.write(entry.value());
+        }
+        data.flush();
+    }
+
+    public static byte[] toBytes(List<Entry> entries) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try {
+            write(entries, buffer);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+        return buffer.toByteArray();
+    }
+
+    /** Reads a batch, refusing values above {@code maxValueBytes}. */
+    public static List<Entry> read(InputStream in, int maxValueBytes) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        int format = data.readUnsignedByte();
+        if (format != FORMAT) {
+            throw new IOException("unknown entry batch format " + format);
+        }
+        int count = data.readInt();
+        if (count < 0) {
+            throw new IOException("negative entry count");
+        }
+        List<Entry> entries = new ArrayList<>(Math.min(count, 1024));
+        for (int i = 0; i < count; i++) {
+            String key = readText(data);
+            String contentType = readText(data);
+            Version version = new Version(data.readLong(), new RingPosition(data.readLong()));
+            int length = data.readInt();
+            if (length < 0 || length > maxValueBytes) {
+                throw new IOException("value of " + length + " bytes exceeds the limit of " + maxValueBytes);
+            }
+            byte[] value = data.readNBytes(length);
+            if (value.length != length) {
+                throw new EOFException("entry batch ends inside a value");
+            }
+            entries.add(new Entry(key, value, contentType, version));
+        }
+        return entries;
+    }
+
+    private static void writeText(DataOutputStream data, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        data.writeInt(bytes.length);
+        data.write(bytes);
+    }
+
+    private static String readText(DataInputStream data) throws IOException {
+        int length = data.readInt();
+        if (length < 0 || length > MAX_TEXT_BYTES) {
+            throw new IOException("text field of " + length + " bytes in an entry batch");
+        }
+        byte[] bytes = data.readNBytes(length);
+        if (bytes.length != length) {
+            throw new EOFException("entry batch ends inside a text field");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
