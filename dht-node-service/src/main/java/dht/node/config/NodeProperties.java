@@ -1,0 +1,49 @@
+package dht.node.config;
+
+import dht.core.RingPosition;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The node's settings, under {@code dht.*}; each also settable as an environment variable
+ * ({@code DHT_REGISTRY_URL}, ...).
+ *
+ * @param registryUrl         where the registry answers
+ * @param advertisedAddress   {@code host:port} other nodes reach this one at; by default
+ *                            {@code localhost:${server.port}}
+ * @param nodeId              a pinned ring position (16 hex digits) instead of the address's hash
+ * @param maxValueBytes       the largest value a key may hold
+ * @param requestTimeout      no request waits longer for another node than this
+ * @param connectTimeout      how long to wait for a connection to another node
+ * @param maxHops             a request forwarded this often is refused as looping
+ * @param transferBatchSize   entries per key-transfer round
+ * @param transferBatchBytes  bytes of values per key-transfer round (at least one entry)
+ * @param retryInterval       pause between attempts to join, or to resume a broken transfer
+ * @param leaveTimeout        how long a leaving node waits for its keys to be taken over
+ */
+@Validated
+@ConfigurationProperties("dht")
+public record NodeProperties(
+        @NotNull @DefaultValue("http://localhost:50000") URI registryUrl,
+        String advertisedAddress,
+        RingPosition nodeId,
+        @NotNull @DefaultValue("1MB") DataSize maxValueBytes,
+        @NotNull @DefaultValue("5s") Duration requestTimeout,
+        @NotNull @DefaultValue("1s") Duration connectTimeout,
+        @Min(1) @DefaultValue("32") int maxHops,
+        @Min(1) @DefaultValue("1000") int transferBatchSize,
+        @NotNull @DefaultValue("4MB") DataSize transferBatchBytes,
+        @NotNull @DefaultValue("1s") Duration retryInterval,
+        @NotNull @DefaultValue("60s") Duration leaveTimeout) {
+
+    public int maxValueBytesAsInt() {
+        return (int) Math.min(Integer.MAX_VALUE - 8, maxValueBytes.toBytes());
+    }
+}

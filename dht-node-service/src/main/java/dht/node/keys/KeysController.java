@@ -1,0 +1,119 @@
+package dht.node.keys;
+
+import dht.core.wire.KeyWritten;
+import dht.node.config.NodeProperties;
+import dht.node.peer.HttpPeerClient;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+@Tag(name = "Keys", description = "Any node serves any key: what it does not own it forwards toward the owner")
+@RestController
+@RequestMapping("/keys")
+class KeysController {
+
+    private static final int MAX_KEY_BYTES = 1024;
+
+    private final KeyService keys;
+    private final NodeProperties properties;
+
+    KeysController(KeyService keys, NodeProperties properties) {
+        this.keys = keys;
+        this.properties = properties;
+    }
+
+    @Operation(summary = "Read a key", description = "Answers the stored bytes with the stored Content-Type and an ETag.")
+    @ApiResponse(responseCode = "200", description = "The value", headers = {
+            @Header(name = HttpPeerClient.OWNER, description = "ID of the node that owns the key"),
+            @Header(name = HttpPeerClient.HOPS, description = "Forwards between nodes before the request was served")},
+            content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "400", description = "Empty key or longer than 1024 bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "No value under this key", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "502", description = "A node on the way could not be reached", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "503", description = "This node is not in the ring yet; see Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "504", description = "A node on the way did not answer in time", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @GetMapping("/{key}")
+    ResponseEntity<?> get(@Parameter(description = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F", example = "user:42") @PathVariable String key,
+                          @Parameter(hidden = true) @RequestHeader(name = HttpPeerClient.HOPS, defaultValue = "0") int hops) {
+        return keys.get(validKey(key), hops);
+    }
+
+    @Operation(summary = "Write a key", description = "Stores the body as opaque bytes together with its Content-Type "
+            + "(application/octet-stream when absent).")
+    @ApiResponse(responseCode = "201", description = "A new key", content = @Content(mediaType = "application/json", schema = @Schema(implementation = KeyWritten.class)))
+    @ApiResponse(responseCode = "200", description = "The key's value was replaced", content = @Content(mediaType = "application/json", schema = @Schema(implementation = KeyWritten.class)))
+    @ApiResponse(responseCode = "400", description = "Empty key or longer than 1024 bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "413", description = "The value is larger than dht.max-value-bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "502", description = "A node on the way could not be reached", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "503", description = "This node is not in the ring yet; see Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "504", description = "A node on the way did not answer in time", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The value: any bytes",
+            content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
+    @PutMapping(path = "/{key}", consumes = MediaType.ALL_VALUE)
+    ResponseEntity<?> put(@Parameter(description = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F", example = "user:42") @PathVariable String key,
+                          @Parameter(hidden = true) @RequestHeader(name = HttpPeerClient.HOPS, defaultValue = "0") int hops,
+                          HttpServletRequest request) throws IOException {
+        String validKey = validKey(key);
+        String contentType = request.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : request.getContentType();
+        return keys.put(validKey, boundedBody(request), contentType, hops);
+    }
+
+    @Operation(summary = "Delete a key")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "400", description = "Empty key or longer than 1024 bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "No value under this key", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "503", description = "This node is not in the ring yet; see Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @DeleteMapping("/{key}")
+    ResponseEntity<?> delete(@Parameter(description = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F", example = "user:42") @PathVariable String key,
+                             @Parameter(hidden = true) @RequestHeader(name = HttpPeerClient.HOPS, defaultValue = "0") int hops) {
+        return keys.delete(validKey(key), hops);
+    }
+
+    @Operation(summary = "An empty key", description = "Always 400: a key has at least one byte.")
+    @ApiResponse(responseCode = "400", description = "Empty key", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @RequestMapping(path = {"", "/"})
+    ResponseEntity<?> emptyKey() {
+        throw KeyProblems.invalidKey("The key is empty; a key is 1 to " + MAX_KEY_BYTES + " bytes of UTF-8.");
+    }
+
+    private static String validKey(String key) {
+        if (key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw KeyProblems.invalidKey("A key is 1 to " + MAX_KEY_BYTES + " bytes of UTF-8.");
+        }
+        return key;
+    }
+
+    /** The body, refused as soon as it is known to be too large: by its length, or while reading. */
+    private byte[] boundedBody(HttpServletRequest request) throws IOException {
+        int max = properties.maxValueBytesAsInt();
+        if (request.getContentLengthLong() > max) {
+            throw KeyProblems.tooLarge(max);
+        }
+        try (InputStream body = request.getInputStream()) {
+            byte[] value = body.readNBytes(max + 1);
+            if (value.length > max) {
+                throw KeyProblems.tooLarge(max);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dht.node.membership;
+
+import dht.core.NeighborView;
+import dht.core.NodeRef;
+import dht.core.RingPosition;
+import dht.core.wire.JoinAccepted;
+import dht.core.wire.JoinRequest;
+import dht.core.wire.RegisterRequest;
+import dht.core.wire.Registration;
+import dht.node.config.NodeProperties;
+import dht.node.peer.PeerClient;
+import dht.node.peer.PeerException;
+import dht.node.peer.RegistryClient;
+import dht.node.transfer.InboundTransfers;
+import dht.node.transfer.InboundTransfers.Pending;
+import dht.node.transfer.TransferService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Joins the ring once the port, and so the node's ID, is known: registers, splices in after the
+ * predecessor the registry names, pulls the new range from it, and only then reports ready.
+ * Failed attempts are retried until the node joins or shuts down.
+ */
+@Component
+class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
+
+    private static final Logger log = LoggerFactory.getLogger(JoinProcess.class);
+
+    private final LocalNode node;
+    private final RegistryClient registry;
+    private final PeerClient peers;
+    private final InboundTransfers inbound;
+    private final TransferService transfers;
+    private final NodeProperties properties;
+    private volatile Thread joining;
+
+    JoinProcess(LocalNode node, RegistryClient registry, PeerClient peers, InboundTransfers inbound,
+                TransferService transfers, NodeProperties properties) {
+        this.node = node;
+        this.registry = registry;
+        this.peers = peers;
+        this.inbound = inbound;
+        this.transfers = transfers;
+        this.properties = properties;
+    }
+
+    @Override
+    public void onApplicationEvent(WebServerInitializedEvent event) {
+        if (event.getApplicationContext().getServerNamespace() != null) {
+            return;
+        }
+        String address = properties.advertisedAddress() != null
+                ? properties.advertisedAddress()
+                : "localhost:" + event.getWebServer().getPort();
+        RingPosition id = properties.nodeId() != null ? properties.nodeId() : RingPosition.ofAddress(address);
+        NodeRef self = new NodeRef(id, address);
+        node.changeOwnership(() -> {
+            node.update(NeighborView.alone(self), NodeState.JOINING);
+            return null;
+        });
+        joining = Thread.ofVirtual().name("join").start(() -> joinUntilDone(self));
+    }
+
+    /** Stops trying to join, for a node that shuts down first. */
+    void cancel() {
+        Thread thread = joining;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    private void joinUntilDone(NodeRef self) {
+        int attempt = 0;
+        while (!Thread.currentThread().isInterrupted()) {
+            attempt++;
+            try {
+                join(self);
+                return;
+            } catch (PeerException e) {
+                log.warn("join attempt {} of {} failed: {}; retrying in {}", attempt, self, e.getBody().getDetail(),
+                        properties.retryInterval());
+            } catch (RuntimeException e) {
+                log.error("join attempt {} of {} failed; retrying in {}", attempt, self, properties.retryInterval(), e);
+            }
+            try {
+                Thread.sleep(properties.retryInterval());
+            } catch (InterruptedException e) {
+                log.info("{} stops joining", self);
+                return;
+            }
+        }
+    }
+
+    private void join(NodeRef self) {
+        Registration registration = registry.register(new RegisterRequest(self.address(), properties.nodeId()));
+        if (registration.isFirst()) {
+            node.changeOwnership(() -> {
+                node.update(NeighborView.alone(self), NodeState.READY);
+                return null;
+            });
+            registry.joined(self.id());
+            return;
+        }
+        log.info("{} joins between {} and {}", self, registration.predecessor(), registration.successor());
+        JoinAccepted accepted = peers.join(registration.predecessor(), new JoinRequest(self, registration.successor()));
+        Pending pending = node.changeOwnership(() -> {
+            node.update(new NeighborView(self, accepted.predecessor(), accepted.successor()), NodeState.TRANSFERRING);
+            return inbound.begin(accepted.range(), accepted.predecessor());
+        });
+        peers.setPredecessor(accepted.successor(), self);
+        transfers.pull(pending);
+        node.changeOwnership(() -> {
+            inbound.finish(pending);
+            node.update(NodeState.READY);
+            return null;
+        });
+        registry.joined(self.id());
+    }
+}

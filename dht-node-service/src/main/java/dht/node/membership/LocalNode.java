@@ -1,0 +1,120 @@
+package dht.node.membership;
+
+import dht.core.NeighborView;
+import dht.core.NodeRef;
+import dht.core.RingPosition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * This node's place in the ring: its neighbors and its state. Local reads and writes of owned
+ * keys run under the shared side of one lock and ownership changes under the exclusive side, so
+ * that no write lands in a range after it was handed away.
+ */
+@Component
+public class LocalNode {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalNode.class);
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private volatile NeighborView view;
+    private volatile NodeState state = NodeState.STARTING;
+
+    /** The neighbors, once the node knows its own ID. */
+    public Optional<NeighborView> view() {
+        return Optional.ofNullable(view);
+    }
+
+    public NodeState state() {
+        return state;
+    }
+
+    public Optional<NodeRef> self() {
+        return view().map(NeighborView::self);
+    }
+
+    public RingPosition id() {
+        return view().map(v -> v.self().id()).orElseThrow(() -> new IllegalStateException("the node has no ID yet"));
+    }
+
+    /**
+     * Where a key is served from: here when this node owns it, else the next hop. A leaving node
+     * owns nothing and sends its former range to its predecessor, which took it over.
+     */
+    public Route route(RingPosition position) {
+        NeighborView current = view;
+        NodeState now = state;
+        if (current == null || now == NodeState.STARTING || now == NodeState.JOINING) {
+            return Route.NOT_IN_RING;
+        }
+        if (current.owns(position)) {
+            if (now.ownsRange()) {
+                return Route.local(current.self());
+            }
+            return current.predecessor().equals(current.self()) ? Route.NOT_IN_RING : Route.forward(current.predecessor());
+        }
+        return Route.forward(current.nextHop(position).orElseThrow());
+    }
+
+    /** Runs {@code action} while ownership cannot change. */
+    public <T> T whileOwnershipHeld(Supplier<T> action) {
+        Lock shared = lock.readLock();
+        shared.lock();
+        try {
+            return action.get();
+        } finally {
+            shared.unlock();
+        }
+    }
+
+    /** Changes neighbors and state together, waiting for local reads and writes in flight. */
+    public <T> T changeOwnership(Supplier<T> change) {
+        Lock exclusive = lock.writeLock();
+        exclusive.lock();
+        try {
+            return change.get();
+        } finally {
+            exclusive.unlock();
+        }
+    }
+
+    /** Sets the view and state; call inside {@link #changeOwnership} when ownership moves. */
+    public void update(NeighborView next, NodeState nextState) {
+        NeighborView previous = view;
+        NodeState previousState = state;
+        view = next;
+        state = nextState;
+        if (!next.equals(previous) || nextState != previousState) {
+            log.info("{} is {}: predecessor {}, successor {}, owns {}", next.self(), nextState,
+                    next.predecessor(), next.successor(), nextState.ownsRange() ? next.ownedRange() : "nothing");
+        }
+    }
+
+    public void update(NodeState nextState) {
+        update(view, nextState);
+    }
+
+    /** Where a request goes next: served here, forwarded to {@code target}, or nowhere yet. */
+    public record Route(NodeRef target, boolean local) {
+
+        static final Route NOT_IN_RING = new Route(null, false);
+
+        static Route local(NodeRef self) {
+            return new Route(self, true);
+        }
+
+        static Route forward(NodeRef next) {
+            return new Route(next, false);
+        }
+
+        public boolean inRing() {
+            return target != null;
+        }
+    }
+}

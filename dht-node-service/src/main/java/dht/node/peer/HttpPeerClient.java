@@ -1,0 +1,172 @@
+package dht.node.peer;
+
+import dht.core.NodeRef;
+import dht.core.wire.Entry;
+import dht.core.wire.EntryCodec;
+import dht.core.wire.Handover;
+import dht.core.wire.JoinAccepted;
+import dht.core.wire.JoinRequest;
+import dht.core.wire.TransferPage;
+import dht.core.wire.TransferRequest;
+import dht.node.config.NodeProperties;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryRegistry;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientResponseException;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The one HTTP implementation of {@link PeerClient}: {@code RestClient} over pooled JDK HTTP/1.1
+ * connections, every call bounded by the connect and request timeouts and guarded by a circuit
+ * breaker per peer; idempotent calls are retried when the connection itself failed.
+ */
+@Component
+public class HttpPeerClient implements PeerClient {
+
+    /** Hop count of a request on its way between nodes. */
+    public static final String HOPS = "X-DHT-Hops";
+    /** The node that owns the key a {@code /keys} response is about. */
+    public static final String OWNER = "X-DHT-Owner";
+    /** Whether a transfer round reached the end of its range. */
+    public static final String TRANSFER_LAST = "X-DHT-Transfer-Last";
+
+    private static final Set<String> RELAYED_HEADERS = Set.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.ETAG,
+            HttpHeaders.LOCATION, HttpHeaders.RETRY_AFTER, OWNER, HOPS);
+
+    private final RestClient rest;
+    private final CircuitBreakerRegistry circuitBreakers;
+    private final Retry retry;
+    private final NodeProperties properties;
+
+    public HttpPeerClient(RestClient peerRestClient, CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
+                          NodeProperties properties) {
+        this.rest = peerRestClient;
+        this.circuitBreakers = circuitBreakers;
+        this.retry = retries.retry("peer", "peer");
+        this.properties = properties;
+    }
+
+    @Override
+    public ResponseEntity<byte[]> forward(NodeRef next, KeyRequest request) {
+        return call(next, request.idempotent(), () -> {
+            RestClient.RequestBodySpec spec = rest.method(request.method())
+                    .uri(uri(next, "keys", request.key()))
+                    .header(HOPS, Integer.toString(request.hops()));
+            if (request.body() != null) {
+                spec.contentType(MediaType.parseMediaType(request.contentType())).body(request.body());
+            }
+            return spec.exchange((req, response) -> {
+                HttpHeaders relayed = new HttpHeaders();
+                response.getHeaders().forEach((name, values) -> {
+                    if (RELAYED_HEADERS.stream().anyMatch(name::equalsIgnoreCase)) {
+                        relayed.addAll(name, values);
+                    }
+                });
+                return ResponseEntity.status(response.getStatusCode()).headers(relayed).body(response.getBody().readAllBytes());
+            });
+        });
+    }
+
+    @Override
+    public JoinAccepted join(NodeRef predecessor, JoinRequest request) {
+        return call(predecessor, false, () -> rest.post().uri(uri(predecessor, "internal", "join"))
+                .contentType(MediaType.APPLICATION_JSON).body(request)
+                .retrieve().body(JoinAccepted.class));
+    }
+
+    @Override
+    public void setPredecessor(NodeRef node, NodeRef predecessor) {
+        call(node, true, () -> rest.put().uri(uri(node, "internal", "neighbors", "predecessor"))
+                .contentType(MediaType.APPLICATION_JSON).body(predecessor)
+                .retrieve().toBodilessEntity());
+    }
+
+    @Override
+    public void handover(NodeRef predecessor, Handover handover) {
+        call(predecessor, false, () -> rest.post().uri(uri(predecessor, "internal", "handover"))
+                .contentType(MediaType.APPLICATION_JSON).body(handover)
+                .retrieve().toBodilessEntity());
+    }
+
+    @Override
+    public TransferPage pull(NodeRef source, TransferRequest request) {
+        return call(source, true, () -> {
+            ResponseEntity<byte[]> response = rest.post().uri(uri(source, "internal", "transfer"))
+                    .contentType(MediaType.APPLICATION_JSON).body(request)
+                    .accept(MediaType.parseMediaType(EntryCodec.MEDIA_TYPE))
+                    .retrieve().toEntity(byte[].class);
+            boolean last = Boolean.parseBoolean(response.getHeaders().getFirst(TRANSFER_LAST));
+            return new TransferPage(decode(response.getBody()), last);
+        });
+    }
+
+    @Override
+    public void completeTransfer(NodeRef source, TransferRequest request) {
+        call(source, true, () -> rest.post().uri(uri(source, "internal", "transfer", "complete"))
+                .contentType(MediaType.APPLICATION_JSON).body(request)
+                .retrieve().toBodilessEntity());
+    }
+
+    @Override
+    public Optional<Entry> fetch(NodeRef source, String key) {
+        return call(source, true, () -> rest.get().uri(uri(source, "internal", "entries", key))
+                .accept(MediaType.parseMediaType(EntryCodec.MEDIA_TYPE))
+                .exchange((req, response) -> {
+                    if (response.getStatusCode().value() == 404) {
+                        return Optional.<Entry>empty();
+                    }
+                    if (!response.getStatusCode().is2xxSuccessful()) {
+                        throw PeerException.refused(source, response.getStatusCode(), null, null);
+                    }
+                    return decode(response.getBody().readAllBytes()).stream().findFirst();
+                }));
+    }
+
+    private List<Entry> decode(byte[] body) {
+        try {
+            return EntryCodec.read(new ByteArrayInputStream(body == null ? new byte[0] : body), properties.maxValueBytesAsInt());
+        } catch (IOException e) {
+            throw new UncheckedIOException("malformed entry batch", e);
+        }
+    }
+
+    private static URI uri(NodeRef node, String... segments) {
+        return UriComponentsBuilder.fromUriString("http://" + node.address())
+                .pathSegment(segments)
+                .build()
+                .encode()
+                .toUri();
+    }
+
+    private <T> T call(NodeRef peer, boolean idempotent, Supplier<T> call) {
+        CircuitBreaker breaker = circuitBreakers.circuitBreaker("peer-" + peer.address(), "peer");
+        Supplier<T> guarded = CircuitBreaker.decorateSupplier(breaker, call);
+        if (idempotent) {
+            guarded = Retry.decorateSupplier(retry, guarded);
+        }
+        try {
+            return guarded.get();
+        } catch (CallNotPermittedException e) {
+            throw PeerException.circuitOpen(peer, e);
+        } catch (ResourceAccessException | RestClientResponseException e) {
+            throw PeerException.of(peer, e, properties.requestTimeout());
+        }
+    }
+}

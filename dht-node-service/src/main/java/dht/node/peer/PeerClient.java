@@ -1,0 +1,40 @@
+package dht.node.peer;
+
+import dht.core.NodeRef;
+import dht.core.wire.Entry;
+import dht.core.wire.Handover;
+import dht.core.wire.JoinAccepted;
+import dht.core.wire.JoinRequest;
+import dht.core.wire.TransferPage;
+import dht.core.wire.TransferRequest;
+import org.springframework.http.ResponseEntity;
+
+import java.util.Optional;
+
+/**
+ * Every call this node makes to another node. Failures surface as {@link PeerException}: the peer
+ * did not answer in time, could not be reached, or refused.
+ */
+public interface PeerClient {
+
+    /** Sends a client's key request on toward its owner and answers whatever comes back. */
+    ResponseEntity<byte[]> forward(NodeRef next, KeyRequest request);
+
+    /** Asks the future predecessor to make the joiner its successor. */
+    JoinAccepted join(NodeRef predecessor, JoinRequest request);
+
+    /** Tells {@code node} who its predecessor is now. */
+    void setPredecessor(NodeRef node, NodeRef predecessor);
+
+    /** Asks the predecessor of a leaving node to take over its range. */
+    void handover(NodeRef predecessor, Handover handover);
+
+    /** One round of pulling a range: confirm what was stored, fetch the next entries. */
+    TransferPage pull(NodeRef source, TransferRequest request);
+
+    /** Confirms the last entries of a transfer: the source may delete them and consider it done. */
+    void completeTransfer(NodeRef source, TransferRequest request);
+
+    /** Reads one entry straight from a node's store, without routing. */
+    Optional<Entry> fetch(NodeRef source, String key);
+}

@@ -1,0 +1,55 @@
+package dht.node.peer;
+
+import dht.core.NodeRef;
+import dht.core.RingPosition;
+import dht.core.wire.RegisterRequest;
+import dht.core.wire.Registration;
+import dht.node.config.NodeProperties;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientResponseException;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** The node's calls to the registry: register, report a join finished, leave. */
+@Component
+public class RegistryClient {
+
+    private final RestClient rest;
+    private final NodeRef registry;
+    private final Duration timeout;
+
+    public RegistryClient(RestClient registryRestClient, NodeProperties properties) {
+        this.rest = registryRestClient;
+        this.registry = new NodeRef(RingPosition.MIN, properties.registryUrl().getAuthority());
+        this.timeout = properties.requestTimeout();
+    }
+
+    public Registration register(RegisterRequest request) {
+        return call(() -> rest.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON).body(request)
+                .retrieve().body(Registration.class));
+    }
+
+    public void joined(RingPosition id) {
+        call(() -> rest.post().uri("/nodes/{id}/ready", id.toString()).retrieve().toBodilessEntity());
+    }
+
+    public void leaving(RingPosition id) {
+        call(() -> rest.post().uri("/nodes/{id}/leave", id.toString()).retrieve().toBodilessEntity());
+    }
+
+    public void remove(RingPosition id) {
+        call(() -> rest.delete().uri("/nodes/{id}", id.toString()).retrieve().toBodilessEntity());
+    }
+
+    private <T> T call(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ResourceAccessException | RestClientResponseException e) {
+            throw PeerException.of(registry, e, timeout);
+        }
+    }
+}

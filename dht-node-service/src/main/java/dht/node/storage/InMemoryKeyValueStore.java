@@ -1,0 +1,129 @@
+package dht.node.storage;
+
+import dht.core.KeyRange;
+import dht.core.RingPosition;
+import dht.core.wire.Entry;
+import dht.core.wire.StoreCursor;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Entries in a concurrent sorted map: fast, and gone with the process. */
+public class InMemoryKeyValueStore implements KeyValueStore {
+
+    private static final Comparator<StoreCursor> POSITION_THEN_KEY = Comparator
+            .comparing(StoreCursor::position)
+            .thenComparing(StoreCursor::key);
+
+    private final ConcurrentSkipListMap<StoreCursor, Entry> entries = new ConcurrentSkipListMap<>(POSITION_THEN_KEY);
+    private final AtomicLong size = new AtomicLong();
+
+    @Override
+    public Optional<Entry> get(String key) {
+        return Optional.ofNullable(entries.get(StoreCursor.of(key)));
+    }
+
+    @Override
+    public Optional<Entry> put(Entry entry) {
+        Entry previous = entries.put(entry.cursor(), entry);
+        if (previous == null) {
+            size.incrementAndGet();
+        }
+        return Optional.ofNullable(previous);
+    }
+
+    @Override
+    public Optional<Entry> remove(String key) {
+        Entry previous = entries.remove(StoreCursor.of(key));
+        if (previous != null) {
+            size.decrementAndGet();
+        }
+        return Optional.ofNullable(previous);
+    }
+
+    @Override
+    public List<Entry> scan(KeyRange range, StoreCursor after, int limit) {
+        List<Entry> page = new ArrayList<>(Math.min(limit, 1024));
+        for (NavigableMap<StoreCursor, Entry> segment : segmentsAfter(range, after)) {
+            for (Entry entry : segment.values()) {
+                if (page.size() >= limit) {
+                    return page;
+                }
+                page.add(entry);
+            }
+        }
+        return page;
+    }
+
+    @Override
+    public long removeThrough(KeyRange range, StoreCursor through) {
+        Comparator<StoreCursor> order = StoreCursor.orderWithin(range);
+        long removed = 0;
+        for (NavigableMap<StoreCursor, Entry> segment : segmentsAfter(range, null)) {
+            Iterator<StoreCursor> cursors = segment.keySet().iterator();
+            while (cursors.hasNext()) {
+                StoreCursor cursor = cursors.next();
+                if (order.compare(cursor, through) > 0) {
+                    return removed;
+                }
+                if (entries.remove(cursor) != null) {
+                    size.decrementAndGet();
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public long countIn(KeyRange range) {
+        if (range.isWholeRing()) {
+            return size();
+        }
+        return segmentsAfter(range, null).stream().mapToLong(NavigableMap::size).sum();
+    }
+
+    @Override
+    public long size() {
+        return size.get();
+    }
+
+    /** The range's non-wrapping parts in clockwise order, each cut to what lies after {@code after}. */
+    private List<NavigableMap<StoreCursor, Entry>> segmentsAfter(KeyRange range, StoreCursor after) {
+        List<NavigableMap<StoreCursor, Entry>> views = new ArrayList<>(2);
+        boolean afterPassed = after == null;
+        for (KeyRange.Segment segment : range.segments()) {
+            NavigableMap<StoreCursor, Entry> view = segmentView(segment);
+            if (!afterPassed) {
+                if (!within(segment, after.position())) {
+                    continue;
+                }
+                view = view.tailMap(after, false);
+                afterPassed = true;
+            }
+            views.add(view);
+        }
+        if (!afterPassed) {
+            throw new IllegalArgumentException("cursor " + after.position() + " lies outside " + range);
+        }
+        return views;
+    }
+
+    private NavigableMap<StoreCursor, Entry> segmentView(KeyRange.Segment segment) {
+        StoreCursor from = new StoreCursor(segment.first(), "");
+        if (segment.last().equals(RingPosition.MAX)) {
+            return entries.tailMap(from, true);
+        }
+        return entries.subMap(from, true, new StoreCursor(segment.last().next(), ""), false);
+    }
+
+    private static boolean within(KeyRange.Segment segment, RingPosition position) {
+        return segment.first().compareTo(position) <= 0 && position.compareTo(segment.last()) <= 0;
+    }
+}

@@ -1,0 +1,33 @@
+package dht.node.storage;
+
+import dht.core.KeyRange;
+import dht.core.wire.Entry;
+import dht.core.wire.StoreCursor;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a node keeps its entries, ordered by key position (then key) so that a range of the ring
+ * can be read page by page and handed over.
+ */
+public interface KeyValueStore {
+
+    Optional<Entry> get(String key);
+
+    /** Stores the entry; answers the one it replaced. */
+    Optional<Entry> put(Entry entry);
+
+    /** Removes the key; answers the entry it held. */
+    Optional<Entry> remove(String key);
+
+    /** Up to {@code limit} entries of {@code range} after {@code after} (from its start when null), clockwise. */
+    List<Entry> scan(KeyRange range, StoreCursor after, int limit);
+
+    /** Removes the entries of {@code range} from its start up to and including {@code through}; answers how many. */
+    long removeThrough(KeyRange range, StoreCursor through);
+
+    long countIn(KeyRange range);
+
+    long size();
+}

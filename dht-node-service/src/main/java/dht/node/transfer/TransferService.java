@@ -1,0 +1,186 @@
+package dht.node.transfer;
+
+import dht.core.HybridClock;
+import dht.core.KeyRange;
+import dht.core.NodeRef;
+import dht.core.wire.Entry;
+import dht.core.wire.StoreCursor;
+import dht.core.wire.TransferPage;
+import dht.core.wire.TransferRequest;
+import dht.node.config.NodeProperties;
+import dht.node.observability.DhtMetrics;
+import dht.node.peer.PeerClient;
+import dht.node.peer.PeerException;
+import dht.node.storage.KeyLocks;
+import dht.node.storage.KeyValueStore;
+import dht.node.transfer.InboundTransfers.Pending;
+import dht.node.transfer.OutboundHandoffs.Handoff;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Service;
+import org.springframework.web.ErrorResponseException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Moves a key range between nodes. The receiver pulls it page by page; each round first confirms
+ * what the receiver has stored, and only that is deleted at the source, so a transfer that breaks
+ * off loses nothing. A key a client wrote or deleted at the receiver meanwhile is not overwritten
+ * by its older transferred copy.
+ */
+@Service
+public class TransferService {
+
+    private static final Logger log = LoggerFactory.getLogger(TransferService.class);
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+
+    private final KeyValueStore store;
+    private final KeyLocks locks;
+    private final OutboundHandoffs outbound;
+    private final PeerClient peers;
+    private final HybridClock clock;
+    private final NodeProperties properties;
+    private final DhtMetrics metrics;
+
+    TransferService(KeyValueStore store, KeyLocks locks, OutboundHandoffs outbound, PeerClient peers, HybridClock clock,
+                    NodeProperties properties, DhtMetrics metrics) {
+        this.store = store;
+        this.locks = locks;
+        this.outbound = outbound;
+        this.peers = peers;
+        this.clock = clock;
+        this.properties = properties;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Pulls {@code pending}'s range from its source until the source has no more, resuming after a
+     * failed round until {@code dht.leave-timeout} passes without progress. Answers the keys received.
+     */
+    public long pull(Pending pending) {
+        KeyRange range = pending.range();
+        NodeRef source = pending.source();
+        log.info("pulling {} from {}", range, source);
+        StoreCursor after = null;
+        long received = 0;
+        Instant lastProgress = Instant.now();
+        Instant lastLog = lastProgress;
+        while (true) {
+            TransferPage page;
+            try {
+                page = peers.pull(source, new TransferRequest(range, after, after, properties.transferBatchSize()));
+            } catch (PeerException e) {
+                if (Duration.between(lastProgress, Instant.now()).compareTo(properties.leaveTimeout()) > 0) {
+                    log.error("giving up pulling {} from {} after {} keys: {}", range, source, received, e.getBody().getDetail());
+                    return received;
+                }
+                log.warn("pulling {} from {} failed ({}); resuming in {}", range, source, e.getBody().getDetail(),
+                        properties.retryInterval());
+                pause(properties.retryInterval());
+                continue;
+            }
+            for (Entry entry : page.entries()) {
+                clock.observe(entry.version().timestamp());
+                locks.withLock(entry.key(), () -> pending.wasTouched(entry.key()) ? null : store.put(entry));
+            }
+            if (!page.entries().isEmpty()) {
+                after = page.entries().getLast().cursor();
+                received += page.entries().size();
+                metrics.transferredIn(page.entries().size());
+                lastProgress = Instant.now();
+            }
+            if (Duration.between(lastLog, Instant.now()).compareTo(PROGRESS_EVERY) > 0) {
+                log.info("pulling {} from {}: {} keys so far", range, source, received);
+                lastLog = Instant.now();
+            }
+            if (page.last()) {
+                break;
+            }
+        }
+        confirmLast(source, range, after);
+        log.info("pulled {} from {}: {} keys", range, source, received);
+        return received;
+    }
+
+    private void confirmLast(NodeRef source, KeyRange range, StoreCursor through) {
+        Instant deadline = Instant.now().plus(properties.leaveTimeout());
+        while (true) {
+            try {
+                peers.completeTransfer(source, new TransferRequest(range, null, through, 0));
+                return;
+            } catch (PeerException e) {
+                if (Instant.now().isAfter(deadline)) {
+                    log.error("could not confirm the end of {} to {}: {}", range, source, e.getBody().getDetail());
+                    return;
+                }
+                pause(properties.retryInterval());
+            }
+        }
+    }
+
+    /** The source's side of a round: delete what the receiver confirmed, then send the next page. */
+    public TransferPage page(TransferRequest request) {
+        Handoff handoff = handoff(request.range());
+        if (request.confirmedThrough() != null) {
+            store.removeThrough(request.range(), request.confirmedThrough());
+        }
+        int limit = Math.max(1, Math.min(request.limit(), properties.transferBatchSize()));
+        List<Entry> scanned = store.scan(request.range(), request.after(), limit + 1);
+        List<Entry> page = new ArrayList<>(Math.min(scanned.size(), limit));
+        long bytes = 0;
+        for (Entry entry : scanned) {
+            if (page.size() == limit || (!page.isEmpty() && bytes + entry.value().length > properties.transferBatchBytes().toBytes())) {
+                break;
+            }
+            page.add(entry);
+            bytes += entry.value().length;
+        }
+        handoff.keysSent().addAndGet(page.size());
+        metrics.transferredOut(page.size());
+        return new TransferPage(page, page.size() == scanned.size());
+    }
+
+    /** The receiver has stored everything: delete the rest of what it confirmed and end the handoff. */
+    public void complete(TransferRequest request) {
+        Handoff handoff = handoff(request.range());
+        if (request.confirmedThrough() != null) {
+            store.removeThrough(request.range(), request.confirmedThrough());
+        }
+        long left = store.countIn(request.range());
+        if (left > 0) {
+            throw conflict("Transfer of " + request.range() + " is not complete: " + left + " keys were not confirmed.");
+        }
+        outbound.finish(handoff);
+        log.info("handed {} to {}: {} keys", handoff.range(), handoff.recipient(), handoff.keysSent().get());
+    }
+
+    /** One entry as stored here, for a receiver whose range is still arriving. */
+    public Optional<Entry> read(String key) {
+        return store.get(key);
+    }
+
+    private Handoff handoff(KeyRange range) {
+        return outbound.of(range).orElseThrow(() -> conflict("This node is not handing over " + range + "."));
+    }
+
+    private static ErrorResponseException conflict(String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, detail);
+        problem.setTitle("No such transfer");
+        return new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
+    }
+
+    private static void pause(Duration interval) {
+        try {
+            Thread.sleep(interval);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to resume a transfer", e);
+        }
+    }
+}

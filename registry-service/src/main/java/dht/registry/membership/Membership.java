@@ -1,0 +1,198 @@
+package dht.registry.membership;
+
+import dht.core.DuplicateNodeIdException;
+import dht.core.NodeRef;
+import dht.core.Ring;
+import dht.core.RingPosition;
+import dht.core.wire.Member;
+import dht.core.wire.MemberState;
+import dht.core.wire.Registration;
+import dht.registry.config.RegistryProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The registry's ring and the one ring change allowed at a time. A join or leave holds the change
+ * until the node reports it finished (or its lease runs out), so nodes started at the same moment
+ * splice in one after another and each is told the neighbors it will really have.
+ */
+@Service
+public class Membership {
+
+    private static final Logger log = LoggerFactory.getLogger(Membership.class);
+
+    private final RegistryProperties properties;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changeFinished = lock.newCondition();
+
+    private Ring ring = Ring.empty();
+    private RingChange change;
+
+    public Membership(RegistryProperties properties, Clock clock) {
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /**
+     * Registers a joining node and names the neighbors it splices in between. A node registering
+     * again under its own address (a restart) takes its old place.
+     */
+    public Registration register(String address, RingPosition pinnedId) {
+        NodeRef joiner = new NodeRef(pinnedId != null ? pinnedId : RingPosition.ofAddress(address), address);
+        lock.lock();
+        try {
+            ring.nodes().stream()
+                    .filter(node -> node.address().equals(address) && !node.id().equals(joiner.id()))
+                    .findFirst()
+                    .ifPresent(node -> {
+                        throw new DuplicateNodeIdException(joiner, node);
+                    });
+            Optional<NodeRef> holder = ring.node(joiner.id());
+            if (holder.isPresent() && !holder.get().equals(joiner)) {
+                throw new DuplicateNodeIdException(joiner, holder.get());
+            }
+            beginChange(joiner, MemberState.JOINING);
+            Ring others = ring.without(joiner.id());
+            if (others.isEmpty()) {
+                log.info("node {} at {} starts the ring", joiner.id(), address);
+                return new Registration(joiner.id(), address, null, null);
+            }
+            NodeRef predecessor = others.predecessorOf(joiner.id());
+            NodeRef successor = others.successorOf(joiner.id());
+            log.info("node {} at {} joins between {} and {}", joiner.id(), address, predecessor, successor);
+            return new Registration(joiner.id(), address, predecessor, successor);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The joining node is linked in and holds its range: it joins the listed ring. */
+    public void joined(RingPosition id) {
+        lock.lock();
+        try {
+            NodeRef node;
+            if (change != null && change.node().id().equals(id) && change.state() == MemberState.JOINING) {
+                node = change.node();
+                finishChange();
+            } else {
+                throw new UnknownNodeException(id, "has no join in progress");
+            }
+            ring = ring.without(id).with(node);
+            log.info("node {} joined; the ring has {} nodes", node, ring.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A node starts its graceful leave: no other change until it has handed its keys over. */
+    public void leaving(RingPosition id) {
+        lock.lock();
+        try {
+            NodeRef node = ring.node(id).orElseThrow(() -> new UnknownNodeException(id, "is not in the ring"));
+            beginChange(node, MemberState.LEAVING);
+            log.info("node {} is leaving", node);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes a node: the end of its graceful leave, or an operator's command. */
+    public void remove(RingPosition id) {
+        lock.lock();
+        try {
+            boolean ownChange = change != null && change.node().id().equals(id);
+            if (!ring.contains(id) && !ownChange) {
+                throw new UnknownNodeException(id, "is not in the ring");
+            }
+            if (ownChange) {
+                finishChange();
+            }
+            ring = ring.without(id);
+            log.info("node {} removed; the ring has {} nodes", id, ring.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The linked-in nodes in ID order, a leaving one marked as such. */
+    public List<Member> members() {
+        lock.lock();
+        try {
+            expireStaleChange();
+            return ring.nodes().stream()
+                    .map(node -> new Member(node.id(), node.address(), stateOf(node)))
+                    .sorted(Comparator.comparing(Member::id))
+                    .toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Optional<Member> member(RingPosition id) {
+        return members().stream().filter(member -> member.id().equals(id)).findFirst();
+    }
+
+    public Ring ring() {
+        lock.lock();
+        try {
+            return ring;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private MemberState stateOf(NodeRef node) {
+        return change != null && change.node().equals(node) ? change.state() : MemberState.ACTIVE;
+    }
+
+    /** Waits (bounded) for the change in progress; the same node may take its own change again. */
+    private void beginChange(NodeRef node, MemberState state) {
+        long remaining = properties.ringChangeWait().toNanos();
+        while (true) {
+            expireStaleChange();
+            if (change == null || change.node().id().equals(node.id())) {
+                change = new RingChange(node, state, clock.instant().plus(properties.ringChangeLease()));
+                return;
+            }
+            if (remaining <= 0) {
+                throw new RingChangeInProgressException(change.node(), change.state());
+            }
+            try {
+                remaining = changeFinished.awaitNanos(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(200)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RingChangeInProgressException(change.node(), change.state());
+            }
+        }
+    }
+
+    private void finishChange() {
+        change = null;
+        changeFinished.signalAll();
+    }
+
+    private void expireStaleChange() {
+        if (change != null && clock.instant().isAfter(change.deadline())) {
+            log.warn("node {} did not finish its {} within {}; letting the next ring change go ahead",
+                    change.node(), change.state(), properties.ringChangeLease());
+            if (change.state() == MemberState.LEAVING) {
+                ring = ring.without(change.node().id());
+            }
+            finishChange();
+        }
+    }
+
+    private record RingChange(NodeRef node, MemberState state, Instant deadline) {
+    }
+}
