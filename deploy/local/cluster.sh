@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Runs a local DHT: the registry and N nodes on localhost, logs in one folder.
+#   deploy/local/cluster.sh start [N]   build if needed, start registry + N nodes (default 3), wait until ready
+#   deploy/local/cluster.sh stop        stop the nodes gracefully (each hands its keys over), then the registry
+#   deploy/local/cluster.sh status      what runs, with its URL
+# Environment: DHT_REGISTRY_PORT (50000), DHT_FIRST_NODE_PORT (50001), DHT_RUN_DIR (deploy/local/run).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+run_dir=${DHT_RUN_DIR:-$here/run}
+registry_port=${DHT_REGISTRY_PORT:-50000}
+first_node_port=${DHT_FIRST_NODE_PORT:-50001}
+version=0.1.0-SNAPSHOT
+registry_jar=$root/registry-service/target/registry-service-$version-exec.jar
+node_jar=$root/dht-node-service/target/dht-node-service-$version-exec.jar
+
+# shellcheck source=find-java.sh
+. "$here/find-java.sh"
+
+log() { printf '%s\n' "$*" >&2; }
+
+build_if_needed() {
+  if [[ -f $registry_jar && -f $node_jar ]]; then
+    return
+  fi
+  log "Building the jars (first run only; ./mvnw package -DskipTests)..."
+  (cd "$root" && JAVA_HOME=$java_home ./mvnw -q -B package -DskipTests)
+}
+
+wait_ready() { # name url
+  local name=$1 url=$2 deadline=$((SECONDS + 90))
+  until curl -fs -o /dev/null "$url"; do
+    if ((SECONDS > deadline)); then
+      log "$name did not become ready within 90 s; see $run_dir/logs"
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+start_process() { # name port jar args...
+  local name=$1 port=$2 jar=$3
+  shift 3
+  if [[ -f $run_dir/pids/$name ]] && kill -0 "$(cat "$run_dir/pids/$name")" 2>/dev/null; then
+    log "$name already runs (pid $(cat "$run_dir/pids/$name"))"
+    return
+  fi
+  if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    log "port $port is taken; stop what uses it or set DHT_REGISTRY_PORT / DHT_FIRST_NODE_PORT"
+    exit 1
+  fi
+  nohup "$java" -XX:TieredStopAtLevel=1 -Xss512k -jar "$jar" --server.port="$port" --server.address=127.0.0.1 "$@" \
+    >"$run_dir/logs/$name.log" 2>&1 &
+  echo $! >"$run_dir/pids/$name"
+}
+
+start() {
+  local count=${1:-3}
+  [[ $count =~ ^[1-9][0-9]*$ ]] || { log "usage: $0 start [N], N >= 1"; exit 2; }
+  build_if_needed
+  mkdir -p "$run_dir/logs" "$run_dir/pids"
+  start_process registry "$registry_port" "$registry_jar"
+  wait_ready registry "http://localhost:$registry_port/actuator/health/readiness"
+  for ((i = 0; i < count; i++)); do
+    local port=$((first_node_port + i))
+    start_process "node-$port" "$port" "$node_jar" --dht.registry-url="http://localhost:$registry_port"
+  done
+  for ((i = 0; i < count; i++)); do
+    local port=$((first_node_port + i))
+    wait_ready "node-$port" "http://localhost:$port/actuator/health/readiness"
+  done
+  status
+  cat <<MSG
+
+Try it:
+  curl -i -X PUT --data-binary 'hello' -H 'Content-Type: text/plain' http://localhost:$first_node_port/keys/greeting
+  curl -i http://localhost:$((first_node_port + count - 1))/keys/greeting
+  curl -s http://localhost:$registry_port/nodes
+Stop it:  $0 stop
+MSG
+}
+
+stop() {
+  [[ -d $run_dir/pids ]] || { log "nothing runs"; return; }
+  local pidfile name pid
+  # nodes first, each leaving gracefully, then the registry they deregister from
+  for pidfile in $(ls "$run_dir/pids"/node-* 2>/dev/null | sort -r) "$run_dir/pids/registry"; do
+    [[ -f $pidfile ]] || continue
+    name=$(basename "$pidfile")
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+      log "stopping $name (pid $pid)"
+      kill -TERM "$pid"
+      local deadline=$((SECONDS + 120))
+      while kill -0 "$pid" 2>/dev/null; do
+        if ((SECONDS > deadline)); then
+          log "$name did not stop within 120 s; killing it"
+          kill -KILL "$pid"
+        fi
+        sleep 0.2
+      done
+    fi
+    rm -f "$pidfile"
+  done
+}
+
+status() {
+  local pidfile name pid port
+  printf '%-12s %-8s %-8s %s\n' NAME PID STATE URL
+  for pidfile in "$run_dir/pids/registry" $(ls "$run_dir/pids"/node-* 2>/dev/null | sort); do
+    [[ -f $pidfile ]] || continue
+    name=$(basename "$pidfile")
+    pid=$(cat "$pidfile")
+    if [[ $name == registry ]]; then port=$registry_port; else port=${name#node-}; fi
+    if kill -0 "$pid" 2>/dev/null; then state=running; else state=dead; fi
+    printf '%-12s %-8s %-8s %s\n' "$name" "$pid" "$state" "http://localhost:$port  (Swagger UI: http://localhost:$port/swagger-ui.html)"
+  done
+  log "logs: $run_dir/logs"
+}
+
+case ${1:-} in
+  start) shift; start "$@" ;;
+  stop) stop ;;
+  status) status ;;
+  *) log "usage: $0 start [N] | stop | status"; exit 2 ;;
+esac
