@@ -4,12 +4,25 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
+import java.util.Map;
+
 /** A DHT node: stores its key range and forwards the rest toward the owner. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class NodeApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(NodeApplication.class, args);
+        application().run(args);
+    }
+
+    /**
+     * The application, reading its settings from {@code node.yml}: a name of its own, so that the
+     * registry and the node can share a classpath (as the cluster tests do) without reading each
+     * other's configuration.
+     */
+    public static SpringApplication application() {
+        SpringApplication application = new SpringApplication(NodeApplication.class);
+        application.setDefaultProperties(Map.of("spring.config.name", "node"));
+        return application;
     }
 }

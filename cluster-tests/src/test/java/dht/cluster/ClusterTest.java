@@ -1,0 +1,109 @@
+package dht.cluster;
+
+import dht.core.Ring;
+import dht.core.RingPosition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real cluster in one JVM: 1000 keys written through random nodes stay readable from every
+ * other node, with the right owner, through a join, a graceful leave and a burst of joins.
+ */
+class ClusterTest {
+
+    private static final int KEYS = 1000;
+
+    private TestCluster cluster;
+
+    @AfterEach
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void keysStayReadableWithTheRightOwnerThroughJoinsAndLeaves() {
+        cluster = TestCluster.builder().nodes(4).build();
+        KeyClient client = new KeyClient(cluster.http());
+        Random random = new Random(42);
+        Map<String, String> written = new LinkedHashMap<>();
+        for (int i = 0; i < KEYS; i++) {
+            String key = "key-" + i + (i % 10 == 0 ? "/with/slashes" : "");
+            String value = "value-" + i + "-" + random.nextInt();
+            ResponseEntity<byte[]> response = client.put(randomNode(random), key, bytes(value), MediaType.TEXT_PLAIN);
+            assertThat(response.getStatusCode().value()).as("PUT %s", key).isEqualTo(201);
+            written.put(key, value);
+        }
+        assertEveryKeyReadableFromAnotherNode(client, written, random);
+
+        int joined = cluster.addNode();
+        Ring afterJoin = cluster.registryRing();
+        long ownedByNewNode = written.keySet().stream()
+                .filter(key -> afterJoin.ownerOfKey(key).equals(cluster.node(joined).ref()))
+                .count();
+        assertThat(ownedByNewNode).as("keys the new node owns").isPositive();
+        assertThat(cluster.ringView(joined).path("keys").asLong()).as("keys moved to the new node").isEqualTo(ownedByNewNode);
+        assertEveryKeyReadableFromAnotherNode(client, written, random);
+
+        cluster.stop(cluster.indexes().get(1));
+        assertEveryKeyReadableFromEveryNode(client, written);
+    }
+
+    @Test
+    void nodesStartedAtTheSameMomentEndInOneConsistentRing() {
+        cluster = TestCluster.builder().nodes(1).build();
+        cluster.startNodes(4);
+        cluster.awaitRing();
+
+        Ring ring = cluster.registryRing();
+        assertThat(ring.size()).isEqualTo(5);
+        for (int index : cluster.indexes()) {
+            var view = cluster.ringView(index);
+            RingPosition id = cluster.node(index).ref().id();
+            assertThat(view.path("successor").path("id").asString()).isEqualTo(ring.successorOf(id).id().toString());
+            assertThat(view.path("predecessor").path("id").asString()).isEqualTo(ring.predecessorOf(id).id().toString());
+        }
+    }
+
+    private void assertEveryKeyReadableFromAnotherNode(KeyClient client, Map<String, String> written, Random random) {
+        Ring ring = cluster.registryRing();
+        written.forEach((key, value) -> assertReadable(client, randomNode(random), key, value, ring));
+    }
+
+    private void assertEveryKeyReadableFromEveryNode(KeyClient client, Map<String, String> written) {
+        Ring ring = cluster.registryRing();
+        for (int index : cluster.indexes()) {
+            String url = cluster.node(index).url();
+            written.forEach((key, value) -> assertReadable(client, url, key, value, ring));
+        }
+    }
+
+    private static void assertReadable(KeyClient client, String nodeUrl, String key, String value, Ring ring) {
+        ResponseEntity<byte[]> response = client.get(nodeUrl, key);
+        assertThat(response.getStatusCode().value()).as("GET %s from %s", key, nodeUrl).isEqualTo(200);
+        assertThat(new String(response.getBody(), StandardCharsets.UTF_8)).as("value of %s", key).isEqualTo(value);
+        assertThat(response.getHeaders().getFirst("X-DHT-Owner")).as("owner of %s", key)
+                .isEqualTo(ring.ownerOfKey(key).id().toString());
+        assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.TEXT_PLAIN);
+    }
+
+    private String randomNode(Random random) {
+        List<Integer> indexes = cluster.indexes();
+        return cluster.node(indexes.get(random.nextInt(indexes.size()))).url();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,224 @@
+package dht.cluster;
+
+import dht.core.NodeRef;
+import dht.core.Ring;
+import dht.core.RingPosition;
+import dht.node.NodeApplication;
+import dht.registry.RegistryApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A registry and DHT nodes in this JVM, each its own Spring application on a free loopback port.
+ * Nodes start in parallel; {@link #stop(int)} makes one leave gracefully; {@link #close()} stops
+ * everything this cluster started.
+ */
+public final class TestCluster implements AutoCloseable {
+
+    private static final Duration RING_DEADLINE = Duration.ofSeconds(60);
+
+    private final ConfigurableApplicationContext registry;
+    private final String registryUrl;
+    private final Map<Integer, Node> nodes = new ConcurrentHashMap<>();
+    private final List<String> extraProperties;
+    private final RestClient http;
+    private int nextIndex;
+
+    private TestCluster(int nodeCount, List<String> extraProperties) {
+        this.extraProperties = extraProperties;
+        this.http = RestClient.builder()
+                .requestFactory(new JdkClientHttpRequestFactory(HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(2))
+                        .build()))
+                .build();
+        int registryPort = freePort();
+        this.registry = RegistryApplication.application().run(
+                "--server.port=" + registryPort, "--server.address=127.0.0.1", "--spring.jmx.enabled=false");
+        this.registryUrl = "http://127.0.0.1:" + registryPort;
+        startNodes(nodeCount);
+        awaitRing();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts {@code count} nodes at the same moment; answers their indexes. */
+    public List<Integer> startNodes(int count) {
+        List<Integer> indexes = new ArrayList<>();
+        synchronized (this) {
+            for (int i = 0; i < count; i++) {
+                indexes.add(nextIndex++);
+            }
+        }
+        List<CompletableFuture<Void>> starts = indexes.stream()
+                .map(index -> CompletableFuture.runAsync(() -> nodes.put(index, startNode())))
+                .toList();
+        CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+        return indexes;
+    }
+
+    public int addNode() {
+        int index = startNodes(1).getFirst();
+        awaitRing();
+        return index;
+    }
+
+    private Node startNode() {
+        int port = freePort();
+        String address = "127.0.0.1:" + port;
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=" + port,
+                "--server.address=127.0.0.1",
+                "--spring.jmx.enabled=false",
+                "--dht.advertised-address=" + address,
+                "--dht.registry-url=" + registryUrl,
+                "--dht.retry-interval=200ms"));
+        args.addAll(extraProperties);
+        ConfigurableApplicationContext context = NodeApplication.application().run(args.toArray(String[]::new));
+        return new Node(NodeRef.at(address), "http://" + address, context);
+    }
+
+    /** Makes node {@code index} leave gracefully (its keys go to its predecessor) and waits for the ring. */
+    public void stop(int index) {
+        Node node = nodes.remove(index);
+        node.context().close();
+        awaitRing();
+    }
+
+    /** Waits until the registry lists exactly the running nodes and each one's neighbors agree with it. */
+    public void awaitRing() {
+        await("a consistent ring of " + nodes.size() + " nodes").atMost(RING_DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(this::ringIsConsistent);
+    }
+
+    private boolean ringIsConsistent() {
+        Ring expected = Ring.of(nodes.values().stream().map(Node::ref).toList());
+        if (!registryRing().equals(expected)) {
+            return false;
+        }
+        for (Node node : nodes.values()) {
+            JsonNode ring = json(node.url() + "/actuator/ring");
+            if (ring == null || !"READY".equals(ring.path("state").asString())) {
+                return false;
+            }
+            RingPosition id = node.ref().id();
+            if (!ring.path("successor").path("id").asString().equals(expected.successorOf(id).id().toString())
+                    || !ring.path("predecessor").path("id").asString().equals(expected.predecessorOf(id).id().toString())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The ring as the registry lists it. */
+    public Ring registryRing() {
+        JsonNode listing = json(registryUrl + "/nodes");
+        List<NodeRef> refs = new ArrayList<>();
+        if (listing != null) {
+            for (JsonNode member : listing.path("nodes")) {
+                refs.add(new NodeRef(RingPosition.parse(member.path("id").asString()), member.path("address").asString()));
+            }
+        }
+        return Ring.of(refs);
+    }
+
+    /** The node's view of itself, as {@code /actuator/ring} reports it. */
+    public JsonNode ringView(int index) {
+        return json(node(index).url() + "/actuator/ring");
+    }
+
+    private JsonNode json(String url) {
+        try {
+            return http.get().uri(url).accept(MediaType.APPLICATION_JSON)
+                    .exchange((request, response) -> response.getStatusCode().is2xxSuccessful()
+                            ? response.bodyTo(JsonNode.class) : null);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    public Node node(int index) {
+        Node node = nodes.get(index);
+        if (node == null) {
+            throw new IllegalArgumentException("no running node " + index);
+        }
+        return node;
+    }
+
+    public List<Integer> indexes() {
+        List<Integer> indexes = new ArrayList<>(nodes.keySet());
+        Collections.sort(indexes);
+        return indexes;
+    }
+
+    public String registryUrl() {
+        return registryUrl;
+    }
+
+    public RestClient http() {
+        return http;
+    }
+
+    @Override
+    public void close() {
+        List<CompletableFuture<Void>> stops = nodes.values().stream()
+                .map(node -> CompletableFuture.runAsync(() -> node.context().close()))
+                .toList();
+        stops.forEach(CompletableFuture::join);
+        nodes.clear();
+        registry.close();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A running node: where it is and its Spring application. */
+    public record Node(NodeRef ref, String url, ConfigurableApplicationContext context) {
+    }
+
+    public static final class Builder {
+        private int nodes = 3;
+        private final List<String> properties = new ArrayList<>();
+
+        public Builder nodes(int nodes) {
+            this.nodes = nodes;
+            return this;
+        }
+
+        /** A setting for every node, as {@code name=value}. */
+        public Builder nodeProperty(String property) {
+            properties.add("--" + property);
+            return this;
+        }
+
+        public TestCluster build() {
+            return new TestCluster(nodes, List.copyOf(properties));
+        }
+    }
+}
