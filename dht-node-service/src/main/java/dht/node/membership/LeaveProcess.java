@@ -87,11 +87,7 @@ class LeaveProcess implements SmartLifecycle {
     private void leave() {
         NeighborView view = node.view().orElseThrow();
         NodeRef self = view.self();
-        try {
-            registry.leaving(self.id());
-        } catch (PeerException e) {
-            log.warn("leaving without the registry's go-ahead: {}", e.getBody().getDetail());
-        }
+        awaitRegistryGoAhead(self);
         if (view.predecessor().equals(self)) {
             log.warn("{} is the last node of the ring; its {} keys go with it", self, store.size());
             deregister(self);
@@ -122,6 +118,30 @@ class LeaveProcess implements SmartLifecycle {
         awaitHandoff(handoff);
         deregister(self);
         node.update(NodeState.LEFT);
+    }
+
+    /** Waits while another join or leave is in progress; leaves without the registry if it cannot be reached. */
+    private void awaitRegistryGoAhead(NodeRef self) {
+        Instant deadline = Instant.now().plus(properties.leaveTimeout());
+        while (true) {
+            try {
+                registry.leaving(self.id());
+                return;
+            } catch (PeerException e) {
+                boolean busy = e.getStatusCode().value() == 503;
+                if (!busy || Instant.now().isAfter(deadline)) {
+                    log.warn("leaving without the registry's go-ahead: {}", e.getBody().getDetail());
+                    return;
+                }
+                log.info("waiting to leave: {}", e.getBody().getDetail());
+                try {
+                    Thread.sleep(properties.retryInterval());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private void awaitHandoff(Handoff handoff) {
