@@ -12,6 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,6 +79,67 @@ class ClusterTest {
             assertThat(view.path("predecessor").path("id").asString()).isEqualTo(ring.predecessorOf(id).id().toString());
         }
     }
+
+    @Test
+    void writesAndDeletesDuringAJoinAreNeitherLostNorUndoneByTheTransfer() throws Exception {
+        cluster = TestCluster.builder().nodes(2).nodeProperty("dht.transfer-batch-size=20").build();
+        KeyClient client = new KeyClient(cluster.http());
+        List<String> entryNodes = cluster.indexes().stream().map(index -> cluster.node(index).url()).toList();
+        Map<String, String> acknowledged = new ConcurrentHashMap<>();
+        for (int i = 0; i < 2000; i++) {
+            String key = "busy-" + i;
+            assertThat(client.put(entryNodes.get(i % 2), key, bytes("initial"), MediaType.TEXT_PLAIN).getStatusCode().value()).isEqualTo(201);
+            acknowledged.put(key, "initial");
+        }
+
+        AtomicBoolean joined = new AtomicBoolean();
+        AtomicInteger writesDuringJoin = new AtomicInteger();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            Random random = new Random(7);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            for (int round = 0; round < 20_000 && System.nanoTime() < deadline; round++) {
+                if (joined.get() && writesDuringJoin.get() > 0) {
+                    return;
+                }
+                String key = "busy-" + random.nextInt(2000);
+                String node = entryNodes.get(random.nextInt(entryNodes.size()));
+                if (round % 5 == 0) {
+                    int status = client.delete(node, key).getStatusCode().value();
+                    if (status == 204 || status == 404) {
+                        acknowledged.put(key, DELETED);
+                    }
+                } else {
+                    String value = "round-" + round;
+                    int status = client.put(node, key, bytes(value), MediaType.TEXT_PLAIN).getStatusCode().value();
+                    if (status == 200 || status == 201) {
+                        acknowledged.put(key, value);
+                    }
+                }
+                if (!joined.get()) {
+                    writesDuringJoin.incrementAndGet();
+                }
+            }
+        });
+        cluster.addNode();
+        joined.set(true);
+        writer.join(Duration.ofSeconds(90));
+        assertThat(writer.isAlive()).as("writer finished").isFalse();
+        assertThat(writesDuringJoin.get()).as("writes while the node joined").isPositive();
+
+        Ring ring = cluster.registryRing();
+        for (int index : cluster.indexes()) {
+            String url = cluster.node(index).url();
+            acknowledged.forEach((key, value) -> {
+                if (value.equals(DELETED)) {
+                    assertThat(client.get(url, key).getStatusCode().value()).as("deleted %s from %s", key, url).isEqualTo(404);
+                } else {
+                    assertReadable(client, url, key, value, ring);
+                }
+            });
+        }
+    }
+
+    private static final String DELETED = "\u0000deleted";
 
     private void assertEveryKeyReadableFromAnotherNode(KeyClient client, Map<String, String> written, Random random) {
         Ring ring = cluster.registryRing();

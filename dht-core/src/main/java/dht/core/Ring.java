@@ -44,8 +44,8 @@ public final class Ring {
     }
 
     /**
-     * This ring with {@code node} added, or with its address updated if the ID is already there
-     * under the same address. Another node's ID is refused: two live nodes never share one.
+     * This ring with {@code node} added (the same ring if it is already there). Another node's ID
+     * is refused: two live nodes never share one.
      */
     public Ring with(NodeRef node) {
         Objects.requireNonNull(node, "node");

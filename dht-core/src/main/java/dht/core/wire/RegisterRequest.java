@@ -14,8 +14,9 @@ public record RegisterRequest(
         @NotBlank @Pattern(regexp = ADDRESS, message = "must be host:port") String address,
         RingPosition id) {
 
-    /** {@code host:port}: a host name, IPv4 address or bracketed IPv6 address, and a port. */
-    public static final String ADDRESS = "^([A-Za-z0-9.\\-]{1,253}|\\[[0-9A-Fa-f:.]+\\]):([1-9][0-9]{0,4})$";
+    /** {@code host:port}: a host name, IPv4 address or bracketed IPv6 address, and a port 1 to 65535. */
+    public static final String ADDRESS = "^([A-Za-z0-9.\\-]{1,253}|\\[[0-9A-Fa-f:.]+\\]):"
+            + "([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$";
 
     public static RegisterRequest of(String address) {
         return new RegisterRequest(address, null);

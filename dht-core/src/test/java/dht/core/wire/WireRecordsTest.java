@@ -3,6 +3,10 @@ package dht.core.wire;
 import dht.core.NodeRef;
 import dht.core.RingPosition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,5 +37,43 @@ class WireRecordsTest {
     @Test
     void registerRequestWithoutPinnedIdLeavesTheIdToTheRegistry() {
         assertThat(RegisterRequest.of("h:1")).isEqualTo(new RegisterRequest("h:1", null));
+    }
+
+    private static final Pattern ADDRESS = Pattern.compile(RegisterRequest.ADDRESS);
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "localhost:7001",
+            "node-1.example.org:8080",
+            "10.0.0.1:1",
+            "[::1]:50000",
+            "[fe80::1:2]:65535",
+            "h:9",
+            "h:1024",
+    })
+    void addressPatternAcceptsHostColonPort(String address) {
+        assertThat(ADDRESS.matcher(address).matches()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "",
+            "localhost",
+            "localhost:",
+            ":7001",
+            "localhost:0",
+            "localhost:07001",
+            "localhost:65536",
+            "localhost:99999",
+            "localhost:123456",
+            "local host:7001",
+            "http://localhost:7001",
+            "localhost:7001/",
+            "::1:7001",
+            "[::1]",
+            "localhost:-1",
+    })
+    void addressPatternRejectsAnythingButHostColonPort(String address) {
+        assertThat(ADDRESS.matcher(address).matches()).isFalse();
     }
 }
