@@ -69,9 +69,7 @@ public class KeyService {
             Entry entry = new Entry(key, value, contentType, clock.stamp(self));
             Optional<Pending> pending = inbound.pendingFor(position);
             boolean replaced = locks.withLock(key, () -> {
-                boolean heldAtSource = pending.filter(p -> !p.wasTouched(key)).isPresent()
-                        && peers.fetch(pending.get().source(), key).isPresent();
-                pending.ifPresent(p -> p.touched(key));
+                boolean heldAtSource = touchWhilePending(key, pending);
                 return store.put(entry).isPresent() || heldAtSource;
             });
             return ResponseEntity.status(replaced ? HttpStatus.OK : HttpStatus.CREATED)
@@ -86,9 +84,7 @@ public class KeyService {
         return serve(KeyRequest.delete(key, hops), self -> {
             Optional<Pending> pending = inbound.pendingFor(RingPosition.ofKey(key));
             boolean existed = locks.withLock(key, () -> {
-                boolean heldAtSource = pending.filter(p -> !p.wasTouched(key)).isPresent()
-                        && peers.fetch(pending.get().source(), key).isPresent();
-                pending.ifPresent(p -> p.touched(key));
+                boolean heldAtSource = touchWhilePending(key, pending);
                 return store.remove(key).isPresent() || heldAtSource;
             });
             if (!existed) {
@@ -96,6 +92,19 @@ public class KeyService {
             }
             return ResponseEntity.noContent().headers(KeyHeaders.of(self, hops)).build();
         });
+    }
+
+    /**
+     * Marks a key written or deleted while its range is still arriving, so that the transfer leaves
+     * it alone; answers whether the previous holder still had it, which this write then replaced.
+     */
+    private boolean touchWhilePending(String key, Optional<Pending> pending) {
+        if (pending.isEmpty()) {
+            return false;
+        }
+        boolean heldAtSource = !pending.get().wasTouched(key) && peers.fetch(pending.get().source(), key).isPresent();
+        pending.get().touched(key);
+        return heldAtSource;
     }
 
     /**

@@ -15,6 +15,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
@@ -25,7 +26,6 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -113,7 +113,7 @@ public class HttpPeerClient implements PeerClient {
                     .accept(MediaType.parseMediaType(EntryCodec.MEDIA_TYPE))
                     .retrieve().toEntity(byte[].class);
             boolean last = Boolean.parseBoolean(response.getHeaders().getFirst(TRANSFER_LAST));
-            return new TransferPage(decode(response.getBody()), last);
+            return new TransferPage(decode(source, response.getBody()), last);
         });
     }
 
@@ -135,15 +135,15 @@ public class HttpPeerClient implements PeerClient {
                     if (!response.getStatusCode().is2xxSuccessful()) {
                         throw PeerException.refused(source, response.getStatusCode(), null, null);
                     }
-                    return decode(response.getBody().readAllBytes()).stream().findFirst();
+                    return decode(source, response.getBody().readAllBytes()).stream().findFirst();
                 }));
     }
 
-    private List<Entry> decode(byte[] body) {
+    private List<Entry> decode(NodeRef source, byte[] body) {
         try {
             return EntryCodec.read(new ByteArrayInputStream(body == null ? new byte[0] : body), properties.maxValueBytesAsInt());
         } catch (IOException e) {
-            throw new UncheckedIOException("malformed entry batch", e);
+            throw PeerException.refused(source, HttpStatus.BAD_GATEWAY, "an unreadable entry batch (" + e.getMessage() + ")", e);
         }
     }
 

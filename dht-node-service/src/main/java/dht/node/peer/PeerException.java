@@ -55,7 +55,7 @@ public class PeerException extends ErrorResponseException {
     /** The failure of a {@code RestClient} call to {@code peer}, as a problem to answer with. */
     public static PeerException of(NodeRef peer, RestClientException failure, Duration timeout) {
         if (failure instanceof RestClientResponseException response) {
-            ProblemDetail problem = response.getResponseBodyAs(ProblemDetail.class);
+            ProblemDetail problem = problemIn(response);
             return refused(peer, HttpStatusCode.valueOf(response.getStatusCode().value()),
                     problem == null ? null : problem.getDetail(), failure);
         }
@@ -68,6 +68,15 @@ public class PeerException extends ErrorResponseException {
             }
         }
         return unreachable(peer, failure);
+    }
+
+    /** The peer's problem body; none when it answered something else, such as an HTML error page. */
+    private static ProblemDetail problemIn(RestClientResponseException response) {
+        try {
+            return response.getResponseBodyAs(ProblemDetail.class);
+        } catch (RestClientException notAProblem) {
+            return null;
+        }
     }
 
     public NodeRef peer() {

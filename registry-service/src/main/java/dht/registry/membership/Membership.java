@@ -156,11 +156,17 @@ public class Membership {
         return change != null && change.node().equals(node) ? change.state() : MemberState.ACTIVE;
     }
 
-    /** Waits (bounded) for the change in progress; the same node may take its own change again. */
+    /**
+     * Waits (bounded) for the change in progress; the same node may take its own change again, another
+     * node under its ID is a duplicate.
+     */
     private void beginChange(NodeRef node, MemberState state) {
         long remaining = properties.ringChangeWait().toNanos();
         while (true) {
             expireStaleChange();
+            if (change != null && change.node().id().equals(node.id()) && !change.node().equals(node)) {
+                throw new DuplicateNodeIdException(node, change.node());
+            }
             if (change == null || change.node().id().equals(node.id())) {
                 change = new RingChange(node, state, clock.instant().plus(properties.ringChangeLease()));
                 return;

@@ -1,0 +1,155 @@
+package dht.node.keys;
+
+import dht.core.RingPosition;
+import dht.node.config.NodeProperties;
+import dht.node.peer.HttpPeerClient;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+
+/** The {@code /keys} endpoints in front of a mocked {@link KeyService}: what reaches it, and what is refused before. */
+@WebMvcTest(controllers = KeysController.class, properties = "dht.max-value-bytes=16B")
+class KeysControllerTest {
+
+    private static final int MAX_VALUE_BYTES = 16;
+
+    @TestConfiguration
+    @EnableConfigurationProperties(NodeProperties.class)
+    static class Properties {
+    }
+
+    @Autowired
+    MockMvcTester mvc;
+
+    @MockitoBean
+    KeyService keys;
+
+    @Test
+    void anEmptyKeyIsABadRequestProblem() {
+        assertThat(mvc.get().uri("/keys/"))
+                .hasStatus(HttpStatus.BAD_REQUEST)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .bodyJson().extractingPath("$.title").isEqualTo("Invalid key");
+        verifyNoInteractions(keys);
+    }
+
+    @Test
+    void aKeyOf1025BytesIsABadRequestProblem() {
+        String key = "é".repeat(512) + "a";
+
+        assertThat(mvc.put().uri(keyUri(key)).content(new byte[]{1}))
+                .hasStatus(HttpStatus.BAD_REQUEST)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        verifyNoInteractions(keys);
+    }
+
+    @Test
+    void aKeyOfExactly1024BytesReachesTheService() {
+        String key = "é".repeat(512);
+        doReturn(ResponseEntity.ok().build()).when(keys).get(key, 0);
+
+        assertThat(mvc.get().uri(keyUri(key))).hasStatus(HttpStatus.OK);
+        verify(keys).get(key, 0);
+    }
+
+    @Test
+    void aValueLargerThanTheLimitIsTooLargeAndNeverReachesTheService() {
+        assertThat(mvc.put().uri("/keys/k").contentType(MediaType.APPLICATION_OCTET_STREAM).content(new byte[MAX_VALUE_BYTES + 1]))
+                .hasStatus(HttpStatus.CONTENT_TOO_LARGE)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .bodyJson().extractingPath("$.title").isEqualTo("Value too large");
+        verifyNoInteractions(keys);
+    }
+
+    @Test
+    void aValueOfExactlyTheLimitReachesTheService() {
+        byte[] value = new byte[MAX_VALUE_BYTES];
+        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq("k"), any(), anyString(), anyInt());
+
+        assertThat(mvc.put().uri("/keys/k").contentType(MediaType.APPLICATION_OCTET_STREAM).content(value))
+                .hasStatus(HttpStatus.CREATED);
+        verify(keys).put("k", value, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0);
+    }
+
+    @Test
+    void aPutWithoutContentTypeIsStoredAsOctetStream() {
+        byte[] value = "hello".getBytes(StandardCharsets.UTF_8);
+        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq("k"), any(), anyString(), anyInt());
+
+        assertThat(mvc.put().uri("/keys/k").content(value)).hasStatus(HttpStatus.CREATED);
+        verify(keys).put("k", value, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0);
+    }
+
+    @Test
+    void aPutKeepsTheContentTypeItWasSentWith() {
+        byte[] value = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq("k"), any(), anyString(), anyInt());
+
+        assertThat(mvc.put().uri("/keys/k").contentType("application/json;charset=UTF-8").content(value))
+                .hasStatus(HttpStatus.CREATED);
+        verify(keys).put("k", value, "application/json;charset=UTF-8", 0);
+    }
+
+    @Test
+    void anEncodedSlashInAKeyReachesTheServiceAsASlash() {
+        doReturn(ResponseEntity.noContent().build()).when(keys).delete("a/b", 0);
+
+        assertThat(mvc.delete().uri(URI.create("/keys/a%2Fb"))).hasStatus(HttpStatus.NO_CONTENT);
+        verify(keys).delete("a/b", 0);
+    }
+
+    @Test
+    void theHopsHeaderIsPassedOnAsTheHopCount() {
+        doReturn(ResponseEntity.ok().build()).when(keys).get("k", 3);
+
+        assertThat(mvc.get().uri("/keys/k").header(HttpPeerClient.HOPS, "3")).hasStatus(HttpStatus.OK);
+        verify(keys).get("k", 3);
+    }
+
+    @Test
+    void aHopsHeaderThatIsNoNumberIsABadRequestProblem() {
+        assertThat(mvc.get().uri("/keys/k").header(HttpPeerClient.HOPS, "many"))
+                .hasStatus(HttpStatus.BAD_REQUEST)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        verifyNoInteractions(keys);
+    }
+
+    @Test
+    void aKeyTheServiceDoesNotFindIsANotFoundProblemWithTheKeyHeaders() {
+        RingPosition owner = RingPosition.parse("00c3f22a00000000");
+        doThrow(KeyProblems.notFound("k", owner, 1)).when(keys).get("k", 1);
+
+        assertThat(mvc.get().uri("/keys/k").header(HttpPeerClient.HOPS, "1"))
+                .hasStatus(HttpStatus.NOT_FOUND)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .hasHeader(HttpPeerClient.OWNER, owner.toString())
+                .hasHeader(HttpPeerClient.HOPS, "1")
+                .bodyJson().extractingPath("$.status").isEqualTo(404);
+    }
+
+    /** The key as one percent-encoded path segment, as a client sends it. */
+    private static URI keyUri(String key) {
+        return UriComponentsBuilder.fromPath("/keys").pathSegment(key).build().encode().toUri();
+    }
+}

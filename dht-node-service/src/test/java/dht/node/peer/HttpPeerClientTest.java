@@ -1,0 +1,416 @@
+package dht.node.peer;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dht.core.KeyRange;
+import dht.core.NodeRef;
+import dht.core.RingPosition;
+import dht.core.Version;
+import dht.core.wire.Entry;
+import dht.core.wire.EntryCodec;
+import dht.core.wire.JoinRequest;
+import dht.core.wire.TransferPage;
+import dht.core.wire.TransferRequest;
+import dht.node.config.NodeProperties;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.binaryEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * The one HTTP peer client against a WireMock neighbor that answers, fails, is slow or is gone,
+ * with timeouts, retry and circuit breaker configured as {@code node.yml} configures them.
+ */
+class HttpPeerClientTest {
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(300);
+    /** Not a speed threshold: only that a call to a misbehaving peer cannot hang. */
+    private static final Duration HANG_GUARD = Duration.ofSeconds(5);
+
+    @RegisterExtension
+    static WireMockExtension neighbor = WireMockExtension.newInstance()
+            .options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort().gzipDisabled(true))
+            .build();
+
+    private final NodeProperties properties = new NodeProperties(URI.create("http://127.0.0.1:50000"), null, null,
+            DataSize.ofKilobytes(64), REQUEST_TIMEOUT, CONNECT_TIMEOUT, 32, 1000, DataSize.ofMegabytes(4),
+            Duration.ofSeconds(1), Duration.ofSeconds(60));
+
+    private CircuitBreakerRegistry circuitBreakers;
+    private HttpPeerClient client;
+    private NodeRef peer;
+
+    @BeforeEach
+    void newClient() {
+        PeerClientConfig config = new PeerClientConfig();
+        RestClient rest = config.peerRestClient(RestClient.builder(), config.peerRequestFactory(properties));
+        circuitBreakers = CircuitBreakerRegistry.of(Map.of("peer", peerCircuitBreaker()));
+        client = new HttpPeerClient(rest, circuitBreakers, RetryRegistry.of(Map.of("peer", peerRetry())), properties);
+        peer = NodeRef.at("127.0.0.1:" + neighbor.getPort());
+    }
+
+    /** {@code resilience4j.circuitbreaker.configs.peer} of node.yml. */
+    private static CircuitBreakerConfig peerCircuitBreaker() {
+        return CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(10)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(2))
+                .permittedNumberOfCallsInHalfOpenState(3)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .recordExceptions(ResourceAccessException.class, HttpServerErrorException.class)
+                .build();
+    }
+
+    /** {@code resilience4j.retry.configs.peer} of node.yml. */
+    private static RetryConfig peerRetry() {
+        return RetryConfig.custom()
+                .maxAttempts(3)
+                .waitDuration(Duration.ofMillis(100))
+                .retryOnException(new ConnectionFailure())
+                .build();
+    }
+
+    // a neighbor that answers
+
+    @Test
+    void forwardRelaysTheNeighborsStatusBodyAndKeyHeaders() {
+        neighbor.stubFor(get(urlEqualTo("/keys/user:42")).willReturn(aResponse()
+                .withStatus(200)
+                .withHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8")
+                .withHeader(HttpHeaders.ETAG, "\"0000000000000001-00c3f22a00000000\"")
+                .withHeader(HttpPeerClient.OWNER, "00c3f22a00000000")
+                .withHeader(HttpPeerClient.HOPS, "2")
+                .withHeader("X-Unrelated", "not relayed")
+                .withBody("hello")));
+
+        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read("user:42", 1));
+
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(response.getBody()).asString(StandardCharsets.UTF_8).isEqualTo("hello");
+        assertThat(response.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE)).isEqualTo("text/plain;charset=UTF-8");
+        assertThat(response.getHeaders().getETag()).isEqualTo("\"0000000000000001-00c3f22a00000000\"");
+        assertThat(response.getHeaders().getFirst(HttpPeerClient.OWNER)).isEqualTo("00c3f22a00000000");
+        assertThat(response.getHeaders().getFirst(HttpPeerClient.HOPS)).isEqualTo("2");
+        assertThat(response.getHeaders().containsHeader("X-Unrelated")).isFalse();
+    }
+
+    @Test
+    void forwardSendsTheHopCountAndTheKeyPercentEncodedAsOnePathSegment() {
+        neighbor.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(204)));
+
+        client.forward(peer, KeyRequest.delete("a/b c%ü", 3));
+
+        neighbor.verify(anyRequestedFor(urlEqualTo("/keys/a%2Fb%20c%25%C3%BC"))
+                .withHeader(HttpPeerClient.HOPS, equalTo("3")));
+    }
+
+    @Test
+    void forwardSendsAWritesBodyWithItsContentType() {
+        byte[] value = {0, 1, 2, (byte) 0xff};
+        neighbor.stubFor(put(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(201)));
+
+        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.write("k", 0, value, "image/png"));
+
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        neighbor.verify(putRequestedFor(urlEqualTo("/keys/k"))
+                .withHeader(HttpHeaders.CONTENT_TYPE, equalTo("image/png"))
+                .withHeader(HttpPeerClient.HOPS, equalTo("0"))
+                .withRequestBody(binaryEqualTo(value)));
+    }
+
+    // a neighbor that answers 5xx
+
+    @Test
+    void forwardRelaysAServerErrorWithoutThrowing() {
+        neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse()
+                .withStatus(503)
+                .withHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
+                .withHeader(HttpHeaders.RETRY_AFTER, "1")
+                .withBody("{\"status\":503,\"title\":\"Node not in the ring\"}")));
+
+        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read("k", 0));
+
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+        assertThat(response.getBody()).asString(StandardCharsets.UTF_8).contains("Node not in the ring");
+    }
+
+    @Test
+    void anInternalCallAnsweredWithAServerErrorProblemIsRefusedAsBadGateway() {
+        neighbor.stubFor(post(urlEqualTo("/internal/join")).willReturn(aResponse()
+                .withStatus(500)
+                .withHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
+                .withBody("{\"status\":500,\"title\":\"Internal error\",\"detail\":\"disk on fire\"}")));
+
+        PeerException e = catchThrowableOfType(PeerException.class, () -> client.join(peer, joinRequest()));
+
+        assertThat(e.kind()).isEqualTo(PeerException.Kind.REFUSED);
+        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_GATEWAY);
+        assertThat(e.getBody().getDetail()).contains("answered 500").contains("disk on fire");
+    }
+
+    @Test
+    void anInternalCallAnsweredWithAServerErrorPageIsRefusedAsBadGateway() {
+        neighbor.stubFor(post(urlEqualTo("/internal/join")).willReturn(aResponse()
+                .withStatus(500)
+                .withHeader(HttpHeaders.CONTENT_TYPE, "text/html")
+                .withBody("<html><body>Internal Server Error</body></html>")));
+
+        PeerException e = catchThrowableOfType(PeerException.class, () -> client.join(peer, joinRequest()));
+
+        assertThat(e.kind()).isEqualTo(PeerException.Kind.REFUSED);
+        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_GATEWAY);
+    }
+
+    @Test
+    void anInternalCallAnsweredWithAClientErrorKeepsItsStatus() {
+        neighbor.stubFor(post(urlEqualTo("/internal/join")).willReturn(aResponse()
+                .withStatus(409)
+                .withHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
+                .withBody("{\"status\":409,\"title\":\"Not your predecessor\",\"detail\":\"the ring moved on\"}")));
+
+        PeerException e = catchThrowableOfType(PeerException.class, () -> client.join(peer, joinRequest()));
+
+        assertThat(e.kind()).isEqualTo(PeerException.Kind.REFUSED);
+        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+        assertThat(e.getBody().getDetail()).contains("the ring moved on");
+    }
+
+    // a neighbor that is slow
+
+    @Test
+    void aNeighborSlowerThanTheRequestTimeoutTimesOutAsGatewayTimeout() {
+        neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withFixedDelay(3_000)));
+
+        PeerException e = assertTimeoutPreemptively(HANG_GUARD,
+                () -> catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0))));
+
+        assertThat(e.kind()).isEqualTo(PeerException.Kind.TIMED_OUT);
+        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
+    }
+
+    @Test
+    void aTimedOutCallIsNotSentAgain() {
+        neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withFixedDelay(3_000)));
+
+        assertTimeoutPreemptively(HANG_GUARD,
+                () -> catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0))));
+
+        neighbor.verify(1, getRequestedFor(urlEqualTo("/keys/k")));
+    }
+
+    // a neighbor that is down
+
+    @Test
+    void aNeighborNothingListensAtIsUnreachableAsBadGateway() throws IOException {
+        NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
+
+        PeerException e = assertTimeoutPreemptively(HANG_GUARD,
+                () -> catchThrowableOfType(PeerException.class, () -> client.forward(down, KeyRequest.read("k", 0))));
+
+        assertThat(e.kind()).isEqualTo(PeerException.Kind.UNREACHABLE);
+        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_GATEWAY);
+        assertThat(e.peer()).isEqualTo(down);
+    }
+
+    @Test
+    void anIdempotentCallIsAttemptedAgainWhenTheConnectionCouldNotBeMade() throws IOException {
+        NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
+
+        catchThrowableOfType(PeerException.class, () -> client.forward(down, KeyRequest.read("k", 0)));
+
+        // the breaker sits inside the retry, so it sees every attempt
+        assertThat(failedAttemptsAt(down)).isEqualTo(3);
+    }
+
+    @Test
+    void aWriteIsAttemptedOnceEvenWhenTheConnectionCouldNotBeMade() throws IOException {
+        NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
+
+        catchThrowableOfType(PeerException.class,
+                () -> client.forward(down, KeyRequest.write("k", 0, new byte[]{1}, "application/octet-stream")));
+
+        assertThat(failedAttemptsAt(down)).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionResetAfterTheRequestWasSentIsUnreachable() {
+        neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        PeerException e = catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0)));
+
+        assertThat(e.kind()).isEqualTo(PeerException.Kind.UNREACHABLE);
+        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_GATEWAY);
+    }
+
+    @Test
+    void anIdempotentCallIsNotRetriedAfterAConnectionReset() {
+        neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0)));
+
+        // the request may have reached the peer, so it is no ConnectionFailure: one attempt of the
+        // client's own (the JDK HttpClient underneath may still resend a GET once by itself)
+        assertThat(failedAttemptsAt(peer)).isEqualTo(1);
+    }
+
+    @Test
+    void aWriteIsSentOnceWhenTheConnectionIsReset() {
+        neighbor.stubFor(put(urlEqualTo("/keys/k")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        catchThrowableOfType(PeerException.class,
+                () -> client.forward(peer, KeyRequest.write("k", 0, new byte[]{1}, "application/octet-stream")));
+
+        neighbor.verify(1, putRequestedFor(urlEqualTo("/keys/k")));
+    }
+
+    // the circuit breaker
+
+    @Test
+    void afterRepeatedFailuresTheCircuitOpensAndCallsNoLongerReachTheNeighbor() {
+        neighbor.stubFor(post(urlEqualTo("/internal/join")).willReturn(aResponse().withStatus(500)));
+        int minimumNumberOfCalls = 10;
+        for (int i = 0; i < minimumNumberOfCalls; i++) {
+            catchThrowableOfType(PeerException.class, () -> client.join(peer, joinRequest()));
+        }
+
+        PeerException e = catchThrowableOfType(PeerException.class, () -> client.join(peer, joinRequest()));
+
+        assertThat(e.kind()).isEqualTo(PeerException.Kind.CIRCUIT_OPEN);
+        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        assertThat(e.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isNotBlank();
+        neighbor.verify(minimumNumberOfCalls, postRequestedFor(urlEqualTo("/internal/join")));
+    }
+
+    @Test
+    void anOpenCircuitToOneNeighborLeavesCallsToAnotherAlone() throws IOException {
+        NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
+        circuitBreakers.circuitBreaker("peer-" + down.address(), "peer").transitionToOpenState();
+        neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withBody("v")));
+
+        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read("k", 0));
+
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(catchThrowableOfType(PeerException.class, () -> client.forward(down, KeyRequest.read("k", 0))).kind())
+                .isEqualTo(PeerException.Kind.CIRCUIT_OPEN);
+    }
+
+    // the transfer calls
+
+    @Test
+    void pullDecodesABinaryBatchAndWhetherItWasTheLast() {
+        Version version = new Version(7, RingPosition.parse("00c3f22a00000000"));
+        List<Entry> entries = List.of(
+                new Entry("a", new byte[]{0, (byte) 0xff, 10}, "application/octet-stream", version),
+                new Entry("b/ü", "text".getBytes(StandardCharsets.UTF_8), "text/plain", version));
+        neighbor.stubFor(post(urlEqualTo("/internal/transfer")).willReturn(aResponse()
+                .withStatus(200)
+                .withHeader(HttpHeaders.CONTENT_TYPE, EntryCodec.MEDIA_TYPE)
+                .withHeader(HttpPeerClient.TRANSFER_LAST, "true")
+                .withBody(EntryCodec.toBytes(entries))));
+        KeyRange range = KeyRange.of(RingPosition.parse("1000000000000000"), RingPosition.parse("2000000000000000"));
+
+        TransferPage page = client.pull(peer, new TransferRequest(range, null, null, 100));
+
+        assertThat(page.last()).isTrue();
+        assertThat(page.entries()).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(entries);
+        neighbor.verify(postRequestedFor(urlEqualTo("/internal/transfer"))
+                .withHeader(HttpHeaders.ACCEPT, equalTo(EntryCodec.MEDIA_TYPE))
+                .withRequestBody(matchingJsonPath("$.range.start", equalTo("1000000000000000")))
+                .withRequestBody(matchingJsonPath("$.limit", equalTo("100"))));
+    }
+
+    @Test
+    void pullReportsMoreToComeWithoutTheLastHeader() {
+        neighbor.stubFor(post(urlEqualTo("/internal/transfer")).willReturn(aResponse()
+                .withStatus(200)
+                .withHeader(HttpHeaders.CONTENT_TYPE, EntryCodec.MEDIA_TYPE)
+                .withBody(EntryCodec.toBytes(List.of()))));
+        KeyRange range = KeyRange.of(RingPosition.parse("1000000000000000"), RingPosition.parse("2000000000000000"));
+
+        TransferPage page = client.pull(peer, new TransferRequest(range, null, null, 100));
+
+        assertThat(page.last()).isFalse();
+        assertThat(page.entries()).isEmpty();
+    }
+
+    @Test
+    void fetchAnswersNothingWhenTheNeighborHasNoSuchKey() {
+        neighbor.stubFor(get(urlEqualTo("/internal/entries/k")).willReturn(aResponse().withStatus(404)));
+
+        Optional<Entry> entry = client.fetch(peer, "k");
+
+        assertThat(entry).isEmpty();
+    }
+
+    @Test
+    void fetchDecodesTheEntryTheNeighborHolds() {
+        Entry held = new Entry("a/b", new byte[]{1, 2, 3}, "application/octet-stream",
+                new Version(9, RingPosition.parse("00c3f22a00000000")));
+        neighbor.stubFor(get(urlEqualTo("/internal/entries/a%2Fb")).willReturn(aResponse()
+                .withStatus(200)
+                .withHeader(HttpHeaders.CONTENT_TYPE, EntryCodec.MEDIA_TYPE)
+                .withBody(EntryCodec.toBytes(List.of(held)))));
+
+        Optional<Entry> entry = client.fetch(peer, "a/b");
+
+        assertThat(entry).get().usingRecursiveComparison().isEqualTo(held);
+    }
+
+    private long failedAttemptsAt(NodeRef node) {
+        return circuitBreakers.circuitBreaker("peer-" + node.address(), "peer").getMetrics().getNumberOfFailedCalls();
+    }
+
+    private JoinRequest joinRequest() {
+        return new JoinRequest(NodeRef.at("127.0.0.1:1"), peer);
+    }
+
+    /** A port nothing listens on: bound for a moment, then released. */
+    private static int unusedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

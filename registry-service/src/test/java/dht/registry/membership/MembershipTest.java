@@ -1,0 +1,310 @@
+package dht.registry.membership;
+
+import dht.core.DuplicateNodeIdException;
+import dht.core.NodeRef;
+import dht.core.Ring;
+import dht.core.RingPosition;
+import dht.core.wire.Member;
+import dht.core.wire.MemberState;
+import dht.core.wire.Registration;
+import dht.registry.config.RegistryProperties;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The registry's ring and its one ring change at a time, on a clock the test moves. */
+class MembershipTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofMillis(50);
+
+    private static final NodeRef A = node("1000000000000000", "a.example:7001");
+    private static final NodeRef B = node("5000000000000000", "b.example:7002");
+    private static final NodeRef C = node("9000000000000000", "c.example:7003");
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+    private final Membership membership = new Membership(new RegistryProperties(LEASE, WAIT), clock);
+
+    @Test
+    void theFirstNodeIsGivenNoNeighbors() {
+        Registration registration = register(A);
+
+        assertThat(registration.id()).isEqualTo(A.id());
+        assertThat(registration.predecessor()).isNull();
+        assertThat(registration.successor()).isNull();
+    }
+
+    @Test
+    void aNodeWithoutPinnedIdGetsTheHashOfItsAddress() {
+        Registration registration = membership.register("localhost:50001", null);
+
+        assertThat(registration.id()).isEqualTo(RingPosition.ofAddress("localhost:50001"));
+    }
+
+    @Test
+    void theSecondNodeGetsTheFirstAsPredecessorAndSuccessor() {
+        join(A);
+
+        Registration registration = register(B);
+
+        assertThat(registration.predecessor()).isEqualTo(A);
+        assertThat(registration.successor()).isEqualTo(A);
+    }
+
+    @Test
+    void aThirdNodeSplicesInBetweenItsNeighborsOnTheRing() {
+        join(A);
+        join(C);
+
+        Registration registration = register(B);
+
+        assertThat(registration.predecessor()).isEqualTo(A);
+        assertThat(registration.successor()).isEqualTo(C);
+    }
+
+    @Test
+    void anIdHeldAtAnotherAddressIsADuplicate() {
+        join(A);
+
+        assertThatThrownBy(() -> membership.register("other.example:7009", A.id()))
+                .isInstanceOf(DuplicateNodeIdException.class)
+                .satisfies(e -> assertThat(((DuplicateNodeIdException) e).present()).isEqualTo(A));
+    }
+
+    @Test
+    void anIdStillJoiningAtAnotherAddressIsADuplicate() {
+        register(A);
+
+        assertThatThrownBy(() -> membership.register("other.example:7009", A.id()))
+                .isInstanceOf(DuplicateNodeIdException.class);
+    }
+
+    @Test
+    void anIdWhoseJoinLeaseRanOutMayBeTakenAtAnotherAddress() {
+        register(A);
+        clock.advance(LEASE.plusSeconds(1));
+
+        Registration registration = membership.register("other.example:7009", A.id());
+
+        assertThat(registration.node()).isEqualTo(new NodeRef(A.id(), "other.example:7009"));
+    }
+
+    @Test
+    void theSameAddressMayRegisterAgainAndTakesItsOldPlace() {
+        join(A);
+        join(B);
+
+        Registration again = register(B);
+
+        assertThat(again.id()).isEqualTo(B.id());
+        assertThat(again.predecessor()).isEqualTo(A);
+        assertThat(again.successor()).isEqualTo(A);
+    }
+
+    @Test
+    void aNodeMayRegisterAgainWhileItsOwnJoinIsInProgress() {
+        join(A);
+        register(B);
+
+        Registration again = register(B);
+
+        assertThat(again.predecessor()).isEqualTo(A);
+    }
+
+    @Test
+    void aRegisterDuringAnotherJoinWaitsAndThenIsAskedToComeBack() {
+        join(A);
+        register(B);
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> register(C))
+                .isInstanceOf(RingChangeInProgressException.class)
+                .satisfies(e -> assertThat(((RingChangeInProgressException) e).getHeaders().getFirst("Retry-After")).isNotBlank());
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(WAIT);
+    }
+
+    @Test
+    void afterAJoinFinishesTheNextRegisterGoesAheadWithTheNewNeighbors() {
+        join(A);
+        register(B);
+        membership.joined(B.id());
+
+        Registration registration = register(C);
+
+        assertThat(registration.predecessor()).isEqualTo(B);
+        assertThat(registration.successor()).isEqualTo(A);
+    }
+
+    @Test
+    void aJoinWhoseLeaseRanOutLetsTheNextOneGoAhead() {
+        join(A);
+        register(B);
+        clock.advance(LEASE.plusSeconds(1));
+
+        Registration registration = register(C);
+
+        assertThat(registration.predecessor()).isEqualTo(A);
+        assertThat(registration.successor()).isEqualTo(A);
+    }
+
+    @Test
+    void aJoinWhoseLeaseRanOutCanNoLongerFinish() {
+        join(A);
+        register(B);
+        clock.advance(LEASE.plusSeconds(1));
+        register(C);
+
+        assertThatThrownBy(() -> membership.joined(B.id())).isInstanceOf(UnknownNodeException.class);
+    }
+
+    @Test
+    void membersListsOnlyFinishedJoinsSortedById() {
+        join(C);
+        join(A);
+        register(B);
+
+        assertThat(membership.members()).extracting(Member::ref).containsExactly(A, C);
+    }
+
+    @Test
+    void membersSortsIdsAsUnsigned() {
+        NodeRef high = node("f000000000000000", "high.example:7001");
+        join(high);
+        join(A);
+
+        assertThat(membership.members()).extracting(Member::ref).containsExactly(A, high);
+    }
+
+    @Test
+    void aLeavingNodeIsListedAsLeaving() {
+        join(A);
+        join(B);
+
+        membership.leaving(B.id());
+
+        assertThat(membership.members()).extracting(Member::state).containsExactly(MemberState.ACTIVE, MemberState.LEAVING);
+    }
+
+    @Test
+    void aNodeThatLeftIsRemovedFromTheRing() {
+        join(A);
+        join(B);
+
+        membership.leaving(B.id());
+        membership.remove(B.id());
+
+        assertThat(membership.members()).extracting(Member::ref).containsExactly(A);
+        assertThat(register(C).successor()).isEqualTo(A);
+    }
+
+    @Test
+    void removingAnUnknownNodeIsRefused() {
+        join(A);
+
+        assertThatThrownBy(() -> membership.remove(B.id())).isInstanceOf(UnknownNodeException.class);
+    }
+
+    @Test
+    void joinedWithoutAJoinInProgressIsRefused() {
+        assertThatThrownBy(() -> membership.joined(A.id())).isInstanceOf(UnknownNodeException.class);
+    }
+
+    @Test
+    void nodesRegisteringAtOnceJoinOneAfterAnotherEachWithTheNeighborsItReallyGets() throws Exception {
+        int count = 16;
+        Membership patient = new Membership(new RegistryProperties(LEASE, Duration.ofSeconds(10)), clock);
+        List<Registration> inJoinOrder = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> joins = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(count)) {
+            for (int i = 0; i < count; i++) {
+                String address = "node-" + i + ".example:" + (7000 + i);
+                joins.add(threads.submit(() -> {
+                    start.await();
+                    Registration registration = patient.register(address, null);
+                    // still inside this node's exclusive ring change: the list records the join order
+                    inJoinOrder.add(registration);
+                    patient.joined(registration.id());
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> join : joins) {
+                join.get(20, TimeUnit.SECONDS);
+            }
+        }
+
+        Ring ring = Ring.empty();
+        for (Registration registration : inJoinOrder) {
+            if (ring.isEmpty()) {
+                assertThat(registration.isFirst()).isTrue();
+            } else {
+                assertThat(registration.predecessor()).isEqualTo(ring.predecessorOf(registration.id()));
+                assertThat(registration.successor()).isEqualTo(ring.successorOf(registration.id()));
+            }
+            ring = ring.with(registration.node());
+        }
+        assertThat(patient.members()).extracting(Member::ref)
+                .containsExactlyElementsOf(ring.nodes())
+                .hasSize(count);
+        assertThat(patient.ring()).isEqualTo(ring);
+    }
+
+    private Registration register(NodeRef node) {
+        return membership.register(node.address(), node.id());
+    }
+
+    private void join(NodeRef node) {
+        register(node);
+        membership.joined(node.id());
+    }
+
+    private static NodeRef node(String id, String address) {
+        return new NodeRef(RingPosition.parse(id), address);
+    }
+
+    /** A clock that moves only when told to. */
+    private static final class MutableClock extends Clock {
+
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
