@@ -79,7 +79,9 @@ public class HttpPeerClient implements PeerClient {
                         relayed.addAll(name, values);
                     }
                 });
-                return ResponseEntity.status(response.getStatusCode()).headers(relayed).body(response.getBody().readAllBytes());
+                byte[] body = response.getBody().readAllBytes();
+                // an empty body stays absent, so that no Content-Type is invented for a 204
+                return ResponseEntity.status(response.getStatusCode()).headers(relayed).body(body.length == 0 ? null : body);
             });
         });
     }
