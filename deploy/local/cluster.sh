@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a local DHT: the registry and N nodes on localhost, logs in one folder.
+# Runs a local DHT: the registry and N nodes on localhost, logs and RocksDB data under one folder.
 #   deploy/local/cluster.sh start [N]   build if needed, start registry + N nodes (default 3), wait until ready
 #   deploy/local/cluster.sh stop        stop the nodes gracefully (each hands its keys over), then the registry
 #   deploy/local/cluster.sh status      what runs, with its URL
@@ -64,7 +64,8 @@ start() {
   wait_ready registry "http://localhost:$registry_port/actuator/health/readiness"
   for ((i = 0; i < count; i++)); do
     local port=$((first_node_port + i))
-    start_process "node-$port" "$port" "$node_jar" --dht.registry-url="http://localhost:$registry_port"
+    start_process "node-$port" "$port" "$node_jar" --dht.registry-url="http://localhost:$registry_port" \
+      --dht.data-dir="$run_dir/data/node-$port"
   done
   for ((i = 0; i < count; i++)); do
     local port=$((first_node_port + i))

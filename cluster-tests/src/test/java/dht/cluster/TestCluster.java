@@ -8,6 +8,7 @@ import dht.registry.RegistryApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.util.FileSystemUtils;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 
@@ -16,6 +17,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A registry and DHT nodes in this JVM, each its own Spring application on a free loopback port.
+ * A registry and DHT nodes in this JVM, each its own Spring application on a free loopback port
+ * with its RocksDB store in a temporary folder that {@link #close()} removes.
  * Nodes start in parallel; {@link #stop(int)} makes one leave gracefully; {@link #close()} stops
  * everything this cluster started.
  */
@@ -40,10 +44,12 @@ public final class TestCluster implements AutoCloseable {
     private final Map<Integer, Node> nodes = new ConcurrentHashMap<>();
     private final List<String> extraProperties;
     private final RestClient http;
+    private final Path dataRoot;
     private int nextIndex;
 
     private TestCluster(int nodeCount, List<String> extraProperties) {
         this.extraProperties = extraProperties;
+        this.dataRoot = createDataRoot();
         this.http = RestClient.builder()
                 .requestFactory(new JdkClientHttpRequestFactory(HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
@@ -92,7 +98,8 @@ public final class TestCluster implements AutoCloseable {
                 "--spring.jmx.enabled=false",
                 "--dht.advertised-address=" + address,
                 "--dht.registry-url=" + registryUrl,
-                "--dht.retry-interval=200ms"));
+                "--dht.retry-interval=200ms",
+                "--dht.data-dir=" + dataRoot.resolve("node-" + port)));
         args.addAll(extraProperties);
         ConfigurableApplicationContext context = NodeApplication.application().run(args.toArray(String[]::new));
         return new Node(NodeRef.at(address), "http://" + address, context);
@@ -186,6 +193,15 @@ public final class TestCluster implements AutoCloseable {
             nodes.remove(index).context().close();
         }
         registry.close();
+        FileSystemUtils.deleteRecursively(dataRoot.toFile());
+    }
+
+    private static Path createDataRoot() {
+        try {
+            return Files.createTempDirectory("dht-cluster");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static int freePort() {

@@ -3,6 +3,7 @@ package dht.core.wire;
 import dht.core.RingPosition;
 import dht.core.Version;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -34,14 +35,24 @@ public final class EntryCodec {
         data.writeByte(FORMAT);
         data.writeInt(entries.size());
         for (Entry entry : entries) {
-            writeText(data, entry.key());
-            writeText(data, entry.contentType());
-            data.writeLong(entry.version().timestamp());
-            data.writeLong(entry.version().writer().value());
-            data.writeInt(entry.value().length);
-            data.write(entry.value());
+            writeEntry(data, entry);
         }
         data.flush();
+    }
+
+    /** One entry on its own, as a store keeps it. */
+    public static byte[] entryToBytes(Entry entry) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(entry.value().length + entry.key().length() + 64);
+        try {
+            writeEntry(new DataOutputStream(buffer), entry);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+        return buffer.toByteArray();
+    }
+
+    public static Entry entryFromBytes(byte[] bytes) throws IOException {
+        return readEntry(new DataInputStream(new ByteArrayInputStream(bytes)), Integer.MAX_VALUE);
     }
 
     public static byte[] toBytes(List<Entry> entries) {
@@ -67,20 +78,33 @@ public final class EntryCodec {
         }
         List<Entry> entries = new ArrayList<>(Math.min(count, 1024));
         for (int i = 0; i < count; i++) {
-            String key = readText(data);
-            String contentType = readText(data);
-            Version version = new Version(data.readLong(), new RingPosition(data.readLong()));
-            int length = data.readInt();
-            if (length < 0 || length > maxValueBytes) {
-                throw new IOException("value of " + length + " bytes exceeds the limit of " + maxValueBytes);
-            }
-            byte[] value = data.readNBytes(length);
-            if (value.length != length) {
-                throw new EOFException("entry batch ends inside a value");
-            }
-            entries.add(new Entry(key, value, contentType, version));
+            entries.add(readEntry(data, maxValueBytes));
         }
         return entries;
+    }
+
+    private static void writeEntry(DataOutputStream data, Entry entry) throws IOException {
+        writeText(data, entry.key());
+        writeText(data, entry.contentType());
+        data.writeLong(entry.version().timestamp());
+        data.writeLong(entry.version().writer().value());
+        data.writeInt(entry.value().length);
+        data.write(entry.value());
+    }
+
+    private static Entry readEntry(DataInputStream data, int maxValueBytes) throws IOException {
+        String key = readText(data);
+        String contentType = readText(data);
+        Version version = new Version(data.readLong(), new RingPosition(data.readLong()));
+        int length = data.readInt();
+        if (length < 0 || length > maxValueBytes) {
+            throw new IOException("value of " + length + " bytes exceeds the limit of " + maxValueBytes);
+        }
+        byte[] value = data.readNBytes(length);
+        if (value.length != length) {
+            throw new EOFException("entry batch ends inside a value");
+        }
+        return new Entry(key, value, contentType, version);
     }
 
     private static void writeText(DataOutputStream data, String text) throws IOException {

@@ -1,6 +1,7 @@
 package dht.node.config;
 
 import dht.core.RingPosition;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -9,6 +10,7 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -27,6 +29,8 @@ import java.time.Duration;
  * @param transferBatchBytes  bytes of values per key-transfer round (at least one entry)
  * @param retryInterval       pause between attempts to join, or to resume a broken transfer
  * @param leaveTimeout        how long a leaving node waits for its keys to be taken over
+ * @param dataDir             where the node keeps its keys on disk
+ * @param storage             which store holds the keys
  */
 @Validated
 @ConfigurationProperties("dht")
@@ -41,7 +45,20 @@ public record NodeProperties(
         @Min(1) @DefaultValue("1000") int transferBatchSize,
         @NotNull @DefaultValue("4MB") DataSize transferBatchBytes,
         @NotNull @DefaultValue("1s") Duration retryInterval,
-        @NotNull @DefaultValue("60s") Duration leaveTimeout) {
+        @NotNull @DefaultValue("60s") Duration leaveTimeout,
+        @NotNull @DefaultValue("data/node") Path dataDir,
+        @Valid @NotNull @DefaultValue Storage storage) {
+
+    /**
+     * @param type       {@code rocksdb} (on disk under {@code dht.data-dir}, the default) or
+     *                   {@code memory} (gone with the process: for tests)
+     * @param syncWrites whether each write waits for the disk, surviving a machine crash and not
+     *                   only a killed process
+     */
+    public record Storage(@NotNull @DefaultValue("rocksdb") StorageType type, @DefaultValue("false") boolean syncWrites) {
+    }
+
+    public enum StorageType { ROCKSDB, MEMORY }
 
     public int maxValueBytesAsInt() {
         return (int) Math.min(Integer.MAX_VALUE - 8, maxValueBytes.toBytes());

@@ -17,11 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Entries in a concurrent sorted map: fast, and gone with the process. */
 public class InMemoryKeyValueStore implements KeyValueStore {
 
-    private static final Comparator<StoreCursor> POSITION_THEN_KEY = Comparator
-            .comparing(StoreCursor::position)
-            .thenComparing(StoreCursor::key);
-
-    private final ConcurrentSkipListMap<StoreCursor, Entry> entries = new ConcurrentSkipListMap<>(POSITION_THEN_KEY);
+    private final ConcurrentSkipListMap<StoreCursor, Entry> entries = new ConcurrentSkipListMap<>(StoreCursor.STORE_ORDER);
     private final AtomicLong size = new AtomicLong();
 
     @Override
@@ -97,33 +93,18 @@ public class InMemoryKeyValueStore implements KeyValueStore {
     /** The range's non-wrapping parts in clockwise order, each cut to what lies after {@code after}. */
     private List<NavigableMap<StoreCursor, Entry>> segmentsAfter(KeyRange range, StoreCursor after) {
         List<NavigableMap<StoreCursor, Entry>> views = new ArrayList<>(2);
-        boolean afterPassed = after == null;
-        for (KeyRange.Segment segment : range.segments()) {
-            NavigableMap<StoreCursor, Entry> view = segmentView(segment);
-            if (!afterPassed) {
-                if (!within(segment, after.position())) {
-                    continue;
-                }
-                view = view.tailMap(after, false);
-                afterPassed = true;
-            }
-            views.add(view);
-        }
-        if (!afterPassed) {
-            throw new IllegalArgumentException("cursor " + after.position() + " lies outside " + range);
+        for (RangeScan scan : RangeScan.plan(range, after)) {
+            NavigableMap<StoreCursor, Entry> view = segmentView(scan.first(), scan.last());
+            views.add(scan.startAfter() == null ? view : view.tailMap(scan.startAfter(), false));
         }
         return views;
     }
 
-    private NavigableMap<StoreCursor, Entry> segmentView(KeyRange.Segment segment) {
-        StoreCursor from = new StoreCursor(segment.first(), "");
-        if (segment.last().equals(RingPosition.MAX)) {
+    private NavigableMap<StoreCursor, Entry> segmentView(RingPosition first, RingPosition last) {
+        StoreCursor from = new StoreCursor(first, "");
+        if (last.equals(RingPosition.MAX)) {
             return entries.tailMap(from, true);
         }
-        return entries.subMap(from, true, new StoreCursor(segment.last().next(), ""), false);
-    }
-
-    private static boolean within(KeyRange.Segment segment, RingPosition position) {
-        return segment.first().compareTo(position) <= 0 && position.compareTo(segment.last()) <= 0;
+        return entries.subMap(from, true, new StoreCursor(last.next(), ""), false);
     }
 }

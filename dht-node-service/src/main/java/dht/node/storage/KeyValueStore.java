@@ -11,7 +11,7 @@ import java.util.Optional;
  * Where a node keeps its entries, ordered by key position (then key) so that a range of the ring
  * can be read page by page and handed over.
  */
-public interface KeyValueStore {
+public interface KeyValueStore extends AutoCloseable {
 
     Optional<Entry> get(String key);
 
@@ -30,4 +30,9 @@ public interface KeyValueStore {
     long countIn(KeyRange range);
 
     long size();
+
+    /** Releases what the store holds open; nothing to do for a store in memory. */
+    @Override
+    default void close() {
+    }
 }

@@ -1,6 +1,7 @@
 package dht.node.storage;
 
 import dht.core.HybridClock;
+import dht.node.config.NodeProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -8,8 +9,11 @@ import org.springframework.context.annotation.Configuration;
 class StorageConfig {
 
     @Bean
-    KeyValueStore keyValueStore() {
-        return new InMemoryKeyValueStore();
+    KeyValueStore keyValueStore(NodeProperties properties) {
+        return switch (properties.storage().type()) {
+            case ROCKSDB -> RocksDbKeyValueStore.open(properties.dataDir(), properties.storage().syncWrites());
+            case MEMORY -> new InMemoryKeyValueStore();
+        };
     }
 
     @Bean

@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -74,7 +75,8 @@ class HttpPeerClientTest {
 
     private final NodeProperties properties = new NodeProperties(URI.create("http://127.0.0.1:50000"), null, null,
             DataSize.ofKilobytes(64), REQUEST_TIMEOUT, CONNECT_TIMEOUT, 32, 1000, DataSize.ofMegabytes(4),
-            Duration.ofSeconds(1), Duration.ofSeconds(60));
+            Duration.ofSeconds(1), Duration.ofSeconds(60), Path.of("unused"),
+            new NodeProperties.Storage(NodeProperties.StorageType.MEMORY, false));
 
     private CircuitBreakerRegistry circuitBreakers;
     private HttpPeerClient client;
