@@ -161,6 +161,7 @@ class ClusterTest {
         assertThat(response.getHeaders().getFirst("X-DHT-Owner")).as("owner of %s", key)
                 .isEqualTo(ring.ownerOfKey(key).id().toString());
         assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.TEXT_PLAIN);
+        assertThat(Integer.parseInt(response.getHeaders().getFirst("X-DHT-Hops"))).as("hops in a stable ring").isLessThanOrEqualTo(1);
     }
 
     private String randomNode(Random random) {

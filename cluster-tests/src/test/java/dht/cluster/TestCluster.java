@@ -99,6 +99,7 @@ public final class TestCluster implements AutoCloseable {
                 "--dht.advertised-address=" + address,
                 "--dht.registry-url=" + registryUrl,
                 "--dht.retry-interval=200ms",
+                "--dht.ring-refresh-interval=200ms",
                 "--dht.data-dir=" + dataRoot.resolve("node-" + port)));
         args.addAll(extraProperties);
         ConfigurableApplicationContext context = NodeApplication.application().run(args.toArray(String[]::new));
@@ -112,7 +113,10 @@ public final class TestCluster implements AutoCloseable {
         awaitRing();
     }
 
-    /** Waits until the registry lists exactly the running nodes and each one's neighbors agree with it. */
+    /**
+     * Waits until the registry lists exactly the running nodes, each one's neighbors agree with it,
+     * and each one's view of the whole ring has caught up.
+     */
     public void awaitRing() {
         await("a consistent ring of " + nodes.size() + " nodes").atMost(RING_DEADLINE).pollInterval(Duration.ofMillis(100))
                 .until(this::ringIsConsistent);
@@ -125,7 +129,8 @@ public final class TestCluster implements AutoCloseable {
         }
         for (Node node : nodes.values()) {
             JsonNode ring = json(node.url() + "/actuator/ring");
-            if (ring == null || !"READY".equals(ring.path("state").asString())) {
+            if (ring == null || !"READY".equals(ring.path("state").asString())
+                    || ring.path("knownNodes").asInt() != expected.size()) {
                 return false;
             }
             RingPosition id = node.ref().id();

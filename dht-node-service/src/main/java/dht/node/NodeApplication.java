@@ -3,12 +3,14 @@ package dht.node;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 import java.util.Map;
 
 /** A DHT node: stores its key range and forwards the rest toward the owner. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@EnableScheduling
 public class NodeApplication {
 
     public static void main(String[] args) {

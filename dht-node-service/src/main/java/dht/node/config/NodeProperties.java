@@ -29,6 +29,7 @@ import java.time.Duration;
  * @param transferBatchBytes  bytes of values per key-transfer round (at least one entry)
  * @param retryInterval       pause between attempts to join, or to resume a broken transfer
  * @param leaveTimeout        how long a leaving node waits for its keys to be taken over
+ * @param ringRefreshInterval how often the node refreshes its view of the whole ring from the registry
  * @param dataDir             where the node keeps its keys on disk
  * @param storage             which store holds the keys
  */
@@ -46,6 +47,7 @@ public record NodeProperties(
         @NotNull @DefaultValue("4MB") DataSize transferBatchBytes,
         @NotNull @DefaultValue("1s") Duration retryInterval,
         @NotNull @DefaultValue("60s") Duration leaveTimeout,
+        @NotNull @DefaultValue("2s") Duration ringRefreshInterval,
         @NotNull @DefaultValue("data/node") Path dataDir,
         @Valid @NotNull @DefaultValue Storage storage) {
 

@@ -8,7 +8,9 @@ import dht.node.config.NodeProperties;
 import dht.node.membership.LocalNode;
 import dht.node.membership.LocalNode.Route;
 import dht.node.observability.DhtMetrics;
+import dht.core.NodeRef;
 import dht.node.peer.KeyRequest;
+import dht.node.peer.PeerException;
 import dht.node.peer.PeerClient;
 import dht.node.storage.KeyLocks;
 import dht.node.storage.KeyValueStore;
@@ -145,8 +147,8 @@ public class KeyService {
             ResponseEntity<?> response = routed.response();
             if (response == null) {
                 metrics.forwarded(operation);
-                response = peers.forward(routed.route().target(), new KeyRequest(request.method(), request.key(),
-                        hops + 1, request.body(), request.contentType()));
+                response = forward(routed.route().target(), position,
+                        new KeyRequest(request.method(), request.key(), hops + 1, request.body(), request.contentType()));
             }
             if (hops == 0) {
                 metrics.answered(operation, response.getStatusCode().value(), response.getHeaders().getFirst(HttpPeerClient.HOPS));
@@ -157,6 +159,19 @@ public class KeyService {
                 metrics.answered(operation, e.getStatusCode().value(), e.getHeaders().getFirst(HttpPeerClient.HOPS));
             }
             throw e;
+        }
+    }
+
+    /** Forwards to the chosen hop; if it cannot be reached, once more through the neighbor. */
+    private ResponseEntity<?> forward(NodeRef target, RingPosition position, KeyRequest request) {
+        try {
+            return peers.forward(target, request);
+        } catch (PeerException e) {
+            if (e.kind() == PeerException.Kind.TIMED_OUT) {
+                throw e;
+            }
+            NodeRef fallback = node.fallback(position, target).orElseThrow(() -> e);
+            return peers.forward(fallback, request);
         }
     }
 

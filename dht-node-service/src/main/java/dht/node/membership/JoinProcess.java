@@ -36,10 +36,12 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
     private final InboundTransfers inbound;
     private final TransferService transfers;
     private final NodeProperties properties;
+    private final RingRefresher ringRefresher;
     private volatile Thread joining;
 
     JoinProcess(LocalNode node, RegistryClient registry, PeerClient peers, InboundTransfers inbound,
-                TransferService transfers, NodeProperties properties) {
+                TransferService transfers, NodeProperties properties, RingRefresher ringRefresher) {
+        this.ringRefresher = ringRefresher;
         this.node = node;
         this.registry = registry;
         this.peers = peers;
@@ -79,6 +81,7 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
             attempt++;
             try {
                 join(self);
+                ringRefresher.refresh();
                 return;
             } catch (PeerException e) {
                 log.warn("join attempt {} of {} failed: {}; retrying in {}", attempt, self, e.getBody().getDetail(),

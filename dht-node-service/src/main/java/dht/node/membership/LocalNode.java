@@ -2,6 +2,7 @@ package dht.node.membership;
 
 import dht.core.NeighborView;
 import dht.core.NodeRef;
+import dht.core.Ring;
 import dht.core.RingPosition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,13 @@ public class LocalNode {
     private static final Logger log = LoggerFactory.getLogger(LocalNode.class);
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final RingView ringView;
     private volatile NeighborView view;
     private volatile NodeState state = NodeState.STARTING;
+
+    public LocalNode(RingView ringView) {
+        this.ringView = ringView;
+    }
 
     /** The neighbors, once the node knows its own ID. */
     public Optional<NeighborView> view() {
@@ -44,8 +50,10 @@ public class LocalNode {
     }
 
     /**
-     * Where a key is served from: here when this node owns it, else the next hop. A leaving node
-     * owns nothing and sends its former range to its predecessor, which took it over.
+     * Where a key is served from: here when this node owns it, else the next hop: its owner as the
+     * ring view knows it, or the closest known neighbor, whichever lies closer before the key, so
+     * that every hop moves strictly toward the key. A leaving node owns nothing and sends its former
+     * range to its predecessor, which took it over.
      */
     public Route route(RingPosition position) {
         NeighborView current = view;
@@ -59,7 +67,34 @@ public class LocalNode {
             }
             return current.predecessor().equals(current.self()) ? Route.NOT_IN_RING : Route.forward(current.predecessor());
         }
-        return Route.forward(current.nextHop(position).orElseThrow());
+        NodeRef neighbor = current.nextHop(position).orElseThrow();
+        return Route.forward(closerToKey(ownerInView(position, current.self()), neighbor, position));
+    }
+
+    /**
+     * The next hop when the ring view's candidate cannot be reached: the neighbor, which is always
+     * known and always moves the request on.
+     */
+    public Optional<NodeRef> fallback(RingPosition position, NodeRef failed) {
+        NeighborView current = view;
+        if (current == null || current.owns(position)) {
+            return Optional.empty();
+        }
+        NodeRef neighbor = current.nextHop(position).orElseThrow();
+        return neighbor.equals(failed) ? Optional.empty() : Optional.of(neighbor);
+    }
+
+    private NodeRef ownerInView(RingPosition position, NodeRef self) {
+        Ring known = ringView.ring().without(self.id());
+        return known.isEmpty() ? null : known.ownerOf(position);
+    }
+
+    private static NodeRef closerToKey(NodeRef candidate, NodeRef neighbor, RingPosition position) {
+        if (candidate == null) {
+            return neighbor;
+        }
+        return Long.compareUnsigned(candidate.id().distanceTo(position), neighbor.id().distanceTo(position)) < 0
+                ? candidate : neighbor;
     }
 
     /** Runs {@code action} while ownership cannot change. */

@@ -27,10 +27,13 @@ public class NeighborService {
     private final InboundTransfers inbound;
     private final OutboundHandoffs outbound;
     private final TransferService transfers;
+    private final RingView ringView;
     private final Map<NodeRef, JoinAccepted> acceptedJoins = new ConcurrentHashMap<>();
 
-    NeighborService(LocalNode node, InboundTransfers inbound, OutboundHandoffs outbound, TransferService transfers) {
+    NeighborService(LocalNode node, InboundTransfers inbound, OutboundHandoffs outbound, TransferService transfers,
+                    RingView ringView) {
         this.node = node;
+        this.ringView = ringView;
         this.inbound = inbound;
         this.outbound = outbound;
         this.transfers = transfers;
@@ -65,6 +68,7 @@ public class NeighborService {
             JoinAccepted accepted = new JoinAccepted(view.self(), view.successor(), range);
             acceptedJoins.clear();
             acceptedJoins.put(joiner, accepted);
+            ringView.add(joiner);
             log.info("{} joins after this node and takes over {}", joiner, range);
             return accepted;
         });
@@ -96,6 +100,7 @@ public class NeighborService {
                     ? NeighborView.alone(view.self())
                     : view.withSuccessor(handover.successor());
             node.update(next, node.state());
+            ringView.remove(handover.from().id());
             return inbound.begin(handover.range(), handover.from());
         });
         log.info("{} leaves; taking over {}", handover.from(), handover.range());

@@ -5,6 +5,7 @@ import dht.core.NeighborView;
 import dht.core.NodeRef;
 import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
+import dht.node.membership.RingView;
 import dht.node.storage.KeyValueStore;
 import dht.node.transfer.InboundTransfers;
 import dht.node.transfer.OutboundHandoffs;
@@ -20,8 +21,10 @@ public class RingStatus {
     private final KeyValueStore store;
     private final InboundTransfers inbound;
     private final OutboundHandoffs outbound;
+    private final RingView ringView;
 
-    RingStatus(LocalNode node, KeyValueStore store, InboundTransfers inbound, OutboundHandoffs outbound) {
+    RingStatus(LocalNode node, KeyValueStore store, InboundTransfers inbound, OutboundHandoffs outbound, RingView ringView) {
+        this.ringView = ringView;
         this.node = node;
         this.store = store;
         this.inbound = inbound;
@@ -32,11 +35,11 @@ public class RingStatus {
         NodeState state = node.state();
         NeighborView view = node.view().orElse(null);
         if (view == null) {
-            return new Snapshot(null, null, state, null, null, null, store.size(), List.of(), List.of());
+            return new Snapshot(null, null, state, null, null, null, store.size(), 0, List.of(), List.of());
         }
         KeyRange owned = state.ownsRange() ? view.ownedRange() : null;
         return new Snapshot(view.self().id().toString(), view.self().address(), state, view.predecessor(), view.successor(),
-                owned, store.size(),
+                owned, store.size(), ringView.ring().size(),
                 inbound.all().stream().map(p -> new Transfer(p.range(), p.source())).toList(),
                 outbound.all().stream().map(h -> new Transfer(h.range(), h.recipient())).toList());
     }
@@ -45,11 +48,12 @@ public class RingStatus {
      * @param id           this node's ring position
      * @param owns         the keys it owns, from its ID up to its successor's (absent while it owns none)
      * @param keys         how many keys it holds
+     * @param knownNodes   how many nodes its view of the whole ring holds
      * @param receiving    ranges it owns but is still pulling, with their source
      * @param handingOver  ranges it gave away and still holds keys of, with their new owner
      */
     public record Snapshot(String id, String address, NodeState state, NodeRef predecessor, NodeRef successor,
-                           KeyRange owns, long keys, List<Transfer> receiving, List<Transfer> handingOver) {
+                           KeyRange owns, long keys, int knownNodes, List<Transfer> receiving, List<Transfer> handingOver) {
     }
 
     /** A range on its way between this node and {@code peer}. */

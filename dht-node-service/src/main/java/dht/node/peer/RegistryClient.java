@@ -4,6 +4,7 @@ import dht.core.NodeRef;
 import dht.core.RingPosition;
 import dht.core.wire.RegisterRequest;
 import dht.core.wire.Registration;
+import dht.core.wire.RingListing;
 import dht.node.config.NodeProperties;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -31,6 +32,10 @@ public class RegistryClient {
     public Registration register(RegisterRequest request) {
         return call(() -> rest.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON).body(request)
                 .retrieve().body(Registration.class));
+    }
+
+    public RingListing ring() {
+        return call(() -> rest.get().uri("/nodes").retrieve().body(RingListing.class));
     }
 
     public void joined(RingPosition id) {

@@ -75,7 +75,7 @@ class HttpPeerClientTest {
 
     private final NodeProperties properties = new NodeProperties(URI.create("http://127.0.0.1:50000"), null, null,
             DataSize.ofKilobytes(64), REQUEST_TIMEOUT, CONNECT_TIMEOUT, 32, 1000, DataSize.ofMegabytes(4),
-            Duration.ofSeconds(1), Duration.ofSeconds(60), Path.of("unused"),
+            Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(2), Path.of("unused"),
             new NodeProperties.Storage(NodeProperties.StorageType.MEMORY, false));
 
     private CircuitBreakerRegistry circuitBreakers;
