@@ -115,7 +115,7 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
             return inbound.begin(accepted.range(), accepted.predecessor());
         });
         peers.setPredecessor(accepted.successor(), self);
-        transfers.pull(pending);
+        transfers.pull(self, pending);
         node.changeOwnership(() -> {
             inbound.finish(pending);
             node.update(NodeState.READY);

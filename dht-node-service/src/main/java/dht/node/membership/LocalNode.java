@@ -4,8 +4,10 @@ import dht.core.NeighborView;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.node.observability.RingEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 import java.util.Optional;
@@ -25,11 +27,13 @@ public class LocalNode {
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final RingView ringView;
+    private final ApplicationEventPublisher events;
     private volatile NeighborView view;
     private volatile NodeState state = NodeState.STARTING;
 
-    public LocalNode(RingView ringView) {
+    public LocalNode(RingView ringView, ApplicationEventPublisher events) {
         this.ringView = ringView;
+        this.events = events;
     }
 
     /** The neighbors, once the node knows its own ID. */
@@ -125,6 +129,12 @@ public class LocalNode {
         NodeState previousState = state;
         view = next;
         state = nextState;
+        if (previous != null && !next.predecessor().equals(previous.predecessor())) {
+            events.publishEvent(RingEvent.about("predecessor-changed", next.predecessor()));
+        }
+        if (previous != null && !next.successor().equals(previous.successor())) {
+            events.publishEvent(RingEvent.about("successor-changed", next.successor()));
+        }
         if (!next.equals(previous) || nextState != previousState) {
             log.info("{} is {}: predecessor {}, successor {}, owns {}", next.self(), nextState,
                     next.predecessor(), next.successor(), nextState.ownsRange() ? next.ownedRange() : "nothing");

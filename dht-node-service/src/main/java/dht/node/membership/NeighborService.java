@@ -106,7 +106,7 @@ public class NeighborService {
         log.info("{} leaves; taking over {}", handover.from(), handover.range());
         Thread.ofVirtual().name("handover-" + handover.from().id()).start(() -> {
             try {
-                transfers.pull(pending);
+                transfers.pull(node.self().orElseThrow(), pending);
             } finally {
                 node.changeOwnership(() -> {
                     inbound.finish(pending);

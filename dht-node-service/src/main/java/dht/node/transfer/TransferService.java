@@ -17,6 +17,8 @@ import dht.node.transfer.InboundTransfers.Pending;
 import dht.node.transfer.OutboundHandoffs.Handoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dht.node.observability.RingEvent;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Service;
@@ -47,9 +49,11 @@ public class TransferService {
     private final HybridClock clock;
     private final NodeProperties properties;
     private final DhtMetrics metrics;
+    private final ApplicationEventPublisher events;
 
     TransferService(KeyValueStore store, KeyLocks locks, OutboundHandoffs outbound, PeerClient peers, HybridClock clock,
-                    NodeProperties properties, DhtMetrics metrics) {
+                    NodeProperties properties, DhtMetrics metrics, ApplicationEventPublisher events) {
+        this.events = events;
         this.store = store;
         this.locks = locks;
         this.outbound = outbound;
@@ -63,10 +67,11 @@ public class TransferService {
      * Pulls {@code pending}'s range from its source until the source has no more, resuming after a
      * failed round until {@code dht.leave-timeout} passes without progress. Answers the keys received.
      */
-    public long pull(Pending pending) {
+    public long pull(NodeRef self, Pending pending) {
         KeyRange range = pending.range();
         NodeRef source = pending.source();
         log.info("pulling {} from {}", range, source);
+        events.publishEvent(RingEvent.transfer("transfer-started", self, source, range, 0));
         StoreCursor after = null;
         long received = 0;
         Instant lastProgress = Instant.now();
@@ -97,6 +102,7 @@ public class TransferService {
             }
             if (Duration.between(lastLog, Instant.now()).compareTo(PROGRESS_EVERY) > 0) {
                 log.info("pulling {} from {}: {} keys so far", range, source, received);
+                events.publishEvent(RingEvent.transfer("transfer-progress", self, source, range, received));
                 lastLog = Instant.now();
             }
             if (page.last()) {
@@ -105,6 +111,7 @@ public class TransferService {
         }
         confirmLast(source, range, after);
         log.info("pulled {} from {}: {} keys", range, source, received);
+        events.publishEvent(RingEvent.transfer("transfer-finished", self, source, range, received));
         return received;
     }
 

@@ -1,0 +1,64 @@
+package dht.cluster;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A subscriber to a node's {@code /ring/events} sees another node join and then leave, in that order. */
+class RingEventsTest {
+
+    private TestCluster cluster;
+    private CompletableFuture<HttpResponse<Stream<String>>> subscription;
+
+    @AfterEach
+    void stop() {
+        if (subscription != null) {
+            subscription.cancel(true);
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aSubscriberSeesANodeJoinAndThenLeave() {
+        cluster = TestCluster.builder().nodes(2).build();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.node(cluster.indexes().getFirst()).url() + "/ring/events"))
+                .header("Accept", "text/event-stream").build();
+        subscription = client.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+        subscription.thenAccept(response -> response.body().forEach(lines::add));
+        await().atMost(Duration.ofSeconds(10)).until(subscription::isDone);
+
+        int joined = cluster.addNode();
+        String id = cluster.node(joined).ref().id().toString();
+        await("node-joined of " + id).atMost(Duration.ofSeconds(30)).until(() -> indexOf(lines, "node-joined", id) >= 0);
+
+        cluster.stop(joined);
+        await("node-left of " + id).atMost(Duration.ofSeconds(30)).until(() -> indexOf(lines, "node-left", id) >= 0);
+        assertThat(indexOf(lines, "node-joined", id)).isLessThan(indexOf(lines, "node-left", id));
+    }
+
+    /** The line number of the {@code data:} line of the first {@code type} event about node {@code id}. */
+    private static int indexOf(List<String> lines, String type, String id) {
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i - 1).equals("event:" + type) && lines.get(i).startsWith("data:") && lines.get(i).contains(id)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
