@@ -4,7 +4,10 @@ import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
 import dht.node.NodeApplication;
+import dht.node.membership.LocalNode;
+import dht.node.membership.NodeState;
 import dht.registry.RegistryApplication;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -100,6 +103,7 @@ public final class TestCluster implements AutoCloseable {
                 "--dht.registry-url=" + registryUrl,
                 "--dht.retry-interval=200ms",
                 "--dht.ring-refresh-interval=200ms",
+                "--dht.probe-interval=300ms",
                 "--dht.data-dir=" + dataRoot.resolve("node-" + port)));
         args.addAll(extraProperties);
         ConfigurableApplicationContext context = NodeApplication.application().run(args.toArray(String[]::new));
@@ -114,11 +118,26 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /**
+     * Stops node {@code index} as a crash would: it stops answering at once and does not leave, so
+     * that its neighbors must find out by themselves.
+     */
+    public void kill(int index) {
+        Node node = nodes.remove(index);
+        ((WebServerApplicationContext) node.context()).getWebServer().stop();
+        node.context().getBean(LocalNode.class).update(NodeState.LEFT);
+        node.context().close();
+    }
+
+    /**
      * Waits until the registry lists exactly the running nodes, each one's neighbors agree with it,
      * and each one's view of the whole ring has caught up.
      */
     public void awaitRing() {
-        await("a consistent ring of " + nodes.size() + " nodes").atMost(RING_DEADLINE).pollInterval(Duration.ofMillis(100))
+        awaitRing(RING_DEADLINE);
+    }
+
+    public void awaitRing(Duration deadline) {
+        await("a consistent ring of " + nodes.size() + " nodes").atMost(deadline).pollInterval(Duration.ofMillis(100))
                 .until(this::ringIsConsistent);
     }
 

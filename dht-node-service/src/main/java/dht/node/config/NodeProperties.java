@@ -30,6 +30,9 @@ import java.time.Duration;
  * @param retryInterval       pause between attempts to join, or to resume a broken transfer
  * @param leaveTimeout        how long a leaving node waits for its keys to be taken over
  * @param ringRefreshInterval how often the node refreshes its view of the whole ring from the registry
+ * @param probeInterval       how often a node probes its successor
+ * @param probeTimeout        how long a probe waits for an answer
+ * @param failureThreshold    unanswered probes in a row after which the successor is declared dead
  * @param dataDir             where the node keeps its keys on disk
  * @param storage             which store holds the keys
  */
@@ -48,6 +51,9 @@ public record NodeProperties(
         @NotNull @DefaultValue("1s") Duration retryInterval,
         @NotNull @DefaultValue("60s") Duration leaveTimeout,
         @NotNull @DefaultValue("2s") Duration ringRefreshInterval,
+        @NotNull @DefaultValue("1s") Duration probeInterval,
+        @NotNull @DefaultValue("500ms") Duration probeTimeout,
+        @Min(1) @DefaultValue("3") int failureThreshold,
         @NotNull @DefaultValue("data/node") Path dataDir,
         @Valid @NotNull @DefaultValue Storage storage) {
 

@@ -21,6 +21,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -51,13 +52,15 @@ public class HttpPeerClient implements PeerClient {
             HttpHeaders.LOCATION, HttpHeaders.RETRY_AFTER, OWNER, HOPS);
 
     private final RestClient rest;
+    private final RestClient probes;
     private final CircuitBreakerRegistry circuitBreakers;
     private final Retry retry;
     private final NodeProperties properties;
 
-    public HttpPeerClient(RestClient peerRestClient, CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
-                          NodeProperties properties) {
+    public HttpPeerClient(RestClient peerRestClient, RestClient probeRestClient, CircuitBreakerRegistry circuitBreakers,
+                          RetryRegistry retries, NodeProperties properties) {
         this.rest = peerRestClient;
+        this.probes = probeRestClient;
         this.circuitBreakers = circuitBreakers;
         this.retry = retries.retry("peer", "peer");
         this.properties = properties;
@@ -124,6 +127,17 @@ public class HttpPeerClient implements PeerClient {
         call(source, true, () -> rest.post().uri(uri(source, "internal", "transfer", "complete"))
                 .contentType(MediaType.APPLICATION_JSON).body(request)
                 .retrieve().toBodilessEntity());
+    }
+
+    /** Probes go around the circuit breaker: they are how a dead peer is told from a slow one. */
+    @Override
+    public boolean isAlive(NodeRef node) {
+        try {
+            return probes.get().uri(uri(node, "actuator", "health", "liveness"))
+                    .exchange((request, response) -> response.getStatusCode().is2xxSuccessful());
+        } catch (RestClientException e) {
+            return false;
+        }
     }
 
     @Override

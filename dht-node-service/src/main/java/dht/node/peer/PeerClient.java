@@ -35,6 +35,9 @@ public interface PeerClient {
     /** Confirms the last entries of a transfer: the source may delete them and consider it done. */
     void completeTransfer(NodeRef source, TransferRequest request);
 
+    /** Whether the node answers its liveness probe within {@code dht.probe-timeout}. */
+    boolean isAlive(NodeRef node);
+
     /** Reads one entry straight from a node's store, without routing. */
     Optional<Entry> fetch(NodeRef source, String key);
 }

@@ -33,6 +33,15 @@ class PeerClientConfig {
         return builder.clone().requestFactory(peerRequestFactory).build();
     }
 
+    /** For liveness probes, with {@code dht.probe-timeout} as both timeouts. */
+    @Bean
+    RestClient probeRestClient(RestClient.Builder builder, NodeProperties properties) {
+        return builder.clone().requestFactory(ClientHttpRequestFactoryBuilder.jdk()
+                .withHttpClientCustomizer(client -> client.version(HttpClient.Version.HTTP_1_1))
+                .build(HttpClientSettings.defaults().withTimeouts(properties.probeTimeout(), properties.probeTimeout())))
+                .build();
+    }
+
     /** For calls to the registry, rooted at {@code dht.registry-url}. */
     @Bean
     RestClient registryRestClient(RestClient.Builder builder, ClientHttpRequestFactory peerRequestFactory,

@@ -1,0 +1,47 @@
+package dht.cluster;
+
+import dht.core.Ring;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A node that crashes is found out by its predecessor, the ring is relinked around it and the registry drops it. */
+class FailureDetectionTest {
+
+    private TestCluster cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aCrashedNodeIsDroppedAndTheRingRelinksAroundIt() {
+        cluster = TestCluster.builder().nodes(4).build();
+        int victim = cluster.indexes().get(2);
+        String victimId = cluster.node(victim).ref().id().toString();
+
+        cluster.kill(victim);
+        cluster.awaitRing(Duration.ofSeconds(30));
+
+        assertThat(cluster.registryRing().nodes()).extracting(node -> node.id().toString()).doesNotContain(victimId);
+        KeyClient client = new KeyClient(cluster.http());
+        Ring ring = cluster.registryRing();
+        for (int i = 0; i < 200; i++) {
+            String key = "after-crash-" + i;
+            String url = cluster.node(cluster.indexes().get(i % 3)).url();
+            assertThat(client.put(url, key, key.getBytes(StandardCharsets.UTF_8), MediaType.TEXT_PLAIN).getStatusCode().value())
+                    .as("PUT %s", key).isEqualTo(201);
+            var read = client.get(cluster.node(cluster.indexes().get((i + 1) % 3)).url(), key);
+            assertThat(read.getStatusCode().value()).isEqualTo(200);
+            assertThat(read.getHeaders().getFirst("X-DHT-Owner")).isEqualTo(ring.ownerOfKey(key).id().toString());
+        }
+    }
+}
