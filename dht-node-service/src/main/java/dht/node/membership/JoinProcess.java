@@ -17,11 +17,13 @@ import dht.node.transfer.TransferService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Joins the ring once the port, and so the node's ID, is known: registers, splices in after the
+ * Joins the ring once the port, and so the node's ID, is known and the application has started: registers, splices in after the
  * predecessor the registry names, pulls the new range from it, and only then reports ready.
  * Failed attempts are retried until the node joins or shuts down.
  */
@@ -64,7 +66,15 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
             node.update(NeighborView.alone(self), NodeState.JOINING);
             return null;
         });
-        joining = Thread.ofVirtual().name("join").start(() -> joinUntilDone(self));
+    }
+
+    /**
+     * Joins once the application is fully started, not merely listening: a neighbor probes this
+     * node's liveness as soon as it is linked in, and that must already answer.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void startJoining() {
+        node.self().ifPresent(self -> joining = Thread.ofVirtual().name("join").start(() -> joinUntilDone(self)));
     }
 
     /** Stops trying to join, for a node that shuts down first. */
