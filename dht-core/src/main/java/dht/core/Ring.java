@@ -126,8 +126,9 @@ public final class Ring {
     }
 
     /**
-     * The owner of {@code position} and the next {@code count - 1} distinct nodes clockwise: the
-     * nodes that take over its range, one after another, when owners fail.
+     * The owner of {@code position} and the {@code count - 1} distinct nodes before it,
+     * counter-clockwise: since a node owns the keys up to its successor, those are the nodes that
+     * take over the range, one after another, when owners fail.
      */
     public List<NodeRef> replicasOf(RingPosition position, int count) {
         if (count < 1) {
@@ -138,7 +139,7 @@ public final class Ring {
         NodeRef node = ownerOf(position);
         while (replicas.size() < Math.min(count, nodes.size())) {
             replicas.add(node);
-            node = successorOf(node.id());
+            node = predecessorOf(node.id());
         }
         return List.copyOf(replicas);
     }

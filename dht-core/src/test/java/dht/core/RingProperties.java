@@ -322,7 +322,7 @@ class RingProperties {
         assertThat(new HashSet<>(replicas)).hasSameSizeAs(replicas);
         assertThat(replicas.getFirst()).isEqualTo(ring.ownerOf(position));
         for (int i = 1; i < replicas.size(); i++) {
-            assertThat(replicas.get(i)).isEqualTo(ring.successorOf(replicas.get(i - 1).id()));
+            assertThat(replicas.get(i)).isEqualTo(ring.predecessorOf(replicas.get(i - 1).id()));
         }
     }
 

@@ -294,11 +294,11 @@ class RingTest {
     }
 
     @Test
-    void replicasAreTheOwnerThenItsSuccessors() {
+    void replicasAreTheOwnerThenItsPredecessors() {
         Ring ring = Ring.of(A, B, C);
 
-        assertThat(ring.replicasOf(hex("6000000000000000"), 2)).containsExactly(B, C);
-        assertThat(ring.replicasOf(hex("d000000000000000"), 3)).containsExactly(C, A, B);
+        assertThat(ring.replicasOf(hex("6000000000000000"), 2)).containsExactly(B, A);
+        assertThat(ring.replicasOf(hex("d000000000000000"), 3)).containsExactly(C, B, A);
     }
 
     @Test

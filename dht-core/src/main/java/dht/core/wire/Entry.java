@@ -5,14 +5,33 @@ import dht.core.Version;
 
 import java.util.Objects;
 
-/** A stored key with its value, as it moves between nodes. */
-public record Entry(String key, byte[] value, String contentType, Version version) {
+/**
+ * A stored key with its value, as it moves between nodes. A deleted key stays as a tombstone with
+ * the delete's version, so that an older copy arriving later cannot bring the value back.
+ */
+public record Entry(String key, byte[] value, String contentType, Version version, boolean tombstone) {
+
+    private static final byte[] NO_VALUE = new byte[0];
 
     public Entry {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(contentType, "contentType");
         Objects.requireNonNull(version, "version");
+    }
+
+    /** A live value. */
+    public Entry(String key, byte[] value, String contentType, Version version) {
+        this(key, value, contentType, version, false);
+    }
+
+    public static Entry tombstone(String key, Version version) {
+        return new Entry(key, NO_VALUE, "", version, true);
+    }
+
+    /** Whether this entry should replace {@code other}: the later version wins. */
+    public boolean supersedes(Entry other) {
+        return version.isNewerThan(other.version);
     }
 
     public RingPosition position() {

@@ -17,14 +17,15 @@ import java.util.List;
 
 /**
  * The binary form of entries between nodes (media type {@value #MEDIA_TYPE}): values travel as
- * raw bytes, never base64 inside JSON. A batch is a count followed by that many entries, each
- * its key, content type, version and value, every variable part length-prefixed.
+ * raw bytes, never base64 inside JSON. A batch is a format byte and a count followed by that many
+ * entries, each its key, content type, version, a tombstone flag and its value, every variable
+ * part length-prefixed.
  */
 public final class EntryCodec {
 
     public static final String MEDIA_TYPE = "application/vnd.dht.entries";
 
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     private static final int MAX_TEXT_BYTES = 64 * 1024;
 
     private EntryCodec() {
@@ -88,6 +89,7 @@ public final class EntryCodec {
         writeText(data, entry.contentType());
         data.writeLong(entry.version().timestamp());
         data.writeLong(entry.version().writer().value());
+        data.writeBoolean(entry.tombstone());
         data.writeInt(entry.value().length);
         data.write(entry.value());
     }
@@ -96,6 +98,7 @@ public final class EntryCodec {
         String key = readText(data);
         String contentType = readText(data);
         Version version = new Version(data.readLong(), new RingPosition(data.readLong()));
+        boolean tombstone = data.readBoolean();
         int length = data.readInt();
         if (length < 0 || length > maxValueBytes) {
             throw new IOException("value of " + length + " bytes exceeds the limit of " + maxValueBytes);
@@ -104,7 +107,7 @@ public final class EntryCodec {
         if (value.length != length) {
             throw new EOFException("entry batch ends inside a value");
         }
-        return new Entry(key, value, contentType, version);
+        return new Entry(key, value, contentType, version, tombstone);
     }
 
     private static void writeText(DataOutputStream data, String text) throws IOException {

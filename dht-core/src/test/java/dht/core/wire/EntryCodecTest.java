@@ -20,6 +20,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EntryCodecTest {
 
+    /** The batch format the codec writes. */
+    private static final int FORMAT = 2;
+
+
     private static final int LIMIT = 1024 * 1024;
 
     private static byte[] allByteValues() {
@@ -130,10 +134,10 @@ class EntryCodecTest {
     }
 
     @Test
-    void batchStartsWithFormatOneAndTheEntryCount() {
+    void batchStartsWithTheFormatAndTheEntryCount() {
         byte[] bytes = EntryCodec.toBytes(SAMPLE);
 
-        assertThat(Arrays.copyOf(bytes, 5)).containsExactly(1, 0, 0, 0, 4);
+        assertThat(Arrays.copyOf(bytes, 5)).containsExactly(FORMAT, 0, 0, 0, 4);
     }
 
     @Test
@@ -159,12 +163,13 @@ class EntryCodecTest {
     void oversizedValueIsRefusedBeforeItIsRead() throws IOException {
         // declares 2 GiB - 1 but carries nothing: must fail on the declared length, not run out of memory or input
         byte[] bytes = handMade(out -> {
-            out.writeByte(1);
+            out.writeByte(FORMAT);
             out.writeInt(1);
             writeText(out, "k");
             writeText(out, "application/octet-stream");
             out.writeLong(1);
             out.writeLong(0);
+            out.writeBoolean(false);
             out.writeInt(Integer.MAX_VALUE);
         });
 
@@ -193,7 +198,7 @@ class EntryCodecTest {
     @Test
     void batchDeclaringMoreEntriesThanItCarriesIsRefused() throws IOException {
         byte[] bytes = handMade(out -> {
-            out.writeByte(1);
+            out.writeByte(FORMAT);
             out.writeInt(Integer.MAX_VALUE);
         });
 
@@ -201,13 +206,25 @@ class EntryCodecTest {
     }
 
     @Test
+    void aTombstoneRoundTripsAsATombstone() throws IOException {
+        Entry tombstone = Entry.tombstone("gone", new Version(5, RingPosition.MAX));
+
+        Entry read = read(EntryCodec.toBytes(List.of(tombstone)), LIMIT).getFirst();
+
+        assertThat(read.tombstone()).isTrue();
+        assertThat(read.key()).isEqualTo("gone");
+        assertThat(read.version()).isEqualTo(tombstone.version());
+        assertThat(read.value()).isEmpty();
+    }
+
+    @Test
     void unknownFormatIsRefused() {
         byte[] bytes = EntryCodec.toBytes(SAMPLE);
-        bytes[0] = 2;
+        bytes[0] = FORMAT + 1;
 
         assertThatThrownBy(() -> read(bytes, LIMIT))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("format 2");
+                .hasMessageContaining("format " + (FORMAT + 1));
     }
 
     @Test
@@ -223,7 +240,7 @@ class EntryCodecTest {
     @Test
     void negativeEntryCountIsRefused() throws IOException {
         byte[] bytes = handMade(out -> {
-            out.writeByte(1);
+            out.writeByte(FORMAT);
             out.writeInt(-1);
         });
 
@@ -233,12 +250,13 @@ class EntryCodecTest {
     @Test
     void negativeValueLengthIsRefused() throws IOException {
         byte[] bytes = handMade(out -> {
-            out.writeByte(1);
+            out.writeByte(FORMAT);
             out.writeInt(1);
             writeText(out, "k");
             writeText(out, "text/plain");
             out.writeLong(1);
             out.writeLong(0);
+            out.writeBoolean(false);
             out.writeInt(-1);
         });
 
@@ -248,7 +266,7 @@ class EntryCodecTest {
     @Test
     void negativeTextLengthIsRefused() throws IOException {
         byte[] bytes = handMade(out -> {
-            out.writeByte(1);
+            out.writeByte(FORMAT);
             out.writeInt(1);
             out.writeInt(-5);
         });
@@ -259,7 +277,7 @@ class EntryCodecTest {
     @Test
     void textFieldAbove64KiBIsRefused() throws IOException {
         byte[] bytes = handMade(out -> {
-            out.writeByte(1);
+            out.writeByte(FORMAT);
             out.writeInt(1);
             out.writeInt(64 * 1024 + 1);
             out.write(new byte[64 * 1024 + 1]);
