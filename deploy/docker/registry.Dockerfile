@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# The DHT registry from the jar that `./mvnw package` builds, as Spring Boot's layers so that a
+# rebuild after a code change only replaces the small application layer.
+#   ./mvnw -B package -DskipTests
+#   docker build -f deploy/docker/registry.Dockerfile -t dht-registry:0.1.0-SNAPSHOT .
+# (run from the repository root, which is the build context; registry.Dockerfile.dockerignore
+# keeps the context down to the jar)
+
+FROM eclipse-temurin:21-jre AS layers
+WORKDIR /build
+ARG JAR_FILE=registry-service/target/registry-service-0.1.0-SNAPSHOT-exec.jar
+COPY ${JAR_FILE} application.jar
+RUN java -Djarmode=tools -jar application.jar extract --layers --destination extracted \
+        --application-filename application.jar
+
+FROM eclipse-temurin:21-jre
+# a user of its own; curl, which the HEALTHCHECK uses, comes with the eclipse-temurin images
+RUN groupadd --gid 10001 dht \
+    && useradd --uid 10001 --gid dht --no-create-home --home-dir /app --shell /usr/sbin/nologin dht
+WORKDIR /app
+# least to most often changed
+COPY --from=layers /build/extracted/dependencies/ ./
+COPY --from=layers /build/extracted/spring-boot-loader/ ./
+COPY --from=layers /build/extracted/snapshot-dependencies/ ./
+COPY --from=layers /build/extracted/application/ ./
+USER 10001:10001
+# the heap follows the container's memory limit; an OutOfMemoryError ends the process so that the
+# container is restarted instead of limping on
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError" \
+    SERVER_PORT=50000
+EXPOSE 50000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+    CMD curl -fsS -o /dev/null "http://localhost:${SERVER_PORT}/actuator/health/liveness" || exit 1
+# exec form: java is PID 1 and gets the SIGTERM itself, for a graceful shutdown
+ENTRYPOINT ["java", "-jar", "application.jar"]
