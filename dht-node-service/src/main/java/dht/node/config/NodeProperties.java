@@ -33,6 +33,8 @@ import java.time.Duration;
  * @param probeInterval       how often a node probes its successor
  * @param probeTimeout        how long a probe waits for an answer
  * @param failureThreshold    unanswered probes in a row after which the successor is declared dead
+ * @param replicationFactor   copies of each key: on its owner and the nodes before it, which take over its range
+ * @param writeQuorum         copies stored before a write is acknowledged; by default a majority
  * @param dataDir             where the node keeps its keys on disk
  * @param storage             which store holds the keys
  */
@@ -54,6 +56,8 @@ public record NodeProperties(
         @NotNull @DefaultValue("1s") Duration probeInterval,
         @NotNull @DefaultValue("500ms") Duration probeTimeout,
         @Min(1) @DefaultValue("3") int failureThreshold,
+        @Min(1) @DefaultValue("3") int replicationFactor,
+        @Min(1) Integer writeQuorum,
         @NotNull @DefaultValue("data/node") Path dataDir,
         @Valid @NotNull @DefaultValue Storage storage) {
 
@@ -67,6 +71,11 @@ public record NodeProperties(
     }
 
     public enum StorageType { ROCKSDB, MEMORY }
+
+    /** The write quorum as configured, else a majority of the replication factor. */
+    public int effectiveWriteQuorum() {
+        return writeQuorum != null ? Math.min(writeQuorum, replicationFactor) : replicationFactor / 2 + 1;
+    }
 
     public int maxValueBytesAsInt() {
         return (int) Math.min(Integer.MAX_VALUE - 8, maxValueBytes.toBytes());

@@ -32,6 +32,14 @@ final class KeyProblems {
                 self, hops);
     }
 
+    static ErrorResponseException noQuorum(int stored, int needed, RingPosition owner, int hops) {
+        ErrorResponseException e = problem(HttpStatus.SERVICE_UNAVAILABLE, "Write not acknowledged",
+                "The write reached " + stored + " of the " + needed + " copies it needs (dht.write-quorum) in time; "
+                        + "it may or may not persist. Retry it.", owner, hops);
+        e.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+        return e;
+    }
+
     static ErrorResponseException invalidKey(String why) {
         return problem(HttpStatus.BAD_REQUEST, "Invalid key", why, null, 0);
     }

@@ -9,6 +9,10 @@ import dht.node.membership.LocalNode;
 import dht.node.membership.LocalNode.Route;
 import dht.node.observability.DhtMetrics;
 import dht.core.NodeRef;
+import dht.core.Ring;
+import dht.node.membership.RingView;
+import dht.node.replication.Replicator;
+import org.springframework.http.HttpMethod;
 import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerException;
 import dht.node.peer.PeerClient;
@@ -41,9 +45,13 @@ public class KeyService {
     private final HybridClock clock;
     private final NodeProperties properties;
     private final DhtMetrics metrics;
+    private final Replicator replicator;
+    private final RingView ringView;
 
     KeyService(LocalNode node, KeyValueStore store, KeyLocks locks, InboundTransfers inbound, PeerClient peers,
-               HybridClock clock, NodeProperties properties, DhtMetrics metrics) {
+               HybridClock clock, NodeProperties properties, DhtMetrics metrics, Replicator replicator, RingView ringView) {
+        this.replicator = replicator;
+        this.ringView = ringView;
         this.node = node;
         this.store = store;
         this.locks = locks;
@@ -56,9 +64,9 @@ public class KeyService {
 
     public ResponseEntity<?> get(String key, int hops) {
         return serve(KeyRequest.read(key, hops), self -> {
-            Entry entry = localEntry(key).orElseThrow(() -> KeyProblems.notFound(key, self, hops));
+            Entry entry = localEntry(key).filter(e -> !e.tombstone()).orElseThrow(() -> KeyProblems.notFound(key, self.id(), hops));
             return ResponseEntity.ok()
-                    .headers(KeyHeaders.of(self, hops))
+                    .headers(KeyHeaders.of(self.id(), hops))
                     .contentType(MediaType.parseMediaType(entry.contentType()))
                     .eTag(entry.version().toString())
                     .body(entry.value());
@@ -68,32 +76,48 @@ public class KeyService {
     public ResponseEntity<?> put(String key, byte[] value, String contentType, int hops) {
         return serve(KeyRequest.write(key, hops, value, contentType), self -> {
             RingPosition position = RingPosition.ofKey(key);
-            Entry entry = new Entry(key, value, contentType, clock.stamp(self));
+            Entry entry = new Entry(key, value, contentType, clock.stamp(self.id()));
             Optional<Pending> pending = inbound.pendingFor(position);
             boolean replaced = locks.withLock(key, () -> {
                 boolean heldAtSource = touchWhilePending(key, pending);
-                return store.put(entry).isPresent() || heldAtSource;
+                return store.put(entry).filter(previous -> !previous.tombstone()).isPresent() || heldAtSource;
             });
+            requireQuorum(self, entry, hops);
             return ResponseEntity.status(replaced ? HttpStatus.OK : HttpStatus.CREATED)
-                    .headers(KeyHeaders.of(self, hops))
+                    .headers(KeyHeaders.of(self.id(), hops))
                     .eTag(entry.version().toString())
                     .contentType(MediaType.APPLICATION_JSON)
-                    .body(new KeyWritten(key, position, self, entry.version()));
+                    .body(new KeyWritten(key, position, self.id(), entry.version()));
         });
     }
 
     public ResponseEntity<?> delete(String key, int hops) {
         return serve(KeyRequest.delete(key, hops), self -> {
             Optional<Pending> pending = inbound.pendingFor(RingPosition.ofKey(key));
+            Entry tombstone = Entry.tombstone(key, clock.stamp(self.id()));
             boolean existed = locks.withLock(key, () -> {
                 boolean heldAtSource = touchWhilePending(key, pending);
-                return store.remove(key).isPresent() || heldAtSource;
+                boolean live = store.get(key).filter(held -> !held.tombstone()).isPresent() || heldAtSource;
+                if (live) {
+                    store.put(tombstone);
+                }
+                return live;
             });
             if (!existed) {
-                throw KeyProblems.notFound(key, self, hops);
+                throw KeyProblems.notFound(key, self.id(), hops);
             }
-            return ResponseEntity.noContent().headers(KeyHeaders.of(self, hops)).build();
+            requireQuorum(self, tombstone, hops);
+            return ResponseEntity.noContent().headers(KeyHeaders.of(self.id(), hops)).build();
         });
+    }
+
+    /** Copies the write to the replicas; unless enough confirm it in time, it is not acknowledged. */
+    private void requireQuorum(NodeRef self, Entry entry, int hops) {
+        int needed = replicator.quorum(self) - 1;
+        int confirmed = replicator.replicate(self, entry, needed);
+        if (confirmed < needed) {
+            throw KeyProblems.noQuorum(confirmed + 1, needed + 1, self.id(), hops);
+        }
     }
 
     /**
@@ -104,7 +128,8 @@ public class KeyService {
         if (pending.isEmpty()) {
             return false;
         }
-        boolean heldAtSource = !pending.get().wasTouched(key) && peers.fetch(pending.get().source(), key).isPresent();
+        boolean heldAtSource = !pending.get().wasTouched(key)
+                && peers.fetch(pending.get().source(), key).filter(held -> !held.tombstone()).isPresent();
         pending.get().touched(key);
         return heldAtSource;
     }
@@ -125,9 +150,10 @@ public class KeyService {
         return peers.fetch(pending.get().source(), key).or(() -> store.get(key));
     }
 
-    private ResponseEntity<?> serve(KeyRequest request, Function<RingPosition, ResponseEntity<?>> local) {
+    private ResponseEntity<?> serve(KeyRequest request, Function<NodeRef, ResponseEntity<?>> local) {
         int hops = request.hops();
-        RingPosition self = node.self().map(s -> s.id()).orElse(null);
+        NodeRef selfNode = node.self().orElse(null);
+        RingPosition self = selfNode == null ? null : selfNode.id();
         if (hops >= properties.maxHops()) {
             throw KeyProblems.loop(hops, properties.maxHops(), self);
         }
@@ -142,7 +168,7 @@ public class KeyService {
                 if (!route.inRing()) {
                     throw KeyProblems.notInRing(node.state(), self, hops);
                 }
-                return route.local() ? new Routed(route, local.apply(self)) : new Routed(route, null);
+                return route.local() ? new Routed(route, local.apply(selfNode)) : new Routed(route, null);
             });
             ResponseEntity<?> response = routed.response();
             if (response == null) {
@@ -170,9 +196,46 @@ public class KeyService {
             if (e.kind() == PeerException.Kind.TIMED_OUT) {
                 throw e;
             }
+            if (request.method() == HttpMethod.GET) {
+                Optional<ResponseEntity<?>> fromReplica = readFromReplica(target, position, request);
+                if (fromReplica.isPresent()) {
+                    return fromReplica.get();
+                }
+            }
             NodeRef fallback = node.fallback(position, target).orElseThrow(() -> e);
             return peers.forward(fallback, request);
         }
+    }
+
+    /**
+     * A read whose owner cannot be reached, answered from the first replica that holds the key:
+     * the nodes before the owner, which take over its range.
+     */
+    private Optional<ResponseEntity<?>> readFromReplica(NodeRef owner, RingPosition position, KeyRequest request) {
+        Ring ring = ringView.ring();
+        if (!ring.contains(owner.id())) {
+            return Optional.empty();
+        }
+        for (NodeRef replica : ring.replicasOf(owner.id(), properties.replicationFactor())) {
+            if (replica.equals(owner)) {
+                continue;
+            }
+            try {
+                Optional<Entry> entry = peers.fetch(replica, request.key());
+                if (entry.isPresent() && !entry.get().tombstone()) {
+                    Entry found = entry.get();
+                    return Optional.of(ResponseEntity.ok()
+                            .headers(KeyHeaders.of(owner.id(), request.hops()))
+                            .contentType(MediaType.parseMediaType(found.contentType()))
+                            .eTag(found.version().toString())
+                            .body(found.value()));
+                }
+                throw KeyProblems.notFound(request.key(), owner.id(), request.hops());
+            } catch (PeerException unreachable) {
+                // try the next replica
+            }
+        }
+        return Optional.empty();
     }
 
     private record Routed(Route route, ResponseEntity<?> response) {

@@ -129,6 +129,14 @@ public class HttpPeerClient implements PeerClient {
                 .retrieve().toBodilessEntity());
     }
 
+    @Override
+    public void replicate(NodeRef replica, List<Entry> entries) {
+        call(replica, true, () -> rest.post().uri(uri(replica, "internal", "replicas"))
+                .contentType(MediaType.parseMediaType(EntryCodec.MEDIA_TYPE))
+                .body(EntryCodec.toBytes(entries))
+                .retrieve().toBodilessEntity());
+    }
+
     /** Probes go around the circuit breaker: they are how a dead peer is told from a slow one. */
     @Override
     public boolean isAlive(NodeRef node) {

@@ -9,6 +9,7 @@ import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 import org.springframework.http.ResponseEntity;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,6 +35,9 @@ public interface PeerClient {
 
     /** Confirms the last entries of a transfer: the source may delete them and consider it done. */
     void completeTransfer(NodeRef source, TransferRequest request);
+
+    /** Stores copies on a replica, which keeps each unless it holds a newer version. */
+    void replicate(NodeRef replica, List<Entry> entries);
 
     /** Whether the node answers its liveness probe within {@code dht.probe-timeout}. */
     boolean isAlive(NodeRef node);

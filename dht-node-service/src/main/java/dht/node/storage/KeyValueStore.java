@@ -18,6 +18,19 @@ public interface KeyValueStore extends AutoCloseable {
     /** Stores the entry; answers the one it replaced. */
     Optional<Entry> put(Entry entry);
 
+    /**
+     * Stores the entry unless the store holds a newer version of the key; answers whether it did.
+     * Callers serialize writes of one key ({@link KeyLocks}).
+     */
+    default boolean putIfNewer(Entry entry) {
+        Optional<Entry> held = get(entry.key());
+        if (held.isPresent() && !entry.supersedes(held.get())) {
+            return false;
+        }
+        put(entry);
+        return true;
+    }
+
     /** Removes the key; answers the entry it held. */
     Optional<Entry> remove(String key);
 

@@ -92,7 +92,7 @@ public class TransferService {
             }
             for (Entry entry : page.entries()) {
                 clock.observe(entry.version().timestamp());
-                locks.withLock(entry.key(), () -> pending.wasTouched(entry.key()) ? null : store.put(entry));
+                locks.withLock(entry.key(), () -> !pending.wasTouched(entry.key()) && store.putIfNewer(entry));
             }
             if (!page.entries().isEmpty()) {
                 after = page.entries().getLast().cursor();

@@ -1,0 +1,47 @@
+package dht.node.replication;
+
+import dht.core.HybridClock;
+import dht.core.wire.Entry;
+import dht.core.wire.EntryCodec;
+import dht.node.config.NodeProperties;
+import dht.node.storage.KeyLocks;
+import dht.node.storage.KeyValueStore;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.io.IOException;
+import java.util.List;
+
+@Tag(name = "Internal: replication", description = "Copies of keys between replicas; not for clients")
+@RestController
+class ReplicaController {
+
+    private final KeyValueStore store;
+    private final KeyLocks locks;
+    private final HybridClock clock;
+    private final NodeProperties properties;
+
+    ReplicaController(KeyValueStore store, KeyLocks locks, HybridClock clock, NodeProperties properties) {
+        this.store = store;
+        this.locks = locks;
+        this.clock = clock;
+        this.properties = properties;
+    }
+
+    @Operation(summary = "Store copies", description = "A binary entry batch; each entry is kept unless a newer version is held.")
+    @ApiResponse(responseCode = "204", description = "Stored (or already newer here)")
+    @PostMapping(path = "/internal/replicas", consumes = EntryCodec.MEDIA_TYPE)
+    ResponseEntity<Void> store(HttpServletRequest request) throws IOException {
+        List<Entry> entries = EntryCodec.read(request.getInputStream(), properties.maxValueBytesAsInt());
+        for (Entry entry : entries) {
+            clock.observe(entry.version().timestamp());
+            locks.withLock(entry.key(), () -> store.putIfNewer(entry));
+        }
+        return ResponseEntity.noContent().build();
+    }
+}

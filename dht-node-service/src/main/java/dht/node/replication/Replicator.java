@@ -1,0 +1,105 @@
+package dht.node.replication;
+
+import dht.core.NodeRef;
+import dht.core.Ring;
+import dht.core.wire.Entry;
+import dht.node.config.NodeProperties;
+import dht.node.membership.RingView;
+import dht.node.peer.PeerClient;
+import dht.node.peer.PeerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Copies an owner's writes to the nodes before it on the ring, which take over its range when it
+ * fails, and says how many copies were confirmed in time.
+ */
+@Component
+public class Replicator {
+
+    private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+
+    private final RingView ringView;
+    private final PeerClient peers;
+    private final NodeProperties properties;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    Replicator(RingView ringView, PeerClient peers, NodeProperties properties) {
+        this.ringView = ringView;
+        this.peers = peers;
+        this.properties = properties;
+    }
+
+    /** The other holders of the keys {@code self} owns: its {@code replication-factor - 1} predecessors. */
+    public List<NodeRef> replicasOf(NodeRef self) {
+        Ring ring = ringView.ring();
+        Ring withSelf = ring.contains(self.id()) ? ring : ring.without(self.id()).with(self);
+        return withSelf.replicasOf(self.id(), properties.replicationFactor()).stream()
+                .filter(node -> !node.equals(self))
+                .toList();
+    }
+
+    /** How many copies a write needs, this node's included, given how many nodes can hold one. */
+    public int quorum(NodeRef self) {
+        return Math.min(properties.effectiveWriteQuorum(), replicasOf(self).size() + 1);
+    }
+
+    /**
+     * Sends {@code entry} to every replica and waits, at most {@code dht.request-timeout}, until
+     * {@code needed} of them confirmed it; answers how many did. The rest still get their copy.
+     */
+    public int replicate(NodeRef self, Entry entry, int needed) {
+        List<NodeRef> replicas = replicasOf(self);
+        if (needed <= 0 || replicas.isEmpty()) {
+            return 0;
+        }
+        AtomicInteger confirmed = new AtomicInteger();
+        AtomicInteger outstanding = new AtomicInteger(replicas.size());
+        CompletableFuture<Void> enough = new CompletableFuture<>();
+        for (NodeRef replica : replicas) {
+            CompletableFuture.runAsync(() -> peers.replicate(replica, List.of(entry)), executor)
+                    .whenComplete((ok, failure) -> {
+                        if (failure == null) {
+                            if (confirmed.incrementAndGet() >= needed) {
+                                enough.complete(null);
+                            }
+                        } else {
+                            log.debug("copy of {} to {} failed: {}", entry.key(), replica, failure.getMessage());
+                        }
+                        if (outstanding.decrementAndGet() == 0) {
+                            enough.complete(null);
+                        }
+                    });
+        }
+        try {
+            enough.get(properties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.debug("copies of {} not all confirmed in time", entry.key());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return confirmed.get();
+    }
+
+    /** Pushes entries to one replica, answering whether it took them. */
+    public boolean push(NodeRef replica, List<Entry> entries) {
+        try {
+            peers.replicate(replica, entries);
+            return true;
+        } catch (PeerException e) {
+            log.warn("could not copy {} entries to {}: {}", entries.size(), replica, e.getBody().getDetail());
+            return false;
+        }
+    }
+
+}
