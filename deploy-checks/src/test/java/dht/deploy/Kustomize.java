@@ -1,0 +1,133 @@
+package dht.deploy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Renders a kustomization the way {@code kubectl apply -k} would see it: with {@code kubectl
+ * kustomize} when a kubectl is on the PATH (it works offline), otherwise with a small stand-in that
+ * knows only what {@code deploy/k8s} uses (namespace and resources) and refuses anything else, so
+ * that it never quietly renders something different.
+ */
+final class Kustomize {
+
+    /** Kinds that live outside any namespace, which the namespace setting leaves alone. */
+    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "PersistentVolume", "StorageClass",
+            "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PriorityClass",
+            "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "IngressClass");
+
+    private static final Set<String> FALLBACK_KEYS = Set.of("apiVersion", "kind", "namespace", "resources");
+
+    private Kustomize() {
+    }
+
+    /** Thrown when a kustomization cannot be rendered: a misspelled field, a missing file. */
+    static final class RenderException extends RuntimeException {
+        RenderException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * kubectl's rendering where there is a kubectl, the stand-in's otherwise (or always, with
+     * {@code -Ddht.kustomize=stand-in}).
+     */
+    static String render(Path directory) {
+        boolean standIn = "stand-in".equals(System.getProperty("dht.kustomize"));
+        return !standIn && kubectlAvailable() ? withKubectl(directory) : withoutKubectl(directory);
+    }
+
+    static boolean kubectlAvailable() {
+        try {
+            Process process = new ProcessBuilder("kubectl", "version", "--client")
+                    .redirectErrorStream(true).start();
+            process.getInputStream().readAllBytes();
+            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    static String withKubectl(Path directory) {
+        try {
+            Path errors = Files.createTempFile("kustomize", ".err");
+            try {
+                Process process = new ProcessBuilder("kubectl", "kustomize", directory.toString())
+                        .redirectError(errors.toFile()).start();
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new RenderException("kubectl kustomize " + directory + " did not finish within 60 s");
+                }
+                if (process.exitValue() != 0) {
+                    throw new RenderException("kubectl kustomize " + directory + " failed: "
+                            + Files.readString(errors).strip());
+                }
+                return output;
+            } finally {
+                Files.deleteIfExists(errors);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RenderException("interrupted while rendering " + directory);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static String withoutKubectl(Path directory) {
+        Path file = directory.resolve("kustomization.yaml");
+        if (!Files.isRegularFile(file)) {
+            throw new RenderException("no kustomization.yaml in " + directory);
+        }
+        Map<String, Object> kustomization = Yaml.load(Checkout.read(file), file.toString());
+        for (String key : kustomization.keySet()) {
+            if (!FALLBACK_KEYS.contains(key)) {
+                throw new RenderException(file + ": field '" + key + "' is not one this stand-in renders "
+                        + FALLBACK_KEYS + " (a misspelling, or install kubectl for the real kustomize)");
+            }
+        }
+        if (!"Kustomization".equals(kustomization.get("kind"))
+                || !"kustomize.config.k8s.io/v1beta1".equals(kustomization.get("apiVersion"))) {
+            throw new RenderException(file + " is not a kustomize.config.k8s.io/v1beta1 Kustomization");
+        }
+        Object namespace = kustomization.get("namespace");
+        if (!(kustomization.get("resources") instanceof List<?> resources)) {
+            throw new RenderException(file + " lists no resources");
+        }
+        List<String> rendered = new ArrayList<>();
+        for (Object resource : resources) {
+            Path path = directory.resolve(String.valueOf(resource));
+            if (!Files.isRegularFile(path)) {
+                throw new RenderException(file + ": resource " + resource + " is not a file here");
+            }
+            for (Object document : Yaml.loadAll(Checkout.read(path))) {
+                if (!(document instanceof Map<?, ?> map)) {
+                    throw new RenderException(path + " holds a document that is not a mapping");
+                }
+                Map<String, Object> object = new LinkedHashMap<>((Map<String, Object>) map);
+                if (namespace != null && !CLUSTER_SCOPED.contains(String.valueOf(object.get("kind")))
+                        && object.get("metadata") instanceof Map<?, ?> metadata) {
+                    Map<String, Object> withNamespace = new LinkedHashMap<>((Map<String, Object>) metadata);
+                    withNamespace.put("namespace", namespace);
+                    object.put("metadata", withNamespace);
+                }
+                rendered.add(Yaml.dump(object));
+            }
+        }
+        return String.join("---\n", rendered);
+    }
+}
