@@ -35,6 +35,8 @@ import java.time.Duration;
  * @param failureThreshold    unanswered probes in a row after which the successor is declared dead
  * @param replicationFactor   copies of each key: on its owner and the nodes before it, which take over its range
  * @param writeQuorum         copies stored before a write is acknowledged; by default a majority
+ * @param readQuorum          copies consulted by a read, the newest answering; by default a majority
+ * @param antiEntropyInterval how often a node reconciles its range with its replicas
  * @param dataDir             where the node keeps its keys on disk
  * @param storage             which store holds the keys
  */
@@ -58,6 +60,8 @@ public record NodeProperties(
         @Min(1) @DefaultValue("3") int failureThreshold,
         @Min(1) @DefaultValue("3") int replicationFactor,
         @Min(1) Integer writeQuorum,
+        @Min(1) Integer readQuorum,
+        @NotNull @DefaultValue("30s") Duration antiEntropyInterval,
         @NotNull @DefaultValue("data/node") Path dataDir,
         @Valid @NotNull @DefaultValue Storage storage) {
 
@@ -75,6 +79,11 @@ public record NodeProperties(
     /** The write quorum as configured, else a majority of the replication factor. */
     public int effectiveWriteQuorum() {
         return writeQuorum != null ? Math.min(writeQuorum, replicationFactor) : replicationFactor / 2 + 1;
+    }
+
+    /** The read quorum as configured, else a majority of the replication factor. */
+    public int effectiveReadQuorum() {
+        return readQuorum != null ? Math.min(readQuorum, replicationFactor) : replicationFactor / 2 + 1;
     }
 
     public int maxValueBytesAsInt() {

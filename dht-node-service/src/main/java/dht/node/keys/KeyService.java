@@ -64,7 +64,9 @@ public class KeyService {
 
     public ResponseEntity<?> get(String key, int hops) {
         return serve(KeyRequest.read(key, hops), self -> {
-            Entry entry = localEntry(key).filter(e -> !e.tombstone()).orElseThrow(() -> KeyProblems.notFound(key, self.id(), hops));
+            Entry entry = replicator.newest(self, key, localEntry(key), properties.effectiveReadQuorum() - 1)
+                    .filter(e -> !e.tombstone())
+                    .orElseThrow(() -> KeyProblems.notFound(key, self.id(), hops));
             return ResponseEntity.ok()
                     .headers(KeyHeaders.of(self.id(), hops))
                     .contentType(MediaType.parseMediaType(entry.contentType()))
@@ -216,26 +218,32 @@ public class KeyService {
         if (!ring.contains(owner.id())) {
             return Optional.empty();
         }
+        Optional<Entry> newest = Optional.empty();
+        boolean anyAnswered = false;
         for (NodeRef replica : ring.replicasOf(owner.id(), properties.replicationFactor())) {
             if (replica.equals(owner)) {
                 continue;
             }
             try {
-                Optional<Entry> entry = peers.fetch(replica, request.key());
-                if (entry.isPresent() && !entry.get().tombstone()) {
-                    Entry found = entry.get();
-                    return Optional.of(ResponseEntity.ok()
-                            .headers(KeyHeaders.of(owner.id(), request.hops()))
-                            .contentType(MediaType.parseMediaType(found.contentType()))
-                            .eTag(found.version().toString())
-                            .body(found.value()));
+                Optional<Entry> copy = peers.fetch(replica, request.key());
+                anyAnswered = true;
+                if (copy.isPresent() && (newest.isEmpty() || copy.get().supersedes(newest.get()))) {
+                    newest = copy;
                 }
-                throw KeyProblems.notFound(request.key(), owner.id(), request.hops());
             } catch (PeerException unreachable) {
-                // try the next replica
+                // the others may answer
             }
         }
-        return Optional.empty();
+        if (!anyAnswered) {
+            return Optional.empty();
+        }
+        Entry found = newest.filter(entry -> !entry.tombstone())
+                .orElseThrow(() -> KeyProblems.notFound(request.key(), owner.id(), request.hops()));
+        return Optional.of(ResponseEntity.ok()
+                .headers(KeyHeaders.of(owner.id(), request.hops()))
+                .contentType(MediaType.parseMediaType(found.contentType()))
+                .eTag(found.version().toString())
+                .body(found.value()));
     }
 
     private record Routed(Route route, ResponseEntity<?> response) {

@@ -7,11 +7,14 @@ import dht.node.config.NodeProperties;
 import dht.node.membership.RingView;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerException;
+import dht.node.storage.KeyLocks;
+import dht.node.storage.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,9 +35,13 @@ public class Replicator {
     private final RingView ringView;
     private final PeerClient peers;
     private final NodeProperties properties;
+    private final KeyValueStore store;
+    private final KeyLocks locks;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    Replicator(RingView ringView, PeerClient peers, NodeProperties properties) {
+    Replicator(RingView ringView, PeerClient peers, NodeProperties properties, KeyValueStore store, KeyLocks locks) {
+        this.store = store;
+        this.locks = locks;
         this.ringView = ringView;
         this.peers = peers;
         this.properties = properties;
@@ -89,6 +96,34 @@ public class Replicator {
             Thread.currentThread().interrupt();
         }
         return confirmed.get();
+    }
+
+    /**
+     * The newest of this node's copy and those of {@code others} replicas (as many as answer in
+     * time, asked in parallel); a newer copy found elsewhere also replaces the local one.
+     */
+    public Optional<Entry> newest(NodeRef self, String key, Optional<Entry> local, int others) {
+        List<NodeRef> replicas = replicasOf(self);
+        if (others <= 0 || replicas.isEmpty()) {
+            return local;
+        }
+        List<CompletableFuture<Optional<Entry>>> reads = replicas.stream().limit(others)
+                .map(replica -> CompletableFuture.supplyAsync(() -> peers.fetch(replica, key), executor)
+                        .completeOnTimeout(Optional.empty(), properties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .exceptionally(failure -> Optional.empty()))
+                .toList();
+        Optional<Entry> newest = local;
+        for (CompletableFuture<Optional<Entry>> read : reads) {
+            Optional<Entry> copy = read.join();
+            if (copy.isPresent() && (newest.isEmpty() || copy.get().supersedes(newest.get()))) {
+                newest = copy;
+            }
+        }
+        if (newest.isPresent() && newest != local) {
+            Entry repair = newest.get();
+            locks.withLock(key, () -> store.putIfNewer(repair));
+        }
+        return newest;
     }
 
     /** Pushes entries to one replica, answering whether it took them. */

@@ -18,11 +18,12 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -30,8 +31,6 @@ import org.springframework.web.client.RestClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -73,11 +72,12 @@ class HttpPeerClientTest {
             .options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort().gzipDisabled(true))
             .build();
 
-    private final NodeProperties properties = new NodeProperties(URI.create("http://127.0.0.1:50000"), null, null,
-            DataSize.ofKilobytes(64), REQUEST_TIMEOUT, CONNECT_TIMEOUT, 32, 1000, DataSize.ofMegabytes(4),
-            Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(2),
-            Duration.ofSeconds(1), Duration.ofMillis(500), 3, 3, null, Path.of("unused"),
-            new NodeProperties.Storage(NodeProperties.StorageType.MEMORY, false));
+    private final NodeProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+            "dht.max-value-bytes", "64KB",
+            "dht.request-timeout", REQUEST_TIMEOUT.toMillis() + "ms",
+            "dht.connect-timeout", CONNECT_TIMEOUT.toMillis() + "ms",
+            "dht.storage.type", "memory")))
+            .bindOrCreate("dht", NodeProperties.class);
 
     private CircuitBreakerRegistry circuitBreakers;
     private HttpPeerClient client;
