@@ -1,0 +1,330 @@
+package dht.cli;
+
+import dht.core.KeyRange;
+import dht.core.NodeRef;
+import dht.core.RingPosition;
+import dht.core.wire.Member;
+import dht.core.wire.MemberState;
+import dht.core.wire.OwnerAnswer;
+import dht.core.wire.RingListing;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The cluster as the command line reaches it: through the registry, or registry-free through one
+ * node. Every HTTP call of {@code dhtctl} goes through here, with the same timeout.
+ */
+final class Cluster implements AutoCloseable {
+
+    /** A ring walk stops here even if the successors never lead back. */
+    private static final int MAX_WALK = 10_000;
+
+    private final HttpClient http;
+    private final Duration timeout;
+    private final URI registry;
+    private final URI node;
+
+    Cluster(String registryUrl, String nodeUrl, Duration timeout) {
+        this.registry = registryUrl == null ? null : baseUrl(registryUrl, "--registry");
+        this.node = nodeUrl == null ? null : baseUrl(nodeUrl, "--node");
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
+    }
+
+    /** {@code http://host:port} from a URL or a bare {@code host:port}, without a trailing slash. */
+    static URI baseUrl(String text, String what) {
+        String url = text.contains("://") ? text : "http://" + text;
+        while (url.endsWith("/")) {
+            url = url.substring(0, url.length() - 1);
+        }
+        try {
+            URI uri = URI.create(url);
+            if (uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                throw new IllegalArgumentException();
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(what + ": '" + text + "' is not a URL like http://localhost:50000");
+        }
+    }
+
+    static URI urlOf(String address) {
+        return URI.create("http://" + address);
+    }
+
+    /** A key as one path segment: every byte but the unreserved ones percent-encoded, so '/' is %2F. */
+    static String keyPath(String key) {
+        return "/keys/" + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A");
+    }
+
+    boolean hasRegistry() {
+        return registry != null;
+    }
+
+    Optional<URI> node() {
+        return Optional.ofNullable(node);
+    }
+
+    URI registry() {
+        return registry;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    // ---- the ring ----
+
+    /**
+     * The ring's members sorted by ID: the registry's listing, or without a registry the nodes found
+     * by walking successors from {@code --node}.
+     */
+    List<Member> members() {
+        if (registry == null) {
+            return walk();
+        }
+        Reply reply = registryCall("GET", "/nodes");
+        if (!reply.ok()) {
+            throw CliException.failed("the registry answered " + reply.describe());
+        }
+        List<Member> members = Json.read(reply.body(), RingListing.class, "the registry's ring").nodes();
+        return members == null ? List.of() : members;
+    }
+
+    /** The registry's answer to who owns {@code key}. */
+    OwnerAnswer registryOwner(String key) {
+        Reply reply = registryCall("GET", "/nodes/owner?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8));
+        if (!reply.ok()) {
+            throw CliException.failed("the registry answered " + reply.describe());
+        }
+        return Json.read(reply.body(), OwnerAnswer.class, "the registry's owner answer");
+    }
+
+    Reply registryCall(String method, String path) {
+        try {
+            return call(method, registry.resolve(path), null, null);
+        } catch (Unreachable e) {
+            throw CliException.unreachable("cannot reach the registry at " + registry + " (" + e.getMessage()
+                    + "); start it, or point --registry or DHT_REGISTRY_URL at it, or use --node");
+        }
+    }
+
+    /** The nodes to send a key request to, in the order to try them: a random live one first. */
+    List<URI> entryNodes() {
+        if (node != null) {
+            return List.of(node);
+        }
+        List<URI> live = new ArrayList<>();
+        for (Member member : members()) {
+            if (member.state() == MemberState.ACTIVE) {
+                live.add(urlOf(member.address()));
+            }
+        }
+        if (live.isEmpty()) {
+            throw CliException.failed("the ring has no live node (the registry at " + registry + " lists none)");
+        }
+        Collections.shuffle(live);
+        return live;
+    }
+
+    private List<Member> walk() {
+        NodeStatus start;
+        try {
+            start = status(node, "/actuator/info");
+        } catch (Unreachable e) {
+            throw CliException.unreachable("cannot reach the node at " + node + " (" + e.getMessage() + ")");
+        }
+        if (start.id() == null) {
+            throw CliException.failed("the node at " + node + " is " + start.state() + " and not in a ring yet");
+        }
+        List<Member> members = new ArrayList<>();
+        Set<RingPosition> seen = new HashSet<>();
+        NodeStatus current = start;
+        while (current != null && seen.add(current.id()) && members.size() < MAX_WALK) {
+            members.add(new Member(current.id(), current.address(), current.memberState()));
+            NodeRef successor = current.successor();
+            if (successor == null || seen.contains(successor.id())) {
+                break;
+            }
+            try {
+                current = status(urlOf(successor.address()), "/actuator/info");
+            } catch (Unreachable e) {
+                members.add(new Member(successor.id(), successor.address(), MemberState.ACTIVE));
+                current = null;
+            }
+        }
+        members.sort((a, b) -> a.id().compareTo(b.id()));
+        return members;
+    }
+
+    // ---- nodes ----
+
+    /** The node's ring position as {@code path} ({@code /actuator/info} or {@code /actuator/ring}) reports it. */
+    NodeStatus status(URI nodeUrl, String path) throws Unreachable {
+        Reply reply = call("GET", nodeUrl.resolve(path), null, null);
+        if (!reply.ok()) {
+            throw new Unreachable("its " + path + " answered " + reply.describe());
+        }
+        JsonNode json = Json.parseOrNull(reply.body());
+        if (json == null) {
+            throw new Unreachable("its " + path + " is not JSON");
+        }
+        return NodeStatus.from(json.has("dht") ? json.path("dht") : json);
+    }
+
+    // ---- HTTP ----
+
+    Reply call(String method, URI uri, byte[] body, String contentType) throws Unreachable {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        try {
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Reply(uri, response.statusCode(), response.headers(), response.body());
+        } catch (IOException e) {
+            throw Unreachable.because(e, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted");
+        }
+    }
+
+    /** Opens a streaming GET (no answer timeout, only the connect timeout); the caller closes the body. */
+    HttpResponse<InputStream> stream(URI uri, String accept) throws Unreachable {
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", accept).GET().build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw Unreachable.because(e, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted");
+        }
+    }
+
+    @Override
+    public void close() {
+        http.shutdownNow();
+    }
+
+    /** An HTTP answer, read whole. */
+    record Reply(URI uri, int status, java.net.http.HttpHeaders headers, byte[] body) {
+
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        Optional<String> header(String name) {
+            return headers.firstValue(name);
+        }
+
+        /** {@code 413 Payload Too Large: detail}, from the problem body when there is one. */
+        String describe() {
+            JsonNode problem = Json.parseOrNull(body);
+            String title = problem == null ? "" : problem.path("title").asString("");
+            String detail = problem == null ? "" : problem.path("detail").asString("");
+            StringBuilder text = new StringBuilder().append(status);
+            if (!title.isEmpty()) {
+                text.append(' ').append(title);
+            }
+            if (!detail.isEmpty()) {
+                text.append(": ").append(detail);
+            }
+            return text.toString();
+        }
+    }
+
+    /** A node or registry that could not be asked: refused, timed out, or answering nonsense. */
+    static final class Unreachable extends Exception {
+
+        Unreachable(String reason) {
+            super(reason, null, false, false);
+        }
+
+        static Unreachable because(IOException e, Duration timeout) {
+            if (e instanceof HttpConnectTimeoutException) {
+                return new Unreachable("no connection within " + Durations.format(timeout));
+            }
+            if (e instanceof HttpTimeoutException) {
+                return new Unreachable("no answer within " + Durations.format(timeout));
+            }
+            if (e instanceof ConnectException) {
+                return new Unreachable("connection refused");
+            }
+            return new Unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    /**
+     * A node's ring position as its Actuator reports it.
+     *
+     * @param handingOver ranges it gave away and still holds keys of, each {@code {range, peer}}
+     */
+    record NodeStatus(RingPosition id, String address, String state, NodeRef predecessor, NodeRef successor,
+                      KeyRange owns, long keys, int knownNodes, List<Transfer> receiving, List<Transfer> handingOver) {
+
+        static NodeStatus from(JsonNode dht) {
+            String id = dht.path("id").asString(null);
+            return new NodeStatus(id == null ? null : RingPosition.parse(id), dht.path("address").asString(null),
+                    dht.path("state").asString("UNKNOWN"), ref(dht.path("predecessor")), ref(dht.path("successor")),
+                    range(dht.path("owns")), dht.path("keys").asLong(0), dht.path("knownNodes").asInt(0),
+                    transfers(dht.path("receiving")), transfers(dht.path("handingOver")));
+        }
+
+        MemberState memberState() {
+            return switch (state) {
+                case "LEAVING", "LEFT" -> MemberState.LEAVING;
+                case "STARTING", "JOINING" -> MemberState.JOINING;
+                default -> MemberState.ACTIVE;
+            };
+        }
+
+        static NodeRef ref(JsonNode json) {
+            if (!json.isObject() || !json.hasNonNull("id")) {
+                return null;
+            }
+            return new NodeRef(RingPosition.parse(json.path("id").asString()), json.path("address").asString());
+        }
+
+        static KeyRange range(JsonNode json) {
+            if (!json.isObject() || !json.hasNonNull("start")) {
+                return null;
+            }
+            return KeyRange.of(RingPosition.parse(json.path("start").asString()), RingPosition.parse(json.path("end").asString()));
+        }
+
+        private static List<Transfer> transfers(JsonNode json) {
+            List<Transfer> transfers = new ArrayList<>();
+            for (JsonNode transfer : json) {
+                transfers.add(new Transfer(range(transfer.path("range")), ref(transfer.path("peer"))));
+            }
+            return transfers;
+        }
+    }
+
+    record Transfer(KeyRange range, NodeRef peer) {
+    }
+}

@@ -1,0 +1,150 @@
+package dht.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code dhtctl}: the operator's command line. Plain Java (picocli, the JDK's HTTP client, Jackson)
+ * so that it starts in a blink; the options here apply to every command.
+ */
+@Command(name = "dhtctl", mixinStandardHelpOptions = true, versionProvider = Dhtctl.Version.class,
+        description = "Operate a DHT: read and write keys, show the ring and who owns a key, make a node leave, follow ring events.",
+        subcommands = {PutCommand.class, GetCommand.class, DeleteCommand.class, RingCommand.class, OwnerCommand.class,
+                LeaveCommand.class, WatchCommand.class, ShellCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:done",
+                "1:the cluster answered with an error (or disagrees with itself)",
+                "2:bad arguments or options",
+                "3:the registry (or --node) cannot be reached, nor any node",
+                "4:the key does not exist"})
+public final class Dhtctl implements Runnable {
+
+    static final String DEFAULT_REGISTRY = "http://localhost:50000";
+
+    @Option(names = "--registry", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "The registry. Default: $DHT_REGISTRY_URL, else " + DEFAULT_REGISTRY + " (unless --node is given).")
+    String registry;
+
+    @Option(names = "--node", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "Talk to this node instead of a random live one; without --registry, the ring is found by walking "
+                    + "from it successor by successor (for clusters without a registry at hand).")
+    String node;
+
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text or json (read commands). Default: ${DEFAULT-VALUE}.")
+    Output output;
+
+    @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "How long to wait for each answer (500ms, 5s, 1m). Default: ${DEFAULT-VALUE}.")
+    Duration timeout;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Streams streams;
+    private final Map<String, String> env;
+    private Cluster cluster;
+
+    Dhtctl(Streams streams, Map<String, String> env) {
+        this.streams = streams;
+        this.env = env;
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        System.exit(run(new Streams(System.in, out, err), System.getenv(), args));
+    }
+
+    /** Runs one command line and answers its exit code; what it prints goes to {@code streams}. */
+    static int run(Streams streams, Map<String, String> env, String... args) {
+        Dhtctl dhtctl = new Dhtctl(streams, env);
+        try {
+            return commandLine(dhtctl).execute(args);
+        } finally {
+            dhtctl.close();
+            streams.out().flush();
+            streams.err().flush();
+        }
+    }
+
+    static CommandLine commandLine(Dhtctl dhtctl) {
+        Streams streams = dhtctl.streams;
+        CommandLine cli = new CommandLine(dhtctl);
+        cli.setOut(new PrintWriter(new OutputStreamWriter(streams.out(), StandardCharsets.UTF_8), true));
+        cli.setErr(new PrintWriter(new OutputStreamWriter(streams.err(), StandardCharsets.UTF_8), true));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((problem, args) -> {
+            String command = problem.getCommandLine().getCommandSpec().qualifiedName();
+            streams.err().println("dhtctl: " + problem.getMessage() + " (see '" + command + " --help')");
+            return Exit.USAGE;
+        });
+        cli.setExecutionExceptionHandler((problem, commandLine, parseResult) -> {
+            if (problem instanceof CliException failure) {
+                streams.err().println("dhtctl: " + failure.getMessage());
+                return failure.exitCode();
+            }
+            streams.err().println("dhtctl: " + problem);
+            return Exit.FAILED;
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "no command given");
+    }
+
+    Streams streams() {
+        return streams;
+    }
+
+    boolean json() {
+        return output == Output.json;
+    }
+
+    /** The cluster as the options and environment describe it, connected on first use. */
+    Cluster cluster() {
+        if (cluster == null) {
+            String registryUrl = registry;
+            if (registryUrl == null && node == null) {
+                String fromEnv = env.get("DHT_REGISTRY_URL");
+                registryUrl = fromEnv == null || fromEnv.isBlank() ? DEFAULT_REGISTRY : fromEnv;
+            }
+            cluster = new Cluster(registryUrl, node, timeout);
+        }
+        return cluster;
+    }
+
+    private void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    enum Output { text, json }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Dhtctl.class.getPackage().getImplementationVersion();
+            return new String[] {"dhtctl " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

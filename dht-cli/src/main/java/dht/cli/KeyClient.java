@@ -1,0 +1,104 @@
+package dht.cli;
+
+import dht.cli.Cluster.Reply;
+import dht.cli.Cluster.Unreachable;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code PUT}, {@code GET} and {@code DELETE} of one key, sent to a random live node as the seed's
+ * client did; a node that cannot be reached, or is not in the ring yet ({@code 503}), is passed over
+ * for the next.
+ */
+final class KeyClient {
+
+    static final String OWNER = "X-DHT-Owner";
+    static final String HOPS = "X-DHT-Hops";
+
+    private final Cluster cluster;
+
+    KeyClient(Cluster cluster) {
+        this.cluster = cluster;
+    }
+
+    KeyReply put(String key, byte[] value, String contentType) {
+        return send("PUT", key, value, contentType);
+    }
+
+    KeyReply get(String key) {
+        return send("GET", key, null, null);
+    }
+
+    KeyReply delete(String key) {
+        return send("DELETE", key, null, null);
+    }
+
+    private KeyReply send(String method, String key, byte[] body, String contentType) {
+        if (key.isEmpty()) {
+            throw CliException.usage("a key is 1 to 1024 bytes of UTF-8, not empty");
+        }
+        List<String> refusals = new ArrayList<>();
+        boolean anyAnswered = false;
+        for (URI node : cluster.entryNodes()) {
+            try {
+                Reply reply = cluster.call(method, node.resolve(Cluster.keyPath(key)), body, contentType);
+                if (reply.status() == 503) {
+                    anyAnswered = true;
+                    refusals.add(node.getAuthority() + " " + reply.describe());
+                    continue;
+                }
+                return new KeyReply(key, node, reply);
+            } catch (Unreachable e) {
+                refusals.add(node.getAuthority() + " " + e.getMessage());
+            }
+        }
+        String tried = String.join("; ", refusals);
+        if (anyAnswered) {
+            throw CliException.failed("no node would serve '" + key + "' (" + tried + ")");
+        }
+        throw CliException.unreachable("no node could be reached (" + tried + ")");
+    }
+
+    /** A node's answer about a key, and which node it came from. */
+    record KeyReply(String key, URI via, Reply reply) {
+
+        int status() {
+            return reply.status();
+        }
+
+        String owner() {
+            return reply.header(OWNER).orElse("?");
+        }
+
+        String hops() {
+            return reply.header(HOPS).orElse("?");
+        }
+
+        /** The hops as a number, or {@code null} when the node did not say. */
+        Integer hopCount() {
+            try {
+                return reply.header(HOPS).map(Integer::valueOf).orElse(null);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+
+        /** Ends the command unless the answer is a success: exit 4 for an absent key, 1 otherwise. */
+        KeyReply requireSuccess() {
+            if (reply.status() == 404 && reply.header(OWNER).isPresent()) {
+                throw CliException.notFound("key '" + key + "' not found");
+            }
+            if (!reply.ok()) {
+                throw CliException.failed(via.getAuthority() + " answered " + reply.describe());
+            }
+            return this;
+        }
+
+        /** {@code via 127.0.0.1:50002, owner 8877c799045ba648, hops 1, status 201}. */
+        String summary() {
+            return "via " + via.getAuthority() + ", owner " + owner() + ", hops " + hops() + ", status " + status();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dht.cli;
+
+import dht.cli.Cluster.NodeStatus;
+import dht.cli.Cluster.Unreachable;
+import dht.core.KeyRange;
+import dht.core.Ring;
+import dht.core.RingPosition;
+import dht.core.wire.Member;
+import picocli.CommandLine.Command;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+@Command(name = "ring", description = "The ring as a table sorted by ID: each node's address, its own state, its share of the ring "
+        + "(from the IDs, adding up to 100%%) and how many keys it holds (from its /actuator/info).")
+final class RingCommand extends ClusterCommand {
+
+    @Override
+    public Integer call() {
+        List<Row> rows = rows(cluster());
+        if (json()) {
+            printJson(toJson(rows));
+        } else {
+            print(rows, streams().out());
+        }
+        return Exit.OK;
+    }
+
+    /** One line of the table; {@code status} is absent when the node could not be asked. */
+    record Row(Member member, KeyRange range, BigDecimal share, NodeStatus status, String problem) {
+
+        String state() {
+            return status != null ? status.state() : "UNREACHABLE";
+        }
+    }
+
+    static List<Row> rows(Cluster cluster) {
+        List<Member> members = cluster.members();
+        Ring ring = Ring.of(members.stream().map(Member::ref).toList());
+        Map<RingPosition, BigDecimal> shares = RingShares.of(ring);
+        List<Row> rows = new ArrayList<>();
+        try (ExecutorService asking = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Object>> statuses = members.stream()
+                    .map(member -> asking.submit(() -> statusOrProblem(cluster, member)))
+                    .toList();
+            for (int i = 0; i < members.size(); i++) {
+                Member member = members.get(i);
+                Object answer = statuses.get(i).get();
+                rows.add(new Row(member, ring.rangeOf(member.id()), shares.get(member.id()),
+                        answer instanceof NodeStatus status ? status : null,
+                        answer instanceof String problem ? problem : null));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliException.failed("interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw CliException.failed("could not ask the nodes: " + e.getCause());
+        }
+        return rows;
+    }
+
+    private static Object statusOrProblem(Cluster cluster, Member member) {
+        try {
+            return cluster.status(Cluster.urlOf(member.address()), "/actuator/info");
+        } catch (Unreachable e) {
+            return e.getMessage();
+        }
+    }
+
+    private static void print(List<Row> rows, PrintStream out) {
+        if (rows.isEmpty()) {
+            out.println("The ring has no nodes.");
+            return;
+        }
+        int addressWidth = Math.max("ADDRESS".length(), rows.stream().mapToInt(row -> row.member().address().length()).max().orElse(0));
+        int stateWidth = Math.max("STATE".length(), rows.stream().mapToInt(row -> row.state().length()).max().orElse(0));
+        String format = "%-16s  %-" + addressWidth + "s  %-" + stateWidth + "s  %7s  %8s%n";
+        out.printf(format, "ID", "ADDRESS", "STATE", "OWNS", "KEYS");
+        long keys = 0;
+        for (Row row : rows) {
+            out.printf(format, row.member().id(), row.member().address(), row.state(), row.share().toPlainString() + "%",
+                    row.status() == null ? "?" : Long.toString(row.status().keys()));
+            keys += row.status() == null ? 0 : row.status().keys();
+        }
+        long unreachable = rows.stream().filter(row -> row.status() == null).count();
+        out.println(rows.size() + (rows.size() == 1 ? " node, " : " nodes, ") + keys + " keys"
+                + (unreachable == 0 ? "" : "; " + unreachable + " node(s) could not be asked"));
+    }
+
+    private static ObjectNode toJson(List<Row> rows) {
+        ObjectNode json = Json.object();
+        ArrayNode nodes = json.putArray("nodes");
+        for (Row row : rows) {
+            ObjectNode node = nodes.addObject();
+            node.put("id", row.member().id().toString());
+            node.put("address", row.member().address());
+            node.put("state", row.state());
+            node.put("memberState", row.member().state() == null ? null : row.member().state().name());
+            node.put("share", row.share());
+            ObjectNode range = node.putObject("owns");
+            range.put("start", row.range().start().toString());
+            range.put("end", row.range().end().toString());
+            if (row.status() != null) {
+                node.put("keys", row.status().keys());
+                node.put("knownNodes", row.status().knownNodes());
+            } else {
+                node.putNull("keys");
+                node.put("problem", row.problem());
+            }
+        }
+        return json;
+    }
+}

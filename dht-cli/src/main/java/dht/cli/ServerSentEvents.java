@@ -1,0 +1,56 @@
+package dht.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Reads a {@code text/event-stream} one event at a time, as the HTML standard parses it: {@code event:}
+ * names the event, {@code data:} lines are joined by newlines, a blank line ends the event, lines
+ * starting with ':' are comments.
+ */
+final class ServerSentEvents {
+
+    private final BufferedReader reader;
+
+    ServerSentEvents(BufferedReader reader) {
+        this.reader = reader;
+    }
+
+    /** The next event, or empty when the stream ends. */
+    Optional<Event> next() throws IOException {
+        String type = null;
+        StringBuilder data = null;
+        String line;
+        while ((line = reader.readLine()) != null) {
+            if (line.isEmpty()) {
+                if (data != null) {
+                    return Optional.of(new Event(type == null ? "message" : type, data.toString()));
+                }
+                type = null;
+                continue;
+            }
+            if (line.startsWith(":")) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            String field = colon < 0 ? line : line.substring(0, colon);
+            String value = colon < 0 ? "" : line.substring(colon + 1);
+            if (value.startsWith(" ")) {
+                value = value.substring(1);
+            }
+            switch (field) {
+                case "event" -> type = value;
+                case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                default -> {
+                    // id and retry do not matter to a watcher
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** One event: its type and its data. */
+    record Event(String type, String data) {
+    }
+}

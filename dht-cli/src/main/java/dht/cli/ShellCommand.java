@@ -1,0 +1,103 @@
+package dht.cli;
+
+import dht.cli.KeyClient.KeyReply;
+import picocli.CommandLine.Command;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+@Command(name = "shell", description = "The seed client's interactive mode: one command a line, SET key value / GET key / "
+        + "DELETE key, each through a random live node; 'help' lists them, 'exit' or end of input quits.")
+final class ShellCommand extends ClusterCommand {
+
+    static final String HELP = """
+            SET key value   store value (the rest of the line) under key
+            GET key         print the value of key
+            DELETE key      delete key
+            help            this list
+            exit            leave the shell (so does end of input)""";
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream out = streams().out();
+        boolean interactive = System.console() != null && streams().in() == System.in;
+        KeyClient keys = new KeyClient(cluster());
+        BufferedReader lines = new BufferedReader(new InputStreamReader(streams().in(), StandardCharsets.UTF_8));
+        if (interactive) {
+            out.println("dhtctl shell: SET key value, GET key, DELETE key, help, exit");
+        }
+        while (true) {
+            if (interactive) {
+                out.print("dht> ");
+                out.flush();
+            }
+            String line = lines.readLine();
+            if (line == null) {
+                return Exit.OK;
+            }
+            line = line.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] words = line.split("\\s+", 3);
+            String command = words[0].toUpperCase(Locale.ROOT);
+            if (command.equals("EXIT") || command.equals("QUIT")) {
+                return Exit.OK;
+            }
+            try {
+                execute(command, words, keys, out);
+            } catch (CliException e) {
+                streams().err().println("error: " + e.getMessage());
+            }
+            out.flush();
+        }
+    }
+
+    private static void execute(String command, String[] words, KeyClient keys, PrintStream out) {
+        switch (command) {
+            case "HELP", "?" -> out.println(HELP);
+            case "SET", "PUT" -> {
+                if (words.length < 3) {
+                    throw CliException.usage("usage: SET key value");
+                }
+                KeyReply reply = keys.put(words[1], words[2].getBytes(StandardCharsets.UTF_8), PutCommand.TEXT);
+                reply.requireSuccess();
+                out.println(reply.status() == 201 ? "OK (created)" : "OK (replaced)");
+            }
+            case "GET" -> {
+                if (words.length != 2) {
+                    throw CliException.usage("usage: GET key");
+                }
+                KeyReply reply = keys.get(words[1]);
+                if (notFound(reply, out)) {
+                    return;
+                }
+                out.println(new String(reply.requireSuccess().reply().body(), StandardCharsets.UTF_8));
+            }
+            case "DELETE", "DEL" -> {
+                if (words.length != 2) {
+                    throw CliException.usage("usage: DELETE key");
+                }
+                KeyReply reply = keys.delete(words[1]);
+                if (notFound(reply, out)) {
+                    return;
+                }
+                reply.requireSuccess();
+                out.println("OK (deleted)");
+            }
+            default -> throw CliException.usage("unknown command '" + words[0] + "'; type 'help'");
+        }
+    }
+
+    private static boolean notFound(KeyReply reply, PrintStream out) {
+        if (reply.status() == 404 && reply.reply().header(KeyClient.OWNER).isPresent()) {
+            out.println("(not found)");
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,177 @@
+package dht.cli;
+
+import dht.cli.Cluster.Unreachable;
+import dht.cli.ServerSentEvents.Event;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.Set;
+
+@Command(name = "watch", description = "Follow a node's ring events live (GET /ring/events) until interrupted: one line per event "
+        + "(nodes joining, leaving or dead, neighbors changing, transfers starting, progressing, finishing); with "
+        + "--output json, each event's JSON on a line of its own. Reconnects when the stream ends.")
+final class WatchCommand extends ClusterCommand {
+
+    private static final long RECONNECT_PAUSE_MS = 1000;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NODE",
+            description = "The node to follow: a URL, host:port or its ID. Default: --node, else a random live node.")
+    String target;
+
+    @Option(names = "--type", split = ",", paramLabel = "TYPE",
+            description = "Only these event types (node-joined, node-left, node-dead, predecessor-changed, successor-changed, "
+                    + "transfer-started, transfer-progress, transfer-finished); repeat or separate by commas.")
+    Set<String> types;
+
+    @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "Stop after N events.")
+    Integer limit;
+
+    @Option(names = "--no-reconnect", description = "Stop when the stream ends instead of reconnecting.")
+    boolean noReconnect;
+
+    private int shown;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (limit != null && limit < 1) {
+            throw CliException.usage("--limit must be at least 1");
+        }
+        URI node = pickNode();
+        boolean connected = false;
+        boolean reportedOutage = false;
+        while (true) {
+            HttpResponse<InputStream> response;
+            try {
+                response = cluster().stream(node.resolve("/ring/events"), "text/event-stream");
+            } catch (Unreachable e) {
+                if (!connected) {
+                    throw CliException.unreachable("cannot reach " + node.getAuthority() + " (" + e.getMessage() + ")");
+                }
+                if (!reportedOutage) {
+                    streams().err().println("dhtctl: " + node.getAuthority() + " cannot be reached (" + e.getMessage()
+                            + "); trying again every second");
+                    reportedOutage = true;
+                }
+                Thread.sleep(RECONNECT_PAUSE_MS);
+                node = target == null && cluster().node().isEmpty() ? pickNodeOr(node) : node;
+                continue;
+            }
+            if (response.statusCode() != 200) {
+                closeQuietly(response.body());
+                throw CliException.failed(node.getAuthority() + " answered " + response.statusCode() + " to GET /ring/events"
+                        + (response.statusCode() == 404 ? " (a node without ring events?)" : ""));
+            }
+            connected = true;
+            reportedOutage = false;
+            streams().err().println("watching ring events of " + node.getAuthority() + " (Ctrl-C to stop)");
+            if (follow(response.body())) {
+                return Exit.OK;
+            }
+            if (noReconnect) {
+                streams().err().println("the event stream of " + node.getAuthority() + " ended");
+                return Exit.OK;
+            }
+            streams().err().println("dhtctl: the event stream of " + node.getAuthority() + " ended; reconnecting");
+            Thread.sleep(RECONNECT_PAUSE_MS);
+            node = target == null && cluster().node().isEmpty() ? pickNodeOr(node) : node;
+        }
+    }
+
+    /** Prints the stream's events; answers whether the limit was reached. */
+    private boolean follow(InputStream body) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            ServerSentEvents events = new ServerSentEvents(reader);
+            Optional<Event> event;
+            while ((event = events.next()).isPresent()) {
+                if (types != null && !types.contains(event.get().type())) {
+                    continue;
+                }
+                streams().out().println(json() ? event.get().data() : line(event.get()));
+                streams().out().flush();
+                shown++;
+                if (limit != null && shown >= limit) {
+                    return true;
+                }
+            }
+        } catch (IOException broken) {
+            // the node went away mid-stream: the caller reconnects
+        }
+        return false;
+    }
+
+    /** {@code 2025-01-01T10:00:00.123Z  node-joined  8877c799045ba648 127.0.0.1:50003}, and the range, keys and peer when given. */
+    static String line(Event event) {
+        JsonNode json = Json.parseOrNull(event.data().getBytes(StandardCharsets.UTF_8));
+        if (json == null || !json.isObject()) {
+            return event.type() + "  " + event.data();
+        }
+        StringBuilder line = new StringBuilder();
+        line.append(millis(json.path("at").asString("-"))).append("  ");
+        line.append(String.format("%-19s", json.path("type").asString(event.type())));
+        appendNode(line, json.path("node"));
+        if (json.path("peer").isObject()) {
+            line.append("  peer");
+            appendNode(line, json.path("peer"));
+        }
+        if (json.path("range").isObject()) {
+            line.append("  range [").append(json.path("range").path("start").asString("?")).append(", ")
+                    .append(json.path("range").path("end").asString("?")).append(')');
+        }
+        if (json.has("keys")) {
+            line.append("  ").append(json.path("keys").asLong()).append(" keys");
+        }
+        return line.toString();
+    }
+
+    /** An ISO-8601 instant shortened to milliseconds; anything else as it is. */
+    private static String millis(String at) {
+        try {
+            return Instant.parse(at).truncatedTo(ChronoUnit.MILLIS).toString();
+        } catch (DateTimeParseException e) {
+            return at;
+        }
+    }
+
+    private static void appendNode(StringBuilder line, JsonNode node) {
+        if (node.isObject()) {
+            line.append(' ').append(node.path("id").asString("?")).append(' ').append(node.path("address").asString("?"));
+        }
+    }
+
+    private URI pickNode() {
+        if (target != null) {
+            return NodeArgument.resolve(target, cluster());
+        }
+        return cluster().node().orElseGet(() -> cluster().entryNodes().getFirst());
+    }
+
+    /** Another live node after an outage; the same one when the registry cannot say. */
+    private URI pickNodeOr(URI previous) {
+        try {
+            return cluster().entryNodes().getFirst();
+        } catch (CliException e) {
+            return previous;
+        }
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException ignored) {
+            // nothing more to read anyway
+        }
+    }
+}

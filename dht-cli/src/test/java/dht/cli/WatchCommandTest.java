@@ -1,0 +1,76 @@
+package dht.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code dhtctl watch} follows a node's {@code /ring/events}: another node joining, then leaving, in that order. */
+class WatchCommandTest {
+
+    private LocalCluster cluster;
+
+    @AfterEach
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void watchShowsANodeJoiningAndThenLeaving() throws Exception {
+        cluster = LocalCluster.start(2);
+        String watched = cluster.nodes().getFirst().url();
+        Cli.Running watch = Cli.start("--registry", cluster.registryUrl(), "watch", watched,
+                "--type", "node-joined,node-left", "--limit", "2");
+        awaitSubscribed(watch);
+
+        int joined = cluster.addNode();
+        String address = cluster.node(joined).address();
+        cluster.stop(joined);
+
+        Cli.Result result = watch.await(Duration.ofSeconds(60));
+        assertThat(result.exit()).as(result.toString()).isZero();
+        List<String> lines = result.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).matches("\\S+Z  node-joined +[0-9a-f]{16} " + address.replace(".", "\\."));
+        assertThat(lines.get(1)).matches("\\S+Z  node-left +[0-9a-f]{16} " + address.replace(".", "\\."));
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void jsonOutputIsEachEventsOwnJsonOnALine() throws Exception {
+        cluster = LocalCluster.start(1);
+        Cli.Running watch = Cli.start("--node", cluster.nodes().getFirst().url(), "-o", "json", "watch",
+                "--type", "node-joined", "-n", "1");
+        awaitSubscribed(watch);
+
+        int joined = cluster.addNode();
+
+        Cli.Result result = watch.await(Duration.ofSeconds(60));
+        assertThat(result.exit()).as(result.toString()).isZero();
+        assertThat(result.out().lines()).hasSize(1);
+        JsonNode event = Json.parseOrNull(result.stdout());
+        assertThat(event.path("type").asString()).isEqualTo("node-joined");
+        assertThat(event.path("node").path("address").asString()).isEqualTo(cluster.node(joined).address());
+        assertThat(event.path("at").asString()).isNotEmpty();
+    }
+
+    /**
+     * A watcher sees only what happens after it subscribed, so the ring must not change before: it
+     * says so on standard error once the node's stream has answered.
+     */
+    private static void awaitSubscribed(Cli.Running watch) {
+        await("the watch to subscribe").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> watch.stderr().startsWith("watching ring events of ") || watch.result().isDone());
+        assertThat(watch.result()).as(watch.stderr()).isNotDone();
+    }
+}
