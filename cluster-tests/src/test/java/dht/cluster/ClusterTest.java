@@ -2,7 +2,7 @@ package dht.cluster;
 
 import dht.core.Ring;
 import dht.core.RingPosition;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -27,14 +27,8 @@ class ClusterTest {
 
     private static final int KEYS = 1000;
 
+    @AutoClose
     private TestCluster cluster;
-
-    @AfterEach
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void keysStayReadableWithTheRightOwnerThroughJoinsAndLeaves() {
@@ -57,7 +51,7 @@ class ClusterTest {
                 .filter(key -> afterJoin.ownerOfKey(key).equals(cluster.node(joined).ref()))
                 .count();
         assertThat(ownedByNewNode).as("keys the new node owns").isPositive();
-        assertThat(cluster.ringView(joined).path("keys").asLong()).as("keys moved to the new node").isEqualTo(ownedByNewNode);
+        assertThat(cluster.ringView(joined).path("ownedKeys").asLong()).as("keys moved to the new node").isEqualTo(ownedByNewNode);
         assertEveryKeyReadableFromAnotherNode(client, written, random);
 
         cluster.stop(cluster.indexes().get(1));

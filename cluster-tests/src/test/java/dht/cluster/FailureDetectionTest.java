@@ -1,7 +1,7 @@
 package dht.cluster;
 
 import dht.core.Ring;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 
@@ -13,14 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A node that crashes is found out by its predecessor, the ring is relinked around it and the registry drops it. */
 class FailureDetectionTest {
 
+    @AutoClose
     private TestCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void aCrashedNodeIsDroppedAndTheRingRelinksAroundIt() {

@@ -130,7 +130,8 @@ public final class TestCluster implements AutoCloseable {
 
     /**
      * Waits until the registry lists exactly the running nodes, each one's neighbors agree with it,
-     * and each one's view of the whole ring has caught up.
+     * each one's view of the whole ring has caught up, and each one has reconciled its range with
+     * its replicas.
      */
     public void awaitRing() {
         awaitRing(RING_DEADLINE);
@@ -149,7 +150,8 @@ public final class TestCluster implements AutoCloseable {
         for (Node node : nodes.values()) {
             JsonNode ring = json(node.url() + "/actuator/ring");
             if (ring == null || !"READY".equals(ring.path("state").asString())
-                    || ring.path("knownNodes").asInt() != expected.size()) {
+                    || ring.path("knownNodes").asInt() != expected.size()
+                    || !ring.path("replicasInSync").asBoolean()) {
                 return false;
             }
             RingPosition id = node.ref().id();
@@ -194,6 +196,12 @@ public final class TestCluster implements AutoCloseable {
             throw new IllegalArgumentException("no running node " + index);
         }
         return node;
+    }
+
+    /** The node's URL, or null once it was stopped or killed (for load that runs across crashes). */
+    public String nodeUrlOrNull(int index) {
+        Node node = nodes.get(index);
+        return node == null ? null : node.url();
     }
 
     public List<Integer> indexes() {

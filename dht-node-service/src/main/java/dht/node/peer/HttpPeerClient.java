@@ -112,13 +112,25 @@ public class HttpPeerClient implements PeerClient {
 
     @Override
     public TransferPage pull(NodeRef source, TransferRequest request) {
-        return call(source, true, () -> {
-            ResponseEntity<byte[]> response = rest.post().uri(uri(source, "internal", "transfer"))
+        return page(source, request, "transfer");
+    }
+
+    @Override
+    public TransferPage readRange(NodeRef node, TransferRequest request) {
+        return page(node, request, "ranges", "read");
+    }
+
+    private TransferPage page(NodeRef node, TransferRequest request, String... path) {
+        String[] segments = new String[path.length + 1];
+        segments[0] = "internal";
+        System.arraycopy(path, 0, segments, 1, path.length);
+        return call(node, true, () -> {
+            ResponseEntity<byte[]> response = rest.post().uri(uri(node, segments))
                     .contentType(MediaType.APPLICATION_JSON).body(request)
                     .accept(MediaType.parseMediaType(EntryCodec.MEDIA_TYPE))
                     .retrieve().toEntity(byte[].class);
             boolean last = Boolean.parseBoolean(response.getHeaders().getFirst(TRANSFER_LAST));
-            return new TransferPage(decode(source, response.getBody()), last);
+            return new TransferPage(decode(node, response.getBody()), last);
         });
     }
 

@@ -33,6 +33,9 @@ public interface PeerClient {
     /** One round of pulling a range: confirm what was stored, fetch the next entries. */
     TransferPage pull(NodeRef source, TransferRequest request);
 
+    /** One page of what a node holds of a range, deleting nothing. */
+    TransferPage readRange(NodeRef node, TransferRequest request);
+
     /** Confirms the last entries of a transfer: the source may delete them and consider it done. */
     void completeTransfer(NodeRef source, TransferRequest request);
 

@@ -39,11 +39,22 @@ class TransferController {
     @ApiResponse(responseCode = "409", description = "This node is not handing over that range")
     @PostMapping(path = "/transfer", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<byte[]> page(@RequestBody TransferRequest request) {
-        TransferPage page = transfers.page(request);
+        return batch(transfers.page(request));
+    }
+
+    private static ResponseEntity<byte[]> batch(TransferPage page) {
         return ResponseEntity.ok()
                 .contentType(ENTRIES)
                 .header(HttpPeerClient.TRANSFER_LAST, Boolean.toString(page.last()))
                 .body(EntryCodec.toBytes(page.entries()));
+    }
+
+    @Operation(summary = "Read one page of a range", description = "What this node holds of the range, as a binary batch; "
+            + "deletes nothing. Replicas reconcile their copies with it.")
+    @ApiResponse(responseCode = "200", description = "A batch of entries")
+    @PostMapping(path = "/ranges/read", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<byte[]> read(@RequestBody TransferRequest request) {
+        return batch(transfers.read(request));
     }
 
     @Operation(summary = "Confirm the end of a transfer")

@@ -137,6 +137,17 @@ public class TransferService {
         if (request.confirmedThrough() != null) {
             store.removeThrough(request.range(), request.confirmedThrough());
         }
+        TransferPage page = read(request);
+        handoff.keysSent().addAndGet(page.entries().size());
+        metrics.transferredOut(page.entries().size());
+        return page;
+    }
+
+    /**
+     * A page of what this node holds of a range, bounded by {@code dht.transfer-batch-size} and
+     * {@code dht.transfer-batch-bytes} (at least one entry); deletes nothing.
+     */
+    public TransferPage read(TransferRequest request) {
         int limit = Math.max(1, Math.min(request.limit(), properties.transferBatchSize()));
         List<Entry> scanned = store.scan(request.range(), request.after(), limit + 1);
         List<Entry> page = new ArrayList<>(Math.min(scanned.size(), limit));
@@ -148,8 +159,6 @@ public class TransferService {
             page.add(entry);
             bytes += entry.value().length;
         }
-        handoff.keysSent().addAndGet(page.size());
-        metrics.transferredOut(page.size());
         return new TransferPage(page, page.size() == scanned.size());
     }
 
