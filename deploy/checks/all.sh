@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The checks that need a running cluster, against one local cluster (started here unless one already
+# runs on ports 50000-50003, and stopped at the end, also on failure): Swagger UI in Chromium, then
+# the HTTP examples with httpyac (the one that makes a node leave comes last). Both run even when the
+# first fails; the exit code is non-zero when either did. Prints how long each took.
+#   deploy/checks/all.sh
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+failed=()
+timed() { # name command...
+  local name=$1 start=$SECONDS status=0
+  shift
+  log "== $name"
+  "$@" || status=$?
+  log "== $name: $( ((status == 0)) && echo passed || echo "FAILED ($status)") in $((SECONDS - start)) s"
+  ((status == 0)) || failed+=("$name")
+}
+
+start=$SECONDS
+install_tools
+timed "local cluster start" use_cluster
+if ((${#failed[@]} == 0)); then
+  timed "Swagger UI (Chromium)" "$checks_dir/swagger-ui.sh"
+  timed "http-examples (httpyac)" "$checks_dir/http-examples.sh"
+fi
+if ((${#failed[@]} > 0)); then
+  log "deploy/checks: FAILED: ${failed[*]} (after $((SECONDS - start)) s)"
+  exit 1
+fi
+log "deploy/checks: all passed in $((SECONDS - start)) s"
