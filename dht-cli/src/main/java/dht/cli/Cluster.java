@@ -281,16 +281,19 @@ final class Cluster implements AutoCloseable {
     /**
      * A node's ring position as its Actuator reports it.
      *
+     * @param keys        every entry it stores: its own range's, replica copies of its neighbors' and deletion markers
+     * @param ownedKeys   the entries in the range it owns, or {@code null} when the node does not say
      * @param handingOver ranges it gave away and still holds keys of, each {@code {range, peer}}
      */
     record NodeStatus(RingPosition id, String address, String state, NodeRef predecessor, NodeRef successor,
-                      KeyRange owns, long keys, int knownNodes, List<Transfer> receiving, List<Transfer> handingOver) {
+                      KeyRange owns, long keys, Long ownedKeys, int knownNodes, List<Transfer> receiving, List<Transfer> handingOver) {
 
         static NodeStatus from(JsonNode dht) {
             String id = dht.path("id").asString(null);
             return new NodeStatus(id == null ? null : RingPosition.parse(id), dht.path("address").asString(null),
                     dht.path("state").asString("UNKNOWN"), ref(dht.path("predecessor")), ref(dht.path("successor")),
-                    range(dht.path("owns")), dht.path("keys").asLong(0), dht.path("knownNodes").asInt(0),
+                    range(dht.path("owns")), dht.path("keys").asLong(0),
+                    dht.hasNonNull("ownedKeys") ? dht.path("ownedKeys").asLong() : null, dht.path("knownNodes").asInt(0),
                     transfers(dht.path("receiving")), transfers(dht.path("handingOver")));
         }
 

@@ -20,7 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 @Command(name = "ring", description = "The ring as a table sorted by ID: each node's address, its own state, its share of the ring "
-        + "(from the IDs, adding up to 100%%) and how many keys it holds (from its /actuator/info).")
+        + "(from the IDs, adding up to 100%%), the keys in its range and all it stores, replica copies included (from its "
+        + "/actuator/info; deletion markers count until they are dropped).")
 final class RingCommand extends ClusterCommand {
 
     @Override
@@ -82,16 +83,23 @@ final class RingCommand extends ClusterCommand {
         }
         int addressWidth = Math.max("ADDRESS".length(), rows.stream().mapToInt(row -> row.member().address().length()).max().orElse(0));
         int stateWidth = Math.max("STATE".length(), rows.stream().mapToInt(row -> row.state().length()).max().orElse(0));
-        String format = "%-16s  %-" + addressWidth + "s  %-" + stateWidth + "s  %7s  %8s%n";
-        out.printf(format, "ID", "ADDRESS", "STATE", "OWNS", "KEYS");
-        long keys = 0;
+        String format = "%-16s  %-" + addressWidth + "s  %-" + stateWidth + "s  %7s  %8s  %8s%n";
+        out.printf(format, "ID", "ADDRESS", "STATE", "OWNS", "KEYS", "STORED");
+        long owned = 0;
+        long stored = 0;
+        boolean everyOwnedCount = true;
         for (Row row : rows) {
+            NodeStatus status = row.status();
             out.printf(format, row.member().id(), row.member().address(), row.state(), row.share().toPlainString() + "%",
-                    row.status() == null ? "?" : Long.toString(row.status().keys()));
-            keys += row.status() == null ? 0 : row.status().keys();
+                    status == null || status.ownedKeys() == null ? "?" : Long.toString(status.ownedKeys()),
+                    status == null ? "?" : Long.toString(status.keys()));
+            everyOwnedCount &= status != null && status.ownedKeys() != null;
+            owned += status == null || status.ownedKeys() == null ? 0 : status.ownedKeys();
+            stored += status == null ? 0 : status.keys();
         }
         long unreachable = rows.stream().filter(row -> row.status() == null).count();
-        out.println(rows.size() + (rows.size() == 1 ? " node, " : " nodes, ") + keys + " keys"
+        out.println(rows.size() + (rows.size() == 1 ? " node, " : " nodes, ") + (everyOwnedCount ? "" : "at least ") + owned
+                + " keys, " + stored + " stored (replica copies included)"
                 + (unreachable == 0 ? "" : "; " + unreachable + " node(s) could not be asked"));
     }
 
@@ -110,6 +118,7 @@ final class RingCommand extends ClusterCommand {
             range.put("end", row.range().end().toString());
             if (row.status() != null) {
                 node.put("keys", row.status().keys());
+                node.put("ownedKeys", row.status().ownedKeys());
                 node.put("knownNodes", row.status().knownNodes());
             } else {
                 node.putNull("keys");

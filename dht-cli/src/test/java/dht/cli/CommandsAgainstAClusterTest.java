@@ -122,17 +122,32 @@ class CommandsAgainstAClusterTest {
         BigDecimal total = rows.stream().map(row -> new BigDecimal(row.replaceAll(".*\\s(\\d+\\.\\d\\d)%.*", "$1")))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
         assertThat(total).isEqualByComparingTo("100.00");
-        assertThat(ring.out()).contains("READY").contains("3 nodes");
+        assertThat(ring.out()).contains("READY").containsPattern("(?m)^3 nodes, \\d+ keys, \\d+ stored \\(replica copies included\\)$");
 
         JsonNode json = Json.parseOrNull(dhtctl("-o", "json", "ring").stdout());
         BigDecimal jsonTotal = BigDecimal.ZERO;
-        long keys = 0;
+        long owned = 0;
+        long stored = 0;
         for (JsonNode node : json.path("nodes")) {
             jsonTotal = jsonTotal.add(node.path("share").decimalValue());
-            keys += node.path("keys").asLong();
+            owned += node.path("ownedKeys").asLong();
+            stored += node.path("keys").asLong();
         }
         assertThat(jsonTotal).isEqualByComparingTo("100.00");
-        assertThat(keys).isGreaterThanOrEqualTo(30);
+        assertThat(owned).isGreaterThanOrEqualTo(30);
+        assertThat(stored).isGreaterThanOrEqualTo(owned);
+    }
+
+    @Test
+    void anAnswerTheClusterRefusesExitsWithOneAndItsProblemOnOneLine() {
+        Cli.Result tooLarge = dhtctl(new byte[1024 * 1024 + 1], "put", "too-large", "-");
+        assertThat(tooLarge.exit()).as(tooLarge.toString()).isEqualTo(Exit.FAILED);
+        assertThat(tooLarge.stderr()).startsWith("dhtctl: ").contains(" answered 413 ").hasLineCount(1);
+        assertThat(tooLarge.stdout()).isEmpty();
+
+        Cli.Result longKey = dhtctl("get", "k".repeat(1025));
+        assertThat(longKey.exit()).as(longKey.toString()).isEqualTo(Exit.FAILED);
+        assertThat(longKey.stderr()).startsWith("dhtctl: ").contains(" answered 400 ").hasLineCount(1);
     }
 
     @Test
