@@ -26,6 +26,17 @@ final class KeyClient {
         return http.get().uri(uri(nodeUrl, key)).exchange((request, response) -> toEntity(response));
     }
 
+    /** A read that consults {@code copies} copies ({@code ?r=}). */
+    ResponseEntity<byte[]> get(String nodeUrl, String key, int copies) {
+        URI uri = UriComponentsBuilder.fromUri(uri(nodeUrl, key)).queryParam("r", copies).build(true).toUri();
+        return http.get().uri(uri).exchange((request, response) -> toEntity(response));
+    }
+
+    /** Sends {@code request} with its method, query and headers as given, for conditions and quorums. */
+    ResponseEntity<byte[]> exchange(RestClient.RequestHeadersSpec<?> request) {
+        return request.exchange((req, response) -> toEntity(response));
+    }
+
     ResponseEntity<byte[]> delete(String nodeUrl, String key) {
         return http.delete().uri(uri(nodeUrl, key)).exchange((request, response) -> toEntity(response));
     }

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +43,11 @@ public final class TestCluster implements AutoCloseable {
 
     private static final Duration RING_DEADLINE = Duration.ofSeconds(60);
 
-    private final ConfigurableApplicationContext registry;
+    private final int registryPort;
     private final String registryUrl;
+    private ConfigurableApplicationContext registry;
     private final Map<Integer, Node> nodes = new ConcurrentHashMap<>();
+    private final Map<Integer, Integer> killedPorts = new ConcurrentHashMap<>();
     private final List<String> extraProperties;
     private final RestClient http;
     private final Path dataRoot;
@@ -59,9 +62,8 @@ public final class TestCluster implements AutoCloseable {
                         .connectTimeout(Duration.ofSeconds(2))
                         .build()))
                 .build();
-        int registryPort = freePort();
-        this.registry = RegistryApplication.application().run(
-                "--server.port=" + registryPort, "--server.address=127.0.0.1", "--spring.jmx.enabled=false");
+        this.registryPort = freePort();
+        this.registry = startRegistry();
         this.registryUrl = "http://127.0.0.1:" + registryPort;
         startNodes(nodeCount);
         awaitRing();
@@ -80,7 +82,7 @@ public final class TestCluster implements AutoCloseable {
             }
         }
         List<CompletableFuture<Void>> starts = indexes.stream()
-                .map(index -> CompletableFuture.runAsync(() -> nodes.put(index, startNode())))
+                .map(index -> CompletableFuture.runAsync(() -> nodes.put(index, startNode(freePort()))))
                 .toList();
         CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
         return indexes;
@@ -92,8 +94,7 @@ public final class TestCluster implements AutoCloseable {
         return index;
     }
 
-    private Node startNode() {
-        int port = freePort();
+    private Node startNode(int port) {
         String address = "127.0.0.1:" + port;
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + port,
@@ -123,9 +124,39 @@ public final class TestCluster implements AutoCloseable {
      */
     public void kill(int index) {
         Node node = nodes.remove(index);
+        killedPorts.put(index, URI.create(node.url()).getPort());
         ((WebServerApplicationContext) node.context()).getWebServer().stop();
         node.context().getBean(LocalNode.class).update(NodeState.LEFT);
         node.context().close();
+    }
+
+    /** Stops the registry, as a crash would: its ring is gone with it. */
+    public void stopRegistry() {
+        registry.close();
+    }
+
+    /** Starts a registry with nothing on the same port, and waits until the live nodes have rebuilt its ring. */
+    public void restartRegistry() {
+        registry = startRegistry();
+        awaitRing();
+    }
+
+    private ConfigurableApplicationContext startRegistry() {
+        return RegistryApplication.application().run(
+                "--server.port=" + registryPort, "--server.address=127.0.0.1", "--spring.jmx.enabled=false");
+    }
+
+    /**
+     * Starts killed node {@code index} again on its address and data dir, as an operator restarts a
+     * crashed process, and waits for the ring.
+     */
+    public void restart(int index) {
+        Integer port = killedPorts.remove(index);
+        if (port == null) {
+            throw new IllegalStateException("node " + index + " was not killed");
+        }
+        nodes.put(index, startNode(port));
+        awaitRing();
     }
 
     /**
@@ -224,7 +255,9 @@ public final class TestCluster implements AutoCloseable {
         for (int index : indexes()) {
             nodes.remove(index).context().close();
         }
-        registry.close();
+        if (registry.isActive()) {
+            registry.close();
+        }
         FileSystemUtils.deleteRecursively(dataRoot.toFile());
     }
 

@@ -33,6 +33,11 @@ public final class HybridClock {
         last.accumulateAndGet(remote, Math::max);
     }
 
+    /** The wall-clock milliseconds of a reading. */
+    public static long wallMillisOf(long reading) {
+        return reading >>> LOGICAL_BITS;
+    }
+
     public Version stamp(RingPosition writer) {
         return new Version(now(), writer);
     }

@@ -2,10 +2,12 @@ package dht.core;
 
 import dht.core.KeyRange.Segment;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple.Tuple2;
+import net.jqwik.api.constraints.IntRange;
 
 import java.math.BigInteger;
 import java.util.List;
@@ -135,5 +137,40 @@ class KeyRangeProperties {
         assertThat(range.encloses(head)).isTrue();
         assertThat(range.encloses(tail)).isTrue();
         assertThat(size(head).add(size(tail))).isEqualTo(size(range));
+    }
+
+    @Property
+    void theArcsOfASplitFollowEachOtherAndCoverTheRangeExactly(@ForAll("ranges") KeyRange range, @ForAll @IntRange(min = 1, max = 1100) int parts) {
+        List<KeyRange> arcs = range.split(parts);
+
+        assertThat(arcs).isNotEmpty().hasSizeLessThanOrEqualTo(parts);
+        assertThat(arcs.getFirst().start()).isEqualTo(range.start());
+        assertThat(arcs.getLast().end()).isEqualTo(range.end());
+        for (int i = 1; i < arcs.size(); i++) {
+            assertThat(arcs.get(i).start()).isEqualTo(arcs.get(i - 1).end());
+        }
+        BigInteger total = arcs.stream().map(KeyRangeProperties::size).reduce(BigInteger.ZERO, BigInteger::add);
+        assertThat(total).isEqualTo(size(range));
+        if (arcs.size() > 1) {
+            assertThat(arcs).noneMatch(KeyRange::isWholeRing);
+        }
+    }
+
+    @Property
+    void aPositionsPartIsTheArcThatHoldsIt(@ForAll("rangesWithProbes") Tuple2<KeyRange, RingPosition> probe,
+                                            @ForAll @IntRange(min = 1, max = 1100) int parts) {
+        KeyRange range = probe.get1();
+        RingPosition position = probe.get2();
+        Assume.that(range.contains(position));
+
+        List<KeyRange> arcs = range.split(parts);
+        int part = range.partOf(position, parts);
+
+        assertThat(arcs.get(part).contains(position)).isTrue();
+        for (int i = 0; i < arcs.size(); i++) {
+            if (i != part) {
+                assertThat(arcs.get(i).contains(position)).as("arc %d of %s", i, arcs).isFalse();
+            }
+        }
     }
 }

@@ -37,6 +37,9 @@ import java.time.Duration;
  * @param writeQuorum         copies stored before a write is acknowledged; by default a majority
  * @param readQuorum          copies consulted by a read, the newest answering; by default a majority
  * @param antiEntropyInterval how often a node reconciles its range with its replicas
+ * @param tombstoneGrace      how long a delete's tombstone is kept, so that every replica learns of
+ *                            the delete before it is forgotten; a node down for longer must rejoin
+ *                            with an empty data dir, or deleted keys could come back
  * @param dataDir             where the node keeps its keys on disk
  * @param storage             which store holds the keys
  */
@@ -62,6 +65,7 @@ public record NodeProperties(
         @Min(1) Integer writeQuorum,
         @Min(1) Integer readQuorum,
         @NotNull @DefaultValue("30s") Duration antiEntropyInterval,
+        @NotNull @DefaultValue("24h") Duration tombstoneGrace,
         @NotNull @DefaultValue("data/node") Path dataDir,
         @Valid @NotNull @DefaultValue Storage storage) {
 

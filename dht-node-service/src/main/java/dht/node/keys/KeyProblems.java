@@ -1,12 +1,15 @@
 package dht.node.keys;
 
 import dht.core.RingPosition;
+import dht.core.Version;
 import dht.node.membership.NodeState;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
+
+import java.util.Optional;
 
 /** The problems a {@code /keys} request can end in, each with the headers every key response carries. */
 final class KeyProblems {
@@ -38,6 +41,28 @@ final class KeyProblems {
                         + "it may or may not persist. Retry it.", owner, hops);
         e.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
         return e;
+    }
+
+    static ErrorResponseException noReadQuorum(int answered, int needed, RingPosition owner, int hops) {
+        ErrorResponseException e = problem(HttpStatus.SERVICE_UNAVAILABLE, "Read quorum not reached",
+                answered + " of the " + needed + " copies this read needs (?r= or dht.read-quorum) answered in time. Retry it.",
+                owner, hops);
+        e.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+        return e;
+    }
+
+    static ErrorResponseException preconditionFailed(Optional<Version> current, RingPosition owner, int hops) {
+        ErrorResponseException e = problem(HttpStatus.PRECONDITION_FAILED, "Precondition failed", current
+                        .map(version -> "The key's current version is " + version + "; the write or delete was not applied.")
+                        .orElse("The key has no value; the write or delete was not applied."),
+                owner, hops);
+        current.ifPresent(version -> e.getHeaders().setETag("\"" + version + "\""));
+        return e;
+    }
+
+    static ErrorResponseException invalidQuorum(String parameter, int value, int replicationFactor) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid quorum", "?" + parameter + "=" + value + " is outside 1 to "
+                + replicationFactor + " (dht.replication-factor).", null, 0);
     }
 
     static ErrorResponseException invalidKey(String why) {

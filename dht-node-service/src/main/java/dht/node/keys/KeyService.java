@@ -13,6 +13,7 @@ import dht.core.Ring;
 import dht.node.membership.RingView;
 import dht.node.replication.Replicator;
 import org.springframework.http.HttpMethod;
+import dht.node.peer.KeyOptions;
 import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerException;
 import dht.node.peer.PeerClient;
@@ -62,9 +63,9 @@ public class KeyService {
         this.metrics = metrics;
     }
 
-    public ResponseEntity<?> get(String key, int hops) {
-        return serve(KeyRequest.read(key, hops), self -> {
-            Entry entry = replicator.newest(self, key, localEntry(key), properties.effectiveReadQuorum() - 1)
+    public ResponseEntity<?> get(String key, int hops, KeyOptions options) {
+        return serve(KeyRequest.read(key, hops, options), self -> {
+            Entry entry = newestOfQuorum(self, key, options, hops)
                     .filter(e -> !e.tombstone())
                     .orElseThrow(() -> KeyProblems.notFound(key, self.id(), hops));
             return ResponseEntity.ok()
@@ -75,16 +76,21 @@ public class KeyService {
         });
     }
 
-    public ResponseEntity<?> put(String key, byte[] value, String contentType, int hops) {
-        return serve(KeyRequest.write(key, hops, value, contentType), self -> {
+    public ResponseEntity<?> put(String key, byte[] value, String contentType, int hops, KeyOptions options) {
+        return serve(KeyRequest.write(key, hops, value, contentType, options), self -> {
             RingPosition position = RingPosition.ofKey(key);
-            Entry entry = new Entry(key, value, contentType, clock.stamp(self.id()));
+            catchUpBeforeCondition(self, key, options, hops);
             Optional<Pending> pending = inbound.pendingFor(position);
-            boolean replaced = locks.withLock(key, () -> {
-                boolean heldAtSource = touchWhilePending(key, pending);
-                return store.put(entry).filter(previous -> !previous.tombstone()).isPresent() || heldAtSource;
+            Written written = locks.withLock(key, () -> {
+                Optional<Entry> current = currentTouching(key, pending);
+                requirePreconditions(options, current, self, hops);
+                Entry stamped = new Entry(key, value, contentType, clock.stamp(self.id()));
+                store.put(stamped);
+                return new Written(stamped, current.filter(previous -> !previous.tombstone()).isPresent());
             });
-            requireQuorum(self, entry, hops);
+            Entry entry = written.entry();
+            boolean replaced = written.replaced();
+            requireQuorum(self, entry, options, hops);
             return ResponseEntity.status(replaced ? HttpStatus.OK : HttpStatus.CREATED)
                     .headers(KeyHeaders.of(self.id(), hops))
                     .eTag(entry.version().toString())
@@ -93,29 +99,31 @@ public class KeyService {
         });
     }
 
-    public ResponseEntity<?> delete(String key, int hops) {
-        return serve(KeyRequest.delete(key, hops), self -> {
+    public ResponseEntity<?> delete(String key, int hops, KeyOptions options) {
+        return serve(KeyRequest.delete(key, hops, options), self -> {
+            catchUpBeforeCondition(self, key, options, hops);
             Optional<Pending> pending = inbound.pendingFor(RingPosition.ofKey(key));
-            Entry tombstone = Entry.tombstone(key, clock.stamp(self.id()));
-            boolean existed = locks.withLock(key, () -> {
-                boolean heldAtSource = touchWhilePending(key, pending);
-                boolean live = store.get(key).filter(held -> !held.tombstone()).isPresent() || heldAtSource;
-                if (live) {
-                    store.put(tombstone);
+            Entry tombstone = locks.withLock(key, () -> {
+                Optional<Entry> current = currentTouching(key, pending);
+                requirePreconditions(options, current, self, hops);
+                if (current.filter(held -> !held.tombstone()).isEmpty()) {
+                    throw KeyProblems.notFound(key, self.id(), hops);
                 }
-                return live;
+                Entry stamped = Entry.tombstone(key, clock.stamp(self.id()));
+                store.put(stamped);
+                return stamped;
             });
-            if (!existed) {
-                throw KeyProblems.notFound(key, self.id(), hops);
-            }
-            requireQuorum(self, tombstone, hops);
+            requireQuorum(self, tombstone, options, hops);
             return ResponseEntity.noContent().headers(KeyHeaders.of(self.id(), hops)).build();
         });
     }
 
-    /** Copies the write to the replicas; unless enough confirm it in time, it is not acknowledged. */
-    private void requireQuorum(NodeRef self, Entry entry, int hops) {
-        int needed = replicator.quorum(self) - 1;
+    /**
+     * Copies the write to the replicas; unless enough confirm it in time ({@code ?w=}, else
+     * {@code dht.write-quorum}), it is not acknowledged.
+     */
+    private void requireQuorum(NodeRef self, Entry entry, KeyOptions options, int hops) {
+        int needed = (options.writeQuorum() != null ? options.writeQuorum() : replicator.quorum(self)) - 1;
         int confirmed = replicator.replicate(self, entry, needed);
         if (confirmed < needed) {
             throw KeyProblems.noQuorum(confirmed + 1, needed + 1, self.id(), hops);
@@ -123,17 +131,46 @@ public class KeyService {
     }
 
     /**
-     * Marks a key written or deleted while its range is still arriving, so that the transfer leaves
-     * it alone; answers whether the previous holder still had it, which this write then replaced.
+     * The newest copy among this node's and those of the replicas asked ({@code ?r=}, else
+     * {@code dht.read-quorum}, copies in all); fewer answers than that and the read fails.
      */
-    private boolean touchWhilePending(String key, Optional<Pending> pending) {
-        if (pending.isEmpty()) {
-            return false;
+    private Optional<Entry> newestOfQuorum(NodeRef self, String key, KeyOptions options, int hops) {
+        int needed = (options.readQuorum() != null ? options.readQuorum() : replicator.readQuorum(self)) - 1;
+        Replicator.Read read = replicator.newest(self, key, localEntry(key), needed);
+        if (read.answered() < needed) {
+            throw KeyProblems.noReadQuorum(read.answered() + 1, needed + 1, self.id(), hops);
         }
-        boolean heldAtSource = !pending.get().wasTouched(key)
-                && peers.fetch(pending.get().source(), key).filter(held -> !held.tombstone()).isPresent();
+        return read.newest();
+    }
+
+    /**
+     * Right after a failover the new owner's copy may trail a replica's, so a condition is checked
+     * only once the newest copy of a read quorum is here.
+     */
+    private void catchUpBeforeCondition(NodeRef self, String key, KeyOptions options, int hops) {
+        if (options.conditional()) {
+            newestOfQuorum(self, key, options, hops);
+        }
+    }
+
+    private void requirePreconditions(KeyOptions options, Optional<Entry> current, NodeRef self, int hops) {
+        if (!Preconditions.hold(options, current)) {
+            throw KeyProblems.preconditionFailed(current.filter(entry -> !entry.tombstone()).map(Entry::version), self.id(), hops);
+        }
+    }
+
+    /**
+     * The value this write replaces. While the key's range is still arriving that may be the
+     * previous holder's copy; the key is then marked written, so that the transfer leaves it alone.
+     */
+    private Optional<Entry> currentTouching(String key, Optional<Pending> pending) {
+        Optional<Entry> stored = store.get(key);
+        if (pending.isEmpty()) {
+            return stored;
+        }
+        Optional<Entry> atSource = pending.get().wasTouched(key) ? Optional.empty() : peers.fetch(pending.get().source(), key);
         pending.get().touched(key);
-        return heldAtSource;
+        return atSource.isPresent() && (stored.isEmpty() || atSource.get().supersedes(stored.get())) ? atSource : stored;
     }
 
     /**
@@ -175,8 +212,7 @@ public class KeyService {
             ResponseEntity<?> response = routed.response();
             if (response == null) {
                 metrics.forwarded(operation);
-                response = forward(routed.route().target(), position,
-                        new KeyRequest(request.method(), request.key(), hops + 1, request.body(), request.contentType()));
+                response = forward(routed.route().target(), position, request.forwarded());
             }
             if (hops == 0) {
                 metrics.answered(operation, response.getStatusCode().value(), response.getHeaders().getFirst(HttpPeerClient.HOPS));
@@ -247,5 +283,8 @@ public class KeyService {
     }
 
     private record Routed(Route route, ResponseEntity<?> response) {
+    }
+
+    private record Written(Entry entry, boolean replaced) {
     }
 }

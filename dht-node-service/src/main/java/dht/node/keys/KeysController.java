@@ -3,6 +3,7 @@ package dht.node.keys;
 import dht.core.wire.KeyWritten;
 import dht.node.config.NodeProperties;
 import dht.node.peer.HttpPeerClient;
+import dht.node.peer.KeyOptions;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -11,6 +12,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
@@ -32,6 +35,9 @@ import java.nio.charset.StandardCharsets;
 class KeysController {
 
     private static final int MAX_KEY_BYTES = 1024;
+    private static final String WRITE_QUORUM = "Copies that must confirm the write, the owner's included (default dht.write-quorum)";
+    private static final String IF_MATCH = "Apply only if the key's current ETag is one of these (or * for any value): compare-and-set";
+    private static final String IF_NONE_MATCH = "* to apply only if the key has no value: create-if-absent";
 
     private final KeyService keys;
     private final NodeProperties properties;
@@ -53,8 +59,9 @@ class KeysController {
     @ApiResponse(responseCode = "504", description = "A node on the way did not answer in time", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @GetMapping("/{key}")
     ResponseEntity<?> get(@Parameter(description = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F", example = "user:42") @PathVariable String key,
+                          @Parameter(description = "Copies to consult, the owner's included (default dht.read-quorum)") @RequestParam(name = "r", required = false) Integer r,
                           @Parameter(hidden = true) @RequestHeader(name = HttpPeerClient.HOPS, defaultValue = "0") int hops) {
-        return keys.get(validKey(key), hops);
+        return keys.get(validKey(key), hops, options(null, r, null, null));
     }
 
     @Operation(summary = "Write a key", description = "Stores the body as opaque bytes together with its Content-Type "
@@ -62,6 +69,7 @@ class KeysController {
     @ApiResponse(responseCode = "201", description = "A new key", content = @Content(mediaType = "application/json", schema = @Schema(implementation = KeyWritten.class)))
     @ApiResponse(responseCode = "200", description = "The key's value was replaced", content = @Content(mediaType = "application/json", schema = @Schema(implementation = KeyWritten.class)))
     @ApiResponse(responseCode = "400", description = "Empty key or longer than 1024 bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "412", description = "If-Match or If-None-Match did not hold; ETag names the current version", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "413", description = "The value is larger than dht.max-value-bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "502", description = "A node on the way could not be reached", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "503", description = "This node is not in the ring yet; see Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
@@ -70,22 +78,30 @@ class KeysController {
             content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
     @PutMapping(path = "/{key}", consumes = MediaType.ALL_VALUE)
     ResponseEntity<?> put(@Parameter(description = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F", example = "user:42") @PathVariable String key,
+                          @Parameter(description = WRITE_QUORUM) @RequestParam(name = "w", required = false) Integer w,
+                          @Parameter(description = IF_MATCH) @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                          @Parameter(description = IF_NONE_MATCH) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
                           @Parameter(hidden = true) @RequestHeader(name = HttpPeerClient.HOPS, defaultValue = "0") int hops,
                           HttpServletRequest request) throws IOException {
         String validKey = validKey(key);
+        KeyOptions options = options(w, null, ifMatch, ifNoneMatch);
         String contentType = request.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : request.getContentType();
-        return keys.put(validKey, boundedBody(request), contentType, hops);
+        return keys.put(validKey, boundedBody(request), contentType, hops, options);
     }
 
     @Operation(summary = "Delete a key")
     @ApiResponse(responseCode = "204", description = "Deleted")
     @ApiResponse(responseCode = "400", description = "Empty key or longer than 1024 bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "404", description = "No value under this key", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "503", description = "This node is not in the ring yet; see Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "412", description = "If-Match or If-None-Match did not hold; ETag names the current version", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "503", description = "This node is not in the ring yet, or too few copies confirmed in time; see Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @DeleteMapping("/{key}")
     ResponseEntity<?> delete(@Parameter(description = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F", example = "user:42") @PathVariable String key,
+                             @Parameter(description = WRITE_QUORUM) @RequestParam(name = "w", required = false) Integer w,
+                             @Parameter(description = IF_MATCH) @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                             @Parameter(description = IF_NONE_MATCH) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
                              @Parameter(hidden = true) @RequestHeader(name = HttpPeerClient.HOPS, defaultValue = "0") int hops) {
-        return keys.delete(validKey(key), hops);
+        return keys.delete(validKey(key), hops, options(w, null, ifMatch, ifNoneMatch));
     }
 
     @Operation(summary = "An empty key", description = "Always 400: a key has at least one byte.")
@@ -93,6 +109,17 @@ class KeysController {
     @RequestMapping(path = {"", "/"})
     ResponseEntity<?> emptyKey() {
         throw KeyProblems.invalidKey("The key is empty; a key is 1 to " + MAX_KEY_BYTES + " bytes of UTF-8.");
+    }
+
+    private KeyOptions options(Integer w, Integer r, String ifMatch, String ifNoneMatch) {
+        return new KeyOptions(validQuorum("w", w), validQuorum("r", r), ifMatch, ifNoneMatch);
+    }
+
+    private Integer validQuorum(String parameter, Integer copies) {
+        if (copies != null && (copies < 1 || copies > properties.replicationFactor())) {
+            throw KeyProblems.invalidQuorum(parameter, copies, properties.replicationFactor());
+        }
+        return copies;
     }
 
     private static String validKey(String key) {

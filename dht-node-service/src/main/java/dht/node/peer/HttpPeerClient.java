@@ -2,7 +2,9 @@ package dht.node.peer;
 
 import dht.core.NodeRef;
 import dht.core.wire.Entry;
+import dht.core.wire.DigestRequest;
 import dht.core.wire.EntryCodec;
+import dht.core.wire.RangeDigest;
 import dht.core.wire.Handover;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
@@ -69,9 +71,15 @@ public class HttpPeerClient implements PeerClient {
     @Override
     public ResponseEntity<byte[]> forward(NodeRef next, KeyRequest request) {
         return call(next, request.idempotent(), () -> {
+            KeyOptions options = request.options();
+            UriComponentsBuilder uri = base(next).pathSegment("keys", request.key());
+            Optional.ofNullable(options.writeQuorum()).ifPresent(w -> uri.queryParam("w", w));
+            Optional.ofNullable(options.readQuorum()).ifPresent(r -> uri.queryParam("r", r));
             RestClient.RequestBodySpec spec = rest.method(request.method())
-                    .uri(uri(next, "keys", request.key()))
+                    .uri(uri.build().encode().toUri())
                     .header(HOPS, Integer.toString(request.hops()));
+            Optional.ofNullable(options.ifMatch()).ifPresent(tags -> spec.header(HttpHeaders.IF_MATCH, tags));
+            Optional.ofNullable(options.ifNoneMatch()).ifPresent(tags -> spec.header(HttpHeaders.IF_NONE_MATCH, tags));
             if (request.body() != null) {
                 spec.contentType(MediaType.parseMediaType(request.contentType())).body(request.body());
             }
@@ -118,6 +126,13 @@ public class HttpPeerClient implements PeerClient {
     @Override
     public TransferPage readRange(NodeRef node, TransferRequest request) {
         return page(node, request, "ranges", "read");
+    }
+
+    @Override
+    public RangeDigest digest(NodeRef node, DigestRequest request) {
+        return call(node, true, () -> rest.post().uri(uri(node, "internal", "ranges", "digest"))
+                .contentType(MediaType.APPLICATION_JSON).body(request)
+                .retrieve().body(RangeDigest.class));
     }
 
     private TransferPage page(NodeRef node, TransferRequest request, String... path) {
@@ -184,11 +199,15 @@ public class HttpPeerClient implements PeerClient {
     }
 
     private static URI uri(NodeRef node, String... segments) {
-        return UriComponentsBuilder.fromUriString("http://" + node.address())
+        return base(node)
                 .pathSegment(segments)
                 .build()
                 .encode()
                 .toUri();
+    }
+
+    private static UriComponentsBuilder base(NodeRef node) {
+        return UriComponentsBuilder.fromUriString("http://" + node.address());
     }
 
     private <T> T call(NodeRef peer, boolean idempotent, Supplier<T> call) {

@@ -1,6 +1,8 @@
 package dht.node.peer;
 
 import dht.core.NodeRef;
+import dht.core.wire.DigestRequest;
+import dht.core.wire.RangeDigest;
 import dht.core.wire.Entry;
 import dht.core.wire.Handover;
 import dht.core.wire.JoinAccepted;
@@ -35,6 +37,9 @@ public interface PeerClient {
 
     /** One page of what a node holds of a range, deleting nothing. */
     TransferPage readRange(NodeRef node, TransferRequest request);
+
+    /** The digest of what a node holds of a range. */
+    RangeDigest digest(NodeRef node, DigestRequest request);
 
     /** Confirms the last entries of a transfer: the source may delete them and consider it done. */
     void completeTransfer(NodeRef source, TransferRequest request);

@@ -3,7 +3,9 @@ package dht.node.replication;
 import dht.core.KeyRange;
 import dht.core.NeighborView;
 import dht.core.NodeRef;
+import dht.core.wire.DigestRequest;
 import dht.core.wire.Entry;
+import dht.core.wire.RangeDigest;
 import dht.core.wire.StoreCursor;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
@@ -14,6 +16,7 @@ import dht.node.peer.PeerClient;
 import dht.node.peer.PeerException;
 import dht.node.storage.KeyLocks;
 import dht.node.storage.KeyValueStore;
+import dht.node.transfer.TransferService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.TaskScheduler;
@@ -26,14 +29,17 @@ import java.util.List;
 /**
  * Brings this node's range and its replicas' copies of it together: whenever the range or the
  * replicas change (a join, a leave, a takeover after a crash), and every
- * {@code dht.anti-entropy-interval}. For each replica it first takes in what the replica holds
- * of the range and then sends what it holds itself; the newer version of a key wins on both
- * sides, so that after a round every replica holds every key's newest copy.
+ * {@code dht.anti-entropy-interval}. It compares digests of the range cut into arcs with each
+ * replica's and, for the arcs that differ only, first takes in what the replica holds and then
+ * sends what it holds itself; the newer version of a key wins on both sides, so that after a
+ * round every replica holds every key's newest copy, without copying what already agrees.
  */
 @Component
 public class ReplicaSync {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaSync.class);
+    /** Arcs per digest: a reply of some 20 KB that narrows a difference down to 1/1024 of the range. */
+    private static final int DIGEST_PARTS = 1024;
 
     private final LocalNode node;
     private final Replicator replicator;
@@ -41,10 +47,12 @@ public class ReplicaSync {
     private final KeyValueStore store;
     private final KeyLocks locks;
     private final NodeProperties properties;
+    private final TransferService transfers;
     private volatile Synced synced;
 
     ReplicaSync(LocalNode node, Replicator replicator, PeerClient peers, KeyValueStore store, KeyLocks locks,
-                NodeProperties properties, TaskScheduler scheduler) {
+                NodeProperties properties, TransferService transfers, TaskScheduler scheduler) {
+        this.transfers = transfers;
         this.node = node;
         this.replicator = replicator;
         this.peers = peers;
@@ -76,21 +84,27 @@ public class ReplicaSync {
         if (!changed && !due) {
             return;
         }
-        long pulled = 0;
-        long pushed = 0;
         try {
             for (NodeRef replica : replicas) {
-                pulled += takeIn(replica, range);
-                pushed += sendOut(replica, range);
+                // taken anew for each replica: what the previous one sent changed it
+                RangeDigest local = transfers.digest(new DigestRequest(range, DIGEST_PARTS));
+                List<KeyRange> differing = local.differingArcs(peers.digest(replica, new DigestRequest(range, DIGEST_PARTS)));
+                long pulled = 0;
+                long pushed = 0;
+                for (KeyRange arc : differing) {
+                    pulled += takeIn(replica, arc);
+                    pushed += sendOut(replica, arc);
+                }
+                if (!differing.isEmpty()) {
+                    log.info("reconciled {} with {}: {} of {} arcs differed, {} newer copies taken in, {} entries sent",
+                            range, replica, differing.size(), local.parts().size(), pulled, pushed);
+                }
             }
         } catch (PeerException e) {
             log.warn("reconciling {} with its replicas failed ({}); trying again shortly", range, e.getBody().getDetail());
             return;
         }
         synced = new Synced(range, replicas, Instant.now());
-        if (changed || pulled > 0) {
-            log.info("reconciled {} with {}: {} newer copies taken in, {} entries sent", range, replicas, pulled, pushed);
-        }
     }
 
     private long takeIn(NodeRef replica, KeyRange range) {

@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,6 +62,11 @@ public class Replicator {
         return Math.min(properties.effectiveWriteQuorum(), replicasOf(self).size() + 1);
     }
 
+    /** How many copies a read consults, this node's included, given how many nodes can hold one. */
+    public int readQuorum(NodeRef self) {
+        return Math.min(properties.effectiveReadQuorum(), replicasOf(self).size() + 1);
+    }
+
     /**
      * Sends {@code entry} to every replica and waits, at most {@code dht.request-timeout}, until
      * {@code needed} of them confirmed it; answers how many did. The rest still get their copy.
@@ -99,31 +105,43 @@ public class Replicator {
     }
 
     /**
-     * The newest of this node's copy and those of {@code others} replicas (as many as answer in
-     * time, asked in parallel); a newer copy found elsewhere also replaces the local one.
+     * The newest of this node's copy and those of {@code others} replicas, asked in parallel; for
+     * each that cannot answer in time the next replica is asked, as long as there is one. A newer
+     * copy found elsewhere also replaces the local one.
      */
-    public Optional<Entry> newest(NodeRef self, String key, Optional<Entry> local, int others) {
+    public Read newest(NodeRef self, String key, Optional<Entry> local, int others) {
         List<NodeRef> replicas = replicasOf(self);
-        if (others <= 0 || replicas.isEmpty()) {
-            return local;
-        }
-        List<CompletableFuture<Optional<Entry>>> reads = replicas.stream().limit(others)
-                .map(replica -> CompletableFuture.supplyAsync(() -> peers.fetch(replica, key), executor)
-                        .completeOnTimeout(Optional.empty(), properties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                        .exceptionally(failure -> Optional.empty()))
-                .toList();
         Optional<Entry> newest = local;
-        for (CompletableFuture<Optional<Entry>> read : reads) {
-            Optional<Entry> copy = read.join();
-            if (copy.isPresent() && (newest.isEmpty() || copy.get().supersedes(newest.get()))) {
-                newest = copy;
+        int answered = 0;
+        int next = 0;
+        while (answered < others && next < replicas.size()) {
+            List<CompletableFuture<Optional<Entry>>> reads = replicas.subList(next, Math.min(replicas.size(), next + others - answered))
+                    .stream()
+                    .map(replica -> CompletableFuture.supplyAsync(() -> peers.fetch(replica, key), executor)
+                            .orTimeout(properties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                    .toList();
+            next += reads.size();
+            for (CompletableFuture<Optional<Entry>> read : reads) {
+                try {
+                    Optional<Entry> copy = read.join();
+                    answered++;
+                    if (copy.isPresent() && (newest.isEmpty() || copy.get().supersedes(newest.get()))) {
+                        newest = copy;
+                    }
+                } catch (CompletionException unanswered) {
+                    log.debug("a replica did not answer for {}: {}", key, unanswered.getCause().getMessage());
+                }
             }
         }
         if (newest.isPresent() && newest != local) {
             Entry repair = newest.get();
             locks.withLock(key, () -> store.putIfNewer(repair));
         }
-        return newest;
+        return new Read(newest, answered);
+    }
+
+    /** The newest copy a read found, and how many replicas besides this node answered. */
+    public record Read(Optional<Entry> newest, int answered) {
     }
 
     /** Pushes entries to one replica, answering whether it took them. */

@@ -1,7 +1,9 @@
 package dht.node.transfer;
 
 import dht.core.wire.Entry;
+import dht.core.wire.DigestRequest;
 import dht.core.wire.EntryCodec;
+import dht.core.wire.RangeDigest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 import dht.node.peer.HttpPeerClient;
@@ -55,6 +57,14 @@ class TransferController {
     @PostMapping(path = "/ranges/read", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<byte[]> read(@RequestBody TransferRequest request) {
         return batch(transfers.read(request));
+    }
+
+    @Operation(summary = "Digest of a range", description = "One hash per arc of the range, of the keys and versions this "
+            + "node holds there; replicas compare digests and exchange only the arcs that differ.")
+    @ApiResponse(responseCode = "200", description = "The digest")
+    @PostMapping(path = "/ranges/digest", consumes = MediaType.APPLICATION_JSON_VALUE)
+    RangeDigest digest(@RequestBody DigestRequest request) {
+        return transfers.digest(request);
     }
 
     @Operation(summary = "Confirm the end of a transfer")

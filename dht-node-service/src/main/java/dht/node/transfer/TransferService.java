@@ -4,6 +4,8 @@ import dht.core.HybridClock;
 import dht.core.KeyRange;
 import dht.core.NodeRef;
 import dht.core.wire.Entry;
+import dht.core.wire.RangeDigest;
+import dht.core.wire.DigestRequest;
 import dht.core.wire.StoreCursor;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
@@ -141,6 +143,20 @@ public class TransferService {
         handoff.keysSent().addAndGet(page.entries().size());
         metrics.transferredOut(page.entries().size());
         return page;
+    }
+
+    /** The digest of what this node holds of a range, read page by page. */
+    public RangeDigest digest(DigestRequest request) {
+        RangeDigest.Builder digest = new RangeDigest.Builder(request.range(), request.parts());
+        StoreCursor after = null;
+        while (true) {
+            List<Entry> page = store.scan(request.range(), after, properties.transferBatchSize());
+            page.forEach(digest::add);
+            if (page.size() < properties.transferBatchSize()) {
+                return digest.build();
+            }
+            after = page.getLast().cursor();
+        }
     }
 
     /**

@@ -3,11 +3,13 @@ package dht.node.keys;
 import dht.core.RingPosition;
 import dht.node.config.NodeProperties;
 import dht.node.peer.HttpPeerClient;
+import dht.node.peer.KeyOptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -67,10 +69,10 @@ class KeysControllerTest {
     @Test
     void aKeyOfExactly1024BytesReachesTheService() {
         String key = "é".repeat(512);
-        doReturn(ResponseEntity.ok().build()).when(keys).get(key, 0);
+        doReturn(ResponseEntity.ok().build()).when(keys).get(key, 0, KeyOptions.NONE);
 
         assertThat(mvc.get().uri(keyUri(key))).hasStatus(HttpStatus.OK);
-        verify(keys).get(key, 0);
+        verify(keys).get(key, 0, KeyOptions.NONE);
     }
 
     @Test
@@ -85,46 +87,46 @@ class KeysControllerTest {
     @Test
     void aValueOfExactlyTheLimitReachesTheService() {
         byte[] value = new byte[MAX_VALUE_BYTES];
-        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq("k"), any(), anyString(), anyInt());
+        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq("k"), any(), anyString(), anyInt(), any());
 
         assertThat(mvc.put().uri("/keys/k").contentType(MediaType.APPLICATION_OCTET_STREAM).content(value))
                 .hasStatus(HttpStatus.CREATED);
-        verify(keys).put("k", value, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0);
+        verify(keys).put("k", value, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0, KeyOptions.NONE);
     }
 
     @Test
     void aPutWithoutContentTypeIsStoredAsOctetStream() {
         byte[] value = "hello".getBytes(StandardCharsets.UTF_8);
-        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq("k"), any(), anyString(), anyInt());
+        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq("k"), any(), anyString(), anyInt(), any());
 
         assertThat(mvc.put().uri("/keys/k").content(value)).hasStatus(HttpStatus.CREATED);
-        verify(keys).put("k", value, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0);
+        verify(keys).put("k", value, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0, KeyOptions.NONE);
     }
 
     @Test
     void aPutKeepsTheContentTypeItWasSentWith() {
         byte[] value = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
-        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq("k"), any(), anyString(), anyInt());
+        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq("k"), any(), anyString(), anyInt(), any());
 
         assertThat(mvc.put().uri("/keys/k").contentType("application/json;charset=UTF-8").content(value))
                 .hasStatus(HttpStatus.CREATED);
-        verify(keys).put("k", value, "application/json;charset=UTF-8", 0);
+        verify(keys).put("k", value, "application/json;charset=UTF-8", 0, KeyOptions.NONE);
     }
 
     @Test
     void anEncodedSlashInAKeyReachesTheServiceAsASlash() {
-        doReturn(ResponseEntity.noContent().build()).when(keys).delete("a/b", 0);
+        doReturn(ResponseEntity.noContent().build()).when(keys).delete("a/b", 0, KeyOptions.NONE);
 
         assertThat(mvc.delete().uri(URI.create("/keys/a%2Fb"))).hasStatus(HttpStatus.NO_CONTENT);
-        verify(keys).delete("a/b", 0);
+        verify(keys).delete("a/b", 0, KeyOptions.NONE);
     }
 
     @Test
     void theHopsHeaderIsPassedOnAsTheHopCount() {
-        doReturn(ResponseEntity.ok().build()).when(keys).get("k", 3);
+        doReturn(ResponseEntity.ok().build()).when(keys).get("k", 3, KeyOptions.NONE);
 
         assertThat(mvc.get().uri("/keys/k").header(HttpPeerClient.HOPS, "3")).hasStatus(HttpStatus.OK);
-        verify(keys).get("k", 3);
+        verify(keys).get("k", 3, KeyOptions.NONE);
     }
 
     @Test
@@ -138,7 +140,7 @@ class KeysControllerTest {
     @Test
     void aKeyTheServiceDoesNotFindIsANotFoundProblemWithTheKeyHeaders() {
         RingPosition owner = RingPosition.parse("00c3f22a00000000");
-        doThrow(KeyProblems.notFound("k", owner, 1)).when(keys).get("k", 1);
+        doThrow(KeyProblems.notFound("k", owner, 1)).when(keys).get("k", 1, KeyOptions.NONE);
 
         assertThat(mvc.get().uri("/keys/k").header(HttpPeerClient.HOPS, "1"))
                 .hasStatus(HttpStatus.NOT_FOUND)
@@ -146,6 +148,28 @@ class KeysControllerTest {
                 .hasHeader(HttpPeerClient.OWNER, owner.toString())
                 .hasHeader(HttpPeerClient.HOPS, "1")
                 .bodyJson().extractingPath("$.status").isEqualTo(404);
+    }
+
+    @Test
+    void quorumsAndConditionsReachTheService() {
+        doReturn(ResponseEntity.ok().build()).when(keys).put(eq("k"), any(), anyString(), anyInt(), any());
+        doReturn(ResponseEntity.ok().build()).when(keys).get(eq("k"), anyInt(), any());
+
+        assertThat(mvc.put().uri("/keys/k?w=3").header(HttpHeaders.IF_MATCH, "\"v\"").content(new byte[]{1})).hasStatus(HttpStatus.OK);
+        assertThat(mvc.get().uri("/keys/k?r=1")).hasStatus(HttpStatus.OK);
+
+        verify(keys).put("k", new byte[]{1}, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0, new KeyOptions(3, null, "\"v\"", null));
+        verify(keys).get("k", 0, new KeyOptions(null, 1, null, null));
+    }
+
+    @Test
+    void aQuorumOutsideOneToTheReplicationFactorIsABadRequestProblem() {
+        assertThat(mvc.put().uri("/keys/k?w=0").content(new byte[]{1}))
+                .hasStatus(HttpStatus.BAD_REQUEST)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(mvc.get().uri("/keys/k?r=4")).hasStatus(HttpStatus.BAD_REQUEST);
+        assertThat(mvc.delete().uri("/keys/k?w=x")).hasStatus(HttpStatus.BAD_REQUEST);
+        verifyNoInteractions(keys);
     }
 
     /** The key as one percent-encoded path segment, as a client sends it. */

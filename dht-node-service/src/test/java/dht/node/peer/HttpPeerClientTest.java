@@ -51,6 +51,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -62,8 +63,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  */
 class HttpPeerClientTest {
 
-    private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(500);
-    private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(300);
+    // generous, so that a loaded machine's slow answer is not taken for a peer that does not answer
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** Not a speed threshold: only that a call to a misbehaving peer cannot hang. */
     private static final Duration HANG_GUARD = Duration.ofSeconds(5);
 
@@ -128,7 +130,7 @@ class HttpPeerClientTest {
                 .withHeader("X-Unrelated", "not relayed")
                 .withBody("hello")));
 
-        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read("user:42", 1));
+        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read("user:42", 1, KeyOptions.NONE));
 
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(response.getBody()).asString(StandardCharsets.UTF_8).isEqualTo("hello");
@@ -143,7 +145,7 @@ class HttpPeerClientTest {
     void forwardSendsTheHopCountAndTheKeyPercentEncodedAsOnePathSegment() {
         neighbor.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(204)));
 
-        client.forward(peer, KeyRequest.delete("a/b c%ü", 3));
+        client.forward(peer, KeyRequest.delete("a/b c%ü", 3, KeyOptions.NONE));
 
         neighbor.verify(anyRequestedFor(urlEqualTo("/keys/a%2Fb%20c%25%C3%BC"))
                 .withHeader(HttpPeerClient.HOPS, equalTo("3")));
@@ -154,13 +156,25 @@ class HttpPeerClientTest {
         byte[] value = {0, 1, 2, (byte) 0xff};
         neighbor.stubFor(put(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(201)));
 
-        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.write("k", 0, value, "image/png"));
+        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.write("k", 0, value, "image/png", KeyOptions.NONE));
 
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.CREATED);
         neighbor.verify(putRequestedFor(urlEqualTo("/keys/k"))
                 .withHeader(HttpHeaders.CONTENT_TYPE, equalTo("image/png"))
                 .withHeader(HttpPeerClient.HOPS, equalTo("0"))
                 .withRequestBody(binaryEqualTo(value)));
+    }
+
+    @Test
+    void forwardCarriesTheClientsQuorumsAndCondition() {
+        neighbor.stubFor(put(urlPathEqualTo("/keys/k")).willReturn(aResponse().withStatus(200)));
+        KeyOptions options = new KeyOptions(3, 1, "\"0000000000000001-00000000000000aa\"", null);
+
+        client.forward(peer, KeyRequest.write("k", 1, new byte[]{1}, "text/plain", options));
+
+        neighbor.verify(putRequestedFor(urlEqualTo("/keys/k?w=3&r=1"))
+                .withHeader(HttpHeaders.IF_MATCH, equalTo("\"0000000000000001-00000000000000aa\""))
+                .withoutHeader(HttpHeaders.IF_NONE_MATCH));
     }
 
     // a neighbor that answers 5xx
@@ -173,7 +187,7 @@ class HttpPeerClientTest {
                 .withHeader(HttpHeaders.RETRY_AFTER, "1")
                 .withBody("{\"status\":503,\"title\":\"Node not in the ring\"}")));
 
-        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read("k", 0));
+        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE));
 
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
         assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
@@ -225,10 +239,10 @@ class HttpPeerClientTest {
 
     @Test
     void aNeighborSlowerThanTheRequestTimeoutTimesOutAsGatewayTimeout() {
-        neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withFixedDelay(3_000)));
+        neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withFixedDelay((int) REQUEST_TIMEOUT.multipliedBy(3).toMillis())));
 
         PeerException e = assertTimeoutPreemptively(HANG_GUARD,
-                () -> catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0))));
+                () -> catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE))));
 
         assertThat(e.kind()).isEqualTo(PeerException.Kind.TIMED_OUT);
         assertThat(e.getStatusCode()).isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
@@ -236,10 +250,10 @@ class HttpPeerClientTest {
 
     @Test
     void aTimedOutCallIsNotSentAgain() {
-        neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withFixedDelay(3_000)));
+        neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withFixedDelay((int) REQUEST_TIMEOUT.multipliedBy(3).toMillis())));
 
         assertTimeoutPreemptively(HANG_GUARD,
-                () -> catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0))));
+                () -> catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE))));
 
         neighbor.verify(1, getRequestedFor(urlEqualTo("/keys/k")));
     }
@@ -251,7 +265,7 @@ class HttpPeerClientTest {
         NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
 
         PeerException e = assertTimeoutPreemptively(HANG_GUARD,
-                () -> catchThrowableOfType(PeerException.class, () -> client.forward(down, KeyRequest.read("k", 0))));
+                () -> catchThrowableOfType(PeerException.class, () -> client.forward(down, KeyRequest.read("k", 0, KeyOptions.NONE))));
 
         assertThat(e.kind()).isEqualTo(PeerException.Kind.UNREACHABLE);
         assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_GATEWAY);
@@ -262,7 +276,7 @@ class HttpPeerClientTest {
     void anIdempotentCallIsAttemptedAgainWhenTheConnectionCouldNotBeMade() throws IOException {
         NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
 
-        catchThrowableOfType(PeerException.class, () -> client.forward(down, KeyRequest.read("k", 0)));
+        catchThrowableOfType(PeerException.class, () -> client.forward(down, KeyRequest.read("k", 0, KeyOptions.NONE)));
 
         // the breaker sits inside the retry, so it sees every attempt
         assertThat(failedAttemptsAt(down)).isEqualTo(3);
@@ -273,7 +287,7 @@ class HttpPeerClientTest {
         NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
 
         catchThrowableOfType(PeerException.class,
-                () -> client.forward(down, KeyRequest.write("k", 0, new byte[]{1}, "application/octet-stream")));
+                () -> client.forward(down, KeyRequest.write("k", 0, new byte[]{1}, "application/octet-stream", KeyOptions.NONE)));
 
         assertThat(failedAttemptsAt(down)).isEqualTo(1);
     }
@@ -282,7 +296,7 @@ class HttpPeerClientTest {
     void aConnectionResetAfterTheRequestWasSentIsUnreachable() {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-        PeerException e = catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0)));
+        PeerException e = catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE)));
 
         assertThat(e.kind()).isEqualTo(PeerException.Kind.UNREACHABLE);
         assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_GATEWAY);
@@ -292,7 +306,7 @@ class HttpPeerClientTest {
     void anIdempotentCallIsNotRetriedAfterAConnectionReset() {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-        catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0)));
+        catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE)));
 
         // the request may have reached the peer, so it is no ConnectionFailure: one attempt of the
         // client's own (the JDK HttpClient underneath may still resend a GET once by itself)
@@ -304,7 +318,7 @@ class HttpPeerClientTest {
         neighbor.stubFor(put(urlEqualTo("/keys/k")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
         catchThrowableOfType(PeerException.class,
-                () -> client.forward(peer, KeyRequest.write("k", 0, new byte[]{1}, "application/octet-stream")));
+                () -> client.forward(peer, KeyRequest.write("k", 0, new byte[]{1}, "application/octet-stream", KeyOptions.NONE)));
 
         neighbor.verify(1, putRequestedFor(urlEqualTo("/keys/k")));
     }
@@ -333,10 +347,10 @@ class HttpPeerClientTest {
         circuitBreakers.circuitBreaker("peer-" + down.address(), "peer").transitionToOpenState();
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withBody("v")));
 
-        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read("k", 0));
+        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE));
 
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(catchThrowableOfType(PeerException.class, () -> client.forward(down, KeyRequest.read("k", 0))).kind())
+        assertThat(catchThrowableOfType(PeerException.class, () -> client.forward(down, KeyRequest.read("k", 0, KeyOptions.NONE))).kind())
                 .isEqualTo(PeerException.Kind.CIRCUIT_OPEN);
     }
 

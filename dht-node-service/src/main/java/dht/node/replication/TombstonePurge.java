@@ -1,0 +1,78 @@
+package dht.node.replication;
+
+import dht.core.HybridClock;
+import dht.core.KeyRange;
+import dht.core.RingPosition;
+import dht.core.wire.Entry;
+import dht.core.wire.StoreCursor;
+import dht.node.config.NodeProperties;
+import dht.node.storage.KeyLocks;
+import dht.node.storage.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Forgets deletes once {@code dht.tombstone-grace} has passed: by then anti-entropy has carried
+ * each tombstone to every replica, so that no older copy of the value can come back.
+ */
+@Component
+public class TombstonePurge {
+
+    private static final Logger log = LoggerFactory.getLogger(TombstonePurge.class);
+
+    private final KeyValueStore store;
+    private final KeyLocks locks;
+    private final NodeProperties properties;
+    private final Clock clock;
+
+    @Autowired
+    TombstonePurge(KeyValueStore store, KeyLocks locks, NodeProperties properties, TaskScheduler scheduler) {
+        this(store, locks, properties, Clock.systemUTC());
+        scheduler.scheduleWithFixedDelay(this::purge, Instant.now().plus(properties.antiEntropyInterval()), properties.antiEntropyInterval());
+    }
+
+    TombstonePurge(KeyValueStore store, KeyLocks locks, NodeProperties properties, Clock clock) {
+        this.store = store;
+        this.locks = locks;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Removes every tombstone older than the grace period; answers how many. */
+    long purge() {
+        long cutoff = clock.millis() - properties.tombstoneGrace().toMillis();
+        KeyRange everything = KeyRange.wholeRing(RingPosition.MIN);
+        long purged = 0;
+        StoreCursor after = null;
+        while (true) {
+            List<Entry> page = store.scan(everything, after, properties.transferBatchSize());
+            for (Entry entry : page) {
+                if (entry.tombstone() && HybridClock.wallMillisOf(entry.version().timestamp()) < cutoff) {
+                    // only if no write came in since the scan
+                    boolean removed = locks.withLock(entry.key(), () -> store.get(entry.key())
+                            .filter(held -> held.tombstone() && held.version().equals(entry.version()))
+                            .map(held -> store.remove(entry.key()).isPresent())
+                            .orElse(false));
+                    if (removed) {
+                        purged++;
+                    }
+                }
+            }
+            if (page.size() < properties.transferBatchSize()) {
+                break;
+            }
+            after = page.getLast().cursor();
+        }
+        if (purged > 0) {
+            log.info("purged {} tombstones older than {} (dht.tombstone-grace)", purged, properties.tombstoneGrace());
+        }
+        return purged;
+    }
+}
