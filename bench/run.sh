@@ -1,0 +1,504 @@
+#!/usr/bin/env bash
+# The DHT benchmark: builds what it needs, runs every measurement on this machine and prints one table.
+#   bench/run.sh            the full run (about 15-20 minutes)
+#   bench/run.sh --quick    smaller and shorter, to try it out (about 5 minutes)
+#   bench/run.sh --no-build use the jars already built (bench/README.md has the build command)
+# Environment: BENCH_MAVEN_ARGS (extra Maven arguments, e.g. -o), BENCH_JAVA_OPTS (JVM options for
+# every JVM it starts), JAVA_HOME (a JDK >= 21; otherwise the newest under the usual folders).
+# Uses TCP ports 53000-53999 on 127.0.0.1 only. Everything it starts is stopped when it ends, fails
+# or is interrupted. The table also lands in bench/results/, the logs in bench/results/<run>/logs.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+version=0.1.0-SNAPSHOT
+registry_jar=$root/registry-service/target/registry-service-$version-exec.jar
+node_jar=$root/dht-node-service/target/dht-node-service-$version-exec.jar
+trivial_jar=$here/trivial-endpoint/target/bench-trivial-endpoint-$version-exec.jar
+ring_jar=$here/ring-bench/target/bench-ring-$version-exec.jar
+lua=$here/lua/kv.lua
+
+quick=false
+build=true
+for arg in "$@"; do
+  case $arg in
+    --quick) quick=true ;;
+    --no-build) build=false ;;
+    -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "unknown argument $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+if $quick; then
+  mode=quick
+  wrk_seconds=5 warmup_seconds=3 kv_keys=2000
+  ring_sizes=1,2,4,5,8 ring_keys=1000
+  transfer_mib=32 memory_values=100000
+else
+  mode=full
+  wrk_seconds=20 warmup_seconds=8 kv_keys=10000
+  ring_sizes=1,2,4,5,8,16,32 ring_keys=5000
+  transfer_mib=256 memory_values=1000000
+fi
+value_bytes=100          # values of the throughput runs and the memory run
+transfer_value_bytes=4096
+wrk_threads=3            # one per node of the 3-node cluster: each thread enters at its own node
+wrk_connections=24
+jvm_opts=${BENCH_JAVA_OPTS:--XX:+ExitOnOutOfMemoryError}
+
+# ports: 53000-53999 only
+cluster_registry_port=53000 cluster_first_node_port=53001
+single_registry_port=53010 single_node_port=53011
+trivial_port=53020
+etcd_client_port=53030 etcd_peer_port=53031
+ring_first_port=53100 ring_last_port=53199
+transfer_registry_port=53200 transfer_source_port=53201 transfer_joiner_port=53202
+memory_registry_port=53300 memory_node_port=53301
+
+started=$SECONDS
+log() { printf '[%4ds] %s\n' "$((SECONDS - started))" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+results_dir=$here/results
+run_dir=$results_dir/$stamp
+logs=$run_dir/logs
+mkdir -p "$logs"
+work=$(mktemp -d "${TMPDIR:-/tmp}/dht-bench.XXXXXX")
+
+# ---------------------------------------------------------------------------------------------
+# processes: every one is recorded and stopped at the end, also on failure or Ctrl-C
+
+pids=()
+names=()
+
+track() { # pid name
+  pids+=("$1")
+  names+=("$2")
+}
+
+stop_pid() { # pid name grace-seconds
+  local pid=$1 name=$2 grace=${3:-10} deadline
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  deadline=$((SECONDS + grace))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
+    sleep 0.2
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$name (pid $pid) did not stop within $grace s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+stop_all() {
+  local i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    stop_pid "${pids[$i]}" "${names[$i]}" 10
+  done
+  pids=()
+  names=()
+}
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  if ((${#pids[@]} > 0)); then
+    log "stopping what the benchmark started"
+    stop_all
+  fi
+  rm -rf "$work"
+  if ((status != 0)); then
+    log "the benchmark did not finish (exit $status); logs are in $logs"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_free() { ! (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_java() { # name port jar args...
+  local name=$1 port=$2 jar=$3
+  shift 3
+  port_free "$port" || die "port $port is taken; the benchmark uses 53000-53999"
+  # shellcheck disable=SC2086
+  "$java" $jvm_opts -jar "$jar" --server.port="$port" --server.address=127.0.0.1 "$@" >"$logs/$name.log" 2>&1 &
+  track $! "$name"
+  eval "pid_of_${name//-/_}=$!"
+}
+
+pid_of() { local var="pid_of_${1//-/_}"; echo "${!var}"; }
+
+wait_http() { # name url seconds: until the url answers 200
+  local name=$1 url=$2 limit=${3:-120} deadline=$((SECONDS + ${3:-120}))
+  until curl -fs -o /dev/null --max-time 2 "$url"; do
+    ((SECONDS < deadline)) || die "$name did not answer $url within $limit s; see $logs"
+    sleep 0.3
+  done
+}
+
+start_registry() { # name port
+  start_java "$1" "$2" "$registry_jar" --spring.main.banner-mode=off
+  wait_http "$1" "http://127.0.0.1:$2/actuator/health/readiness"
+}
+
+start_node() { # name port registry-port args...
+  local name=$1 port=$2 registry_port=$3
+  shift 3
+  start_java "$name" "$port" "$node_jar" --spring.main.banner-mode=off \
+    --dht.registry-url="http://127.0.0.1:$registry_port" --dht.advertised-address="127.0.0.1:$port" \
+    --dht.data-dir="$work/data/$name" "$@"
+}
+
+wait_ready() { # name port seconds
+  wait_http "$1" "http://127.0.0.1:$2/actuator/health/readiness" "${3:-120}"
+}
+
+prometheus() { # port metric [tag]: sums the samples of a metric, of those with the tag (name="value") if given
+  curl -fs --max-time 5 "http://127.0.0.1:$1/actuator/prometheus" 2>/dev/null |
+    awk -v m="$2" -v t="${3:-}" '{ name = $1; sub(/\{.*/, "", name) }
+      name == m && (t == "" || index($0, t) > 0) { s += $NF } END { printf "%.0f", s }'
+}
+
+# ---------------------------------------------------------------------------------------------
+# wrk
+
+declare -A result
+
+# random keys for some seconds; runs wrk in the background so that Ctrl-C reaches the trap, and
+# stores its BENCH line in result[label.op.*]
+run_wrk() { # label op(get|put) seconds api hosts out-file
+  local label=$1 op=$2 seconds=$3 api=$4 hosts=$5 out=$6 pid line
+  BENCH_API=$api BENCH_MODE=$op BENCH_HOSTS=$hosts BENCH_THREADS=$wrk_threads BENCH_KEYS=$kv_keys BENCH_PREFIX=k \
+    BENCH_VALUE_BYTES=$value_bytes wrk -t"$wrk_threads" -c"$wrk_connections" -d"${seconds}s" --timeout 10s \
+    -s "$lua" "http://${hosts%%,*}" >"$out" 2>&1 &
+  pid=$!
+  track "$pid" wrk
+  wait "$pid" || true
+  line=$(grep '^BENCH ' "$out") || die "wrk gave no result; see $out"
+  parse_into "$label.$op" "$line"
+}
+
+parse_into() { # prefix "BENCH k=v ...": stores result[prefix.k]=v
+  local prefix=$1 pair
+  for pair in $2; do
+    [[ $pair == *=* ]] || continue
+    result[$prefix.${pair%%=*}]=${pair#*=}
+  done
+}
+
+# writes keys 0..n-1 once each, entering at the given hosts in turn; bounded by max-seconds
+load_keys() { # label api hosts keys prefix value-bytes max-seconds progress-port
+  local label=$1 api=$2 hosts=$3 keys=$4 prefix=$5 bytes=$6 max_seconds=$7 progress_port=${8:-}
+  local done_file=$work/load-$label.done out=$logs/wrk-load-$label.txt threads pid deadline next_report line
+  threads=$(tr ',' '\n' <<<"$hosts" | wc -l)
+  ((threads >= 2)) || threads=2
+  rm -f "$done_file"
+  BENCH_API=$api BENCH_MODE=load BENCH_HOSTS=$hosts BENCH_THREADS=$threads BENCH_KEYS=$keys BENCH_PREFIX=$prefix \
+    BENCH_VALUE_BYTES=$bytes BENCH_DONE_FILE=$done_file \
+    wrk -t"$threads" -c$((threads * 8)) -d"${max_seconds}s" --timeout 10s -s "$lua" "http://${hosts%%,*}" >"$out" 2>&1 &
+  pid=$!
+  track "$pid" wrk-load
+  deadline=$((SECONDS + max_seconds + 5))
+  next_report=$((SECONDS + 15))
+  while kill -0 "$pid" 2>/dev/null; do
+    if [[ -f $done_file ]] && (($(wc -l <"$done_file") >= threads)); then
+      kill -INT "$pid" 2>/dev/null || true
+      break
+    fi
+    ((SECONDS < deadline)) || break
+    if ((SECONDS >= next_report)) && [[ -n $progress_port ]]; then
+      log "  $label: $(prometheus "$progress_port" dht_keys) of $keys keys stored"
+      next_report=$((SECONDS + 15))
+    fi
+    sleep 0.2
+  done
+  wait "$pid" || true
+  line=$(grep '^BENCH ' "$out") || die "loading $label gave no result; see $out"
+  parse_into "load.$label" "$line"
+  ((${result[load.$label.answered]} >= keys)) ||
+    die "loading $label: only ${result[load.$label.answered]} of $keys keys answered within $max_seconds s"
+  ((${result[load.$label.non2xx]} == 0 && ${result[load.$label.errors]} == 0)) ||
+    die "loading $label: ${result[load.$label.non2xx]} non-2xx answers, ${result[load.$label.errors]} errors; see $out"
+  log "  $label: $keys keys written in ${result[load.$label.seconds]} s (${result[load.$label.rps]} per second)"
+}
+
+# loads the keys, warms up, then measures GET and PUT against the target
+measure_kv() { # label api hosts
+  local label=$1 api=$2 hosts=$3 op
+  log "$label: writing $kv_keys keys of $value_bytes bytes"
+  load_keys "$label" "$api" "$hosts" "$kv_keys" k "$value_bytes" 300
+  for op in put get; do
+    log "$label: warming up, $warmup_seconds s of ${op^^}"
+    run_wrk "warmup-$label" "$op" "$warmup_seconds" "$api" "$hosts" "$logs/wrk-$label-warmup-$op.txt"
+  done
+  for op in get put; do
+    log "$label: measuring ${op^^} for $wrk_seconds s ($wrk_threads threads, $wrk_connections connections, random keys)"
+    run_wrk "$label" "$op" "$wrk_seconds" "$api" "$hosts" "$logs/wrk-$label-$op.txt"
+    log "  $label ${op^^}: ${result[$label.$op.rps]} requests/s, p99 $((${result[$label.$op.p99_us]} / 1000)) ms"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# preparation
+
+# shellcheck source=../deploy/local/find-java.sh
+. "$root/deploy/local/find-java.sh"
+
+need() { # command debian-package
+  command -v "$1" >/dev/null && return
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    log "installing $2 (for $1)"
+    apt-get install -y -q "$2" >"$logs/apt-$2.log" 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "$2" >>"$logs/apt-$2.log" 2>&1; } ||
+      die "could not install $2; see $logs/apt-$2.log"
+  else
+    die "$1 is missing: install the Debian package $2 (apt-get install $2)"
+  fi
+}
+need wrk wrk
+need etcd etcd-server
+need curl curl
+
+if $build; then
+  log "building the node, the registry and the benchmark's own apps (Maven, tests skipped)"
+  # shellcheck disable=SC2086
+  (cd "$root" && JAVA_HOME=$java_home ./mvnw -B -q ${BENCH_MAVEN_ARGS:-} -P bench \
+    -pl registry-service,dht-node-service,bench/trivial-endpoint,bench/ring-bench -am package -DskipTests) \
+    >"$logs/build.log" 2>&1 || die "the build failed; see $logs/build.log"
+fi
+for jar in "$registry_jar" "$node_jar" "$trivial_jar" "$ring_jar"; do
+  [[ -f $jar ]] || die "$jar is missing: run without --no-build"
+done
+
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]]; then
+  commit="$commit (with uncommitted changes)"
+fi
+cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null)
+[[ -n $cpu ]] || cpu=$(lscpu 2>/dev/null | awk -F': +' '/Model name/ {print $2; exit}')
+machine="$(nproc) cores ($cpu), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM, $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"), Linux $(uname -r)"
+jdk=$("$java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.vm.vendor/ {v = $2} /java.runtime.version/ {r = $2} END {print v " " r}')
+tools="wrk $(wrk -v 2>&1 | awk 'NR == 1 {print $2}'), etcd $(etcd --version 2>/dev/null | awk '/etcd Version/ {print $3}')"
+log "$mode run on $machine; JDK $jdk; $tools; commit $commit"
+
+# ---------------------------------------------------------------------------------------------
+# 1. throughput and latency: the trivial endpoint, one node, three nodes, etcd
+
+log "== throughput: trivial Spring Boot endpoint"
+start_java trivial "$trivial_port" "$trivial_jar"
+# a ready trivial endpoint answers 404 for a key it does not hold
+deadline=$((SECONDS + 60))
+until [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$trivial_port/keys/ready") == 404 ]]; do
+  ((SECONDS < deadline)) || die "the trivial endpoint did not start; see $logs/trivial.log"
+  sleep 0.3
+done
+measure_kv trivial dht "127.0.0.1:$trivial_port"
+stop_all
+
+log "== throughput: one node (RocksDB, defaults)"
+start_registry single-registry "$single_registry_port"
+start_node single-node "$single_node_port" "$single_registry_port"
+wait_ready single-node "$single_node_port"
+measure_kv single dht "127.0.0.1:$single_node_port"
+stop_all
+
+log "== throughput: three nodes (RocksDB, replication factor 3 with write and read quorum 2, the defaults)"
+start_registry cluster-registry "$cluster_registry_port"
+cluster_hosts=
+for i in 0 1 2; do
+  port=$((cluster_first_node_port + i))
+  start_node "cluster-node-$i" "$port" "$cluster_registry_port"
+  cluster_hosts+=${cluster_hosts:+,}127.0.0.1:$port
+done
+for i in 0 1 2; do
+  wait_ready "cluster-node-$i" $((cluster_first_node_port + i))
+done
+# each node's view of the ring catches up within its refresh interval
+deadline=$((SECONDS + 60))
+for i in 0 1 2; do
+  until [[ $(curl -fs "http://127.0.0.1:$((cluster_first_node_port + i))/actuator/ring" | grep -o '"knownNodes":[0-9]*') == '"knownNodes":3' ]]; do
+    ((SECONDS < deadline)) || die "the nodes did not all see a ring of 3 within 60 s"
+    sleep 0.3
+  done
+done
+measure_kv cluster dht "$cluster_hosts"
+stop_all
+
+log "== throughput: etcd's HTTP API (one member, its defaults)"
+port_free "$etcd_client_port" && port_free "$etcd_peer_port" || die "port $etcd_client_port or $etcd_peer_port is taken"
+etcd --name bench --data-dir "$work/etcd" \
+  --listen-client-urls "http://127.0.0.1:$etcd_client_port" --advertise-client-urls "http://127.0.0.1:$etcd_client_port" \
+  --listen-peer-urls "http://127.0.0.1:$etcd_peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \
+  --initial-cluster "bench=http://127.0.0.1:$etcd_peer_port" >"$logs/etcd.log" 2>&1 &
+track $! etcd
+wait_http etcd "http://127.0.0.1:$etcd_client_port/health" 60
+measure_kv etcd etcd "127.0.0.1:$etcd_client_port"
+stop_all
+
+# ---------------------------------------------------------------------------------------------
+# 2. hops and balance, rings of 1 to 32 nodes in one JVM
+
+log "== hops and keys per node: rings of $ring_sizes nodes in one JVM (keys in memory), $ring_keys PUTs and GETs each"
+ring_result=$work/ring.txt
+# shellcheck disable=SC2086
+"$java" $jvm_opts -Xmx3g -jar "$ring_jar" --sizes="$ring_sizes" --keys="$ring_keys" \
+  --first-port="$ring_first_port" --last-port="$ring_last_port" --result="$ring_result" \
+  >"$logs/ring-bench.log" 2> >(tee "$logs/ring-bench.progress.log" | sed -u 's/^/         /' >&2) &
+ring_pid=$!
+track "$ring_pid" ring-bench
+deadline=$((SECONDS + 900))
+while kill -0 "$ring_pid" 2>/dev/null; do
+  ((SECONDS < deadline)) || die "the ring benchmark did not finish within 900 s"
+  sleep 1
+done
+wait "$ring_pid" || die "the ring benchmark failed; see $logs/ring-bench.log and ring-bench.progress.log"
+cp "$ring_result" "$run_dir/ring.txt"
+
+# ---------------------------------------------------------------------------------------------
+# 3. key transfer: a node joins a node that holds the data
+
+transfer_keys=$((transfer_mib * 1048576 / transfer_value_bytes))
+log "== key transfer: one node with $transfer_mib MiB ($transfer_keys values of $transfer_value_bytes bytes), then a node joins"
+start_registry transfer-registry "$transfer_registry_port"
+# pinned IDs: the joiner sits right after the first node, so that it takes over (almost) the whole range
+start_node transfer-source "$transfer_source_port" "$transfer_registry_port" --dht.node-id=0000000000000000
+wait_ready transfer-source "$transfer_source_port"
+load_keys transfer dht "127.0.0.1:$transfer_source_port" "$transfer_keys" t "$transfer_value_bytes" 900 "$transfer_source_port"
+start_node transfer-joiner "$transfer_joiner_port" "$transfer_registry_port" --dht.node-id=0000000000000001
+deadline=$((SECONDS + 600))
+next_report=$((SECONDS + 10))
+until curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$transfer_joiner_port/actuator/health/readiness"; do
+  ((SECONDS < deadline)) || die "the joining node was not ready within 600 s; see $logs/transfer-joiner.log"
+  kill -0 "$(pid_of transfer-joiner)" 2>/dev/null || die "the joining node exited; see $logs/transfer-joiner.log"
+  if ((SECONDS >= next_report)); then
+    log "  joining: $(prometheus "$transfer_joiner_port" dht_keys_transferred_total) keys received so far"
+    next_report=$((SECONDS + 10))
+  fi
+  sleep 0.5
+done
+joiner_log=$logs/transfer-joiner.log
+pull_start=$(grep -m1 'TransferService.*: pulling ' "$joiner_log" | awk '{print $1}')
+pull_end_line=$(grep -m1 'TransferService.*: pulled ' "$joiner_log")
+[[ -n $pull_start && -n $pull_end_line ]] || die "the joiner's log shows no finished transfer; see $joiner_log"
+pull_end=$(awk '{print $1}' <<<"$pull_end_line")
+transferred=$(sed -E 's/.*: ([0-9]+) keys$/\1/' <<<"$pull_end_line")
+transfer_seconds=$(awk -v a="$(date -d "$pull_start" +%s.%N)" -v b="$(date -d "$pull_end" +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
+transferred_metric=$(prometheus "$transfer_joiner_port" dht_keys_transferred_total 'direction="in"')
+transfer_mb=$(awk -v k="$transferred" -v b="$transfer_value_bytes" 'BEGIN {printf "%.1f", k * b / 1e6}')
+transfer_rate=$(awk -v mb="$transfer_mb" -v s="$transfer_seconds" 'BEGIN {printf "%.1f", (s > 0 ? mb / s : 0)}')
+log "  $transferred keys ($transfer_mb MB of values) in $transfer_seconds s: $transfer_rate MB/s (metric: $transferred_metric keys in)"
+stop_all
+
+# ---------------------------------------------------------------------------------------------
+# 4. memory of a node holding many small values
+
+log "== memory: one node (RocksDB, defaults) holding $memory_values values of $value_bytes bytes"
+start_registry memory-registry "$memory_registry_port"
+gc_log=$logs/memory-node-gc.log
+jvm_opts_saved=$jvm_opts
+jvm_opts="$jvm_opts -Xlog:gc:file=$gc_log"
+start_node memory-node "$memory_node_port" "$memory_registry_port"
+jvm_opts=$jvm_opts_saved
+wait_ready memory-node "$memory_node_port"
+memory_pid=$(pid_of memory-node)
+load_keys memory dht "127.0.0.1:$memory_node_port" "$memory_values" m "$value_bytes" 1200 "$memory_node_port"
+memory_keys=$(prometheus "$memory_node_port" dht_keys)
+"$java_home/bin/jcmd" "$memory_pid" GC.run >/dev/null 2>&1 || log "  jcmd GC.run failed; heap after GC is what the last GC left"
+sleep 1
+heap_after_gc=$(prometheus "$memory_node_port" jvm_memory_used_bytes 'area="heap"')
+peak_rss_kib=$(awk '/VmHWM/ {print $2}' "/proc/$memory_pid/status")
+rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$memory_pid/status")
+# the heap peaks right before a collection: the largest "before" of the GC log's "123M->45M(512M)"
+read -r peak_heap_mib peak_committed_mib < <(grep -oE '[0-9]+M->[0-9]+M\([0-9]+M\)' "$gc_log" |
+  awk -F'[M>()-]+' '{ if ($1 > h) h = $1; if ($3 > c) c = $3 } END {print h + 0, c + 0}')
+max_heap_mib=$(( $("$java" $jvm_opts -XX:+PrintFlagsFinal -version 2>/dev/null | awk '$2 == "MaxHeapSize" {print $4}') / 1048576 ))
+disk_mib=$(du -sm "$work/data/memory-node" | awk '{print $1}')
+log "  $memory_keys keys; peak RSS $((peak_rss_kib / 1024)) MiB; peak heap used $peak_heap_mib MiB; after GC $((heap_after_gc / 1048576)) MiB"
+stop_all
+
+# ---------------------------------------------------------------------------------------------
+# the table
+
+ms() { awk -v u="$1" 'BEGIN {printf (u < 10000 ? "%.2f" : "%.1f"), u / 1000}'; }
+int() { awk -v n="$1" 'BEGIN {printf "%.0f", n}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+met() { awk -v v="$1" -v t="$2" 'BEGIN {print (v >= t ? "met" : "missed")}'; }
+
+kv_row() { # label title op
+  local p="$1.$3" hops=""
+  if [[ ${result[$p.hops_mean]:-n/a} != n/a ]]; then
+    hops=", mean hops ${result[$p.hops_mean]}"
+  fi
+  printf '| %s | %s | %s req/s | p50 %s ms, p99 %s ms, p99.9 %s ms; %s requests, %s errors, %s non-2xx%s |\n' \
+    "${3^^}" "$2" "$(int "${result[$p.rps]}")" "$(ms "${result[$p.p50_us]}")" "$(ms "${result[$p.p99_us]}")" \
+    "$(ms "${result[$p.p999_us]}")" "$(int "${result[$p.requests]}")" "${result[$p.errors]}" "${result[$p.non2xx]}" "$hops"
+}
+
+field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
+
+{
+  echo "DHT benchmark, $mode run, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit"
+  echo "Machine: $machine; JDK $jdk; $tools; everything (wrk included) on this one machine"
+  echo
+  echo "| measurement | setup | result | details |"
+  echo "| --- | --- | --- | --- |"
+  for label in trivial single cluster etcd; do
+    case $label in
+      trivial) title="trivial Spring Boot endpoint (same HTTP stack, values in a map)" ;;
+      single) title="DHT, 1 node" ;;
+      cluster) title="DHT, 3 nodes, replication factor 3" ;;
+      etcd) title="etcd $(etcd --version 2>/dev/null | awk '/etcd Version/ {print $3}') HTTP API, 1 member" ;;
+    esac
+    for op in get put; do
+      kv_row "$label" "$title" "$op"
+    done
+  done
+  hops_ok=true
+  while read -r line; do
+    case $line in
+      RING*)
+        n=$(field "$line" n)
+        ((n <= 1 || $(field "$line" hops_max) <= 1)) || hops_ok=false
+        vnodes="n/a (not implemented)"
+        if vline=$(grep "^VNODES vnodes=[0-9]* n=$n " "$ring_result"); then
+          vnodes="$(field "$vline" max_over_mean)x max, $(field "$vline" p99_over_mean)x p99 node (with $(sed -E 's/^VNODES vnodes=([0-9]+).*/\1/' <<<"$vline") positions per node)"
+        fi
+        printf '| hops, keys per node | N = %s | mean %s hops, max %s | %s requests (%s failed), hops %s; keys per node: max %sx mean, p99 node %sx mean, min %sx mean (%s keys); with virtual nodes: %s |\n' \
+          "$n" "$(field "$line" hops_mean)" "$(field "$line" hops_max)" "$(field "$line" requests)" "$(field "$line" failed)" \
+          "$(field "$line" hops | tr ',' ' ')" "$(field "$line" max_over_mean)" "$(field "$line" p99_over_mean)" \
+          "$(field "$line" min_over_mean)" "$(field "$line" keys)" "$vnodes"
+        ;;
+    esac
+  done <"$ring_result"
+  printf '| key transfer | a node joins one holding %s MiB (%s values of %s bytes) | %s MB/s | %s keys, %s MB of values in %s s (from the joiner'"'"'s transfer log; dht.keys.transferred in: %s) |\n' \
+    "$transfer_mib" "$(int "$transfer_keys")" "$transfer_value_bytes" "$transfer_rate" "$(int "$transferred")" "$transfer_mb" \
+    "$transfer_seconds" "$(int "$transferred_metric")"
+  printf '| memory | 1 node (RocksDB) holding %s values of %s bytes | peak RSS %s MiB | peak heap used %s MiB (committed %s, max %s); heap after a full GC %s MiB; RSS at the end %s MiB; %s MiB on disk; %s keys stored |\n' \
+    "$(int "$memory_values")" "$value_bytes" "$((peak_rss_kib / 1024))" "$peak_heap_mib" "$peak_committed_mib" "$max_heap_mib" \
+    "$((heap_after_gc / 1048576))" "$((rss_kib / 1024))" "$disk_mib" "$(int "$memory_keys")"
+  r=$(ratio "${result[single.get.rps]}" "${result[trivial.get.rps]}")
+  printf '| target | a node serves at least half the GET throughput of the trivial endpoint | %s | node %s / trivial %s = %s |\n' \
+    "$(met "$r" 0.5)" "$(int "${result[single.get.rps]}")" "$(int "${result[trivial.get.rps]}")" "$r"
+  for op in get put; do
+    r=$(ratio "${result[cluster.$op.rps]}" "${result[etcd.$op.rps]}")
+    printf '| target | the 3-node cluster beats etcd on %s | %s | cluster %s / etcd %s = %s |\n' \
+      "${op^^}" "$(awk -v r="$r" 'BEGIN {print (r > 1 ? "met" : "missed")}')" "$(int "${result[cluster.$op.rps]}")" \
+      "$(int "${result[etcd.$op.rps]}")" "$r"
+  done
+  printf '| target | key transfer at 50 MB/s or more | %s | %s MB/s |\n' "$(met "$transfer_rate" 50)" "$transfer_rate"
+  printf '| target | at most 1 hop in a stable ring of any size | %s | largest X-DHT-Hops seen over all ring sizes |\n' \
+    "$($hops_ok && echo met || echo missed)"
+  if grep -q '^VNODES vnodes' "$ring_result"; then
+    echo "| target | with 8 or more positions per node no node holds more than 1.25x the mean | see the rows above | |"
+  else
+    echo "| target | with 8 or more positions per node no node of a 5-node ring holds more than 1.25x the mean | n/a (not implemented) | the node has no dht.virtual-nodes setting |"
+  fi
+} >"$run_dir/table.md"
+
+cp "$run_dir/table.md" "$results_dir/latest.md"
+log "done in $((SECONDS - started)) s; table in ${run_dir#"$root"/}/table.md, logs in ${logs#"$root"/}"
+echo
+cat "$run_dir/table.md"
