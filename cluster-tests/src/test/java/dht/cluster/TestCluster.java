@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +95,24 @@ public final class TestCluster implements AutoCloseable {
         return index;
     }
 
+    /**
+     * Starts one more node with settings of its own ({@code name=value}), say {@code dht.seed-nodes};
+     * waits for nothing, since the registry may be down.
+     */
+    public int startNodeWith(String... properties) {
+        int index;
+        synchronized (this) {
+            index = nextIndex++;
+        }
+        nodes.put(index, startNode(freePort(), Arrays.stream(properties).map(property -> "--" + property).toList()));
+        return index;
+    }
+
     private Node startNode(int port) {
+        return startNode(port, List.of());
+    }
+
+    private Node startNode(int port, List<String> ownProperties) {
         String address = "127.0.0.1:" + port;
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + port,
@@ -107,6 +125,7 @@ public final class TestCluster implements AutoCloseable {
                 "--dht.probe-interval=300ms",
                 "--dht.data-dir=" + dataRoot.resolve("node-" + port)));
         args.addAll(extraProperties);
+        args.addAll(ownProperties);
         ConfigurableApplicationContext context = NodeApplication.application().run(args.toArray(String[]::new));
         return new Node(NodeRef.at(address), "http://" + address, context);
     }

@@ -1,5 +1,7 @@
 package dht.node.config;
 
+import dht.core.wire.RegisterRequest;
+import jakarta.validation.constraints.Pattern;
 import dht.core.RingPosition;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -12,6 +14,7 @@ import org.springframework.validation.annotation.Validated;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The node's settings, under {@code dht.*}; each also settable as an environment variable
@@ -42,6 +45,9 @@ import java.time.Duration;
  *                            with an empty data dir, or deleted keys could come back
  * @param dataDir             where the node keeps its keys on disk
  * @param storage             which store holds the keys
+ * @param seedNodes           {@code host:port} of running nodes to join through instead of the
+ *                            registry; a seed that lists itself starts a new ring when no other
+ *                            seed answers
  */
 @Validated
 @ConfigurationProperties("dht")
@@ -67,7 +73,8 @@ public record NodeProperties(
         @NotNull @DefaultValue("30s") Duration antiEntropyInterval,
         @NotNull @DefaultValue("24h") Duration tombstoneGrace,
         @NotNull @DefaultValue("data/node") Path dataDir,
-        @Valid @NotNull @DefaultValue Storage storage) {
+        @Valid @NotNull @DefaultValue Storage storage,
+        @NotNull @DefaultValue List<@Pattern(regexp = RegisterRequest.ADDRESS, message = "must be host:port") String> seedNodes) {
 
     /**
      * @param type       {@code rocksdb} (on disk under {@code dht.data-dir}, the default) or

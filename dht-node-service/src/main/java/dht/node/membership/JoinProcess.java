@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Joins the ring once the port, and so the node's ID, is known and the application has started: registers, splices in after the
- * predecessor the registry names, pulls the new range from it, and only then reports ready.
+ * predecessor the registry names (or, with {@code dht.seed-nodes}, the one a seed node's ring
+ * shows), pulls the new range from it, and only then reports ready.
  * Failed attempts are retried until the node joins or shuts down.
  */
 @Component
@@ -39,10 +40,12 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
     private final TransferService transfers;
     private final NodeProperties properties;
     private final RingRefresher ringRefresher;
+    private final RingWalk ringWalk;
     private volatile Thread joining;
 
     JoinProcess(LocalNode node, RegistryClient registry, PeerClient peers, InboundTransfers inbound,
-                TransferService transfers, NodeProperties properties, RingRefresher ringRefresher) {
+                TransferService transfers, NodeProperties properties, RingRefresher ringRefresher, RingWalk ringWalk) {
+        this.ringWalk = ringWalk;
         this.ringRefresher = ringRefresher;
         this.node = node;
         this.registry = registry;
@@ -96,6 +99,8 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
             } catch (PeerException e) {
                 log.warn("join attempt {} of {} failed: {}; retrying in {}", attempt, self, e.getBody().getDetail(),
                         properties.retryInterval());
+            } catch (IllegalStateException e) {
+                log.warn("join attempt {} of {} failed: {}; retrying in {}", attempt, self, e.getMessage(), properties.retryInterval());
             } catch (RuntimeException e) {
                 log.error("join attempt {} of {} failed; retrying in {}", attempt, self, properties.retryInterval(), e);
             }
@@ -109,17 +114,62 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
     }
 
     private void join(NodeRef self) {
+        if (!properties.seedNodes().isEmpty()) {
+            joinThroughSeeds(self);
+            return;
+        }
         Registration registration = registry.register(new RegisterRequest(self.address(), properties.nodeId()));
         if (registration.isFirst()) {
-            node.changeOwnership(() -> {
-                node.update(NeighborView.alone(self), NodeState.READY);
-                return null;
-            });
+            startRing(self);
             registry.joined(self.id());
             return;
         }
-        log.info("{} joins between {} and {}", self, registration.predecessor(), registration.successor());
-        JoinAccepted accepted = peers.join(registration.predecessor(), new JoinRequest(self, registration.successor()));
+        spliceIn(self, registration.predecessor(), registration.successor());
+        registry.joined(self.id());
+    }
+
+    /**
+     * Finds the node that owns this node's ID by walking the ring from a seed, and splices in after
+     * it. The registry, if there is one, learns of the node when it announces itself.
+     */
+    private void joinThroughSeeds(NodeRef self) {
+        for (String seedAddress : properties.seedNodes()) {
+            if (seedAddress.equals(self.address())) {
+                continue;
+            }
+            NodeRef seed = new NodeRef(RingPosition.ofAddress(seedAddress), seedAddress);
+            try {
+                NeighborView owner = ringWalk.ownerOf(seed, self.id())
+                        .orElseThrow(() -> new IllegalStateException("the ring changed while walking it from " + seedAddress));
+                if (owner.self().id().equals(self.id())) {
+                    throw new IllegalStateException(self + " is still in the ring as " + owner.self()
+                            + " (a restart before its neighbors found it gone); waiting until they do");
+                }
+                log.info("{} joins through seed {}", self, seedAddress);
+                spliceIn(self, owner.self(), owner.successor());
+                return;
+            } catch (PeerException e) {
+                log.warn("seed {} cannot be used: {}", seedAddress, e.getBody().getDetail());
+            }
+        }
+        if (properties.seedNodes().contains(self.address())) {
+            log.info("no other seed node answers; {} starts a new ring", self);
+            startRing(self);
+            return;
+        }
+        throw new IllegalStateException("no seed node of " + properties.seedNodes() + " answers");
+    }
+
+    private void startRing(NodeRef self) {
+        node.changeOwnership(() -> {
+            node.update(NeighborView.alone(self), NodeState.READY);
+            return null;
+        });
+    }
+
+    private void spliceIn(NodeRef self, NodeRef predecessor, NodeRef successor) {
+        log.info("{} joins between {} and {}", self, predecessor, successor);
+        JoinAccepted accepted = peers.join(predecessor, new JoinRequest(self, successor));
         Pending pending = node.changeOwnership(() -> {
             node.update(new NeighborView(self, accepted.predecessor(), accepted.successor()), NodeState.TRANSFERRING);
             return inbound.begin(accepted.range(), accepted.predecessor());
@@ -131,6 +181,5 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
             node.update(NodeState.READY);
             return null;
         });
-        registry.joined(self.id());
     }
 }

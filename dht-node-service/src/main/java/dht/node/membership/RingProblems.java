@@ -24,4 +24,13 @@ final class RingProblems {
         e.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
         return e;
     }
+
+    static ErrorResponseException notInRing(NodeState state) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "This node is " + state.name().toLowerCase() + " and holds no place in the ring yet.");
+        problem.setTitle("Node not in the ring");
+        ErrorResponseException e = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, problem, null);
+        e.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+        return e;
+    }
 }

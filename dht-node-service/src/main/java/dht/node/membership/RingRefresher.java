@@ -13,7 +13,10 @@ import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 
-/** Keeps the {@link RingView} in step with the registry's ring while this node is a member. */
+/**
+ * Keeps the {@link RingView} in step with the registry's ring while this node is a member, and
+ * with the ring walked node by node while the registry does not answer.
+ */
 @Component
 class RingRefresher {
 
@@ -22,12 +25,17 @@ class RingRefresher {
     private final LocalNode node;
     private final RingView view;
     private final RegistryClient registry;
+    private final NodeProperties properties;
+    private final RingWalk ringWalk;
     private volatile boolean registryReachable = true;
 
-    RingRefresher(LocalNode node, RingView view, RegistryClient registry, TaskScheduler scheduler, NodeProperties properties) {
+    RingRefresher(LocalNode node, RingView view, RegistryClient registry, RingWalk ringWalk, TaskScheduler scheduler,
+                  NodeProperties properties) {
+        this.ringWalk = ringWalk;
         this.node = node;
         this.view = view;
         this.registry = registry;
+        this.properties = properties;
         scheduler.scheduleWithFixedDelay(this::refresh, Instant.now().plus(properties.ringRefreshInterval()),
                 properties.ringRefreshInterval());
     }
@@ -39,6 +47,9 @@ class RingRefresher {
         try {
             Ring ring = Ring.of(registry.ring().nodes().stream().map(Member::ref).toList());
             NodeRef self = node.self().orElseThrow();
+            if (!ring.contains(self.id()) && node.state() == NodeState.READY) {
+                announce(self);
+            }
             view.replace(ring.contains(self.id()) ? ring : ring.with(self));
             if (!registryReachable) {
                 log.info("the registry answers again");
@@ -46,9 +57,34 @@ class RingRefresher {
             }
         } catch (PeerException e) {
             if (registryReachable) {
-                log.warn("cannot refresh the ring from the registry: {}", e.getBody().getDetail());
+                log.warn("cannot refresh the ring from the registry ({}); walking the ring instead until it answers",
+                        e.getBody().getDetail());
                 registryReachable = false;
             }
+            walkTheRing();
+        }
+    }
+
+    private void walkTheRing() {
+        try {
+            node.view().filter(neighbors -> !neighbors.isAlone()).ifPresent(neighbors -> view.replace(ringWalk.from(neighbors)));
+        } catch (PeerException e) {
+            log.debug("walking the ring failed at a node that did not answer: {}", e.getBody().getDetail());
+        }
+    }
+
+    /**
+     * The registry does not list this member: it restarted with nothing, and the members rebuild its
+     * ring by announcing themselves. If instead it removed this node (declared dead while it was
+     * only cut off), it refuses, and the node keeps saying so loudly: its neighbors closed the ring
+     * behind it.
+     */
+    private void announce(NodeRef self) {
+        try {
+            registry.announce(self, properties.nodeId());
+            log.info("the registry did not list {}; announced it", self);
+        } catch (PeerException e) {
+            log.error("the registry does not list {} and refuses it: {}", self, e.getBody().getDetail());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dht.node.peer;
 
+import dht.core.NeighborView;
 import dht.core.NodeRef;
 import dht.core.wire.Entry;
 import dht.core.wire.DigestRequest;
@@ -126,6 +127,12 @@ public class HttpPeerClient implements PeerClient {
     @Override
     public TransferPage readRange(NodeRef node, TransferRequest request) {
         return page(node, request, "ranges", "read");
+    }
+
+    @Override
+    public NeighborView neighbors(NodeRef node) {
+        return call(node, true, () -> rest.get().uri(uri(node, "internal", "neighbors"))
+                .retrieve().body(NeighborView.class));
     }
 
     @Override

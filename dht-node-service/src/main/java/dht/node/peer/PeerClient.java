@@ -1,5 +1,6 @@
 package dht.node.peer;
 
+import dht.core.NeighborView;
 import dht.core.NodeRef;
 import dht.core.wire.DigestRequest;
 import dht.core.wire.RangeDigest;
@@ -37,6 +38,9 @@ public interface PeerClient {
 
     /** One page of what a node holds of a range, deleting nothing. */
     TransferPage readRange(NodeRef node, TransferRequest request);
+
+    /** A node's own view of its neighbors. */
+    NeighborView neighbors(NodeRef node);
 
     /** The digest of what a node holds of a range. */
     RangeDigest digest(NodeRef node, DigestRequest request);

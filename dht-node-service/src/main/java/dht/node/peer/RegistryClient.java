@@ -42,6 +42,12 @@ public class RegistryClient {
         call(() -> rest.post().uri("/nodes/{id}/ready", id.toString()).retrieve().toBodilessEntity());
     }
 
+    /** Says that this live member is in the ring, for a registry that does not list it. */
+    public void announce(NodeRef self, RingPosition pinnedId) {
+        call(() -> rest.put().uri("/nodes/{id}", self.id().toString()).contentType(MediaType.APPLICATION_JSON)
+                .body(new RegisterRequest(self.address(), pinnedId)).retrieve().toBodilessEntity());
+    }
+
     public void leaving(RingPosition id) {
         call(() -> rest.post().uri("/nodes/{id}/leave", id.toString()).retrieve().toBodilessEntity());
     }

@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,6 +40,8 @@ public class Membership {
 
     private Ring ring = Ring.empty();
     private RingChange change;
+    /** Nodes this registry removed (left or declared dead), which must join anew, not announce themselves. */
+    private final Set<RingPosition> removed = new HashSet<>();
 
     public Membership(RegistryProperties properties, Clock clock) {
         this.properties = properties;
@@ -63,6 +67,7 @@ public class Membership {
                 throw new DuplicateNodeIdException(joiner, holder.get());
             }
             beginChange(joiner, MemberState.JOINING);
+            removed.remove(joiner.id());
             Ring others = ring.without(joiner.id());
             if (others.isEmpty()) {
                 log.info("node {} at {} starts the ring", joiner.id(), address);
@@ -95,6 +100,30 @@ public class Membership {
         }
     }
 
+    /**
+     * A live member that this registry does not list says it is in the ring: after the registry
+     * restarted with nothing, the members announce themselves and so rebuild the ring. A node this
+     * registry removed is refused: its neighbors have closed the ring behind it, and it must join anew.
+     */
+    public void announce(NodeRef node) {
+        lock.lock();
+        try {
+            if (removed.contains(node.id())) {
+                throw new RemovedNodeException(node.id());
+            }
+            Optional<NodeRef> holder = ring.node(node.id());
+            if (holder.isPresent() && !holder.get().equals(node)) {
+                throw new DuplicateNodeIdException(node, holder.get());
+            }
+            if (holder.isEmpty()) {
+                ring = ring.with(node);
+                log.info("node {} announced itself; the ring has {} nodes", node, ring.size());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A node starts its graceful leave: no other change until it has handed its keys over. */
     public void leaving(RingPosition id) {
         lock.lock();
@@ -119,6 +148,7 @@ public class Membership {
                 finishChange();
             }
             ring = ring.without(id);
+            removed.add(id);
             log.info("node {} removed; the ring has {} nodes", id, ring.size());
         } finally {
             lock.unlock();

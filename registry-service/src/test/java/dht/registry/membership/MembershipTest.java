@@ -42,6 +42,37 @@ class MembershipTest {
     private final Membership membership = new Membership(new RegistryProperties(LEASE, WAIT), clock);
 
     @Test
+    void membersAnnouncingThemselvesRebuildTheRingOfARestartedRegistry() {
+        membership.announce(B);
+        membership.announce(A);
+        membership.announce(A);
+
+        assertThat(membership.ring().nodes()).containsExactly(A, B);
+    }
+
+    @Test
+    void aRemovedNodeMayNotAnnounceItselfButMayJoinAgain() {
+        membership.announce(A);
+        membership.announce(B);
+        membership.remove(B.id());
+
+        assertThatThrownBy(() -> membership.announce(B)).isInstanceOf(RemovedNodeException.class);
+        assertThat(membership.ring().nodes()).containsExactly(A);
+
+        register(B);
+        membership.joined(B.id());
+        assertThat(membership.ring().nodes()).containsExactly(A, B);
+    }
+
+    @Test
+    void anAnnouncementUnderAnotherNodesIdIsRefused() {
+        membership.announce(A);
+
+        assertThatThrownBy(() -> membership.announce(new NodeRef(A.id(), "elsewhere.example:7009")))
+                .isInstanceOf(DuplicateNodeIdException.class);
+    }
+
+    @Test
     void theFirstNodeIsGivenNoNeighbors() {
         Registration registration = register(A);
 
