@@ -21,7 +21,8 @@ import java.util.Map;
  * {@code dhtctl}: the operator's command line. Plain Java (picocli, the JDK's HTTP client, Jackson)
  * so that it starts in a blink; the options here apply to every command.
  */
-@Command(name = "dhtctl", mixinStandardHelpOptions = true, versionProvider = Dhtctl.Version.class,
+// scope INHERIT gives every command --help and --version, where the usage errors point
+@Command(name = "dhtctl", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Dhtctl.Version.class,
         description = "Operate a DHT: read and write keys, show the ring and who owns a key, make a node leave, follow ring events.",
         subcommands = {PutCommand.class, GetCommand.class, DeleteCommand.class, RingCommand.class, OwnerCommand.class,
                 LeaveCommand.class, WatchCommand.class, ShellCommand.class, CommandLine.HelpCommand.class},

@@ -100,8 +100,10 @@ final class OwnerCommand extends ClusterCommand {
                 out.printf("registry  %s%n", registryOwner.id().equals(owner.id()) ? "agrees" : "says " + registryOwner);
             }
             if (ownerStatus != null) {
-                out.printf("node      %s, owns %s, %d keys%n", ownerStatus.state(),
-                        ownerStatus.owns() == null ? "nothing" : ownerStatus.owns(), ownerStatus.keys());
+                out.printf("node      %s, owns %s, %s%n", ownerStatus.state(),
+                        ownerStatus.owns() == null ? "nothing" : ownerStatus.owns(),
+                        ownerStatus.ownedKeys() == null ? ownerStatus.keys() + " keys"
+                                : ownerStatus.ownedKeys() + " keys, " + ownerStatus.keys() + " stored (replica copies included)");
             } else {
                 out.printf("node      could not be asked (%s)%n", ownerProblem);
             }

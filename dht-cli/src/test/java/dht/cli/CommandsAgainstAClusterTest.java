@@ -171,7 +171,8 @@ class CommandsAgainstAClusterTest {
             assertThat(mine.path("registryAgrees").asBoolean()).isTrue();
         }
         Cli.Result text = dhtctl("owner", "greeting");
-        assertThat(text.out()).contains("position  " + RingPosition.ofKey("greeting")).contains("registry  agrees");
+        assertThat(text.out()).contains("position  " + RingPosition.ofKey("greeting")).contains("registry  agrees")
+                .containsPattern("(?m)^node      READY, owns \\[[0-9a-f]{16}, [0-9a-f]{16}\\), \\d+ keys, \\d+ stored \\(replica copies included\\)$");
     }
 
     @Test

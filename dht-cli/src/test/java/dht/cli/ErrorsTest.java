@@ -49,6 +49,15 @@ class ErrorsTest {
         assertThat(Cli.run("--version").out()).startsWith("dhtctl ");
     }
 
+    @Test
+    void everyCommandAnswersTheHelpItsUsageErrorsPointTo() {
+        for (String command : new String[] {"put", "get", "delete", "ring", "owner", "leave", "watch", "shell"}) {
+            Cli.Result help = Cli.run(command, "--help");
+            assertThat(help.exit()).as(help.toString()).isZero();
+            assertThat(help.out()).startsWith("Usage: dhtctl " + command + " ");
+        }
+    }
+
     private static void assertUsage(Cli.Result result, String message, String help) {
         assertThat(result.exit()).as(result.toString()).isEqualTo(Exit.USAGE);
         assertThat(result.stderr()).startsWith("dhtctl: ").contains(message).contains(help).hasLineCount(1);
