@@ -77,15 +77,18 @@ track() { # pid name
   names+=("$2")
 }
 
+# only a child of this script that still runs: a recorded pid that ended may since belong to another process
+is_running_child() { [[ $(ps -o ppid= -p "$1" 2>/dev/null | tr -d ' ') == "$$" ]]; }
+
 stop_pid() { # pid name grace-seconds
   local pid=$1 name=$2 grace=${3:-10} deadline
-  kill -0 "$pid" 2>/dev/null || return 0
+  is_running_child "$pid" || return 0
   kill -TERM "$pid" 2>/dev/null || true
   deadline=$((SECONDS + grace))
   while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
     sleep 0.2
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if is_running_child "$pid"; then
     log "$name (pid $pid) did not stop within $grace s; killing it"
     kill -KILL "$pid" 2>/dev/null || true
   fi
@@ -120,22 +123,70 @@ trap 'exit 143' TERM
 
 port_free() { ! (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-start_java() { # name port jar args...
-  local name=$1 port=$2 jar=$3
-  shift 3
-  port_free "$port" || die "port $port is taken; the benchmark uses 53000-53999"
-  # shellcheck disable=SC2086
-  "$java" $jvm_opts -jar "$jar" --server.port="$port" --server.address=127.0.0.1 "$@" >"$logs/$name.log" 2>&1 &
-  track $! "$name"
-  eval "pid_of_${name//-/_}=$!"
+# The ports lie in the kernel's range for outgoing connections too, so a closed client connection
+# may hold one for a while (TIME_WAIT, up to 60 s): wait until no socket of any state uses it.
+await_port_free() { # port
+  local port=$1 deadline=$((SECONDS + 90))
+  while ! port_free "$port" || { command -v ss >/dev/null && [[ -n $(ss -Htan "( sport = :$port )" 2>/dev/null) ]]; }; do
+    ((SECONDS < deadline)) || die "port $port stays taken; the benchmark uses 53000-53999"
+    sleep 1
+  done
 }
 
-pid_of() { local var="pid_of_${1//-/_}"; echo "${!var}"; }
+declare -A commands server_pid server_ports starts
 
-wait_http() { # name url seconds: until the url answers 200
-  local name=$1 url=$2 limit=${3:-120} deadline=$((SECONDS + ${3:-120}))
-  until curl -fs -o /dev/null --max-time 2 "$url"; do
+# starts a server in the background, its output in logs/NAME.log; wait_http restarts it when a
+# connection took its port in the meantime
+launch() { # name "port port..." command...
+  local name=$1 port
+  commands[$name]=$(printf '%q ' "${@:3}")
+  server_ports[$name]=$2
+  starts[$name]=0
+  for port in $2; do
+    await_port_free "$port"
+  done
+  relaunch "$name"
+}
+
+relaunch() { # name
+  local name=$1
+  starts[$name]=$((${starts[$name]} + 1))
+  # exec: the recorded pid is the server's own, not that of a shell around it
+  eval "exec ${commands[$name]}" >"$logs/$name.log" 2>&1 &
+  server_pid[$name]=$!
+  track $! "$name"
+}
+
+start_java() { # name port jar args...
+  local name=$1 port=$2 jar=$3
+  # shellcheck disable=SC2086
+  launch "$name" "$port" "$java" $jvm_opts -jar "$jar" --server.port="$port" --server.address=127.0.0.1 "${@:4}"
+}
+
+wait_http() { # name url seconds [status [progress-command]]: until the url answers that status (200)
+  local name=$1 url=$2 limit=${3:-120} expected=${4:-200} progress=${5:-} deadline port next_report
+  deadline=$((SECONDS + limit))
+  next_report=$((SECONDS + 10))
+  until [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url") == "$expected" ]]; do
+    if ! kill -0 "${server_pid[$name]}" 2>/dev/null; then
+      wait "${server_pid[$name]}" 2>/dev/null || true
+      if grep -qiE 'already in use|address in use' "$logs/$name.log" && ((${starts[$name]} < 3)); then
+        log "  $name found its port taken by a passing connection; starting it again"
+        mv "$logs/$name.log" "$logs/$name.failed-start-${starts[$name]}.log"
+        for port in ${server_ports[$name]}; do
+          await_port_free "$port"
+        done
+        relaunch "$name"
+        deadline=$((SECONDS + limit))
+      else
+        die "$name exited; see $logs/$name.log"
+      fi
+    fi
     ((SECONDS < deadline)) || die "$name did not answer $url within $limit s; see $logs"
+    if [[ -n $progress ]] && ((SECONDS >= next_report)); then
+      $progress
+      next_report=$((SECONDS + 10))
+    fi
     sleep 0.3
   done
 }
@@ -290,11 +341,7 @@ log "$mode run on $machine; JDK $jdk; $tools; commit $commit"
 log "== throughput: trivial Spring Boot endpoint"
 start_java trivial "$trivial_port" "$trivial_jar"
 # a ready trivial endpoint answers 404 for a key it does not hold
-deadline=$((SECONDS + 60))
-until [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$trivial_port/keys/ready") == 404 ]]; do
-  ((SECONDS < deadline)) || die "the trivial endpoint did not start; see $logs/trivial.log"
-  sleep 0.3
-done
+wait_http trivial "http://127.0.0.1:$trivial_port/keys/ready" 60 404
 measure_kv trivial dht "127.0.0.1:$trivial_port"
 stop_all
 
@@ -328,12 +375,10 @@ measure_kv cluster dht "$cluster_hosts"
 stop_all
 
 log "== throughput: etcd's HTTP API (one member, its defaults)"
-port_free "$etcd_client_port" && port_free "$etcd_peer_port" || die "port $etcd_client_port or $etcd_peer_port is taken"
-etcd --name bench --data-dir "$work/etcd" \
+launch etcd "$etcd_client_port $etcd_peer_port" etcd --name bench --data-dir "$work/etcd" \
   --listen-client-urls "http://127.0.0.1:$etcd_client_port" --advertise-client-urls "http://127.0.0.1:$etcd_client_port" \
   --listen-peer-urls "http://127.0.0.1:$etcd_peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \
-  --initial-cluster "bench=http://127.0.0.1:$etcd_peer_port" >"$logs/etcd.log" 2>&1 &
-track $! etcd
+  --initial-cluster "bench=http://127.0.0.1:$etcd_peer_port"
 wait_http etcd "http://127.0.0.1:$etcd_client_port/health" 60
 measure_kv etcd etcd "127.0.0.1:$etcd_client_port"
 stop_all
@@ -368,17 +413,8 @@ start_node transfer-source "$transfer_source_port" "$transfer_registry_port" --d
 wait_ready transfer-source "$transfer_source_port"
 load_keys transfer dht "127.0.0.1:$transfer_source_port" "$transfer_keys" t "$transfer_value_bytes" 900 "$transfer_source_port"
 start_node transfer-joiner "$transfer_joiner_port" "$transfer_registry_port" --dht.node-id=0000000000000001
-deadline=$((SECONDS + 600))
-next_report=$((SECONDS + 10))
-until curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$transfer_joiner_port/actuator/health/readiness"; do
-  ((SECONDS < deadline)) || die "the joining node was not ready within 600 s; see $logs/transfer-joiner.log"
-  kill -0 "$(pid_of transfer-joiner)" 2>/dev/null || die "the joining node exited; see $logs/transfer-joiner.log"
-  if ((SECONDS >= next_report)); then
-    log "  joining: $(prometheus "$transfer_joiner_port" dht_keys_transferred_total) keys received so far"
-    next_report=$((SECONDS + 10))
-  fi
-  sleep 0.5
-done
+joiner_progress() { log "  joining: $(prometheus "$transfer_joiner_port" dht_keys_transferred_total) keys received so far"; }
+wait_http transfer-joiner "http://127.0.0.1:$transfer_joiner_port/actuator/health/readiness" 600 200 joiner_progress
 joiner_log=$logs/transfer-joiner.log
 pull_start=$(grep -m1 'TransferService.*: pulling ' "$joiner_log" | awk '{print $1}')
 pull_end_line=$(grep -m1 'TransferService.*: pulled ' "$joiner_log")
@@ -403,7 +439,7 @@ jvm_opts="$jvm_opts -Xlog:gc:file=$gc_log"
 start_node memory-node "$memory_node_port" "$memory_registry_port"
 jvm_opts=$jvm_opts_saved
 wait_ready memory-node "$memory_node_port"
-memory_pid=$(pid_of memory-node)
+memory_pid=${server_pid[memory-node]}
 load_keys memory dht "127.0.0.1:$memory_node_port" "$memory_values" m "$value_bytes" 1200 "$memory_node_port"
 memory_keys=$(prometheus "$memory_node_port" dht_keys)
 "$java_home/bin/jcmd" "$memory_pid" GC.run >/dev/null 2>&1 || log "  jcmd GC.run failed; heap after GC is what the last GC left"

@@ -9,6 +9,7 @@ import dht.node.membership.NodeState;
 import dht.registry.RegistryApplication;
 import org.springframework.beans.BeanUtils;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBean;
+import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.ClassUtils;
@@ -19,6 +20,7 @@ import java.beans.PropertyDescriptor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.RecordComponent;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -45,7 +47,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Rings of growing size in this JVM (a registry and the real node application, keys in memory):
@@ -266,6 +270,34 @@ public final class RingBench {
         }
     }
 
+    /**
+     * Starts an application on a free port of the range, on the next one when a passing outgoing
+     * connection took the port between the check and the start (the range lies in the kernel's
+     * range for those).
+     */
+    private <T> T onFreePort(IntFunction<T> start) {
+        for (int attempt = 1; ; attempt++) {
+            int port = takePort();
+            try {
+                return start.apply(port);
+            } catch (RuntimeException e) {
+                if (attempt == 3 || !portInUse(e)) {
+                    throw e;
+                }
+                progress.printf("[ring] port %d was taken meanwhile; trying the next one%n", port);
+            }
+        }
+    }
+
+    private static boolean portInUse(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PortInUseException || cause instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private synchronized int takePort() {
         while (nextPort <= lastPort) {
             int port = nextPort++;
@@ -307,22 +339,17 @@ public final class RingBench {
 
         Cluster(List<String> nodeProperties) {
             this.nodeProperties = nodeProperties;
-            int port = takePort();
-            this.registry = RegistryApplication.application().run(
+            this.registry = onFreePort(port -> RegistryApplication.application().run(
                     "--server.port=" + port, "--server.address=127.0.0.1", "--spring.jmx.enabled=false",
-                    "--spring.main.banner-mode=off", "--logging.level.root=WARN");
-            this.registryUrl = "http://127.0.0.1:" + port;
+                    "--spring.main.banner-mode=off", "--logging.level.root=WARN"));
+            this.registryUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) registry).getWebServer().getPort();
         }
 
         void startNodes(int count) {
-            List<Integer> ports = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                ports.add(takePort());
-            }
             // threads of this one inherit the launcher's class loader, which the common pool's do not
             try (ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor()) {
-                List<CompletableFuture<Void>> starts = ports.stream()
-                        .map(port -> CompletableFuture.runAsync(() -> nodes.add(startNode(port)), starters))
+                List<CompletableFuture<Void>> starts = IntStream.range(0, count)
+                        .mapToObj(i -> CompletableFuture.runAsync(() -> nodes.add(onFreePort(this::startNode)), starters))
                         .toList();
                 CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
             }
