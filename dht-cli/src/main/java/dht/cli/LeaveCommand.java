@@ -67,7 +67,7 @@ final class LeaveCommand extends ClusterCommand {
         if (!reply.ok()) {
             throw CliException.failed(url.getAuthority() + " refused to leave: " + reply.describe());
         }
-        out.printf("%s (%s) is leaving: handing %s to its predecessor %s%n", before.id(), before.address(), keys(before.keys()),
+        out.printf("%s (%s) is leaving: handing %s to its predecessor %s%n", before.id(), before.address(), keys(toHandOver(before)),
                 before.predecessor() == null ? "?" : before.predecessor());
         if (noWait) {
             return Exit.OK;
@@ -107,12 +107,22 @@ final class LeaveCommand extends ClusterCommand {
         return count == 1 ? "1 key" : count + " keys";
     }
 
+    /**
+     * The keys of the node's own range: what it hands over. The copies it holds of its neighbors'
+     * keys stay where they are (their owners keep theirs), so they are not counted.
+     */
+    static long toHandOver(NodeStatus before) {
+        return before.ownedKeys() != null ? before.ownedKeys() : before.keys();
+    }
+
     static String progress(NodeStatus before, NodeStatus now) {
-        long handed = Math.max(0, before.keys() - now.keys());
+        long total = toHandOver(before);
+        long copiesKept = before.keys() - total;
+        long left = Math.min(total, Math.max(0, now.keys() - copiesKept));
         List<Transfer> transfers = now.handingOver();
         String where = transfers.isEmpty() ? "" : "  " + String.join(", ", transfers.stream()
                 .map(t -> t.range() + " to " + (t.peer() == null ? "?" : t.peer().address())).toList());
-        return String.format("  %-11s %d of %d keys handed over, %d left%s", now.state(), handed, before.keys(), now.keys(), where);
+        return String.format("  %-11s %d of %d keys handed over, %d left%s", now.state(), total - left, total, left, where);
     }
 
     private int left(Cluster cluster, NodeStatus before, Instant start, String how) throws InterruptedException {

@@ -147,6 +147,21 @@ class LeaveCommandTest {
         return "127.0.0.1:" + fake.getAddress().getPort();
     }
 
+    @Test
+    void progressCountsTheKeysOfItsOwnRangeNotTheReplicaCopiesItKeeps() {
+        Cluster.NodeStatus before = status("READY", 21, 15L);
+        assertThat(LeaveCommand.toHandOver(before)).isEqualTo(15);
+        assertThat(LeaveCommand.progress(before, status("LEAVING", 21, 0L))).contains("0 of 15 keys handed over, 15 left");
+        assertThat(LeaveCommand.progress(before, status("LEAVING", 10, 0L))).contains("11 of 15 keys handed over, 4 left");
+        assertThat(LeaveCommand.progress(before, status("LEAVING", 6, 0L))).contains("15 of 15 keys handed over, 0 left");
+        assertThat(LeaveCommand.progress(before, status("LEAVING", 2, 0L))).contains("15 of 15 keys handed over, 0 left");
+    }
+
+    private static Cluster.NodeStatus status(String state, long keys, Long ownedKeys) {
+        return new Cluster.NodeStatus(RingPosition.parse("00000000000000aa"), "127.0.0.1:1", state, null, null, null,
+                keys, ownedKeys, 2, List.of(), List.of());
+    }
+
     private String url() {
         return "http://" + address();
     }
