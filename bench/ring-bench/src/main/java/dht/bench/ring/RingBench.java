@@ -346,8 +346,10 @@ public final class RingBench {
         }
 
         void startNodes(int count) {
-            // threads of this one inherit the launcher's class loader, which the common pool's do not
-            try (ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor()) {
+            // Platform threads: applications starting side by side on virtual threads pinned both
+            // carriers (class initialization) and stalled for good. Threads made here also inherit
+            // the launcher's class loader, which the common pool's do not.
+            try (ExecutorService starters = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("start-", 0).factory())) {
                 List<CompletableFuture<Void>> starts = IntStream.range(0, count)
                         .mapToObj(i -> CompletableFuture.runAsync(() -> nodes.add(onFreePort(this::startNode)), starters))
                         .toList();
