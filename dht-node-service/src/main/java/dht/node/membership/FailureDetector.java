@@ -19,9 +19,10 @@ import java.util.Optional;
 
 /**
  * Probes the successor every {@code dht.probe-interval}; after {@code dht.failure-threshold}
- * probes in a row go unanswered it declares the successor dead: it links to the next node that
- * answers, takes over the dead node's range, and has the registry drop it. One missed probe, as
- * from a node that is only slow, changes nothing.
+ * probes in a row go unanswered and a last one given {@code dht.request-timeout} does too, it
+ * declares the successor dead: it links to the next node that answers, takes over the dead node's
+ * range, and has the registry drop it. A node that is only slow, or stalled for a few seconds on
+ * a loaded machine, is not declared dead.
  */
 @Component
 class FailureDetector {
@@ -65,6 +66,12 @@ class FailureDetector {
         missed++;
         log.warn("successor {} missed {} probe(s) in a row", successor, missed);
         if (missed >= properties.failureThreshold()) {
+            // a process that is gone refuses the connection at once; only a hanging one costs this wait
+            if (peers.isAlivePatiently(successor)) {
+                log.warn("successor {} answered a last probe given {}: slow, not dead", successor, properties.requestTimeout());
+                missed = 0;
+                return;
+            }
             declareDead(view, successor);
         }
     }

@@ -80,6 +80,24 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
         node.self().ifPresent(self -> joining = Thread.ofVirtual().name("join").start(() -> joinUntilDone(self)));
     }
 
+    /**
+     * Joins again, keeping its keys, a node the ring closed itself behind: it stops serving at once,
+     * since its predecessor now owns its range, and pulls that range back once spliced in anew.
+     */
+    @EventListener
+    synchronized void rejoin(RemovedFromRing removed) {
+        Thread current = joining;
+        if (current != null && current.isAlive()) {
+            return;
+        }
+        log.warn("{} joins the ring again, keeping its keys", removed.self());
+        node.changeOwnership(() -> {
+            node.update(NeighborView.alone(removed.self()), NodeState.JOINING);
+            return null;
+        });
+        joining = Thread.ofVirtual().name("rejoin").start(() -> joinUntilDone(removed.self()));
+    }
+
     /** Stops trying to join, for a node that shuts down first. */
     void cancel() {
         Thread thread = joining;

@@ -8,6 +8,8 @@ import dht.node.peer.RegistryClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dht.node.config.NodeProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
@@ -27,10 +29,12 @@ class RingRefresher {
     private final RegistryClient registry;
     private final NodeProperties properties;
     private final RingWalk ringWalk;
+    private final ApplicationEventPublisher events;
     private volatile boolean registryReachable = true;
 
     RingRefresher(LocalNode node, RingView view, RegistryClient registry, RingWalk ringWalk, TaskScheduler scheduler,
-                  NodeProperties properties) {
+                  NodeProperties properties, ApplicationEventPublisher events) {
+        this.events = events;
         this.ringWalk = ringWalk;
         this.node = node;
         this.view = view;
@@ -76,15 +80,20 @@ class RingRefresher {
     /**
      * The registry does not list this member: it restarted with nothing, and the members rebuild its
      * ring by announcing themselves. If instead it removed this node (declared dead while it was
-     * only cut off), it refuses, and the node keeps saying so loudly: its neighbors closed the ring
-     * behind it.
+     * only slow or cut off), it refuses: the neighbors closed the ring behind it, and the node joins
+     * anew.
      */
     private void announce(NodeRef self) {
         try {
             registry.announce(self, properties.nodeId());
             log.info("the registry did not list {}; announced it", self);
         } catch (PeerException e) {
-            log.error("the registry does not list {} and refuses it: {}", self, e.getBody().getDetail());
+            if (e.getStatusCode().value() == HttpStatus.CONFLICT.value()) {
+                log.error("the registry removed {} although it runs: {}", self, e.getBody().getDetail());
+                events.publishEvent(new RemovedFromRing(self));
+            } else {
+                log.warn("could not announce {} to the registry: {}", self, e.getBody().getDetail());
+            }
         }
     }
 }

@@ -174,12 +174,21 @@ public class HttpPeerClient implements PeerClient {
     /** Probes go around the circuit breaker: they are how a dead peer is told from a slow one. */
     @Override
     public boolean isAlive(NodeRef node) {
+        return answersLiveness(probes, node);
+    }
+
+    private static boolean answersLiveness(RestClient client, NodeRef node) {
         try {
-            return probes.get().uri(uri(node, "actuator", "health", "liveness"))
+            return client.get().uri(uri(node, "actuator", "health", "liveness"))
                     .exchange((request, response) -> response.getStatusCode().is2xxSuccessful());
         } catch (RestClientException e) {
             return false;
         }
+    }
+
+    @Override
+    public boolean isAlivePatiently(NodeRef node) {
+        return answersLiveness(rest, node);
     }
 
     @Override

@@ -54,6 +54,9 @@ public interface PeerClient {
     /** Whether the node answers its liveness probe within {@code dht.probe-timeout}. */
     boolean isAlive(NodeRef node);
 
+    /** Whether the node answers its liveness probe within {@code dht.request-timeout}: the last probe before it is declared dead. */
+    boolean isAlivePatiently(NodeRef node);
+
     /** Reads one entry straight from a node's store, without routing. */
     Optional<Entry> fetch(NodeRef source, String key);
 }
