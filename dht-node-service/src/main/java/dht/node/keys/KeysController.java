@@ -74,8 +74,12 @@ class KeysController {
     @ApiResponse(responseCode = "502", description = "A node on the way could not be reached", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "503", description = "This node is not in the ring yet; see Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "504", description = "A node on the way did not answer in time", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The value: any bytes",
-            content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The value: any bytes, stored with their Content-Type",
+            content = {
+                    @Content(mediaType = "text/plain", schema = @Schema(type = "string")),
+                    @Content(mediaType = "application/json", schema = @Schema(type = "string")),
+                    @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary"))})
     @PutMapping(path = "/{key}", consumes = MediaType.ALL_VALUE)
     ResponseEntity<?> put(@Parameter(description = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F", example = "user:42") @PathVariable String key,
                           @Parameter(description = WRITE_QUORUM) @RequestParam(name = "w", required = false) Integer w,
@@ -85,7 +89,7 @@ class KeysController {
                           HttpServletRequest request) throws IOException {
         String validKey = validKey(key);
         KeyOptions options = options(w, null, ifMatch, ifNoneMatch);
-        String contentType = request.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : request.getContentType();
+        String contentType = storedContentType(request.getContentType());
         return keys.put(validKey, boundedBody(request), contentType, hops, options);
     }
 
@@ -109,6 +113,19 @@ class KeysController {
     @RequestMapping(path = {"", "/"})
     ResponseEntity<?> emptyKey() {
         throw KeyProblems.invalidKey("The key is empty; a key is 1 to " + MAX_KEY_BYTES + " bytes of UTF-8.");
+    }
+
+    /**
+     * The Content-Type to store and answer reads with: a wildcard such as {@code *}{@code /*} (what a
+     * client sends that does not know) names no type a response can carry, so it is stored as
+     * {@code application/octet-stream}, as an absent one is.
+     */
+    private static String storedContentType(String sent) {
+        if (sent == null) {
+            return MediaType.APPLICATION_OCTET_STREAM_VALUE;
+        }
+        MediaType type = MediaType.parseMediaType(sent);
+        return type.isWildcardType() || type.isWildcardSubtype() ? MediaType.APPLICATION_OCTET_STREAM_VALUE : sent;
     }
 
     private KeyOptions options(Integer w, Integer r, String ifMatch, String ifNoneMatch) {

@@ -27,6 +27,7 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
@@ -148,6 +149,17 @@ class KeysControllerTest {
                 .hasHeader(HttpPeerClient.OWNER, owner.toString())
                 .hasHeader(HttpPeerClient.HOPS, "1")
                 .bodyJson().extractingPath("$.status").isEqualTo(404);
+    }
+
+    @Test
+    void aWildcardContentTypeIsStoredAsOctetStream() {
+        byte[] value = {1};
+        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq("k"), any(), anyString(), anyInt(), any());
+
+        assertThat(mvc.put().uri("/keys/k").header(HttpHeaders.CONTENT_TYPE, "*/*").content(value)).hasStatus(HttpStatus.CREATED);
+        assertThat(mvc.put().uri("/keys/k").header(HttpHeaders.CONTENT_TYPE, "text/*").content(value)).hasStatus(HttpStatus.CREATED);
+
+        verify(keys, times(2)).put("k", value, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0, KeyOptions.NONE);
     }
 
     @Test
