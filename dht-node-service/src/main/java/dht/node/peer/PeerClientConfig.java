@@ -1,10 +1,13 @@
 package dht.node.peer;
 
 import dht.node.config.NodeProperties;
+import dht.node.security.SecurityProperties;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
@@ -13,6 +16,19 @@ import java.util.concurrent.Executors;
 
 @Configuration(proxyBeanMethods = false)
 class PeerClientConfig {
+
+    /**
+     * Every call this node makes (to other nodes and to the registry) carries the cluster token,
+     * when there is one: applied to the injected builder that each client below is cloned from.
+     */
+    @Bean
+    RestClientCustomizer clusterToken(SecurityProperties security) {
+        return builder -> {
+            if (security.hasClusterToken()) {
+                builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + security.clusterToken());
+            }
+        };
+    }
 
     /**
      * Pooled keep-alive HTTP/1.1 connections (no h2c upgrade attempts), blocking work on virtual

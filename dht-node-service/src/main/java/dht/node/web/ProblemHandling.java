@@ -8,6 +8,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import java.io.IOException;
+
 /**
  * Every error as an RFC 9457 problem: Spring MVC's own and every {@code ErrorResponseException}
  * (key, ring and peer problems) through the base class, the unexpected here without a stack trace.
@@ -16,6 +18,15 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class ProblemHandling extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandling.class);
+
+    /** A request body that cannot be read (a broken entry batch, a client gone mid-request): the request is at fault. */
+    @ExceptionHandler
+    ProblemDetail unreadable(IOException e) {
+        log.debug("unreadable request body", e);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The request body could not be read.");
+        problem.setTitle("Unreadable request");
+        return problem;
+    }
 
     @ExceptionHandler
     ProblemDetail unexpected(Exception e) {

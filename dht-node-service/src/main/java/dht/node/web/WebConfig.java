@@ -1,13 +1,16 @@
 package dht.node.web;
 
 import dht.core.RingPosition;
+import dht.web.ProblemWebConfig;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.convert.converter.Converter;
 
 @Configuration(proxyBeanMethods = false)
+@Import(ProblemWebConfig.class)
 class WebConfig {
 
     /** Ring positions in paths, parameters and {@code dht.node-id} are 16 hex digits; anything else is refused. */
@@ -20,6 +23,10 @@ class WebConfig {
     /** A key may hold '/', sent as %2F: keep it encoded so that the key stays one path segment. */
     @Bean
     TomcatConnectorCustomizer encodedSlashInKeys() {
-        return connector -> connector.setEncodedSolidusHandling("passthrough");
+        return connector -> {
+            connector.setEncodedSolidusHandling("passthrough");
+            // and '\', sent as %5C, stays in its key rather than being refused as a path separator
+            connector.setEncodedReverseSolidusHandling("passthrough");
+        };
     }
 }

@@ -1,0 +1,186 @@
+package dht.node.security;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.request.RequestPostProcessor;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The node's access rules in front of stand-in endpoints that count their calls: what is refused
+ * never reaches a handler. The real endpoints are walked in the cluster tests. (Controller slice
+ * tests elsewhere leave Spring Security out; these bring in its auto-configuration.)
+ */
+class NodeSecurityTest {
+
+    private static final String TOKEN = "s3cret-cluster-token";
+    private static final String READ_KEY = "reader-key";
+    private static final String WRITE_KEY = "writer-key";
+
+    static final AtomicInteger calls = new AtomicInteger();
+
+    /** Stand-ins for each kind of endpoint a node serves. */
+    @RestController
+    static class Endpoints {
+
+        @PostMapping("/internal/join")
+        ResponseEntity<Void> internal() {
+            return counted();
+        }
+
+        @PostMapping("/admin/leave")
+        ResponseEntity<Void> admin() {
+            return counted();
+        }
+
+        @GetMapping("/keys/{key}")
+        ResponseEntity<Void> read(@PathVariable String key) {
+            return counted();
+        }
+
+        @PutMapping("/keys/{key}")
+        ResponseEntity<Void> write(@PathVariable String key) {
+            return counted();
+        }
+
+        @DeleteMapping("/keys/{key}")
+        ResponseEntity<Void> delete(@PathVariable String key) {
+            return counted();
+        }
+
+        private static ResponseEntity<Void> counted() {
+            calls.incrementAndGet();
+            return ResponseEntity.noContent().build();
+        }
+    }
+
+    private static RequestPostProcessor bearer(String token) {
+        return request -> {
+            request.addHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+            return request;
+        };
+    }
+
+    private static RequestPostProcessor from(String address) {
+        return request -> {
+            request.setRemoteAddr(address);
+            return request;
+        };
+    }
+
+    private static void assertRefused(MockMvcTester.MockMvcRequestBuilder request, HttpStatus status) {
+        int before = calls.get();
+        assertThat(request).hasStatus(status).hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .bodyText().doesNotContain(TOKEN).doesNotContain("Exception");
+        assertThat(calls.get()).as("calls that reached a handler").isEqualTo(before);
+    }
+
+    @Nested
+    @WebMvcTest(controllers = Endpoints.class, properties = {
+            "dht.security.cluster-token=" + TOKEN,
+            "dht.security.api-keys.read-only=" + READ_KEY,
+            "dht.security.api-keys.read-write=" + WRITE_KEY})
+    @Import(NodeSecurity.class)
+    @ImportAutoConfiguration({SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class})
+    class WithAClusterTokenAndApiKeys {
+
+        @Autowired
+        MockMvcTester mvc;
+
+        @Test
+        void aClusterCallWithoutTheTokenIsUnauthorizedEvenFromLoopback() {
+            assertRefused(mvc.post().uri("/internal/join"), HttpStatus.UNAUTHORIZED);
+            assertRefused(mvc.post().uri("/admin/leave"), HttpStatus.UNAUTHORIZED);
+        }
+
+        @Test
+        void aClusterCallWithAWrongTokenIsUnauthorized() {
+            assertRefused(mvc.post().uri("/internal/join").with(bearer("wrong")), HttpStatus.UNAUTHORIZED);
+            assertRefused(mvc.post().uri("/internal/join").with(bearer(TOKEN + "x")), HttpStatus.UNAUTHORIZED);
+        }
+
+        @Test
+        void anApiKeyIsNoClusterCredential() {
+            assertRefused(mvc.post().uri("/internal/join").with(bearer(WRITE_KEY)), HttpStatus.FORBIDDEN);
+        }
+
+        @Test
+        void theClusterTokenReachesClusterEndpointsAndKeys() {
+            assertThat(mvc.post().uri("/internal/join").with(bearer(TOKEN)).with(from("10.1.2.3"))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.put().uri("/keys/k").with(bearer(TOKEN))).hasStatus(HttpStatus.NO_CONTENT);
+        }
+
+        @Test
+        void keysNeedAnApiKey() {
+            assertRefused(mvc.get().uri("/keys/k"), HttpStatus.UNAUTHORIZED);
+            assertRefused(mvc.get().uri("/keys/k").with(bearer("wrong")), HttpStatus.UNAUTHORIZED);
+        }
+
+        @Test
+        void aReadOnlyKeyReadsButNeitherWritesNorDeletes() {
+            assertThat(mvc.get().uri("/keys/k").with(bearer(READ_KEY))).hasStatus(HttpStatus.NO_CONTENT);
+            assertRefused(mvc.put().uri("/keys/k").with(bearer(READ_KEY)), HttpStatus.FORBIDDEN);
+            assertRefused(mvc.delete().uri("/keys/k").with(bearer(READ_KEY)), HttpStatus.FORBIDDEN);
+        }
+
+        @Test
+        void aReadWriteKeyReadsWritesAndDeletes() {
+            assertThat(mvc.get().uri("/keys/k").with(bearer(WRITE_KEY))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.put().uri("/keys/k").with(bearer(WRITE_KEY))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.delete().uri("/keys/k").with(bearer(WRITE_KEY))).hasStatus(HttpStatus.NO_CONTENT);
+        }
+
+        @Test
+        void keysHoldingEncodedSlashesPercentsAndSemicolonsPassTheFirewall() {
+            assertThat(mvc.get().uri("/keys/a%2Fb%25c%3Bd%5Ce%2E%2E").with(bearer(READ_KEY))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.get().uri("/keys/%2F%2F").with(bearer(READ_KEY))).hasStatus(HttpStatus.NO_CONTENT);
+        }
+    }
+
+    @Nested
+    @WebMvcTest(controllers = Endpoints.class)
+    @Import(NodeSecurity.class)
+    @ImportAutoConfiguration({SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class})
+    class InProtectedMode {
+
+        @Autowired
+        MockMvcTester mvc;
+
+        @Test
+        void clusterCallsFromLoopbackAreAccepted() {
+            assertThat(mvc.post().uri("/internal/join").with(from("127.0.0.1"))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.post().uri("/internal/join").with(from("::1"))).hasStatus(HttpStatus.NO_CONTENT);
+        }
+
+        @Test
+        void clusterCallsFromElsewhereAreUnauthorized() {
+            assertRefused(mvc.post().uri("/internal/join").with(from("192.168.1.20")), HttpStatus.UNAUTHORIZED);
+            assertRefused(mvc.post().uri("/admin/leave").with(from("10.0.0.7")), HttpStatus.UNAUTHORIZED);
+        }
+
+        @Test
+        void keysAreOpenToEveryoneWithoutApiKeys() {
+            assertThat(mvc.put().uri("/keys/k").with(from("192.168.1.20"))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.get().uri("/keys/k").with(from("192.168.1.20"))).hasStatus(HttpStatus.NO_CONTENT);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dht.registry.membership;
+
+import dht.core.RingPosition;
+import dht.core.wire.Registration;
+import dht.registry.security.RegistrySecurity;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.request.RequestPostProcessor;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.verifyNoInteractions;
+
+/** The registry's ring-changing calls need the cluster credential; reading the ring does not. */
+class RegistrySecurityTest {
+
+    private static final String TOKEN = "s3cret-cluster-token";
+    private static final String ID = "5000000000000000";
+
+    private static RequestPostProcessor bearer(String token) {
+        return request -> {
+            request.addHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+            return request;
+        };
+    }
+
+    private static RequestPostProcessor from(String address) {
+        return request -> {
+            request.setRemoteAddr(address);
+            return request;
+        };
+    }
+
+    private static void assertUnauthorized(MockMvcTester.MockMvcRequestBuilder request) {
+        assertThat(request).hasStatus(HttpStatus.UNAUTHORIZED)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .bodyText().doesNotContain(TOKEN);
+    }
+
+    @Nested
+    @WebMvcTest(controllers = NodesController.class, properties = "dht.security.cluster-token=" + TOKEN,
+            includeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "dht\\.registry\\.web\\..*"))
+    @Import(RegistrySecurity.class)
+    @ImportAutoConfiguration({SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class})
+    class WithAClusterToken {
+
+        @Autowired
+        MockMvcTester mvc;
+
+        @MockitoBean
+        Membership membership;
+
+        @Test
+        void everyRingChangeWithoutOrWithAWrongTokenIsUnauthorizedAndChangesNothing() {
+            for (RequestPostProcessor credential : List.<RequestPostProcessor>of(request -> request, bearer("wrong"), bearer(""))) {
+                assertUnauthorized(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"address\":\"b.example:7002\"}").with(credential));
+                assertUnauthorized(mvc.post().uri("/nodes/{id}/ready", ID).with(credential));
+                assertUnauthorized(mvc.post().uri("/nodes/{id}/leave", ID).with(credential));
+                assertUnauthorized(mvc.delete().uri("/nodes/{id}", ID).with(credential));
+            }
+            verifyNoInteractions(membership);
+        }
+
+        @Test
+        void aNodeWithTheTokenRegisters() {
+            given(membership.register(anyString(), any())).willReturn(
+                    new Registration(RingPosition.parse(ID), "b.example:7002", null, null));
+
+            assertThat(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"address\":\"b.example:7002\"}").with(bearer(TOKEN)).with(from("10.0.0.2")))
+                    .hasStatus(HttpStatus.CREATED);
+        }
+
+        @Test
+        void theRingIsOpenToRead() {
+            assertThat(mvc.get().uri("/nodes").with(from("10.0.0.9"))).hasStatus(HttpStatus.OK);
+        }
+    }
+
+    @Nested
+    @WebMvcTest(controllers = NodesController.class,
+            includeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "dht\\.registry\\.web\\..*"))
+    @Import(RegistrySecurity.class)
+    @ImportAutoConfiguration({SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class})
+    class InProtectedMode {
+
+        @Autowired
+        MockMvcTester mvc;
+
+        @MockitoBean
+        Membership membership;
+
+        @Test
+        void aRingChangeFromElsewhereThanLoopbackIsUnauthorized() {
+            assertUnauthorized(mvc.delete().uri("/nodes/{id}", ID).with(from("192.168.7.1")));
+            verifyNoInteractions(membership);
+        }
+
+        @Test
+        void aRingChangeFromLoopbackIsAccepted() {
+            assertThat(mvc.delete().uri("/nodes/{id}", ID).with(from("127.0.0.1"))).hasStatus(HttpStatus.NO_CONTENT);
+        }
+    }
+}
