@@ -4,6 +4,7 @@ import dht.core.RingPosition;
 import dht.core.Version;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A stored key with its value, as it moves between nodes. A deleted key stays as a tombstone with
@@ -32,6 +33,14 @@ public record Entry(String key, byte[] value, String contentType, Version versio
     /** Whether this entry should replace {@code other}: the later version wins. */
     public boolean supersedes(Entry other) {
         return version.isNewerThan(other.version);
+    }
+
+    /** The newer of two copies of one key, either of which may be absent. */
+    public static Optional<Entry> newer(Optional<Entry> one, Optional<Entry> other) {
+        if (one.isEmpty()) {
+            return other;
+        }
+        return other.isPresent() && other.get().supersedes(one.get()) ? other : one;
     }
 
     public RingPosition position() {

@@ -2,10 +2,12 @@ package dht.core.wire;
 
 import dht.core.NodeRef;
 import dht.core.RingPosition;
+import dht.core.Version;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,5 +77,17 @@ class WireRecordsTest {
     })
     void addressPatternRejectsAnythingButHostColonPort(String address) {
         assertThat(ADDRESS.matcher(address).matches()).isFalse();
+    }
+
+    @Test
+    void theNewerOfTwoCopiesIsTheOneWithTheLaterVersionWhicheverIsAbsent() {
+        RingPosition writer = RingPosition.parse("00000000000000aa");
+        Optional<Entry> older = Optional.of(new Entry("k", new byte[]{1}, "text/plain", new Version(1, writer)));
+        Optional<Entry> newer = Optional.of(Entry.tombstone("k", new Version(2, writer)));
+
+        assertThat(Entry.newer(older, newer)).isSameAs(newer);
+        assertThat(Entry.newer(newer, older)).isSameAs(newer);
+        assertThat(Entry.newer(Optional.empty(), older)).isSameAs(older);
+        assertThat(Entry.newer(older, Optional.empty())).isSameAs(older);
     }
 }

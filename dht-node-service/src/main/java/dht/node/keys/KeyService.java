@@ -170,7 +170,7 @@ public class KeyService {
         }
         Optional<Entry> atSource = pending.get().wasTouched(key) ? Optional.empty() : peers.fetch(pending.get().source(), key);
         pending.get().touched(key);
-        return atSource.isPresent() && (stored.isEmpty() || atSource.get().supersedes(stored.get())) ? atSource : stored;
+        return Entry.newer(stored, atSource);
     }
 
     /**
@@ -263,9 +263,7 @@ public class KeyService {
             try {
                 Optional<Entry> copy = peers.fetch(replica, request.key());
                 anyAnswered = true;
-                if (copy.isPresent() && (newest.isEmpty() || copy.get().supersedes(newest.get()))) {
-                    newest = copy;
-                }
+                newest = Entry.newer(newest, copy);
             } catch (PeerException unreachable) {
                 // the others may answer
             }

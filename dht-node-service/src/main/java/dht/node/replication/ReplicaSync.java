@@ -25,6 +25,7 @@ import org.springframework.stereotype.Component;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Brings this node's range and its replicas' copies of it together: whenever the range or the
@@ -85,9 +86,11 @@ public class ReplicaSync {
             return;
         }
         try {
+            RangeDigest local = null;
             for (NodeRef replica : replicas) {
-                // taken anew for each replica: what the previous one sent changed it
-                RangeDigest local = transfers.digest(new DigestRequest(range, DIGEST_PARTS));
+                if (local == null) {
+                    local = transfers.digest(new DigestRequest(range, DIGEST_PARTS));
+                }
                 List<KeyRange> differing = local.differingArcs(peers.digest(replica, new DigestRequest(range, DIGEST_PARTS)));
                 long pulled = 0;
                 long pushed = 0;
@@ -98,6 +101,9 @@ public class ReplicaSync {
                 if (!differing.isEmpty()) {
                     log.info("reconciled {} with {}: {} of {} arcs differed, {} newer copies taken in, {} entries sent",
                             range, replica, differing.size(), local.parts().size(), pulled, pushed);
+                }
+                if (pulled > 0) {
+                    local = null; // what this replica sent changed it: the next one is compared with a fresh digest
                 }
             }
         } catch (PeerException e) {
@@ -125,17 +131,12 @@ public class ReplicaSync {
     }
 
     private long sendOut(NodeRef replica, KeyRange range) {
-        long sent = 0;
-        StoreCursor after = null;
-        while (true) {
-            List<Entry> page = store.scan(range, after, properties.transferBatchSize());
-            if (page.isEmpty()) {
-                return sent;
-            }
+        AtomicLong sent = new AtomicLong();
+        store.forEachPage(range, properties.transferBatchSize(), page -> {
             peers.replicate(replica, page);
-            sent += page.size();
-            after = page.getLast().cursor();
-        }
+            sent.addAndGet(page.size());
+        });
+        return sent.get();
     }
 
     private record Synced(KeyRange range, List<NodeRef> replicas, Instant at) {

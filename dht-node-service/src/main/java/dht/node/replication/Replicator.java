@@ -125,9 +125,7 @@ public class Replicator {
                 try {
                     Optional<Entry> copy = read.join();
                     answered++;
-                    if (copy.isPresent() && (newest.isEmpty() || copy.get().supersedes(newest.get()))) {
-                        newest = copy;
-                    }
+                    newest = Entry.newer(newest, copy);
                 } catch (CompletionException unanswered) {
                     log.debug("a replica did not answer for {}: {}", key, unanswered.getCause().getMessage());
                 }

@@ -4,7 +4,6 @@ import dht.core.HybridClock;
 import dht.core.KeyRange;
 import dht.core.RingPosition;
 import dht.core.wire.Entry;
-import dht.core.wire.StoreCursor;
 import dht.node.config.NodeProperties;
 import dht.node.storage.KeyLocks;
 import dht.node.storage.KeyValueStore;
@@ -16,7 +15,7 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Forgets deletes once {@code dht.tombstone-grace} has passed: by then anti-entropy has carried
@@ -48,31 +47,25 @@ public class TombstonePurge {
     /** Removes every tombstone older than the grace period; answers how many. */
     long purge() {
         long cutoff = clock.millis() - properties.tombstoneGrace().toMillis();
-        KeyRange everything = KeyRange.wholeRing(RingPosition.MIN);
-        long purged = 0;
-        StoreCursor after = null;
-        while (true) {
-            List<Entry> page = store.scan(everything, after, properties.transferBatchSize());
+        AtomicLong purged = new AtomicLong();
+        store.forEachPage(KeyRange.wholeRing(RingPosition.MIN), properties.transferBatchSize(), page -> {
             for (Entry entry : page) {
-                if (entry.tombstone() && HybridClock.wallMillisOf(entry.version().timestamp()) < cutoff) {
-                    // only if no write came in since the scan
-                    boolean removed = locks.withLock(entry.key(), () -> store.get(entry.key())
-                            .filter(held -> held.tombstone() && held.version().equals(entry.version()))
-                            .map(held -> store.remove(entry.key()).isPresent())
-                            .orElse(false));
-                    if (removed) {
-                        purged++;
-                    }
+                if (entry.tombstone() && HybridClock.wallMillisOf(entry.version().timestamp()) < cutoff && purgeIfUnchanged(entry)) {
+                    purged.incrementAndGet();
                 }
             }
-            if (page.size() < properties.transferBatchSize()) {
-                break;
-            }
-            after = page.getLast().cursor();
+        });
+        if (purged.get() > 0) {
+            log.info("purged {} tombstones older than {} (dht.tombstone-grace)", purged.get(), properties.tombstoneGrace());
         }
-        if (purged > 0) {
-            log.info("purged {} tombstones older than {} (dht.tombstone-grace)", purged, properties.tombstoneGrace());
-        }
-        return purged;
+        return purged.get();
+    }
+
+    /** Removes the tombstone unless a write came in since the scan. */
+    private boolean purgeIfUnchanged(Entry tombstone) {
+        return locks.withLock(tombstone.key(), () -> store.get(tombstone.key())
+                .filter(held -> held.tombstone() && held.version().equals(tombstone.version()))
+                .map(held -> store.remove(tombstone.key()).isPresent())
+                .orElse(false));
     }
 }

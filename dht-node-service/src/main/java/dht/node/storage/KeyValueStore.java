@@ -6,6 +6,7 @@ import dht.core.wire.StoreCursor;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Where a node keeps its entries, ordered by key position (then key) so that a range of the ring
@@ -36,6 +37,21 @@ public interface KeyValueStore extends AutoCloseable {
 
     /** Up to {@code limit} entries of {@code range} after {@code after} (from its start when null), clockwise. */
     List<Entry> scan(KeyRange range, StoreCursor after, int limit);
+
+    /** Hands every entry of {@code range} to {@code page}, {@code pageSize} at a time, clockwise. */
+    default void forEachPage(KeyRange range, int pageSize, Consumer<List<Entry>> page) {
+        StoreCursor after = null;
+        while (true) {
+            List<Entry> entries = scan(range, after, pageSize);
+            if (!entries.isEmpty()) {
+                page.accept(entries);
+            }
+            if (entries.size() < pageSize) {
+                return;
+            }
+            after = entries.getLast().cursor();
+        }
+    }
 
     /** Removes the entries of {@code range} from its start up to and including {@code through}; answers how many. */
     long removeThrough(KeyRange range, StoreCursor through);

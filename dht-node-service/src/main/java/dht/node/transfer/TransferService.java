@@ -148,15 +148,8 @@ public class TransferService {
     /** The digest of what this node holds of a range, read page by page. */
     public RangeDigest digest(DigestRequest request) {
         RangeDigest.Builder digest = new RangeDigest.Builder(request.range(), request.parts());
-        StoreCursor after = null;
-        while (true) {
-            List<Entry> page = store.scan(request.range(), after, properties.transferBatchSize());
-            page.forEach(digest::add);
-            if (page.size() < properties.transferBatchSize()) {
-                return digest.build();
-            }
-            after = page.getLast().cursor();
-        }
+        store.forEachPage(request.range(), properties.transferBatchSize(), page -> page.forEach(digest::add));
+        return digest.build();
     }
 
     /**
