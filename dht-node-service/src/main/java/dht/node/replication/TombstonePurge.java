@@ -14,7 +14,10 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,7 +37,9 @@ public class TombstonePurge {
     @Autowired
     TombstonePurge(KeyValueStore store, KeyLocks locks, NodeProperties properties, TaskScheduler scheduler) {
         this(store, locks, properties, Clock.systemUTC());
-        scheduler.scheduleWithFixedDelay(this::purge, Instant.now().plus(properties.antiEntropyInterval()), properties.antiEntropyInterval());
+        // a purge reads the whole store: often enough that a tombstone outlives its grace by at most a 24th of it
+        Duration every = Collections.max(List.of(properties.antiEntropyInterval(), properties.tombstoneGrace().dividedBy(24)));
+        scheduler.scheduleWithFixedDelay(this::purge, Instant.now().plus(every), every);
     }
 
     TombstonePurge(KeyValueStore store, KeyLocks locks, NodeProperties properties, Clock clock) {
