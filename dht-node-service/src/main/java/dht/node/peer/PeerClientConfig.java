@@ -2,6 +2,8 @@ package dht.node.peer;
 
 import dht.node.config.NodeProperties;
 import dht.node.security.SecurityProperties;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.core5.util.TimeValue;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.restclient.RestClientCustomizer;
@@ -11,11 +13,14 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
-import java.net.http.HttpClient;
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 @Configuration(proxyBeanMethods = false)
 class PeerClientConfig {
+
+    /** Bounds the requests in flight to one peer; more wait for a connection. */
+    private static final int CONNECTIONS_PER_PEER = 256;
 
     /**
      * Every call this node makes (to other nodes and to the registry) carries the cluster token,
@@ -31,16 +36,30 @@ class PeerClientConfig {
     }
 
     /**
-     * Pooled keep-alive HTTP/1.1 connections (no h2c upgrade attempts), blocking work on virtual
-     * threads, and timeouts from {@code dht.connect-timeout} and {@code dht.request-timeout}.
+     * Pooled keep-alive HTTP/1.1 connections (Apache HttpClient: a blocking call on the caller's
+     * virtual thread, no selector thread and no hand-offs between threads), enough of them per peer
+     * for every request in flight, and timeouts from {@code dht.connect-timeout} and
+     * {@code dht.request-timeout}.
      */
     @Bean
     ClientHttpRequestFactory peerRequestFactory(NodeProperties properties) {
-        return ClientHttpRequestFactoryBuilder.jdk()
-                .withExecutor(Executors.newVirtualThreadPerTaskExecutor())
-                .withHttpClientCustomizer(client -> client.version(HttpClient.Version.HTTP_1_1))
-                .build(HttpClientSettings.defaults()
-                        .withTimeouts(properties.connectTimeout(), properties.requestTimeout()));
+        return pooled(properties.connectTimeout(), properties.requestTimeout());
+    }
+
+    private static ClientHttpRequestFactory pooled(Duration connectTimeout, Duration readTimeout) {
+        return ClientHttpRequestFactoryBuilder.httpComponents()
+                // retries are decided per call (only what is idempotent for the ring, see HttpPeerClient)
+                .withHttpClientCustomizer(HttpClientBuilder::disableAutomaticRetries)
+                .withConnectionManagerCustomizer(pool -> pool
+                        .setMaxConnPerRoute(CONNECTIONS_PER_PEER)
+                        .setMaxConnTotal(CONNECTIONS_PER_PEER * 16))
+                // a connection the peer closed while idle is found out before it is used
+                .withConnectionConfigCustomizer(connection -> connection
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(1)))
+                // waiting for a free connection counts against the same deadline as the answer
+                .withDefaultRequestConfigCustomizer(request -> request
+                        .setConnectionRequestTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS))
+                .build(HttpClientSettings.defaults().withTimeouts(connectTimeout, readTimeout));
     }
 
     /** For calls to other nodes; the injected builder is a prototype, so cloning keeps it clean. */
@@ -52,10 +71,7 @@ class PeerClientConfig {
     /** For liveness probes, with {@code dht.probe-timeout} as both timeouts. */
     @Bean
     RestClient probeRestClient(RestClient.Builder builder, NodeProperties properties) {
-        return builder.clone().requestFactory(ClientHttpRequestFactoryBuilder.jdk()
-                .withHttpClientCustomizer(client -> client.version(HttpClient.Version.HTTP_1_1))
-                .build(HttpClientSettings.defaults().withTimeouts(properties.probeTimeout(), properties.probeTimeout())))
-                .build();
+        return builder.clone().requestFactory(pooled(properties.probeTimeout(), properties.probeTimeout())).build();
     }
 
     /** For calls to the registry, rooted at {@code dht.registry-url}. */
