@@ -38,10 +38,8 @@ class ReplicaController {
     @PostMapping(path = "/internal/replicas", consumes = EntryCodec.MEDIA_TYPE)
     ResponseEntity<Void> store(HttpServletRequest request) throws IOException {
         List<Entry> entries = EntryCodec.read(request.getInputStream(), properties.maxValueBytesAsInt());
-        for (Entry entry : entries) {
-            clock.observe(entry.version().timestamp());
-            locks.withLock(entry.key(), () -> store.putIfNewer(entry));
-        }
+        entries.forEach(entry -> clock.observe(entry.version().timestamp()));
+        locks.withLocks(entries.stream().map(Entry::key).toList(), () -> store.putAllIfNewer(entries));
         return ResponseEntity.noContent().build();
     }
 }

@@ -118,11 +118,8 @@ public class ReplicaSync {
         StoreCursor after = null;
         while (true) {
             TransferPage page = peers.readRange(replica, new TransferRequest(range, after, null, properties.transferBatchSize()));
-            for (Entry entry : page.entries()) {
-                if (locks.withLock(entry.key(), () -> store.putIfNewer(entry))) {
-                    newer++;
-                }
-            }
+            List<Entry> entries = page.entries();
+            newer += locks.withLocks(entries.stream().map(Entry::key).toList(), () -> store.putAllIfNewer(entries));
             if (page.last() || page.entries().isEmpty()) {
                 return newer;
             }

@@ -58,10 +58,10 @@ public class InMemoryKeyValueStore implements KeyValueStore {
     }
 
     @Override
-    public long removeThrough(KeyRange range, StoreCursor through) {
+    public long removeThrough(KeyRange range, StoreCursor after, StoreCursor through) {
         Comparator<StoreCursor> order = StoreCursor.orderWithin(range);
         long removed = 0;
-        for (NavigableMap<StoreCursor, Entry> segment : segmentsAfter(range, null)) {
+        for (NavigableMap<StoreCursor, Entry> segment : segmentsAfter(range, after)) {
             Iterator<StoreCursor> cursors = segment.keySet().iterator();
             while (cursors.hasNext()) {
                 StoreCursor cursor = cursors.next();

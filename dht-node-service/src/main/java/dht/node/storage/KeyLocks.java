@@ -1,5 +1,6 @@
 package dht.node.storage;
 
+import java.util.Collection;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -18,8 +19,32 @@ public final class KeyLocks {
         }
     }
 
+    /**
+     * Runs {@code action} holding the locks of all {@code keys}, taken in stripe order so that two
+     * callers never wait for each other.
+     */
+    public <T> T withLocks(Collection<String> keys, Supplier<T> action) {
+        int[] held = keys.stream().mapToInt(this::stripeOf).distinct().sorted().toArray();
+        int locked = 0;
+        try {
+            for (int stripe : held) {
+                stripes[stripe].lock();
+                locked++;
+            }
+            return action.get();
+        } finally {
+            for (int i = locked - 1; i >= 0; i--) {
+                stripes[held[i]].unlock();
+            }
+        }
+    }
+
+    private int stripeOf(String key) {
+        return Math.floorMod(key.hashCode(), stripes.length);
+    }
+
     public <T> T withLock(String key, Supplier<T> action) {
-        ReentrantLock stripe = stripes[Math.floorMod(key.hashCode(), stripes.length)];
+        ReentrantLock stripe = stripes[stripeOf(key)];
         stripe.lock();
         try {
             return action.get();

@@ -32,6 +32,21 @@ public interface KeyValueStore extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Stores each entry unless the store holds a newer version of its key, all in one write;
+     * answers how many it stored. The keys are distinct, and the caller holds their locks
+     * ({@link KeyLocks#withLocks}).
+     */
+    default int putAllIfNewer(List<Entry> entries) {
+        int stored = 0;
+        for (Entry entry : entries) {
+            if (putIfNewer(entry)) {
+                stored++;
+            }
+        }
+        return stored;
+    }
+
     /** Removes the key; answers the entry it held. */
     Optional<Entry> remove(String key);
 
@@ -53,8 +68,11 @@ public interface KeyValueStore extends AutoCloseable {
         }
     }
 
-    /** Removes the entries of {@code range} from its start up to and including {@code through}; answers how many. */
-    long removeThrough(KeyRange range, StoreCursor through);
+    /**
+     * Removes the entries of {@code range} after {@code after} (from its start when null) up to and
+     * including {@code through}; answers how many.
+     */
+    long removeThrough(KeyRange range, StoreCursor after, StoreCursor through);
 
     long countIn(KeyRange range);
 

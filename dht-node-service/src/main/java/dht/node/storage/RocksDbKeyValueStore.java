@@ -92,6 +92,36 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
         return previous;
     }
 
+    /** One read of every key and one write of those that are newer, instead of two reads and a write per key. */
+    @Override
+    public int putAllIfNewer(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return 0;
+        }
+        List<byte[]> keys = entries.stream().map(entry -> storeKey(entry.cursor())).toList();
+        int stored = 0;
+        int added = 0;
+        try (WriteBatch batch = new WriteBatch()) {
+            List<byte[]> held = db.multiGetAsList(keys);
+            for (int i = 0; i < entries.size(); i++) {
+                Entry entry = entries.get(i);
+                byte[] heldBytes = held.get(i);
+                if (heldBytes == null || entry.supersedes(decode(heldBytes))) {
+                    batch.put(keys.get(i), EntryCodec.entryToBytes(entry));
+                    stored++;
+                    if (heldBytes == null) {
+                        added++;
+                    }
+                }
+            }
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw failure("write a batch", e);
+        }
+        size.addAndGet(added);
+        return stored;
+    }
+
     @Override
     public Optional<Entry> remove(String key) {
         Optional<Entry> previous = get(key);
@@ -123,12 +153,12 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
     }
 
     @Override
-    public long removeThrough(KeyRange range, StoreCursor through) {
+    public long removeThrough(KeyRange range, StoreCursor after, StoreCursor through) {
         Comparator<StoreCursor> order = StoreCursor.orderWithin(range);
         long removed = 0;
         try (RocksIterator iterator = db.newIterator(); WriteBatch batch = new WriteBatch()) {
             scans:
-            for (RangeScan scan : RangeScan.plan(range, null)) {
+            for (RangeScan scan : RangeScan.plan(range, after)) {
                 for (seek(iterator, scan); iterator.isValid(); iterator.next()) {
                     byte[] key = iterator.key();
                     StoreCursor cursor = cursorOf(key);

@@ -82,6 +82,7 @@ public class TransferService {
             TransferPage page;
             try {
                 page = peers.pull(source, new TransferRequest(range, after, after, properties.transferBatchSize()));
+                store(pending, page.entries());
             } catch (PeerException e) {
                 if (Duration.between(lastProgress, Instant.now()).compareTo(properties.leaveTimeout()) > 0) {
                     log.error("giving up pulling {} from {} after {} keys: {}", range, source, received, e.getBody().getDetail());
@@ -91,10 +92,6 @@ public class TransferService {
                         properties.retryInterval());
                 pause(properties.retryInterval());
                 continue;
-            }
-            for (Entry entry : page.entries()) {
-                clock.observe(entry.version().timestamp());
-                locks.withLock(entry.key(), () -> !pending.wasTouched(entry.key()) && store.putIfNewer(entry));
             }
             if (!page.entries().isEmpty()) {
                 after = page.entries().getLast().cursor();
@@ -117,6 +114,21 @@ public class TransferService {
         return received;
     }
 
+    /**
+     * Stores a page in one write, except the keys clients wrote here meanwhile. A source that sends
+     * keys outside the range being pulled is wrong about the ring: none of its page is taken.
+     */
+    private void store(Pending pending, List<Entry> entries) {
+        List<Entry> outside = entries.stream().filter(entry -> !pending.range().contains(entry.cursor().position())).toList();
+        if (!outside.isEmpty()) {
+            throw PeerException.refused(pending.source(), HttpStatus.BAD_GATEWAY, outside.size() + " keys outside "
+                    + pending.range() + ", such as '" + outside.getFirst().key() + "'", null);
+        }
+        entries.forEach(entry -> clock.observe(entry.version().timestamp()));
+        locks.withLocks(entries.stream().map(Entry::key).toList(), () -> store.putAllIfNewer(
+                entries.stream().filter(entry -> !pending.wasTouched(entry.key())).toList()));
+    }
+
     private void confirmLast(NodeRef source, KeyRange range, StoreCursor through) {
         Instant deadline = Instant.now().plus(properties.leaveTimeout());
         while (true) {
@@ -137,7 +149,7 @@ public class TransferService {
     public TransferPage page(TransferRequest request) {
         Handoff handoff = handoff(request.range());
         if (request.confirmedThrough() != null) {
-            store.removeThrough(request.range(), request.confirmedThrough());
+            handoff.removeConfirmed(store, request.confirmedThrough());
         }
         TransferPage page = read(request);
         handoff.keysSent().addAndGet(page.entries().size());
@@ -175,7 +187,7 @@ public class TransferService {
     public void complete(TransferRequest request) {
         Handoff handoff = handoff(request.range());
         if (request.confirmedThrough() != null) {
-            store.removeThrough(request.range(), request.confirmedThrough());
+            handoff.removeConfirmed(store, request.confirmedThrough());
         }
         long left = store.countIn(request.range());
         if (left > 0) {

@@ -60,11 +60,51 @@ class InMemoryKeyValueStoreProperties {
         }
         int through = Math.min(confirmed, inRange.size()) - 1;
 
-        long removed = store.removeThrough(range, inRange.get(through).cursor());
+        long removed = store.removeThrough(range, null, inRange.get(through).cursor());
 
         assertThat(removed).isEqualTo(through + 1);
         assertThat(store.size()).isEqualTo(keys.size() - removed);
         assertThat(store.scan(range, null, Integer.MAX_VALUE)).containsExactlyElementsOf(inRange.subList(through + 1, inRange.size()));
+    }
+
+    @Property
+    void removeThroughAfterACursorLeavesWhatComesBefore(@ForAll @Size(min = 2, max = 60) Set<String> keys,
+                                                       @ForAll("positions") long start, @ForAll("positions") long end,
+                                                       @ForAll @IntRange(min = 0, max = 30) int first, @ForAll @IntRange(min = 0, max = 30) int count) {
+        InMemoryKeyValueStore store = storeWith(keys);
+        KeyRange range = KeyRange.of(new RingPosition(start), new RingPosition(end));
+        List<Entry> inRange = store.scan(range, null, Integer.MAX_VALUE);
+        if (inRange.size() < 2) {
+            return;
+        }
+        int after = Math.min(first, inRange.size() - 2);
+        int through = Math.min(after + 1 + count, inRange.size() - 1);
+
+        long removed = store.removeThrough(range, inRange.get(after).cursor(), inRange.get(through).cursor());
+
+        assertThat(removed).isEqualTo(through - after);
+        List<Entry> left = new ArrayList<>(inRange.subList(0, after + 1));
+        left.addAll(inRange.subList(through + 1, inRange.size()));
+        assertThat(store.scan(range, null, Integer.MAX_VALUE)).containsExactlyElementsOf(left);
+    }
+
+    @Property
+    void aBatchKeepsTheNewerVersionOfEachKey(@ForAll @Size(min = 1, max = 40) Set<String> keys,
+                                             @ForAll @Size(min = 1, max = 40) List<@IntRange(min = 0, max = 2) Integer> versions) {
+        InMemoryKeyValueStore store = storeWith(keys);
+        List<String> ordered = List.copyOf(keys);
+        List<Entry> batch = new ArrayList<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            long timestamp = versions.get(i % versions.size());
+            batch.add(new Entry(ordered.get(i), "batch".getBytes(), "text/plain", new Version(timestamp, RingPosition.MIN)));
+        }
+
+        int stored = store.putAllIfNewer(batch);
+
+        assertThat(stored).isEqualTo((int) batch.stream().filter(entry -> entry.version().timestamp() > 1).count());
+        batch.forEach(entry -> assertThat(new String(store.get(entry.key()).orElseThrow().value()))
+                .isEqualTo(entry.version().timestamp() > 1 ? "batch" : entry.key()));
+        assertThat(store.size()).isEqualTo(keys.size());
     }
 
     @Provide

@@ -77,7 +77,13 @@ class RocksDbKeyValueStoreTest {
             KeyRange range = KeyRange.of(new RingPosition(random.nextLong()), new RingPosition(random.nextLong()));
             List<Entry> inRange = memory.scan(range, null, Integer.MAX_VALUE);
             StoreCursor through = inRange.get(inRange.size() / 2).cursor();
-            assertThat(disk.removeThrough(range, through)).isEqualTo(memory.removeThrough(range, through));
+            assertThat(disk.removeThrough(range, null, through)).isEqualTo(memory.removeThrough(range, null, through));
+            StoreCursor further = inRange.get(inRange.size() * 3 / 4).cursor();
+            assertThat(disk.removeThrough(range, through, further)).isEqualTo(memory.removeThrough(range, through, further));
+            List<Entry> batch = keys.stream().limit(40).map(key -> new Entry(key, "newer".getBytes(StandardCharsets.UTF_8),
+                    "text/plain", new Version(VERSION.timestamp() + (key.length() % 2), VERSION.writer()))).toList();
+            assertThat(disk.putAllIfNewer(batch)).isEqualTo(memory.putAllIfNewer(batch));
+            assertThat(disk.putAllIfNewer(List.of())).isZero();
             assertThat(disk.size()).isEqualTo(memory.size());
             assertThat(cursors(disk.scan(KeyRange.wholeRing(RingPosition.MIN), null, Integer.MAX_VALUE)))
                     .containsExactlyElementsOf(cursors(memory.scan(KeyRange.wholeRing(RingPosition.MIN), null, Integer.MAX_VALUE)));
