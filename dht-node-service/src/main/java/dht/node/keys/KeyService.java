@@ -226,7 +226,7 @@ public class KeyService {
         }
     }
 
-    /** Forwards to the chosen hop; if it cannot be reached, once more through the neighbor. */
+    /** Forwards to the chosen hop; if it cannot be reached, once more through the closest finger before the key. */
     private ResponseEntity<?> forward(NodeRef target, RingPosition position, KeyRequest request) {
         try {
             return peers.forward(target, request);

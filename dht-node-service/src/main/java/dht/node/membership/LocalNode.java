@@ -1,5 +1,6 @@
 package dht.node.membership;
 
+import dht.core.FingerTable;
 import dht.core.NeighborView;
 import dht.core.NodeRef;
 import dht.core.Ring;
@@ -10,7 +11,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -76,16 +79,22 @@ public class LocalNode {
     }
 
     /**
-     * The next hop when the ring view's candidate cannot be reached: the neighbor, which is always
-     * known and always moves the request on.
+     * The next hop when the ring view's candidate {@code failed} cannot be reached: the closest
+     * finger before the key ({@link FingerTable}, over the ring view and the neighbors, which are
+     * always known), so that a request is never walked around the ring one neighbor at a time.
      */
     public Optional<NodeRef> fallback(RingPosition position, NodeRef failed) {
         NeighborView current = view;
         if (current == null || current.owns(position)) {
             return Optional.empty();
         }
-        NodeRef neighbor = current.nextHop(position).orElseThrow();
-        return neighbor.equals(failed) ? Optional.empty() : Optional.of(neighbor);
+        Ring known = ringView.ring();
+        for (NodeRef neighbor : List.of(current.successor(), current.predecessor())) {
+            if (!known.contains(neighbor.id())) {
+                known = known.with(neighbor);
+            }
+        }
+        return FingerTable.of(known, current.self()).nextHop(position, Set.of(failed));
     }
 
     private NodeRef ownerInView(RingPosition position, NodeRef self) {
