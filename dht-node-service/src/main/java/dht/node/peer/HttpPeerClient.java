@@ -12,6 +12,7 @@ import dht.core.wire.JoinRequest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 import dht.node.config.NodeProperties;
+import dht.node.security.SecurityProperties;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -37,9 +38,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The one HTTP implementation of {@link PeerClient}: {@code RestClient} over pooled JDK HTTP/1.1
- * connections, every call bounded by the connect and request timeouts and guarded by a circuit
- * breaker per peer; idempotent calls are retried when the connection itself failed.
+ * The one HTTP implementation of {@link PeerClient}: {@code RestClient} over pooled HTTP/1.1
+ * connections ({@code https://} with {@code dht.security.peer-ssl-bundle}), every call bounded by the
+ * connect and request timeouts and guarded by a circuit breaker per peer; idempotent calls are
+ * retried when the connection itself failed.
  */
 @Component
 public class HttpPeerClient implements PeerClient {
@@ -59,14 +61,16 @@ public class HttpPeerClient implements PeerClient {
     private final CircuitBreakerRegistry circuitBreakers;
     private final Retry retry;
     private final NodeProperties properties;
+    private final String scheme;
 
     public HttpPeerClient(RestClient peerRestClient, RestClient probeRestClient, CircuitBreakerRegistry circuitBreakers,
-                          RetryRegistry retries, NodeProperties properties) {
+                          RetryRegistry retries, NodeProperties properties, SecurityProperties security) {
         this.rest = peerRestClient;
         this.probes = probeRestClient;
         this.circuitBreakers = circuitBreakers;
         this.retry = retries.retry("peer", "peer");
         this.properties = properties;
+        this.scheme = security.peerScheme();
     }
 
     @Override
@@ -177,7 +181,7 @@ public class HttpPeerClient implements PeerClient {
         return answersLiveness(probes, node);
     }
 
-    private static boolean answersLiveness(RestClient client, NodeRef node) {
+    private boolean answersLiveness(RestClient client, NodeRef node) {
         try {
             return client.get().uri(uri(node, "actuator", "health", "liveness"))
                     .exchange((request, response) -> response.getStatusCode().is2xxSuccessful());
@@ -214,7 +218,7 @@ public class HttpPeerClient implements PeerClient {
         }
     }
 
-    private static URI uri(NodeRef node, String... segments) {
+    private URI uri(NodeRef node, String... segments) {
         return base(node)
                 .pathSegment(segments)
                 .build()
@@ -222,8 +226,8 @@ public class HttpPeerClient implements PeerClient {
                 .toUri();
     }
 
-    private static UriComponentsBuilder base(NodeRef node) {
-        return UriComponentsBuilder.fromUriString("http://" + node.address());
+    private UriComponentsBuilder base(NodeRef node) {
+        return UriComponentsBuilder.fromUriString(scheme + "://" + node.address());
     }
 
     private <T> T call(NodeRef peer, boolean idempotent, Supplier<T> call) {

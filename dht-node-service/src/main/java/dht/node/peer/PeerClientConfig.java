@@ -7,6 +7,7 @@ import org.apache.hc.core5.util.TimeValue;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -38,15 +39,26 @@ class PeerClientConfig {
     /**
      * Pooled keep-alive HTTP/1.1 connections (Apache HttpClient: a blocking call on the caller's
      * virtual thread, no selector thread and no hand-offs between threads), enough of them per peer
-     * for every request in flight, and timeouts from {@code dht.connect-timeout} and
-     * {@code dht.request-timeout}.
+     * for every request in flight, timeouts from {@code dht.connect-timeout} and
+     * {@code dht.request-timeout}, and TLS with {@code dht.security.peer-ssl-bundle} when it is set.
      */
     @Bean
-    ClientHttpRequestFactory peerRequestFactory(NodeProperties properties) {
-        return pooled(properties.connectTimeout(), properties.requestTimeout());
+    ClientHttpRequestFactory peerRequestFactory(NodeProperties properties, SecurityProperties security, SslBundles sslBundles) {
+        return pooled(tls(security, sslBundles), properties.connectTimeout(), properties.requestTimeout());
     }
 
-    private static ClientHttpRequestFactory pooled(Duration connectTimeout, Duration readTimeout) {
+    /**
+     * With a peer SSL bundle, its trust material decides which servers are nodes and its key, if it
+     * has one, is the client certificate for peers that ask for one; an {@code http://} URL (a
+     * registry without TLS) is still called in the clear.
+     */
+    private static HttpClientSettings tls(SecurityProperties security, SslBundles sslBundles) {
+        return security.callsPeersOverTls()
+                ? HttpClientSettings.ofSslBundle(sslBundles.getBundle(security.peerSslBundle()))
+                : HttpClientSettings.defaults();
+    }
+
+    private static ClientHttpRequestFactory pooled(HttpClientSettings tls, Duration connectTimeout, Duration readTimeout) {
         return ClientHttpRequestFactoryBuilder.httpComponents()
                 // retries are decided per call (only what is idempotent for the ring, see HttpPeerClient)
                 .withHttpClientCustomizer(HttpClientBuilder::disableAutomaticRetries)
@@ -59,7 +71,7 @@ class PeerClientConfig {
                 // waiting for a free connection counts against the same deadline as the answer
                 .withDefaultRequestConfigCustomizer(request -> request
                         .setConnectionRequestTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS))
-                .build(HttpClientSettings.defaults().withTimeouts(connectTimeout, readTimeout));
+                .build(tls.withTimeouts(connectTimeout, readTimeout));
     }
 
     /** For calls to other nodes; the injected builder is a prototype, so cloning keeps it clean. */
@@ -70,11 +82,14 @@ class PeerClientConfig {
 
     /** For liveness probes, with {@code dht.probe-timeout} as both timeouts. */
     @Bean
-    RestClient probeRestClient(RestClient.Builder builder, NodeProperties properties) {
-        return builder.clone().requestFactory(pooled(properties.probeTimeout(), properties.probeTimeout())).build();
+    RestClient probeRestClient(RestClient.Builder builder, NodeProperties properties, SecurityProperties security,
+                               SslBundles sslBundles) {
+        return builder.clone()
+                .requestFactory(pooled(tls(security, sslBundles), properties.probeTimeout(), properties.probeTimeout()))
+                .build();
     }
 
-    /** For calls to the registry, rooted at {@code dht.registry-url}. */
+    /** For calls to the registry, rooted at {@code dht.registry-url} ({@code https://} with the peer SSL bundle's trust). */
     @Bean
     RestClient registryRestClient(RestClient.Builder builder, ClientHttpRequestFactory peerRequestFactory,
                                   NodeProperties properties) {

@@ -12,6 +12,7 @@ import dht.core.wire.JoinRequest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 import dht.node.config.NodeProperties;
+import dht.node.security.SecurityProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.ssl.DefaultSslBundleRegistry;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -80,6 +82,8 @@ class HttpPeerClientTest {
             "dht.connect-timeout", CONNECT_TIMEOUT.toMillis() + "ms",
             "dht.storage.type", "memory")))
             .bindOrCreate("dht", NodeProperties.class);
+    private final SecurityProperties security = new Binder(new MapConfigurationPropertySource(Map.of()))
+            .bindOrCreate("dht.security", SecurityProperties.class);
 
     private CircuitBreakerRegistry circuitBreakers;
     private HttpPeerClient client;
@@ -88,9 +92,10 @@ class HttpPeerClientTest {
     @BeforeEach
     void newClient() {
         PeerClientConfig config = new PeerClientConfig();
-        RestClient rest = config.peerRestClient(RestClient.builder(), config.peerRequestFactory(properties));
+        RestClient rest = config.peerRestClient(RestClient.builder(),
+                config.peerRequestFactory(properties, security, new DefaultSslBundleRegistry()));
         circuitBreakers = CircuitBreakerRegistry.of(Map.of("peer", peerCircuitBreaker()));
-        client = new HttpPeerClient(rest, rest, circuitBreakers, RetryRegistry.of(Map.of("peer", peerRetry())), properties);
+        client = new HttpPeerClient(rest, rest, circuitBreakers, RetryRegistry.of(Map.of("peer", peerRetry())), properties, security);
         peer = NodeRef.at("127.0.0.1:" + neighbor.getPort());
     }
 
