@@ -44,19 +44,9 @@ class MalformedInputProperties {
 
     private static TestCluster cluster;
     private static HttpClient http;
-    private static List<Operation> operations;
+    private static List<ApiOperation> operations;
     private static Ring ringBefore;
     private static Map<String, String> stored;
-
-    /** One operation of one app's OpenAPI document. */
-    record Operation(String baseUrl, String method, String path, List<String> pathParams, List<String> queryParams,
-                     JsonNode bodySchema) {
-
-        @Override
-        public String toString() {
-            return method + " " + path;
-        }
-    }
 
     /** What is wrong with a request. */
     enum Malformation {
@@ -107,26 +97,26 @@ class MalformedInputProperties {
     }
 
     @Provide
-    Arbitrary<Operation> operations() {
+    Arbitrary<ApiOperation> operations() {
         return Arbitraries.of(operations);
     }
 
     /** Every operation with every malformation, once. */
     @Property(generation = GenerationMode.EXHAUSTIVE)
-    void noMalformedRequestIsAnsweredWithA5xxOrWithoutAProblem(@ForAll("operations") Operation operation,
+    void noMalformedRequestIsAnsweredWithA5xxOrWithoutAProblem(@ForAll("operations") ApiOperation operation,
                                                                @ForAll Malformation malformation) throws Exception {
         check(operation, malformation, new Random(operation.toString().hashCode() * 31L + malformation.ordinal()));
     }
 
     /** And again with random contents. */
     @Property(tries = 300)
-    void noRandomMalformedRequestIsAnsweredWithA5xxOrWithoutAProblem(@ForAll("operations") Operation operation,
+    void noRandomMalformedRequestIsAnsweredWithA5xxOrWithoutAProblem(@ForAll("operations") ApiOperation operation,
                                                                      @ForAll Malformation malformation,
                                                                      @ForAll long seed) throws Exception {
         check(operation, malformation, new Random(seed));
     }
 
-    private static void check(Operation operation, Malformation malformation, Random random) throws Exception {
+    private static void check(ApiOperation operation, Malformation malformation, Random random) throws Exception {
         HttpRequest request = request(operation, malformation, random);
         HttpResponse<String> response;
         try {
@@ -145,7 +135,7 @@ class MalformedInputProperties {
         assertThat(response.body()).as(described).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("/tmp/");
     }
 
-    private static HttpRequest request(Operation operation, Malformation malformation, Random random) {
+    private static HttpRequest request(ApiOperation operation, Malformation malformation, Random random) {
         String path = operation.path();
         for (String param : operation.pathParams()) {
             String value = malformation == Malformation.EMPTY_PATH ? "" : overlong(random);
@@ -239,40 +229,10 @@ class MalformedInputProperties {
      * Every operation of the app's OpenAPI document but those with no input at all to get wrong
      * (listing the ring, asking a node to leave: a well-formed call there does what it says).
      */
-    private static List<Operation> operationsOf(String baseUrl) {
-        JsonNode docs = cluster.http().get().uri(baseUrl + "/v3/api-docs").retrieve().body(JsonNode.class);
-        List<Operation> found = new ArrayList<>();
-        JsonNode schemas = docs.path("components").path("schemas");
-        for (Map.Entry<String, JsonNode> path : docs.path("paths").properties()) {
-            for (Map.Entry<String, JsonNode> method : path.getValue().properties()) {
-                JsonNode operation = method.getValue();
-                List<String> pathParams = new ArrayList<>();
-                List<String> queryParams = new ArrayList<>();
-                for (JsonNode parameter : operation.path("parameters")) {
-                    switch (parameter.path("in").asString()) {
-                        case "path" -> pathParams.add(parameter.path("name").asString());
-                        case "query" -> queryParams.add(parameter.path("name").asString());
-                        default -> {
-                        }
-                    }
-                }
-                JsonNode body = operation.path("requestBody").path("content");
-                JsonNode schema = null;
-                if (!body.isMissingNode()) {
-                    JsonNode ref = body.path("application/json").path("schema").path("$ref");
-                    schema = ref.isMissingNode() ? null : schemas.path(ref.asString().substring(ref.asString().lastIndexOf('/') + 1));
-                }
-                if (pathParams.isEmpty() && queryParams.isEmpty() && body.isMissingNode()
-                        && !method.getKey().equalsIgnoreCase("post") && !method.getKey().equalsIgnoreCase("put")) {
-                    continue;
-                }
-                if (path.getKey().startsWith("/admin")) {
-                    continue;
-                }
-                found.add(new Operation(baseUrl, method.getKey().toUpperCase(), path.getKey(), pathParams, queryParams, schema));
-            }
-        }
-        assertThat(found).as("operations of " + baseUrl).isNotEmpty();
-        return found;
+    private static List<ApiOperation> operationsOf(String baseUrl) {
+        return ApiOperation.of(cluster.http(), baseUrl).stream()
+                .filter(operation -> operation.takesInput() || operation.method().equals("POST") || operation.method().equals("PUT"))
+                .filter(operation -> !operation.path().startsWith("/admin"))
+                .toList();
     }
 }
