@@ -9,6 +9,7 @@ import dht.node.membership.NodeState;
 import dht.registry.RegistryApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.util.FileSystemUtils;
@@ -38,36 +39,75 @@ import static org.awaitility.Awaitility.await;
  * A registry and DHT nodes in this JVM, each its own Spring application on a free loopback port
  * with its RocksDB store in a temporary folder that {@link #close()} removes.
  * Nodes start in parallel; {@link #stop(int)} makes one leave gracefully; {@link #close()} stops
- * everything this cluster started.
+ * everything this cluster started. A cluster can run with a cluster token and over mutual TLS, as a
+ * production one would; its {@link #http() client} then presents the same credentials.
  */
 public final class TestCluster implements AutoCloseable {
 
     private static final Duration RING_DEADLINE = Duration.ofSeconds(60);
+    /** The SSL bundle every app of a cluster over TLS serves, trusts and calls the others with. */
+    private static final String SSL_BUNDLE = "dht";
 
     private final int registryPort;
     private final String registryUrl;
     private ConfigurableApplicationContext registry;
     private final Map<Integer, Node> nodes = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> killedPorts = new ConcurrentHashMap<>();
-    private final List<String> extraProperties;
+    private final String scheme;
+    private final List<String> clusterProperties;
+    private final List<String> nodeProperties;
     private final RestClient http;
     private final Path dataRoot;
     private int nextIndex;
 
-    private TestCluster(int nodeCount, List<String> extraProperties) {
-        this.extraProperties = extraProperties;
+    private TestCluster(Builder builder) {
+        this.scheme = builder.certificate == null ? "http" : "https";
+        this.clusterProperties = clusterProperties(builder);
+        this.nodeProperties = List.copyOf(builder.nodeProperties);
         this.dataRoot = createDataRoot();
-        this.http = RestClient.builder()
-                .requestFactory(new JdkClientHttpRequestFactory(HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(2))
-                        .build()))
-                .build();
+        this.http = client(builder);
         this.registryPort = freePort();
         this.registry = startRegistry();
-        this.registryUrl = "http://127.0.0.1:" + registryPort;
-        startNodes(nodeCount);
-        awaitRing();
+        this.registryUrl = scheme + "://127.0.0.1:" + registryPort;
+        try {
+            startNodes(builder.nodes);
+            awaitRing();
+        } catch (RuntimeException e) {
+            // a cluster that never formed is stopped here: no test holds it to close it
+            close();
+            throw e;
+        }
+    }
+
+    /** What the registry and every node share: the cluster token, and serving and calling over mutual TLS. */
+    private static List<String> clusterProperties(Builder builder) {
+        List<String> properties = new ArrayList<>();
+        if (builder.clusterToken != null) {
+            properties.add("dht.security.cluster-token=" + builder.clusterToken);
+        }
+        if (builder.certificate != null) {
+            properties.addAll(builder.certificate.bundleProperties(SSL_BUNDLE));
+            properties.add("server.ssl.bundle=" + SSL_BUNDLE);
+            properties.add("server.ssl.client-auth=need");
+            // the registry ignores it: it calls no one
+            properties.add("dht.security.peer-ssl-bundle=" + SSL_BUNDLE);
+        }
+        return properties.stream().map(property -> "--" + property).toList();
+    }
+
+    /** The tests' client, with the cluster's credentials: its token, its certificate. */
+    private static RestClient client(Builder builder) {
+        HttpClient.Builder client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2));
+        if (builder.certificate != null) {
+            client.sslContext(builder.certificate.sslContext());
+        }
+        RestClient.Builder rest = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory(client.build()));
+        if (builder.clusterToken != null) {
+            rest.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + builder.clusterToken);
+        }
+        return rest.build();
     }
 
     public static Builder builder() {
@@ -124,10 +164,11 @@ public final class TestCluster implements AutoCloseable {
                 "--dht.ring-refresh-interval=200ms",
                 "--dht.probe-interval=300ms",
                 "--dht.data-dir=" + dataRoot.resolve("node-" + port)));
-        args.addAll(extraProperties);
+        args.addAll(clusterProperties);
+        args.addAll(nodeProperties);
         args.addAll(ownProperties);
         ConfigurableApplicationContext context = NodeApplication.application().run(args.toArray(String[]::new));
-        return new Node(NodeRef.at(address), "http://" + address, context);
+        return new Node(NodeRef.at(address), scheme + "://" + address, context);
     }
 
     /** Makes node {@code index} leave gracefully (its keys go to its predecessor) and waits for the ring. */
@@ -161,8 +202,10 @@ public final class TestCluster implements AutoCloseable {
     }
 
     private ConfigurableApplicationContext startRegistry() {
-        return RegistryApplication.application().run(
-                "--server.port=" + registryPort, "--server.address=127.0.0.1", "--spring.jmx.enabled=false");
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=" + registryPort, "--server.address=127.0.0.1", "--spring.jmx.enabled=false"));
+        args.addAll(clusterProperties);
+        return RegistryApplication.application().run(args.toArray(String[]::new));
     }
 
     /**
@@ -264,6 +307,7 @@ public final class TestCluster implements AutoCloseable {
         return registryUrl;
     }
 
+    /** A client that presents the cluster's credentials, if it has any. */
     public RestClient http() {
         return http;
     }
@@ -303,7 +347,9 @@ public final class TestCluster implements AutoCloseable {
 
     public static final class Builder {
         private int nodes = 3;
-        private final List<String> properties = new ArrayList<>();
+        private final List<String> nodeProperties = new ArrayList<>();
+        private String clusterToken;
+        private SelfSignedCertificate certificate;
 
         public Builder nodes(int nodes) {
             this.nodes = nodes;
@@ -312,12 +358,27 @@ public final class TestCluster implements AutoCloseable {
 
         /** A setting for every node, as {@code name=value}. */
         public Builder nodeProperty(String property) {
-            properties.add("--" + property);
+            nodeProperties.add("--" + property);
+            return this;
+        }
+
+        /** Runs the registry and every node with this {@code dht.security.cluster-token}. */
+        public Builder clusterToken(String token) {
+            this.clusterToken = token;
+            return this;
+        }
+
+        /**
+         * Runs the registry and every node over HTTPS only, with {@code certificate} as their SSL
+         * bundle: each serves it, asks every caller for it (mutual TLS) and calls the others with it.
+         */
+        public Builder tls(SelfSignedCertificate certificate) {
+            this.certificate = certificate;
             return this;
         }
 
         public TestCluster build() {
-            return new TestCluster(nodes, List.copyOf(properties));
+            return new TestCluster(this);
         }
     }
 }
