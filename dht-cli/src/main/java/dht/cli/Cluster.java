@@ -30,7 +30,9 @@ import java.util.Set;
 
 /**
  * The cluster as the command line reaches it: through the registry, or registry-free through one
- * node. Every HTTP call of {@code dhtctl} goes through here, with the same timeout.
+ * node. Every HTTP call of {@code dhtctl} goes through here, with the same timeout and, when one is
+ * given, the same bearer token (the cluster token or an API key). Nodes are called with the scheme
+ * of the registry's URL (or of {@code --node}): a cluster serves HTTPS on all its apps or on none.
  */
 final class Cluster implements AutoCloseable {
 
@@ -41,11 +43,14 @@ final class Cluster implements AutoCloseable {
     private final Duration timeout;
     private final URI registry;
     private final URI node;
+    private final String token;
 
-    Cluster(String registryUrl, String nodeUrl, Duration timeout) {
+    /** {@code token}, when not {@code null}, is sent as {@code Authorization: Bearer} on every call. */
+    Cluster(String registryUrl, String nodeUrl, Duration timeout, String token) {
         this.registry = registryUrl == null ? null : baseUrl(registryUrl, "--registry");
         this.node = nodeUrl == null ? null : baseUrl(nodeUrl, "--node");
         this.timeout = timeout;
+        this.token = token;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
@@ -69,8 +74,10 @@ final class Cluster implements AutoCloseable {
         }
     }
 
-    static URI urlOf(String address) {
-        return URI.create("http://" + address);
+    /** The URL of the node at {@code host:port}. */
+    URI urlOf(String address) {
+        URI known = registry != null ? registry : node;
+        return URI.create((known == null ? "http" : known.getScheme()) + "://" + address);
     }
 
     /** A key as one path segment: every byte but the unreserved ones percent-encoded, so '/' is %2F. */
@@ -201,6 +208,7 @@ final class Cluster implements AutoCloseable {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        authorize(request);
         try {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Reply(uri, response.statusCode(), response.headers(), response.body());
@@ -214,14 +222,21 @@ final class Cluster implements AutoCloseable {
 
     /** Opens a streaming GET (no answer timeout, only the connect timeout); the caller closes the body. */
     HttpResponse<InputStream> stream(URI uri, String accept) throws Unreachable {
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", accept).GET().build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", accept).GET();
+        authorize(request);
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw Unreachable.because(e, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unreachable("interrupted");
+        }
+    }
+
+    private void authorize(HttpRequest.Builder request) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
         }
     }
 

@@ -46,6 +46,12 @@ public final class Dhtctl implements Runnable {
                     + "from it successor by successor (for clusters without a registry at hand).")
     String node;
 
+    @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
+            description = "Sent as 'Authorization: Bearer TOKEN' to the registry and every node: the cluster token "
+                    + "(dht.security.cluster-token; leave needs it, and it may read and write keys) or an API key (get, "
+                    + "and put and delete with a read-write key). Default: $DHT_TOKEN, which keeps it out of the process list.")
+    String token;
+
     @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "text",
             description = "text or json (read commands). Default: ${DEFAULT-VALUE}.")
     Output output;
@@ -125,12 +131,16 @@ public final class Dhtctl implements Runnable {
         if (cluster == null) {
             String registryUrl = registry;
             if (registryUrl == null && node == null) {
-                String fromEnv = env.get("DHT_REGISTRY_URL");
-                registryUrl = fromEnv == null || fromEnv.isBlank() ? DEFAULT_REGISTRY : fromEnv;
+                String fromEnv = nonBlank(env.get("DHT_REGISTRY_URL"));
+                registryUrl = fromEnv == null ? DEFAULT_REGISTRY : fromEnv;
             }
-            cluster = new Cluster(registryUrl, node, timeout);
+            cluster = new Cluster(registryUrl, node, timeout, token != null ? token : nonBlank(env.get("DHT_TOKEN")));
         }
         return cluster;
+    }
+
+    private static String nonBlank(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     private void close() {

@@ -21,7 +21,7 @@ final class NodeArgument {
         }
         RingPosition id = RingPosition.parse(text.toLowerCase());
         return cluster.members().stream().filter(member -> member.id().equals(id)).findFirst()
-                .map(member -> Cluster.urlOf(member.address()))
+                .map(member -> cluster.urlOf(member.address()))
                 .orElseThrow(() -> CliException.failed("no node " + id + " in the ring"));
     }
 }

@@ -52,7 +52,7 @@ final class OwnerCommand extends ClusterCommand {
         NodeStatus ownerStatus = null;
         String ownerProblem = null;
         try {
-            ownerStatus = cluster.status(Cluster.urlOf(owner.address()), "/actuator/info");
+            ownerStatus = cluster.status(cluster.urlOf(owner.address()), "/actuator/info");
             if (ownerStatus.owns() == null || !ownerStatus.owns().contains(position)) {
                 disagreements.add("the node itself owns " + (ownerStatus.owns() == null ? "nothing" : ownerStatus.owns())
                         + " (" + ownerStatus.state() + ")");

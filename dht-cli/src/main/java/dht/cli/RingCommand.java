@@ -70,7 +70,7 @@ final class RingCommand extends ClusterCommand {
 
     private static Object statusOrProblem(Cluster cluster, Member member) {
         try {
-            return cluster.status(Cluster.urlOf(member.address()), "/actuator/info");
+            return cluster.status(cluster.urlOf(member.address()), "/actuator/info");
         } catch (Unreachable e) {
             return e.getMessage();
         }
