@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The DHT benchmark: builds what it needs, runs every measurement on this machine and prints one table.
-#   bench/run.sh            the full run (about 15-20 minutes)
+#   bench/run.sh            the full run (about 20-25 minutes)
 #   bench/run.sh --quick    smaller and shorter, to try it out (about 5 minutes)
 #   bench/run.sh --no-build use the jars already built (bench/README.md has the build command)
 # Environment: BENCH_MAVEN_ARGS (extra Maven arguments, e.g. -o), BENCH_JAVA_OPTS (JVM options for
@@ -31,12 +31,12 @@ done
 
 if $quick; then
   mode=quick
-  wrk_seconds=5 warmup_seconds=3 kv_keys=2000
+  wrk_seconds=5 warmup_round_seconds=3 warmup_max_rounds=2 kv_keys=2000
   ring_sizes=1,2,4,5,8 ring_keys=1000
   transfer_mib=32 memory_values=100000
 else
   mode=full
-  wrk_seconds=20 warmup_seconds=8 kv_keys=10000
+  wrk_seconds=20 warmup_round_seconds=10 warmup_max_rounds=8 kv_keys=10000
   ring_sizes=1,2,4,5,8,16,32 ring_keys=5000
   transfer_mib=256 memory_values=1000000
 fi
@@ -277,15 +277,32 @@ load_keys() { # label api hosts keys prefix value-bytes max-seconds progress-por
   log "  $label: $keys keys written in ${result[load.$label.seconds]} s (${result[load.$label.rps]} per second)"
 }
 
+int() { awk -v n="$1" 'BEGIN {printf "%.0f", n}'; }
+
+# rounds of PUT and GET until the GET rate settles (within 5% of the round before), at most
+# warmup_max_rounds: three JVMs compiling their hot code on two shared cores take minutes, not seconds
+warm_up() { # label api hosts
+  local label=$1 api=$2 hosts=$3 round=0 rate previous=0
+  while ((round < warmup_max_rounds)); do
+    round=$((round + 1))
+    run_wrk "warmup-$label" put "$warmup_round_seconds" "$api" "$hosts" "$logs/wrk-$label-warmup-$round-put.txt"
+    run_wrk "warmup-$label" get "$warmup_round_seconds" "$api" "$hosts" "$logs/wrk-$label-warmup-$round-get.txt"
+    rate=$(int "${result[warmup-$label.get.rps]}")
+    log "$label: warm-up round $round: PUT $(int "${result[warmup-$label.put.rps]}")/s, GET $rate/s"
+    if ((previous > 0 && rate * 100 >= previous * 95 && rate * 100 <= previous * 105)); then
+      break
+    fi
+    previous=$rate
+  done
+  result[$label.warmup_seconds]=$((round * 2 * warmup_round_seconds))
+}
+
 # loads the keys, warms up, then measures GET and PUT against the target
 measure_kv() { # label api hosts
   local label=$1 api=$2 hosts=$3 op
   log "$label: writing $kv_keys keys of $value_bytes bytes"
   load_keys "$label" "$api" "$hosts" "$kv_keys" k "$value_bytes" 300
-  for op in put get; do
-    log "$label: warming up, $warmup_seconds s of ${op^^}"
-    run_wrk "warmup-$label" "$op" "$warmup_seconds" "$api" "$hosts" "$logs/wrk-$label-warmup-$op.txt"
-  done
+  warm_up "$label" "$api" "$hosts"
   for op in get put; do
     log "$label: measuring ${op^^} for $wrk_seconds s ($wrk_threads threads, $wrk_connections connections, random keys)"
     run_wrk "$label" "$op" "$wrk_seconds" "$api" "$hosts" "$logs/wrk-$label-$op.txt"
@@ -459,7 +476,6 @@ stop_all
 # the table
 
 ms() { awk -v u="$1" 'BEGIN {printf (u < 10000 ? "%.2f" : "%.1f"), u / 1000}'; }
-int() { awk -v n="$1" 'BEGIN {printf "%.0f", n}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 met() { awk -v v="$1" -v t="$2" 'BEGIN {print (v >= t ? "met" : "missed")}'; }
 
@@ -468,9 +484,10 @@ kv_row() { # label title op
   if [[ ${result[$p.hops_mean]:-n/a} != n/a ]]; then
     hops=", mean hops ${result[$p.hops_mean]}"
   fi
-  printf '| %s | %s | %s req/s | p50 %s ms, p99 %s ms, p99.9 %s ms; %s requests, %s errors, %s non-2xx%s |\n' \
+  printf '| %s | %s | %s req/s | p50 %s ms, p99 %s ms, p99.9 %s ms; %s requests, %s errors, %s non-2xx%s; after %s s of warm-up |\n' \
     "${3^^}" "$2" "$(int "${result[$p.rps]}")" "$(ms "${result[$p.p50_us]}")" "$(ms "${result[$p.p99_us]}")" \
-    "$(ms "${result[$p.p999_us]}")" "$(int "${result[$p.requests]}")" "${result[$p.errors]}" "${result[$p.non2xx]}" "$hops"
+    "$(ms "${result[$p.p999_us]}")" "$(int "${result[$p.requests]}")" "${result[$p.errors]}" "${result[$p.non2xx]}" "$hops" \
+    "${result[$1.warmup_seconds]}"
 }
 
 field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
