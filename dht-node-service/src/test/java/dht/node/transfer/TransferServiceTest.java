@@ -1,0 +1,92 @@
+package dht.node.transfer;
+
+import dht.core.HybridClock;
+import dht.core.KeyRange;
+import dht.core.NodeRef;
+import dht.core.RingPosition;
+import dht.core.Version;
+import dht.core.wire.Entry;
+import dht.core.wire.TransferPage;
+import dht.core.wire.TransferRequest;
+import dht.node.config.NodeProperties;
+import dht.node.observability.DhtMetrics;
+import dht.node.peer.PeerClient;
+import dht.node.storage.InMemoryKeyValueStore;
+import dht.node.storage.KeyLocks;
+import dht.node.storage.KeyValueStore;
+import dht.node.transfer.InboundTransfers.Pending;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+class TransferServiceTest {
+
+    private static final NodeRef SELF = new NodeRef(RingPosition.parse("1000000000000000"), "127.0.0.1:7001");
+    private static final NodeRef SOURCE = new NodeRef(RingPosition.parse("0100000000000000"), "127.0.0.1:7000");
+    private static final Version VERSION = new Version(5, SOURCE.id());
+
+    private final NodeProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+            "dht.retry-interval", "10ms",
+            "dht.storage.type", "memory")))
+            .bindOrCreate("dht", NodeProperties.class);
+    private final KeyValueStore store = new InMemoryKeyValueStore();
+    private final PeerClient peers = mock(PeerClient.class);
+    private final InboundTransfers inbound = new InboundTransfers();
+    private final TransferService transfers = new TransferService(store, new KeyLocks(16), new OutboundHandoffs(), peers,
+            new HybridClock(System::currentTimeMillis), properties, mock(DhtMetrics.class), event -> { });
+
+    @Test
+    void aPageWithKeysOutsideThePulledRangeIsRefusedWholeAndPulledAgain() {
+        Entry inside = entry("inside");
+        Entry outside = entry("outside");
+        KeyRange range = KeyRange.of(inside.cursor().position(), inside.cursor().position().next());
+        Pending pending = inbound.begin(range, SOURCE);
+        when(peers.pull(eq(SOURCE), any()))
+                .thenReturn(new TransferPage(List.of(inside, outside), true))
+                .thenReturn(new TransferPage(List.of(inside), true));
+
+        long received = transfers.pull(SELF, pending);
+
+        ArgumentCaptor<TransferRequest> requests = ArgumentCaptor.forClass(TransferRequest.class);
+        verify(peers, times(2)).pull(eq(SOURCE), requests.capture());
+        assertThat(requests.getAllValues()).allSatisfy(request -> {
+            assertThat(request.after()).isNull();
+            assertThat(request.confirmedThrough()).as("nothing of the refused page is confirmed").isNull();
+        });
+        assertThat(received).isEqualTo(1);
+        assertThat(store.get("outside")).isEmpty();
+        assertThat(store.get("inside")).contains(inside);
+        verify(peers).completeTransfer(SOURCE, new TransferRequest(range, null, inside.cursor(), 0));
+    }
+
+    @Test
+    void aKeyAClientWroteMeanwhileIsNotOverwrittenByItsTransferredCopy() {
+        Entry transferred = entry("k");
+        Entry written = new Entry("k", "client".getBytes(), "text/plain", new Version(1, SELF.id()));
+        KeyRange range = KeyRange.of(transferred.cursor().position(), transferred.cursor().position().next());
+        Pending pending = inbound.begin(range, SOURCE);
+        store.put(written);
+        pending.touched("k");
+        when(peers.pull(eq(SOURCE), any())).thenReturn(new TransferPage(List.of(transferred), true));
+
+        transfers.pull(SELF, pending);
+
+        assertThat(store.get("k")).contains(written);
+    }
+
+    private static Entry entry(String key) {
+        return new Entry(key, key.getBytes(), "text/plain", VERSION);
+    }
+}
