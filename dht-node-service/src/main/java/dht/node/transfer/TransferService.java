@@ -140,6 +140,8 @@ public class TransferService {
                     log.error("could not confirm the end of {} to {}: {}", range, source, e.getBody().getDetail());
                     return;
                 }
+                log.warn("confirming the end of {} to {} failed ({}); trying again in {}", range, source,
+                        e.getBody().getDetail(), properties.retryInterval());
                 pause(properties.retryInterval());
             }
         }
@@ -183,11 +185,15 @@ public class TransferService {
         return new TransferPage(page, page.size() == scanned.size());
     }
 
-    /** The receiver has stored everything: delete the rest of what it confirmed and end the handoff. */
+    /**
+     * The receiver has stored everything: delete what it confirmed and end the handoff. A source
+     * that stays a replica of the range takes copies of new writes meanwhile, also where earlier
+     * rounds already deleted, so this last deletion runs from the range's start.
+     */
     public void complete(TransferRequest request) {
         Handoff handoff = handoff(request.range());
         if (request.confirmedThrough() != null) {
-            handoff.removeConfirmed(store, request.confirmedThrough());
+            store.removeThrough(request.range(), null, request.confirmedThrough());
         }
         long left = store.countIn(request.range());
         if (left > 0) {

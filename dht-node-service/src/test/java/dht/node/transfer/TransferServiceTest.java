@@ -6,6 +6,7 @@ import dht.core.NodeRef;
 import dht.core.RingPosition;
 import dht.core.Version;
 import dht.core.wire.Entry;
+import dht.core.wire.StoreCursor;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 import dht.node.config.NodeProperties;
@@ -44,7 +45,8 @@ class TransferServiceTest {
     private final KeyValueStore store = new InMemoryKeyValueStore();
     private final PeerClient peers = mock(PeerClient.class);
     private final InboundTransfers inbound = new InboundTransfers();
-    private final TransferService transfers = new TransferService(store, new KeyLocks(16), new OutboundHandoffs(), peers,
+    private final OutboundHandoffs outbound = new OutboundHandoffs();
+    private final TransferService transfers = new TransferService(store, new KeyLocks(16), outbound, peers,
             new HybridClock(System::currentTimeMillis), properties, mock(DhtMetrics.class), event -> { });
 
     @Test
@@ -84,6 +86,28 @@ class TransferServiceTest {
         transfers.pull(SELF, pending);
 
         assertThat(store.get("k")).contains(written);
+    }
+
+    @Test
+    void aCopyThatArrivesBehindTheRoundsIsGoneOnceTheTransferCompletes() {
+        KeyRange range = KeyRange.wholeRing(RingPosition.MIN);
+        outbound.begin(range, SELF);
+        for (int i = 0; i < 30; i++) {
+            store.put(entry("k" + i));
+        }
+        TransferPage first = transfers.page(new TransferRequest(range, null, null, 10));
+        StoreCursor firstEnd = first.entries().getLast().cursor();
+        TransferPage second = transfers.page(new TransferRequest(range, firstEnd, firstEnd, 10));
+        // the source stays a replica of the range: a copy of a new write lands where the rounds already deleted
+        store.put(new Entry(first.entries().getFirst().key(), "newer".getBytes(), "text/plain", new Version(9, SELF.id())));
+        StoreCursor secondEnd = second.entries().getLast().cursor();
+        TransferPage third = transfers.page(new TransferRequest(range, secondEnd, secondEnd, 10));
+        assertThat(third.last()).isTrue();
+
+        transfers.complete(new TransferRequest(range, null, third.entries().getLast().cursor(), 0));
+
+        assertThat(store.size()).isZero();
+        assertThat(outbound.of(range)).isEmpty();
     }
 
     private static Entry entry(String key) {
