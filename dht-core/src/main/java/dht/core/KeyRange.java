@@ -103,7 +103,9 @@ public record KeyRange(RingPosition start, RingPosition end) {
         return length().min(BigInteger.valueOf(parts)).intValueExact();
     }
 
-    private BigInteger length() {
+    /** How many positions the range holds: 2^64 for the whole ring. */
+    @JsonIgnore
+    public BigInteger length() {
         return isWholeRing() ? RING_SIZE : unsigned(start.distanceTo(end));
     }
 

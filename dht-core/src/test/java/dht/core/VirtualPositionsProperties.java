@@ -1,0 +1,121 @@
+package dht.core;
+
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class VirtualPositionsProperties {
+
+    private static final BigInteger RING_SIZE = BigInteger.ONE.shiftLeft(64);
+
+    @Provide
+    Arbitrary<List<NodeRef>> fiveNodes() {
+        return RingArbitraries.nodeLists(5, 5);
+    }
+
+    @Provide
+    Arbitrary<List<NodeRef>> nodeLists() {
+        return RingArbitraries.nodeLists(1, 12);
+    }
+
+    @Property
+    void withEightOrMorePositionsNoNodeOfAFiveNodeRingHoldsMoreThanAQuarterAboveTheMean(
+            @ForAll("fiveNodes") List<NodeRef> nodes, @ForAll @IntRange(min = 8, max = 32) int count) {
+        Ring ring = grow(nodes, count);
+
+        BigDecimal mean = new BigDecimal(RING_SIZE).divide(BigDecimal.valueOf(nodes.size()), MathContext.DECIMAL64);
+        for (NodeRef node : nodes) {
+            BigDecimal share = new BigDecimal(VirtualPositions.load(ring, node)).divide(mean, MathContext.DECIMAL64);
+            assertThat(share).as("share of %s, %d positions each", node, count).isLessThanOrEqualTo(new BigDecimal("1.25"));
+        }
+    }
+
+    @Property
+    void everyNodeStandsAtItsIdAndCountMinusOneFreePositionsAndTheRangesCoverTheRingOnce(
+            @ForAll("nodeLists") List<NodeRef> nodes, @ForAll @IntRange(min = 1, max = 16) int count) {
+        Ring ring = Ring.empty();
+        for (NodeRef node : nodes) {
+            List<RingPosition> positions = VirtualPositions.allocate(ring, node, count);
+            assertThat(positions).hasSize(count - 1).doesNotHaveDuplicates().doesNotContain(node.id());
+            Ring before = ring;
+            positions.forEach(position -> assertThat(before.nodes().stream().flatMap(n -> before.positionsOf(n.id()).stream()))
+                    .doesNotContain(position));
+            assertThat(VirtualPositions.allocate(ring, node, count)).as("the same again").isEqualTo(positions);
+            ring = ring.with(node, positions);
+            assertThat(ring.positionsOf(node.id())).hasSize(count).contains(node.id());
+        }
+        Ring grown = ring;
+        BigInteger covered = grown.nodes().stream().map(node -> VirtualPositions.load(grown, node))
+                .reduce(BigInteger.ZERO, BigInteger::add);
+        assertThat(covered).isEqualTo(RING_SIZE);
+    }
+
+    @Property
+    void aKeyBelongsToTheNodeAtThePositionBeforeItAndItsReplicasAreDistinctNodes(
+            @ForAll("nodeLists") List<NodeRef> nodes, @ForAll @IntRange(min = 1, max = 8) int count,
+            @ForAll("positions") RingPosition key, @ForAll @IntRange(min = 1, max = 5) int replicas) {
+        Ring ring = grow(nodes, count);
+        NodeRef owner = ring.ownerOf(key);
+
+        assertThat(ring.rangesOf(owner.id())).anySatisfy(range -> assertThat(range.contains(key)).isTrue());
+        for (NodeRef other : ring.nodes()) {
+            if (!other.equals(owner)) {
+                assertThat(ring.rangesOf(other.id())).noneSatisfy(range -> assertThat(range.contains(key)).isTrue());
+            }
+        }
+        List<NodeRef> holders = ring.replicasOf(key, replicas);
+        assertThat(holders).hasSize(Math.min(replicas, nodes.size())).doesNotHaveDuplicates().startsWith(owner);
+        if (holders.size() > 1) {
+            assertThat(ring.without(owner.id()).ownerOf(key)).as("who takes over when the owner fails").isEqualTo(holders.get(1));
+        }
+    }
+
+    @Test
+    void aNodeAloneSpreadsItsPositionsEvenly() {
+        NodeRef alone = RingArbitraries.node(new RingPosition(-3));
+
+        List<RingPosition> positions = VirtualPositions.allocate(Ring.empty(), alone, 4);
+
+        long quarter = 1L << 62;
+        assertThat(positions).containsExactly(new RingPosition(quarter - 3), new RingPosition(2 * quarter - 3),
+                new RingPosition(3 * quarter - 3));
+    }
+
+    @Test
+    void oneLeavingNodeTakesAllItsPositionsWithIt() {
+        List<NodeRef> nodes = List.of(RingArbitraries.node(new RingPosition(10)), RingArbitraries.node(new RingPosition(1L << 40)));
+        Ring ring = grow(nodes, 8);
+
+        Ring after = ring.without(nodes.getFirst().id());
+
+        assertThat(after.nodes()).containsExactly(nodes.get(1));
+        assertThat(VirtualPositions.load(after, nodes.get(1))).isEqualTo(RING_SIZE);
+        assertThat(new HashSet<>(after.positionsOf(nodes.get(1).id()))).isEqualTo(Set.copyOf(ring.positionsOf(nodes.get(1).id())));
+    }
+
+    @Provide
+    Arbitrary<RingPosition> positions() {
+        return RingArbitraries.positions();
+    }
+
+    /** The nodes joining one after another, each with {@code count} positions. */
+    private static Ring grow(List<NodeRef> nodes, int count) {
+        Ring ring = Ring.empty();
+        for (NodeRef node : nodes) {
+            ring = ring.with(node, VirtualPositions.allocate(ring, node, count));
+        }
+        return ring;
+    }
+}
