@@ -152,21 +152,39 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
         return page;
     }
 
+    /**
+     * One range deletion per run of removed entries rather than a tombstone per entry, so that later
+     * scans of the range (the next rounds of a transfer, its end) skip what is gone in one step.
+     */
     @Override
     public long removeThrough(KeyRange range, StoreCursor after, StoreCursor through) {
         Comparator<StoreCursor> order = StoreCursor.orderWithin(range);
         long removed = 0;
         try (RocksIterator iterator = db.newIterator(); WriteBatch batch = new WriteBatch()) {
-            scans:
             for (RangeScan scan : RangeScan.plan(range, after)) {
+                byte[] first = null;
+                byte[] last = null;
+                boolean passedThrough = false;
                 for (seek(iterator, scan); iterator.isValid(); iterator.next()) {
                     byte[] key = iterator.key();
                     StoreCursor cursor = cursorOf(key);
-                    if (!scan.covers(cursor.position()) || order.compare(cursor, through) > 0) {
-                        break scans;
+                    if (!scan.covers(cursor.position())) {
+                        break;
                     }
-                    batch.delete(key);
+                    if (order.compare(cursor, through) > 0) {
+                        passedThrough = true;
+                        break;
+                    }
+                    first = first == null ? key : first;
+                    last = key;
                     removed++;
+                }
+                if (first != null) {
+                    // the smallest key after the last one removed: the deletion's exclusive end
+                    batch.deleteRange(first, Arrays.copyOf(last, last.length + 1));
+                }
+                if (passedThrough) {
+                    break;
                 }
             }
             db.write(writeOptions, batch);
