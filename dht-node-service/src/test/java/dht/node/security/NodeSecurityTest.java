@@ -13,7 +13,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
-import org.springframework.test.web.servlet.request.RequestPostProcessor;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,6 +21,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,18 +73,8 @@ class NodeSecurityTest {
         }
     }
 
-    private static RequestPostProcessor bearer(String token) {
-        return request -> {
-            request.addHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
-            return request;
-        };
-    }
-
-    private static RequestPostProcessor from(String address) {
-        return request -> {
-            request.setRemoteAddr(address);
-            return request;
-        };
+    private static Consumer<HttpHeaders> bearer(String token) {
+        return headers -> headers.setBearerAuth(token);
     }
 
     private static void assertRefused(MockMvcTester.MockMvcRequestBuilder request, HttpStatus status) {
@@ -114,45 +104,45 @@ class NodeSecurityTest {
 
         @Test
         void aClusterCallWithAWrongTokenIsUnauthorized() {
-            assertRefused(mvc.post().uri("/internal/join").with(bearer("wrong")), HttpStatus.UNAUTHORIZED);
-            assertRefused(mvc.post().uri("/internal/join").with(bearer(TOKEN + "x")), HttpStatus.UNAUTHORIZED);
+            assertRefused(mvc.post().uri("/internal/join").headers(bearer("wrong")), HttpStatus.UNAUTHORIZED);
+            assertRefused(mvc.post().uri("/internal/join").headers(bearer(TOKEN + "x")), HttpStatus.UNAUTHORIZED);
         }
 
         @Test
         void anApiKeyIsNoClusterCredential() {
-            assertRefused(mvc.post().uri("/internal/join").with(bearer(WRITE_KEY)), HttpStatus.FORBIDDEN);
+            assertRefused(mvc.post().uri("/internal/join").headers(bearer(WRITE_KEY)), HttpStatus.FORBIDDEN);
         }
 
         @Test
         void theClusterTokenReachesClusterEndpointsAndKeys() {
-            assertThat(mvc.post().uri("/internal/join").with(bearer(TOKEN)).with(from("10.1.2.3"))).hasStatus(HttpStatus.NO_CONTENT);
-            assertThat(mvc.put().uri("/keys/k").with(bearer(TOKEN))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.post().uri("/internal/join").headers(bearer(TOKEN)).remoteAddress("10.1.2.3")).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.put().uri("/keys/k").headers(bearer(TOKEN))).hasStatus(HttpStatus.NO_CONTENT);
         }
 
         @Test
         void keysNeedAnApiKey() {
             assertRefused(mvc.get().uri("/keys/k"), HttpStatus.UNAUTHORIZED);
-            assertRefused(mvc.get().uri("/keys/k").with(bearer("wrong")), HttpStatus.UNAUTHORIZED);
+            assertRefused(mvc.get().uri("/keys/k").headers(bearer("wrong")), HttpStatus.UNAUTHORIZED);
         }
 
         @Test
         void aReadOnlyKeyReadsButNeitherWritesNorDeletes() {
-            assertThat(mvc.get().uri("/keys/k").with(bearer(READ_KEY))).hasStatus(HttpStatus.NO_CONTENT);
-            assertRefused(mvc.put().uri("/keys/k").with(bearer(READ_KEY)), HttpStatus.FORBIDDEN);
-            assertRefused(mvc.delete().uri("/keys/k").with(bearer(READ_KEY)), HttpStatus.FORBIDDEN);
+            assertThat(mvc.get().uri("/keys/k").headers(bearer(READ_KEY))).hasStatus(HttpStatus.NO_CONTENT);
+            assertRefused(mvc.put().uri("/keys/k").headers(bearer(READ_KEY)), HttpStatus.FORBIDDEN);
+            assertRefused(mvc.delete().uri("/keys/k").headers(bearer(READ_KEY)), HttpStatus.FORBIDDEN);
         }
 
         @Test
         void aReadWriteKeyReadsWritesAndDeletes() {
-            assertThat(mvc.get().uri("/keys/k").with(bearer(WRITE_KEY))).hasStatus(HttpStatus.NO_CONTENT);
-            assertThat(mvc.put().uri("/keys/k").with(bearer(WRITE_KEY))).hasStatus(HttpStatus.NO_CONTENT);
-            assertThat(mvc.delete().uri("/keys/k").with(bearer(WRITE_KEY))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.get().uri("/keys/k").headers(bearer(WRITE_KEY))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.put().uri("/keys/k").headers(bearer(WRITE_KEY))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.delete().uri("/keys/k").headers(bearer(WRITE_KEY))).hasStatus(HttpStatus.NO_CONTENT);
         }
 
         @Test
         void keysHoldingEncodedSlashesPercentsAndSemicolonsPassTheFirewall() {
-            assertThat(mvc.get().uri("/keys/a%2Fb%25c%3Bd%5Ce%2E%2E").with(bearer(READ_KEY))).hasStatus(HttpStatus.NO_CONTENT);
-            assertThat(mvc.get().uri("/keys/%2F%2F").with(bearer(READ_KEY))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.get().uri("/keys/a%2Fb%25c%3Bd%5Ce%2E%2E").headers(bearer(READ_KEY))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.get().uri("/keys/%2F%2F").headers(bearer(READ_KEY))).hasStatus(HttpStatus.NO_CONTENT);
         }
     }
 
@@ -167,20 +157,20 @@ class NodeSecurityTest {
 
         @Test
         void clusterCallsFromLoopbackAreAccepted() {
-            assertThat(mvc.post().uri("/internal/join").with(from("127.0.0.1"))).hasStatus(HttpStatus.NO_CONTENT);
-            assertThat(mvc.post().uri("/internal/join").with(from("::1"))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.post().uri("/internal/join").remoteAddress("127.0.0.1")).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.post().uri("/internal/join").remoteAddress("::1")).hasStatus(HttpStatus.NO_CONTENT);
         }
 
         @Test
         void clusterCallsFromElsewhereAreUnauthorized() {
-            assertRefused(mvc.post().uri("/internal/join").with(from("192.168.1.20")), HttpStatus.UNAUTHORIZED);
-            assertRefused(mvc.post().uri("/admin/leave").with(from("10.0.0.7")), HttpStatus.UNAUTHORIZED);
+            assertRefused(mvc.post().uri("/internal/join").remoteAddress("192.168.1.20"), HttpStatus.UNAUTHORIZED);
+            assertRefused(mvc.post().uri("/admin/leave").remoteAddress("10.0.0.7"), HttpStatus.UNAUTHORIZED);
         }
 
         @Test
         void keysAreOpenToEveryoneWithoutApiKeys() {
-            assertThat(mvc.put().uri("/keys/k").with(from("192.168.1.20"))).hasStatus(HttpStatus.NO_CONTENT);
-            assertThat(mvc.get().uri("/keys/k").with(from("192.168.1.20"))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.put().uri("/keys/k").remoteAddress("192.168.1.20")).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.get().uri("/keys/k").remoteAddress("192.168.1.20")).hasStatus(HttpStatus.NO_CONTENT);
         }
     }
 }

@@ -18,9 +18,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
-import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -34,18 +34,8 @@ class RegistrySecurityTest {
     private static final String TOKEN = "s3cret-cluster-token";
     private static final String ID = "5000000000000000";
 
-    private static RequestPostProcessor bearer(String token) {
-        return request -> {
-            request.addHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
-            return request;
-        };
-    }
-
-    private static RequestPostProcessor from(String address) {
-        return request -> {
-            request.setRemoteAddr(address);
-            return request;
-        };
+    private static Consumer<HttpHeaders> bearer(String token) {
+        return headers -> headers.setBearerAuth(token);
     }
 
     private static void assertUnauthorized(MockMvcTester.MockMvcRequestBuilder request) {
@@ -69,12 +59,12 @@ class RegistrySecurityTest {
 
         @Test
         void everyRingChangeWithoutOrWithAWrongTokenIsUnauthorizedAndChangesNothing() {
-            for (RequestPostProcessor credential : List.<RequestPostProcessor>of(request -> request, bearer("wrong"), bearer(""))) {
+            for (Consumer<HttpHeaders> credential : List.<Consumer<HttpHeaders>>of(headers -> { }, bearer("wrong"), bearer(""))) {
                 assertUnauthorized(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"address\":\"b.example:7002\"}").with(credential));
-                assertUnauthorized(mvc.post().uri("/nodes/{id}/ready", ID).with(credential));
-                assertUnauthorized(mvc.post().uri("/nodes/{id}/leave", ID).with(credential));
-                assertUnauthorized(mvc.delete().uri("/nodes/{id}", ID).with(credential));
+                        .content("{\"address\":\"b.example:7002\"}").headers(credential));
+                assertUnauthorized(mvc.post().uri("/nodes/{id}/ready", ID).headers(credential));
+                assertUnauthorized(mvc.post().uri("/nodes/{id}/leave", ID).headers(credential));
+                assertUnauthorized(mvc.delete().uri("/nodes/{id}", ID).headers(credential));
             }
             verifyNoInteractions(membership);
         }
@@ -85,13 +75,13 @@ class RegistrySecurityTest {
                     new Registration(RingPosition.parse(ID), "b.example:7002", null, null));
 
             assertThat(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON)
-                    .content("{\"address\":\"b.example:7002\"}").with(bearer(TOKEN)).with(from("10.0.0.2")))
+                    .content("{\"address\":\"b.example:7002\"}").headers(bearer(TOKEN)).remoteAddress("10.0.0.2"))
                     .hasStatus(HttpStatus.CREATED);
         }
 
         @Test
         void theRingIsOpenToRead() {
-            assertThat(mvc.get().uri("/nodes").with(from("10.0.0.9"))).hasStatus(HttpStatus.OK);
+            assertThat(mvc.get().uri("/nodes").remoteAddress("10.0.0.9")).hasStatus(HttpStatus.OK);
         }
     }
 
@@ -110,13 +100,13 @@ class RegistrySecurityTest {
 
         @Test
         void aRingChangeFromElsewhereThanLoopbackIsUnauthorized() {
-            assertUnauthorized(mvc.delete().uri("/nodes/{id}", ID).with(from("192.168.7.1")));
+            assertUnauthorized(mvc.delete().uri("/nodes/{id}", ID).remoteAddress("192.168.7.1"));
             verifyNoInteractions(membership);
         }
 
         @Test
         void aRingChangeFromLoopbackIsAccepted() {
-            assertThat(mvc.delete().uri("/nodes/{id}", ID).with(from("127.0.0.1"))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.delete().uri("/nodes/{id}", ID).remoteAddress("127.0.0.1")).hasStatus(HttpStatus.NO_CONTENT);
         }
     }
 }
