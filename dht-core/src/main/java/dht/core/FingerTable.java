@@ -27,7 +27,7 @@ public record FingerTable(NodeRef self, List<NodeRef> fingers) {
 
     /** The fingers of {@code self} in {@code ring}, which need not list {@code self} itself. */
     public static FingerTable of(Ring ring, NodeRef self) {
-        Ring withSelf = ring.contains(self.id()) ? ring.without(self.id()).with(self) : ring.with(self);
+        Ring withSelf = ring.without(self.id()).with(self);
         Set<NodeRef> fingers = new LinkedHashSet<>();
         NodeRef successor = withSelf.successorOf(self.id());
         for (int next = 0; next < SUCCESSORS && !successor.equals(self); next++) {
