@@ -83,6 +83,9 @@ class RocksDbKeyValueStoreTest {
             List<Entry> batch = keys.stream().limit(40).map(key -> new Entry(key, "newer".getBytes(StandardCharsets.UTF_8),
                     "text/plain", new Version(VERSION.timestamp() + (key.length() % 2), VERSION.writer()))).toList();
             assertThat(disk.putAllIfNewer(batch)).isEqualTo(memory.putAllIfNewer(batch));
+            assertThat(disk.size()).isEqualTo(memory.size());
+            batch.forEach(entry -> assertThat(disk.get(entry.key()).map(Entry::version))
+                    .as("version of %s", entry.key()).isEqualTo(memory.get(entry.key()).map(Entry::version)));
             assertThat(disk.putAllIfNewer(List.of())).isZero();
             assertThat(disk.size()).isEqualTo(memory.size());
             assertThat(cursors(disk.scan(KeyRange.wholeRing(RingPosition.MIN), null, Integer.MAX_VALUE)))
