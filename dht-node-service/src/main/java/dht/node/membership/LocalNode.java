@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -33,6 +34,7 @@ public class LocalNode {
     private final ApplicationEventPublisher events;
     private volatile NeighborView view;
     private volatile NodeState state = NodeState.STARTING;
+    private final AtomicLong changes = new AtomicLong();
 
     public LocalNode(RingView ringView, ApplicationEventPublisher events) {
         this.ringView = ringView;
@@ -46,6 +48,14 @@ public class LocalNode {
 
     public NodeState state() {
         return state;
+    }
+
+    /**
+     * How many times the neighbors or the state changed: work done for one count is stale under
+     * another, even where the range looks the same (a node removed and joined again).
+     */
+    public long changes() {
+        return changes.get();
     }
 
     public Optional<NodeRef> self() {
@@ -145,6 +155,7 @@ public class LocalNode {
             events.publishEvent(RingEvent.about("successor-changed", next.successor()));
         }
         if (!next.equals(previous) || nextState != previousState) {
+            changes.incrementAndGet();
             log.info("{} is {}: predecessor {}, successor {}, owns {}", next.self(), nextState,
                     next.predecessor(), next.successor(), nextState.ownsRange() ? next.ownedRange() : "nothing");
         }

@@ -28,8 +28,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Brings this node's range and its replicas' copies of it together: whenever the range or the
- * replicas change (a join, a leave, a takeover after a crash), and every
+ * Brings this node's range and its replicas' copies of it together: whenever its neighbors, its
+ * state or its replicas change (a join, a leave, a takeover after a crash, a rejoin), and every
  * {@code dht.anti-entropy-interval}. It compares digests of the range cut into arcs with each
  * replica's and, for the arcs that differ only, first takes in what the replica holds and then
  * sends what it holds itself; the newer version of a key wins on both sides, so that after a
@@ -64,12 +64,12 @@ public class ReplicaSync {
         scheduler.scheduleWithFixedDelay(this::syncIfDue, Instant.now().plus(check), check);
     }
 
-    /** Whether the last round covered the range and replicas this node has now. */
+    /** Whether the last round covered this node's neighbors, state and replicas as they are now. */
     public boolean inSync() {
         Synced last = synced;
         NeighborView view = node.view().orElse(null);
         return view != null && last != null && node.state() == NodeState.READY
-                && last.range().equals(view.ownedRange()) && last.replicas().equals(replicator.replicasOf(view.self()));
+                && last.nodeChanges() == node.changes() && last.replicas().equals(replicator.replicasOf(view.self()));
     }
 
     synchronized void syncIfDue() {
@@ -77,10 +77,11 @@ public class ReplicaSync {
         if (view == null || node.state() != NodeState.READY) {
             return;
         }
+        long nodeChanges = node.changes();
         KeyRange range = view.ownedRange();
         List<NodeRef> replicas = replicator.replicasOf(view.self());
         Synced last = synced;
-        boolean changed = last == null || !last.range().equals(range) || !last.replicas().equals(replicas);
+        boolean changed = last == null || last.nodeChanges() != nodeChanges || !last.replicas().equals(replicas);
         boolean due = last != null && Instant.now().isAfter(last.at().plus(properties.antiEntropyInterval()));
         if (!changed && !due) {
             return;
@@ -110,7 +111,7 @@ public class ReplicaSync {
             log.warn("reconciling {} with its replicas failed ({}); trying again shortly", range, e.getBody().getDetail());
             return;
         }
-        synced = new Synced(range, replicas, Instant.now());
+        synced = new Synced(nodeChanges, replicas, Instant.now());
     }
 
     private long takeIn(NodeRef replica, KeyRange range) {
@@ -136,6 +137,7 @@ public class ReplicaSync {
         return sent.get();
     }
 
-    private record Synced(KeyRange range, List<NodeRef> replicas, Instant at) {
+    /** A round: for the neighbors and state as of {@code nodeChanges}, with {@code replicas}. */
+    private record Synced(long nodeChanges, List<NodeRef> replicas, Instant at) {
     }
 }
