@@ -8,6 +8,7 @@ import dht.node.observability.RingEvent;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerException;
 import dht.node.peer.RegistryClient;
+import dht.node.transfer.OutboundHandoffs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -35,11 +36,14 @@ class FailureDetector {
     private final RegistryClient registry;
     private final ApplicationEventPublisher events;
     private final NodeProperties properties;
+    private final OutboundHandoffs outbound;
     private NodeRef watched;
     private int missed;
 
     FailureDetector(LocalNode node, RingView ringView, PeerClient peers, RegistryClient registry,
-                    ApplicationEventPublisher events, NodeProperties properties, TaskScheduler scheduler) {
+                    ApplicationEventPublisher events, NodeProperties properties, OutboundHandoffs outbound,
+                    TaskScheduler scheduler) {
+        this.outbound = outbound;
         this.node = node;
         this.ringView = ringView;
         this.peers = peers;
@@ -88,6 +92,7 @@ class FailureDetector {
             return null;
         });
         ringView.remove(dead.id());
+        outbound.abandon(dead);
         events.publishEvent(RingEvent.about("node-dead", dead));
         if (!replacement.equals(view.self())) {
             try {

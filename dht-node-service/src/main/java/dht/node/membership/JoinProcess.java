@@ -193,7 +193,17 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
             return inbound.begin(accepted.range(), accepted.predecessor());
         });
         peers.setPredecessor(accepted.successor(), self);
-        transfers.pull(self, pending);
+        try {
+            transfers.pull(self, pending);
+        } catch (PeerException e) {
+            // the predecessor took the range back (it declared this node dead meanwhile): join anew
+            node.changeOwnership(() -> {
+                inbound.finish(pending);
+                node.update(NeighborView.alone(self), NodeState.JOINING);
+                return null;
+            });
+            throw e;
+        }
         node.changeOwnership(() -> {
             inbound.finish(pending);
             node.update(NodeState.READY);

@@ -96,7 +96,7 @@ class LeaveProcess implements SmartLifecycle {
         }
         KeyRange range = view.ownedRange();
         NodeRef predecessor = view.predecessor();
-        Handoff handoff = outbound.begin(range, predecessor);
+        Handoff handoff = outbound.beginMove(range, predecessor);
         try {
             node.changeOwnership(() -> {
                 peers.handover(predecessor, new Handover(self, view.successor(), range));

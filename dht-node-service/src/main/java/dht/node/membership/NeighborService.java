@@ -6,6 +6,8 @@ import dht.core.NodeRef;
 import dht.core.wire.Handover;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
+import dht.node.config.NodeProperties;
+import dht.node.peer.PeerException;
 import dht.node.transfer.InboundTransfers;
 import dht.node.transfer.InboundTransfers.Pending;
 import dht.node.transfer.OutboundHandoffs;
@@ -28,10 +30,12 @@ public class NeighborService {
     private final OutboundHandoffs outbound;
     private final TransferService transfers;
     private final RingView ringView;
+    private final NodeProperties properties;
     private final Map<NodeRef, JoinAccepted> acceptedJoins = new ConcurrentHashMap<>();
 
     NeighborService(LocalNode node, InboundTransfers inbound, OutboundHandoffs outbound, TransferService transfers,
-                    RingView ringView) {
+                    RingView ringView, NodeProperties properties) {
+        this.properties = properties;
         this.node = node;
         this.ringView = ringView;
         this.inbound = inbound;
@@ -63,7 +67,12 @@ public class NeighborService {
                 throw RingProblems.busy("This node is still receiving " + inbound.all().getFirst().range() + ".");
             }
             KeyRange range = KeyRange.of(joiner.id(), view.successor().id());
-            outbound.begin(range, joiner);
+            // the first replica of a range is the node before its owner: this one, unless there are none
+            if (properties.replicationFactor() > 1) {
+                outbound.beginCopy(range, joiner);
+            } else {
+                outbound.beginMove(range, joiner);
+            }
             node.update(view.withSuccessor(joiner), node.state());
             JoinAccepted accepted = new JoinAccepted(view.self(), view.successor(), range);
             acceptedJoins.clear();
@@ -107,6 +116,8 @@ public class NeighborService {
         Thread.ofVirtual().name("handover-" + handover.from().id()).start(() -> {
             try {
                 transfers.pull(node.self().orElseThrow(), pending);
+            } catch (PeerException e) {
+                log.error("{} stopped handing over {}: {}", handover.from(), handover.range(), e.getBody().getDetail());
             } finally {
                 node.changeOwnership(() -> {
                     inbound.finish(pending);

@@ -4,6 +4,8 @@ import dht.core.KeyRange;
 import dht.core.NodeRef;
 import dht.core.wire.StoreCursor;
 import dht.node.storage.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -16,16 +18,43 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Ranges this node gave away and still holds keys of, until their new owner has confirmed every
- * key. Only such a range may be read by a transfer, and only what was confirmed is deleted.
+ * key. Only such a range may be read by a transfer. A node that keeps no copy of the range deletes
+ * only what was confirmed; one that stays a replica of it deletes nothing.
  */
 @Component
 public class OutboundHandoffs {
 
+    private static final Logger log = LoggerFactory.getLogger(OutboundHandoffs.class);
+
     private final Map<KeyRange, Handoff> handoffs = new ConcurrentHashMap<>();
 
-    public Handoff begin(KeyRange range, NodeRef recipient) {
-        return handoffs.computeIfAbsent(range, r -> new Handoff(r, recipient, new CompletableFuture<>(), new AtomicLong(),
-                new AtomicReference<>()));
+    /** Hands {@code range} over and deletes it here as the recipient confirms it: a leave, or a join without replicas. */
+    public Handoff beginMove(KeyRange range, NodeRef recipient) {
+        return begin(range, recipient, false);
+    }
+
+    /** Hands {@code range} over to a node this one stays a replica for: every copy stays here. */
+    public Handoff beginCopy(KeyRange range, NodeRef recipient) {
+        return begin(range, recipient, true);
+    }
+
+    private Handoff begin(KeyRange range, NodeRef recipient, boolean keepsCopies) {
+        return handoffs.computeIfAbsent(range, r -> new Handoff(r, recipient, keepsCopies, new CompletableFuture<>(),
+                new AtomicLong(), new AtomicReference<>()));
+    }
+
+    /**
+     * Ends every handoff to a node declared dead: this node owns those ranges again, so a late
+     * confirmation from it must not delete a thing.
+     */
+    public void abandon(NodeRef recipient) {
+        handoffs.values().removeIf(handoff -> {
+            if (!handoff.recipient().equals(recipient)) {
+                return false;
+            }
+            log.warn("abandoned handing {} to {}: it was declared dead", handoff.range(), recipient);
+            return true;
+        });
     }
 
     public Optional<Handoff> of(KeyRange range) {
@@ -46,11 +75,17 @@ public class OutboundHandoffs {
      * {@code removedThrough} is where the confirmed part deleted so far ends, so that each round
      * deletes only what was confirmed since the last.
      */
-    public record Handoff(KeyRange range, NodeRef recipient, CompletableFuture<Void> done, AtomicLong keysSent,
-                          AtomicReference<StoreCursor> removedThrough) {
+    public record Handoff(KeyRange range, NodeRef recipient, boolean keepsCopies, CompletableFuture<Void> done,
+                          AtomicLong keysSent, AtomicReference<StoreCursor> removedThrough) {
 
-        /** Deletes from {@code store} what the recipient confirmed, through {@code through}, and was not deleted yet. */
+        /**
+         * Deletes from {@code store} what the recipient confirmed, through {@code through}, and was
+         * not deleted yet; nothing when this node keeps its copies.
+         */
         public synchronized void removeConfirmed(KeyValueStore store, StoreCursor through) {
+            if (keepsCopies) {
+                return;
+            }
             store.removeThrough(range, removedThrough.get(), through);
             removedThrough.set(through);
         }

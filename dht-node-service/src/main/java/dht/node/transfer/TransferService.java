@@ -67,7 +67,8 @@ public class TransferService {
 
     /**
      * Pulls {@code pending}'s range from its source until the source has no more, resuming after a
-     * failed round until {@code dht.leave-timeout} passes without progress. Answers the keys received.
+     * failed round until {@code dht.leave-timeout} passes without progress. Answers the keys
+     * received; throws the source's refusal if it no longer hands the range over.
      */
     public long pull(NodeRef self, Pending pending) {
         KeyRange range = pending.range();
@@ -84,6 +85,11 @@ public class TransferService {
                 page = peers.pull(source, new TransferRequest(range, after, after, properties.transferBatchSize()));
                 store(pending, page.entries());
             } catch (PeerException e) {
+                if (abandoned(e)) {
+                    log.error("{} no longer hands over {} ({}); stopped after {} keys", source, range,
+                            e.getBody().getDetail(), received);
+                    throw e;
+                }
                 if (Duration.between(lastProgress, Instant.now()).compareTo(properties.leaveTimeout()) > 0) {
                     log.error("giving up pulling {} from {} after {} keys: {}", range, source, received, e.getBody().getDetail());
                     return received;
@@ -136,6 +142,10 @@ public class TransferService {
                 peers.completeTransfer(source, new TransferRequest(range, null, through, 0));
                 return;
             } catch (PeerException e) {
+                if (abandoned(e)) {
+                    log.error("{} refused the end of {}: {}", source, range, e.getBody().getDetail());
+                    throw e;
+                }
                 if (Instant.now().isAfter(deadline)) {
                     log.error("could not confirm the end of {} to {}: {}", range, source, e.getBody().getDetail());
                     return;
@@ -145,6 +155,15 @@ public class TransferService {
                 pause(properties.retryInterval());
             }
         }
+    }
+
+    /**
+     * The source answers that it does not hand this range over (any more): it took the range back,
+     * having declared this node dead, or holds keys of it this node was never sent. Asking again
+     * cannot help; the receiver must start over.
+     */
+    private static boolean abandoned(PeerException e) {
+        return e.getStatusCode().value() == HttpStatus.CONFLICT.value();
     }
 
     /** The source's side of a round: delete what the receiver confirmed, then send the next page. */
@@ -186,18 +205,21 @@ public class TransferService {
     }
 
     /**
-     * The receiver has stored everything: delete what it confirmed and end the handoff. A source
-     * that stays a replica of the range takes copies of new writes meanwhile, also where earlier
-     * rounds already deleted, so this last deletion runs from the range's start.
+     * The receiver has stored everything: end the handoff, and unless this node keeps its copies,
+     * delete what the receiver confirmed. Copies sent by nodes with an older view of the ring may
+     * have reached the range here meanwhile, also where earlier rounds already deleted, so this
+     * last deletion runs from the range's start.
      */
     public void complete(TransferRequest request) {
         Handoff handoff = handoff(request.range());
-        if (request.confirmedThrough() != null) {
-            store.removeThrough(request.range(), null, request.confirmedThrough());
-        }
-        long left = store.countIn(request.range());
-        if (left > 0) {
-            throw conflict("Transfer of " + request.range() + " is not complete: " + left + " keys were not confirmed.");
+        if (!handoff.keepsCopies()) {
+            if (request.confirmedThrough() != null) {
+                store.removeThrough(request.range(), null, request.confirmedThrough());
+            }
+            long left = store.countIn(request.range());
+            if (left > 0) {
+                throw conflict("Transfer of " + request.range() + " is not complete: " + left + " keys were not confirmed.");
+            }
         }
         outbound.finish(handoff);
         log.info("handed {} to {}: {} keys", handoff.range(), handoff.recipient(), handoff.keysSent().get());

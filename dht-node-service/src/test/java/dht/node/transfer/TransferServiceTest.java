@@ -12,6 +12,7 @@ import dht.core.wire.TransferRequest;
 import dht.node.config.NodeProperties;
 import dht.node.observability.DhtMetrics;
 import dht.node.peer.PeerClient;
+import dht.node.peer.PeerException;
 import dht.node.storage.InMemoryKeyValueStore;
 import dht.node.storage.KeyLocks;
 import dht.node.storage.KeyValueStore;
@@ -20,14 +21,18 @@ import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.ErrorResponseException;
 
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -91,14 +96,12 @@ class TransferServiceTest {
     @Test
     void aCopyThatArrivesBehindTheRoundsIsGoneOnceTheTransferCompletes() {
         KeyRange range = KeyRange.wholeRing(RingPosition.MIN);
-        outbound.begin(range, SELF);
-        for (int i = 0; i < 30; i++) {
-            store.put(entry("k" + i));
-        }
+        outbound.beginMove(range, SELF);
+        storeKeys(30);
         TransferPage first = transfers.page(new TransferRequest(range, null, null, 10));
         StoreCursor firstEnd = first.entries().getLast().cursor();
         TransferPage second = transfers.page(new TransferRequest(range, firstEnd, firstEnd, 10));
-        // the source stays a replica of the range: a copy of a new write lands where the rounds already deleted
+        // a node with an older view of the ring sends a copy of a new write where the rounds already deleted
         store.put(new Entry(first.entries().getFirst().key(), "newer".getBytes(), "text/plain", new Version(9, SELF.id())));
         StoreCursor secondEnd = second.entries().getLast().cursor();
         TransferPage third = transfers.page(new TransferRequest(range, secondEnd, secondEnd, 10));
@@ -108,6 +111,58 @@ class TransferServiceTest {
 
         assertThat(store.size()).isZero();
         assertThat(outbound.of(range)).isEmpty();
+    }
+
+    @Test
+    void aSourceThatStaysAReplicaKeepsEveryCopyOnceTheTransferCompletes() {
+        KeyRange range = KeyRange.wholeRing(RingPosition.MIN);
+        outbound.beginCopy(range, SELF);
+        storeKeys(30);
+        TransferPage page = transfers.page(new TransferRequest(range, null, null, 50));
+        assertThat(page.last()).isTrue();
+
+        transfers.complete(new TransferRequest(range, null, page.entries().getLast().cursor(), 0));
+
+        assertThat(store.size()).isEqualTo(30);
+        assertThat(outbound.of(range)).isEmpty();
+    }
+
+    @Test
+    void aHandoffToANodeDeclaredDeadIsRefusedAndDeletesNothing() {
+        KeyRange range = KeyRange.wholeRing(RingPosition.MIN);
+        outbound.beginMove(range, SELF);
+        storeKeys(10);
+        TransferPage page = transfers.page(new TransferRequest(range, null, null, 20));
+
+        outbound.abandon(SELF);
+
+        StoreCursor end = page.entries().getLast().cursor();
+        assertThatThrownBy(() -> transfers.page(new TransferRequest(range, end, end, 20)))
+                .isInstanceOfSatisfying(ErrorResponseException.class,
+                        e -> assertThat(e.getStatusCode()).isEqualTo(HttpStatus.CONFLICT));
+        assertThatThrownBy(() -> transfers.complete(new TransferRequest(range, null, end, 0)))
+                .isInstanceOfSatisfying(ErrorResponseException.class,
+                        e -> assertThat(e.getStatusCode()).isEqualTo(HttpStatus.CONFLICT));
+        assertThat(store.size()).isEqualTo(10);
+    }
+
+    @Test
+    void aSourceThatNoLongerHandsTheRangeOverEndsThePullAtOnce() {
+        KeyRange range = KeyRange.wholeRing(RingPosition.MIN);
+        Pending pending = inbound.begin(range, SOURCE);
+        PeerException refusal = PeerException.refused(SOURCE, HttpStatus.CONFLICT, "not handing over " + range, null);
+        when(peers.pull(eq(SOURCE), any())).thenThrow(refusal);
+
+        assertThatThrownBy(() -> transfers.pull(SELF, pending)).isSameAs(refusal);
+
+        verify(peers, times(1)).pull(eq(SOURCE), any());
+        verify(peers, never()).completeTransfer(any(), any());
+    }
+
+    private void storeKeys(int count) {
+        for (int i = 0; i < count; i++) {
+            store.put(entry("k" + i));
+        }
     }
 
     private static Entry entry(String key) {
