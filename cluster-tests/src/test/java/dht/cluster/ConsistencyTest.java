@@ -111,7 +111,7 @@ class ConsistencyTest {
     @Test
     void aDeleteLeavesATombstoneOnEveryReplicaAndTheKeyStaysDeleted() {
         String key = "tombstone";
-        client.put(url(0), key, bytes("doomed"), MediaType.TEXT_PLAIN);
+        assertThat(client.put(url(0), key, bytes("doomed"), MediaType.TEXT_PLAIN).getStatusCode()).isEqualTo(HttpStatus.CREATED);
         assertThat(client.delete(url(1), key).getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
 
         await("a tombstone on every node").atMost(Duration.ofSeconds(30))

@@ -30,7 +30,8 @@ class SeedJoinTest {
         List<Integer> first = cluster.indexes();
         String seedUrl = cluster.node(first.getFirst()).url();
         for (int i = 0; i < KEYS; i++) {
-            client.put(seedUrl, "seed-" + i, ("value-" + i).getBytes(StandardCharsets.UTF_8), MediaType.TEXT_PLAIN);
+            assertThat(client.put(seedUrl, "seed-" + i, ("value-" + i).getBytes(StandardCharsets.UTF_8), MediaType.TEXT_PLAIN)
+                    .getStatusCode().value()).isEqualTo(201);
         }
 
         cluster.stopRegistry();
