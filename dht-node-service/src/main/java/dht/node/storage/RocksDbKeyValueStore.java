@@ -26,6 +26,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * Entries in RocksDB under {@code dht.data-dir}, keyed by the key's 8-byte big-endian position and
@@ -45,6 +48,9 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
     private final WriteOptions writeOptions;
     private final RocksDB db;
     private final AtomicLong size = new AtomicLong();
+    /** Held shared by every operation and exclusively by {@link #close()}: RocksDB used after closing aborts the JVM. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private RocksDbKeyValueStore(Options options, WriteOptions writeOptions, RocksDB db) {
         this.options = options;
@@ -71,85 +77,95 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
 
     @Override
     public Optional<Entry> get(String key) {
-        try {
-            return Optional.ofNullable(db.get(storeKey(StoreCursor.of(key)))).map(RocksDbKeyValueStore::decode);
-        } catch (RocksDBException e) {
-            throw failure("read", e);
-        }
+        return whileOpen(() -> {
+            try {
+                return Optional.ofNullable(db.get(storeKey(StoreCursor.of(key)))).map(RocksDbKeyValueStore::decode);
+            } catch (RocksDBException e) {
+                throw failure("read", e);
+            }
+        });
     }
 
     @Override
     public Optional<Entry> put(Entry entry) {
-        Optional<Entry> previous = get(entry.key());
-        try {
-            db.put(writeOptions, storeKey(entry.cursor()), EntryCodec.entryToBytes(entry));
-        } catch (RocksDBException e) {
-            throw failure("write", e);
-        }
-        if (previous.isEmpty()) {
-            size.incrementAndGet();
-        }
-        return previous;
+        return whileOpen(() -> {
+            Optional<Entry> previous = get(entry.key());
+            try {
+                db.put(writeOptions, storeKey(entry.cursor()), EntryCodec.entryToBytes(entry));
+            } catch (RocksDBException e) {
+                throw failure("write", e);
+            }
+            if (previous.isEmpty()) {
+                size.incrementAndGet();
+            }
+            return previous;
+        });
     }
 
     /** One read of every key and one write of those that are newer, instead of two reads and a write per key. */
     @Override
     public int putAllIfNewer(List<Entry> entries) {
-        if (entries.isEmpty()) {
-            return 0;
-        }
-        List<byte[]> keys = entries.stream().map(entry -> storeKey(entry.cursor())).toList();
-        int stored = 0;
-        int added = 0;
-        try (WriteBatch batch = new WriteBatch()) {
-            List<byte[]> held = db.multiGetAsList(keys);
-            for (int i = 0; i < entries.size(); i++) {
-                Entry entry = entries.get(i);
-                byte[] heldBytes = held.get(i);
-                if (heldBytes == null || entry.supersedes(decode(heldBytes))) {
-                    batch.put(keys.get(i), EntryCodec.entryToBytes(entry));
-                    stored++;
-                    if (heldBytes == null) {
-                        added++;
+        return whileOpen(() -> {
+            if (entries.isEmpty()) {
+                return 0;
+            }
+            List<byte[]> keys = entries.stream().map(entry -> storeKey(entry.cursor())).toList();
+            int stored = 0;
+            int added = 0;
+            try (WriteBatch batch = new WriteBatch()) {
+                List<byte[]> held = db.multiGetAsList(keys);
+                for (int i = 0; i < entries.size(); i++) {
+                    Entry entry = entries.get(i);
+                    byte[] heldBytes = held.get(i);
+                    if (heldBytes == null || entry.supersedes(decode(heldBytes))) {
+                        batch.put(keys.get(i), EntryCodec.entryToBytes(entry));
+                        stored++;
+                        if (heldBytes == null) {
+                            added++;
+                        }
                     }
                 }
+                db.write(writeOptions, batch);
+            } catch (RocksDBException e) {
+                throw failure("write a batch", e);
             }
-            db.write(writeOptions, batch);
-        } catch (RocksDBException e) {
-            throw failure("write a batch", e);
-        }
-        size.addAndGet(added);
-        return stored;
+            size.addAndGet(added);
+            return stored;
+        });
     }
 
     @Override
     public Optional<Entry> remove(String key) {
-        Optional<Entry> previous = get(key);
-        if (previous.isPresent()) {
-            try {
-                db.delete(writeOptions, storeKey(StoreCursor.of(key)));
-            } catch (RocksDBException e) {
-                throw failure("delete", e);
+        return whileOpen(() -> {
+            Optional<Entry> previous = get(key);
+            if (previous.isPresent()) {
+                try {
+                    db.delete(writeOptions, storeKey(StoreCursor.of(key)));
+                } catch (RocksDBException e) {
+                    throw failure("delete", e);
+                }
+                size.decrementAndGet();
             }
-            size.decrementAndGet();
-        }
-        return previous;
+            return previous;
+        });
     }
 
     @Override
     public List<Entry> scan(KeyRange range, StoreCursor after, int limit) {
-        List<Entry> page = new ArrayList<>(Math.min(limit, 1024));
-        try (RocksIterator iterator = db.newIterator()) {
-            for (RangeScan scan : RangeScan.plan(range, after)) {
-                for (seek(iterator, scan); iterator.isValid() && page.size() < limit; iterator.next()) {
-                    if (!scan.covers(positionOf(iterator.key()))) {
-                        break;
+        return whileOpen(() -> {
+            List<Entry> page = new ArrayList<>(Math.min(limit, 1024));
+            try (RocksIterator iterator = db.newIterator()) {
+                for (RangeScan scan : RangeScan.plan(range, after)) {
+                    for (seek(iterator, scan); iterator.isValid() && page.size() < limit; iterator.next()) {
+                        if (!scan.covers(positionOf(iterator.key()))) {
+                            break;
+                        }
+                        page.add(decode(iterator.value()));
                     }
-                    page.add(decode(iterator.value()));
                 }
             }
-        }
-        return page;
+            return page;
+        });
     }
 
     /**
@@ -158,57 +174,61 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
      */
     @Override
     public long removeThrough(KeyRange range, StoreCursor after, StoreCursor through) {
-        Comparator<StoreCursor> order = StoreCursor.orderWithin(range);
-        long removed = 0;
-        try (RocksIterator iterator = db.newIterator(); WriteBatch batch = new WriteBatch()) {
-            for (RangeScan scan : RangeScan.plan(range, after)) {
-                byte[] first = null;
-                byte[] last = null;
-                boolean passedThrough = false;
-                for (seek(iterator, scan); iterator.isValid(); iterator.next()) {
-                    byte[] key = iterator.key();
-                    StoreCursor cursor = cursorOf(key);
-                    if (!scan.covers(cursor.position())) {
+        return whileOpen(() -> {
+            Comparator<StoreCursor> order = StoreCursor.orderWithin(range);
+            long removed = 0;
+            try (RocksIterator iterator = db.newIterator(); WriteBatch batch = new WriteBatch()) {
+                for (RangeScan scan : RangeScan.plan(range, after)) {
+                    byte[] first = null;
+                    byte[] last = null;
+                    boolean passedThrough = false;
+                    for (seek(iterator, scan); iterator.isValid(); iterator.next()) {
+                        byte[] key = iterator.key();
+                        StoreCursor cursor = cursorOf(key);
+                        if (!scan.covers(cursor.position())) {
+                            break;
+                        }
+                        if (order.compare(cursor, through) > 0) {
+                            passedThrough = true;
+                            break;
+                        }
+                        first = first == null ? key : first;
+                        last = key;
+                        removed++;
+                    }
+                    if (first != null) {
+                        // the smallest key after the last one removed: the deletion's exclusive end
+                        batch.deleteRange(first, Arrays.copyOf(last, last.length + 1));
+                    }
+                    if (passedThrough) {
                         break;
                     }
-                    if (order.compare(cursor, through) > 0) {
-                        passedThrough = true;
-                        break;
-                    }
-                    first = first == null ? key : first;
-                    last = key;
-                    removed++;
                 }
-                if (first != null) {
-                    // the smallest key after the last one removed: the deletion's exclusive end
-                    batch.deleteRange(first, Arrays.copyOf(last, last.length + 1));
-                }
-                if (passedThrough) {
-                    break;
-                }
+                db.write(writeOptions, batch);
+            } catch (RocksDBException e) {
+                throw failure("delete a range", e);
             }
-            db.write(writeOptions, batch);
-        } catch (RocksDBException e) {
-            throw failure("delete a range", e);
-        }
-        size.addAndGet(-removed);
-        return removed;
+            size.addAndGet(-removed);
+            return removed;
+        });
     }
 
     @Override
     public long countIn(KeyRange range) {
-        if (range.isWholeRing()) {
-            return size();
-        }
-        long count = 0;
-        try (RocksIterator iterator = db.newIterator()) {
-            for (RangeScan scan : RangeScan.plan(range, null)) {
-                for (seek(iterator, scan); iterator.isValid() && scan.covers(positionOf(iterator.key())); iterator.next()) {
-                    count++;
+        return whileOpen(() -> {
+            if (range.isWholeRing()) {
+                return size();
+            }
+            long count = 0;
+            try (RocksIterator iterator = db.newIterator()) {
+                for (RangeScan scan : RangeScan.plan(range, null)) {
+                    for (seek(iterator, scan); iterator.isValid() && scan.covers(positionOf(iterator.key())); iterator.next()) {
+                        count++;
+                    }
                 }
             }
-        }
-        return count;
+            return count;
+        });
     }
 
     @Override
@@ -216,11 +236,38 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
         return size.get();
     }
 
+    /**
+     * Closes RocksDB once the operations under way have ended; a transfer or sync still running at
+     * shutdown gets an {@link IllegalStateException} from then on instead of a crashed process.
+     */
     @Override
     public void close() {
-        db.close();
-        writeOptions.close();
-        options.close();
+        Lock exclusive = lifecycle.writeLock();
+        exclusive.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            db.close();
+            writeOptions.close();
+            options.close();
+        } finally {
+            exclusive.unlock();
+        }
+    }
+
+    private <T> T whileOpen(Supplier<T> operation) {
+        Lock shared = lifecycle.readLock();
+        shared.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the store is closed: the node is shutting down");
+            }
+            return operation.get();
+        } finally {
+            shared.unlock();
+        }
     }
 
     private long countAll() {

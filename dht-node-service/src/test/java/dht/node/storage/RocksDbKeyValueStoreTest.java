@@ -12,9 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The on-disk store answers exactly as the in-memory one, and keeps its entries across a reopen. */
 class RocksDbKeyValueStoreTest {
@@ -37,6 +43,43 @@ class RocksDbKeyValueStoreTest {
             assertThat(new String(store.get("b").orElseThrow().value(), StandardCharsets.UTF_8)).isEqualTo("2");
             assertThat(store.get("b").orElseThrow().version()).isEqualTo(VERSION);
         }
+    }
+
+    @Test
+    void closingWhileWritesAndScansRunEndsThemWithAnErrorInsteadOfCrashingTheProcess() throws Exception {
+        RocksDbKeyValueStore store = RocksDbKeyValueStore.open(dir, false);
+        int workers = 4;
+        CountDownLatch allRunning = new CountDownLatch(workers);
+        // platform threads: virtual ones in native calls never yield, so some might never start
+        ExecutorService executor = Executors.newFixedThreadPool(workers);
+        List<CompletableFuture<RuntimeException>> endings = IntStream.range(0, workers)
+                .mapToObj(worker -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        for (int i = 0; i < 1_000_000; i++) {
+                            store.put(entry("w" + worker + "-" + i, "v"));
+                            store.scan(KeyRange.wholeRing(RingPosition.MIN), null, 10);
+                            if (i == 0) {
+                                allRunning.countDown();
+                            }
+                        }
+                        return null;
+                    } catch (RuntimeException e) {
+                        return e;
+                    }
+                }, executor))
+                .toList();
+        assertThat(allRunning.await(30, TimeUnit.SECONDS)).isTrue();
+
+        store.close();
+
+        for (CompletableFuture<RuntimeException> ending : endings) {
+            assertThat(ending.get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed");
+        }
+        assertThatThrownBy(() -> store.get("w0-0")).isInstanceOf(IllegalStateException.class);
+        store.close();
+        executor.close();
     }
 
     @Test
