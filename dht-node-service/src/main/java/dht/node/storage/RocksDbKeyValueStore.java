@@ -26,8 +26,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.Supplier;
 
 /**
@@ -48,8 +47,11 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
     private final WriteOptions writeOptions;
     private final RocksDB db;
     private final AtomicLong size = new AtomicLong();
-    /** Held shared by every operation and exclusively by {@link #close()}: RocksDB used after closing aborts the JVM. */
-    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    /**
+     * Read-locked by every operation (never twice: a waiting close would block the second) and
+     * write-locked by {@link #close()}, since RocksDB used after closing aborts the JVM.
+     */
+    private final StampedLock lifecycle = new StampedLock();
     private boolean closed;
 
     private RocksDbKeyValueStore(Options options, WriteOptions writeOptions, RocksDB db) {
@@ -77,19 +79,21 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
 
     @Override
     public Optional<Entry> get(String key) {
-        return whileOpen(() -> {
-            try {
-                return Optional.ofNullable(db.get(storeKey(StoreCursor.of(key)))).map(RocksDbKeyValueStore::decode);
-            } catch (RocksDBException e) {
-                throw failure("read", e);
-            }
-        });
+        return whileOpen(() -> read(key));
+    }
+
+    private Optional<Entry> read(String key) {
+        try {
+            return Optional.ofNullable(db.get(storeKey(StoreCursor.of(key)))).map(RocksDbKeyValueStore::decode);
+        } catch (RocksDBException e) {
+            throw failure("read", e);
+        }
     }
 
     @Override
     public Optional<Entry> put(Entry entry) {
         return whileOpen(() -> {
-            Optional<Entry> previous = get(entry.key());
+            Optional<Entry> previous = read(entry.key());
             try {
                 db.put(writeOptions, storeKey(entry.cursor()), EntryCodec.entryToBytes(entry));
             } catch (RocksDBException e) {
@@ -137,7 +141,7 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
     @Override
     public Optional<Entry> remove(String key) {
         return whileOpen(() -> {
-            Optional<Entry> previous = get(key);
+            Optional<Entry> previous = read(key);
             if (previous.isPresent()) {
                 try {
                     db.delete(writeOptions, storeKey(StoreCursor.of(key)));
@@ -242,8 +246,7 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
      */
     @Override
     public void close() {
-        Lock exclusive = lifecycle.writeLock();
-        exclusive.lock();
+        long stamp = lifecycle.writeLock();
         try {
             if (closed) {
                 return;
@@ -253,20 +256,19 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
             writeOptions.close();
             options.close();
         } finally {
-            exclusive.unlock();
+            lifecycle.unlockWrite(stamp);
         }
     }
 
     private <T> T whileOpen(Supplier<T> operation) {
-        Lock shared = lifecycle.readLock();
-        shared.lock();
+        long stamp = lifecycle.readLock();
         try {
             if (closed) {
                 throw new IllegalStateException("the store is closed: the node is shutting down");
             }
             return operation.get();
         } finally {
-            shared.unlock();
+            lifecycle.unlockRead(stamp);
         }
     }
 
