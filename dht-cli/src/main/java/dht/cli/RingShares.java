@@ -1,6 +1,5 @@
 package dht.cli;
 
-import dht.core.KeyRange;
 import dht.core.Ring;
 import dht.core.RingPosition;
 
@@ -25,21 +24,13 @@ final class RingShares {
     private RingShares() {
     }
 
-    /** The number of positions in {@code range}: 2^64 for the whole ring. */
-    static BigInteger length(KeyRange range) {
-        if (range.isWholeRing()) {
-            return RING_SIZE;
-        }
-        return new BigInteger(Long.toUnsignedString(range.start().distanceTo(range.end())));
-    }
-
     /** Each node's share in percent, in ID order; empty for an empty ring. */
     static Map<RingPosition, BigDecimal> of(Ring ring) {
         List<RingPosition> ids = ring.nodes().stream().map(node -> node.id()).toList();
         List<BigInteger[]> parts = new ArrayList<>();
         BigInteger assigned = BigInteger.ZERO;
         for (RingPosition id : ids) {
-            BigInteger[] division = length(ring.rangeOf(id)).multiply(UNITS).divideAndRemainder(RING_SIZE);
+            BigInteger[] division = ring.rangeOf(id).length().multiply(UNITS).divideAndRemainder(RING_SIZE);
             parts.add(division);
             assigned = assigned.add(division[0]);
         }

@@ -141,9 +141,7 @@ public final class Ring {
 
     /** The node at the next position counter-clockwise before {@code position}; in a ring of one node, that node itself. */
     public NodeRef predecessorOf(RingPosition position) {
-        requireNonEmpty();
-        Map.Entry<RingPosition, NodeRef> lower = positions.lowerEntry(position);
-        return lower != null ? lower.getValue() : positions.lastEntry().getValue();
+        return previousPosition(position).getValue();
     }
 
     /** The keys that the position of node {@code id} at its ID owns: from its ID up to the next position. */
@@ -174,8 +172,7 @@ public final class Ring {
         RingPosition at = positionOwning(position).getKey();
         while (replicas.size() < wanted) {
             replicas.add(positions.get(at));
-            Map.Entry<RingPosition, NodeRef> lower = positions.lowerEntry(at);
-            at = (lower != null ? lower : positions.lastEntry()).getKey();
+            at = previousPosition(at).getKey();
         }
         return List.copyOf(replicas);
     }
@@ -190,6 +187,12 @@ public final class Ring {
         requireNonEmpty();
         Map.Entry<RingPosition, NodeRef> higher = positions.higherEntry(position);
         return higher != null ? higher : positions.firstEntry();
+    }
+
+    private Map.Entry<RingPosition, NodeRef> previousPosition(RingPosition position) {
+        requireNonEmpty();
+        Map.Entry<RingPosition, NodeRef> lower = positions.lowerEntry(position);
+        return lower != null ? lower : positions.lastEntry();
     }
 
     private void requireNonEmpty() {
