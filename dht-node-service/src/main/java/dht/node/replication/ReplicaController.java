@@ -1,11 +1,9 @@
 package dht.node.replication;
 
-import dht.core.HybridClock;
 import dht.core.wire.Entry;
 import dht.core.wire.EntryCodec;
 import dht.node.config.NodeProperties;
-import dht.node.storage.KeyLocks;
-import dht.node.storage.KeyValueStore;
+import dht.node.storage.Copies;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -21,15 +19,11 @@ import java.util.List;
 @RestController
 class ReplicaController {
 
-    private final KeyValueStore store;
-    private final KeyLocks locks;
-    private final HybridClock clock;
+    private final Copies copies;
     private final NodeProperties properties;
 
-    ReplicaController(KeyValueStore store, KeyLocks locks, HybridClock clock, NodeProperties properties) {
-        this.store = store;
-        this.locks = locks;
-        this.clock = clock;
+    ReplicaController(Copies copies, NodeProperties properties) {
+        this.copies = copies;
         this.properties = properties;
     }
 
@@ -38,8 +32,7 @@ class ReplicaController {
     @PostMapping(path = "/internal/replicas", consumes = EntryCodec.MEDIA_TYPE)
     ResponseEntity<Void> store(HttpServletRequest request) throws IOException {
         List<Entry> entries = EntryCodec.read(request.getInputStream(), properties.maxValueBytesAsInt());
-        entries.forEach(entry -> clock.observe(entry.version().timestamp()));
-        locks.withLocks(entries.stream().map(Entry::key).toList(), () -> store.putAllIfNewer(entries));
+        copies.keepNewer(entries);
         return ResponseEntity.noContent().build();
     }
 }

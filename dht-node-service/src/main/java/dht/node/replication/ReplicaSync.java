@@ -4,7 +4,6 @@ import dht.core.KeyRange;
 import dht.core.NeighborView;
 import dht.core.NodeRef;
 import dht.core.wire.DigestRequest;
-import dht.core.wire.Entry;
 import dht.core.wire.RangeDigest;
 import dht.core.wire.StoreCursor;
 import dht.core.wire.TransferPage;
@@ -14,7 +13,7 @@ import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerException;
-import dht.node.storage.KeyLocks;
+import dht.node.storage.Copies;
 import dht.node.storage.KeyValueStore;
 import dht.node.transfer.TransferService;
 import org.slf4j.Logger;
@@ -46,19 +45,19 @@ public class ReplicaSync {
     private final Replicator replicator;
     private final PeerClient peers;
     private final KeyValueStore store;
-    private final KeyLocks locks;
+    private final Copies copies;
     private final NodeProperties properties;
     private final TransferService transfers;
     private volatile Synced synced;
 
-    ReplicaSync(LocalNode node, Replicator replicator, PeerClient peers, KeyValueStore store, KeyLocks locks,
+    ReplicaSync(LocalNode node, Replicator replicator, PeerClient peers, KeyValueStore store, Copies copies,
                 NodeProperties properties, TransferService transfers, TaskScheduler scheduler) {
         this.transfers = transfers;
         this.node = node;
         this.replicator = replicator;
         this.peers = peers;
         this.store = store;
-        this.locks = locks;
+        this.copies = copies;
         this.properties = properties;
         Duration check = properties.ringRefreshInterval();
         scheduler.scheduleWithFixedDelay(this::syncIfDue, Instant.now().plus(check), check);
@@ -119,8 +118,7 @@ public class ReplicaSync {
         StoreCursor after = null;
         while (true) {
             TransferPage page = peers.readRange(replica, new TransferRequest(range, after, null, properties.transferBatchSize()));
-            List<Entry> entries = page.entries();
-            newer += locks.withLocks(entries.stream().map(Entry::key).toList(), () -> store.putAllIfNewer(entries));
+            newer += copies.keepNewer(page.entries());
             if (page.last() || page.entries().isEmpty()) {
                 return newer;
             }

@@ -1,6 +1,5 @@
 package dht.node.transfer;
 
-import dht.core.HybridClock;
 import dht.core.KeyRange;
 import dht.core.NodeRef;
 import dht.core.wire.Entry;
@@ -13,7 +12,7 @@ import dht.node.config.NodeProperties;
 import dht.node.observability.DhtMetrics;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerException;
-import dht.node.storage.KeyLocks;
+import dht.node.storage.Copies;
 import dht.node.storage.KeyValueStore;
 import dht.node.transfer.InboundTransfers.Pending;
 import dht.node.transfer.OutboundHandoffs.Handoff;
@@ -45,22 +44,20 @@ public class TransferService {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
     private final KeyValueStore store;
-    private final KeyLocks locks;
+    private final Copies copies;
     private final OutboundHandoffs outbound;
     private final PeerClient peers;
-    private final HybridClock clock;
     private final NodeProperties properties;
     private final DhtMetrics metrics;
     private final ApplicationEventPublisher events;
 
-    TransferService(KeyValueStore store, KeyLocks locks, OutboundHandoffs outbound, PeerClient peers, HybridClock clock,
+    TransferService(KeyValueStore store, Copies copies, OutboundHandoffs outbound, PeerClient peers,
                     NodeProperties properties, DhtMetrics metrics, ApplicationEventPublisher events) {
         this.events = events;
         this.store = store;
-        this.locks = locks;
+        this.copies = copies;
         this.outbound = outbound;
         this.peers = peers;
-        this.clock = clock;
         this.properties = properties;
         this.metrics = metrics;
     }
@@ -130,9 +127,7 @@ public class TransferService {
             throw PeerException.refused(pending.source(), HttpStatus.BAD_GATEWAY, outside.size() + " keys outside "
                     + pending.range() + ", such as '" + outside.getFirst().key() + "'", null);
         }
-        entries.forEach(entry -> clock.observe(entry.version().timestamp()));
-        locks.withLocks(entries.stream().map(Entry::key).toList(), () -> store.putAllIfNewer(
-                entries.stream().filter(entry -> !pending.wasTouched(entry.key())).toList()));
+        copies.keepNewer(entries, key -> !pending.wasTouched(key));
     }
 
     private void confirmLast(NodeRef source, KeyRange range, StoreCursor through) {

@@ -13,6 +13,7 @@ import dht.node.config.NodeProperties;
 import dht.node.observability.DhtMetrics;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerException;
+import dht.node.storage.Copies;
 import dht.node.storage.InMemoryKeyValueStore;
 import dht.node.storage.KeyLocks;
 import dht.node.storage.KeyValueStore;
@@ -51,8 +52,9 @@ class TransferServiceTest {
     private final PeerClient peers = mock(PeerClient.class);
     private final InboundTransfers inbound = new InboundTransfers();
     private final OutboundHandoffs outbound = new OutboundHandoffs();
-    private final TransferService transfers = new TransferService(store, new KeyLocks(16), outbound, peers,
-            new HybridClock(System::currentTimeMillis), properties, mock(DhtMetrics.class), event -> { });
+    private final TransferService transfers = new TransferService(store,
+            new Copies(store, new KeyLocks(16), new HybridClock(System::currentTimeMillis)), outbound, peers, properties,
+            mock(DhtMetrics.class), event -> { });
 
     @Test
     void aPageWithKeysOutsideThePulledRangeIsRefusedWholeAndPulledAgain() {

@@ -1,0 +1,39 @@
+package dht.node.storage;
+
+import dht.core.HybridClock;
+import dht.core.wire.Entry;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Takes in copies of entries from other nodes (replica writes, anti-entropy, key transfers): each
+ * key's lock held, the newer version kept, and this node's clock moved past every version seen,
+ * so that a later local write of the key is stamped newer than the copy.
+ */
+@Component
+public class Copies {
+
+    private final KeyValueStore store;
+    private final KeyLocks locks;
+    private final HybridClock clock;
+
+    public Copies(KeyValueStore store, KeyLocks locks, HybridClock clock) {
+        this.store = store;
+        this.locks = locks;
+        this.clock = clock;
+    }
+
+    /** Stores each copy unless a newer version of its key is here; answers how many it stored. */
+    public int keepNewer(List<Entry> copies) {
+        return keepNewer(copies, key -> true);
+    }
+
+    /** As {@link #keepNewer(List)}, for the keys {@code wanted} accepts while their locks are held. */
+    public int keepNewer(List<Entry> copies, Predicate<String> wanted) {
+        copies.forEach(copy -> clock.observe(copy.version().timestamp()));
+        return locks.withLocks(copies.stream().map(Entry::key).toList(), () -> store.putAllIfNewer(
+                copies.stream().filter(copy -> wanted.test(copy.key())).toList()));
+    }
+}
