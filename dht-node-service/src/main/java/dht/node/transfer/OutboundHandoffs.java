@@ -89,5 +89,21 @@ public class OutboundHandoffs {
             store.removeThrough(range, removedThrough.get(), through);
             removedThrough.set(through);
         }
+
+        /**
+         * At the end of the handoff, deletes what the recipient confirmed, through {@code through},
+         * from the range's start: copies sent by nodes with an older view of the ring may have
+         * reached the range meanwhile, also where earlier rounds already deleted. Answers the keys of
+         * the range left here that the recipient never confirmed; none when this node keeps its copies.
+         */
+        public synchronized long removeAllConfirmed(KeyValueStore store, StoreCursor through) {
+            if (keepsCopies) {
+                return 0;
+            }
+            if (through != null) {
+                store.removeThrough(range, null, through);
+            }
+            return store.countIn(range);
+        }
     }
 }

@@ -199,22 +199,12 @@ public class TransferService {
         return new TransferPage(page, page.size() == scanned.size());
     }
 
-    /**
-     * The receiver has stored everything: end the handoff, and unless this node keeps its copies,
-     * delete what the receiver confirmed. Copies sent by nodes with an older view of the ring may
-     * have reached the range here meanwhile, also where earlier rounds already deleted, so this
-     * last deletion runs from the range's start.
-     */
+    /** The receiver has stored everything: delete what it confirmed (unless this node keeps its copies) and end the handoff. */
     public void complete(TransferRequest request) {
         Handoff handoff = handoff(request.range());
-        if (!handoff.keepsCopies()) {
-            if (request.confirmedThrough() != null) {
-                store.removeThrough(request.range(), null, request.confirmedThrough());
-            }
-            long left = store.countIn(request.range());
-            if (left > 0) {
-                throw conflict("Transfer of " + request.range() + " is not complete: " + left + " keys were not confirmed.");
-            }
+        long left = handoff.removeAllConfirmed(store, request.confirmedThrough());
+        if (left > 0) {
+            throw conflict("Transfer of " + request.range() + " is not complete: " + left + " keys were not confirmed.");
         }
         outbound.finish(handoff);
         log.info("handed {} to {}: {} keys", handoff.range(), handoff.recipient(), handoff.keysSent().get());
