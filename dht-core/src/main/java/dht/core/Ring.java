@@ -63,7 +63,7 @@ public final class Ring {
      */
     public Ring with(NodeRef node, Collection<RingPosition> virtualPositions) {
         Objects.requireNonNull(node, "node");
-        NodeRef present = nodes.get(node.id());
+        NodeRef present = positions.get(node.id());
         if (present != null && !present.equals(node)) {
             throw new DuplicateNodeIdException(node, present);
         }
@@ -125,9 +125,32 @@ public final class Ring {
         return positions.entrySet().stream().filter(entry -> entry.getValue().equals(node)).map(Map.Entry::getKey).toList();
     }
 
+    /** Where the node of that ID stands besides its ID, in ring order; empty without virtual nodes. */
+    public List<RingPosition> virtualPositionsOf(RingPosition id) {
+        return positionsOf(id).stream().filter(position -> !position.equals(id)).toList();
+    }
+
     /** The node owning {@code position}: the one at the largest position not above it, wrapping. */
     public NodeRef ownerOf(RingPosition position) {
         return positionOwning(position).getValue();
+    }
+
+    /** The position owning {@code position}, as a member: that position and its node's address. */
+    public NodeRef memberOwning(RingPosition position) {
+        Map.Entry<RingPosition, NodeRef> owning = positionOwning(position);
+        return owning.getValue().atPosition(owning.getKey());
+    }
+
+    /** The next position clockwise after {@code position}, as a member. */
+    public NodeRef memberAfter(RingPosition position) {
+        Map.Entry<RingPosition, NodeRef> next = nextPosition(position);
+        return next.getValue().atPosition(next.getKey());
+    }
+
+    /** The next position counter-clockwise before {@code position}, as a member. */
+    public NodeRef memberBefore(RingPosition position) {
+        Map.Entry<RingPosition, NodeRef> previous = previousPosition(position);
+        return previous.getValue().atPosition(previous.getKey());
     }
 
     public NodeRef ownerOfKey(String key) {

@@ -256,6 +256,28 @@ class RingTest {
     }
 
     @Test
+    void aNodeWhoseIdIsAnothersVirtualPositionIsRefused() {
+        RingPosition virtual = new RingPosition(A.id().value() + 5);
+        Ring ring = Ring.empty().with(A, List.of(virtual));
+        NodeRef newcomer = NodeRef.of(virtual, "newcomer:9000");
+
+        assertThatThrownBy(() -> ring.with(newcomer)).isInstanceOf(DuplicateNodeIdException.class)
+                .satisfies(e -> assertThat(((DuplicateNodeIdException) e).present()).isEqualTo(A));
+    }
+
+    @Test
+    void membersNameThePositionAndTheAddressOfItsNode() {
+        RingPosition virtual = new RingPosition(A.id().value() + 5);
+        Ring ring = Ring.empty().with(A, List.of(virtual)).with(B);
+
+        assertThat(ring.memberOwning(new RingPosition(virtual.value() + 1))).isEqualTo(A.atPosition(virtual));
+        assertThat(ring.memberAfter(A.id())).isEqualTo(A.atPosition(virtual));
+        assertThat(ring.memberBefore(virtual)).isEqualTo(A);
+        assertThat(ring.virtualPositionsOf(A.id())).containsExactly(virtual);
+        assertThat(ring.virtualPositionsOf(B.id())).isEmpty();
+    }
+
+    @Test
     void removingAnUnknownIdChangesNothing() {
         Ring ring = Ring.of(A, B);
 

@@ -4,12 +4,23 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dht.core.NodeRef;
 import dht.core.RingPosition;
 
+import java.util.List;
+
 /**
  * The registry's answer to a joining node: its ID and the neighbors it must splice in between
- * (both absent for the first node of a ring).
+ * (both absent for the first node of a ring). With virtual nodes, {@code splices} names every
+ * position it takes, each with its neighbors, in the order to splice them in.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Registration(RingPosition id, String address, NodeRef predecessor, NodeRef successor) {
+public record Registration(RingPosition id, String address, NodeRef predecessor, NodeRef successor, List<Splice> splices) {
+
+    public Registration(RingPosition id, String address, NodeRef predecessor, NodeRef successor) {
+        this(id, address, predecessor, successor, null);
+    }
+
+    public Registration {
+        splices = splices == null ? null : List.copyOf(splices);
+    }
 
     public NodeRef node() {
         return new NodeRef(id, address);
@@ -17,5 +28,10 @@ public record Registration(RingPosition id, String address, NodeRef predecessor,
 
     public boolean isFirst() {
         return predecessor == null;
+    }
+
+    /** Every position to splice in: with virtual nodes as listed, else the ID alone. */
+    public List<Splice> splicesInOrder() {
+        return splices != null ? splices : List.of(new Splice(id, predecessor, successor));
     }
 }

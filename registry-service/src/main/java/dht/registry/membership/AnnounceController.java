@@ -1,6 +1,8 @@
 package dht.registry.membership;
 
 import dht.core.NodeRef;
+import java.util.List;
+import java.util.Objects;
 import dht.core.RingPosition;
 import dht.core.wire.RegisterRequest;
 import io.swagger.v3.oas.annotations.Operation;
@@ -46,7 +48,7 @@ class AnnounceController {
             problem.setTitle("ID mismatch");
             throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
         }
-        membership.announce(new NodeRef(id, body.address()));
+        membership.announce(new NodeRef(id, body.address()), Objects.requireNonNullElse(body.virtualPositions(), List.of()));
         return ResponseEntity.noContent().build();
     }
 }

@@ -4,9 +4,11 @@ import dht.core.DuplicateNodeIdException;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.core.VirtualPositions;
 import dht.core.wire.Member;
 import dht.core.wire.MemberState;
 import dht.core.wire.Registration;
+import dht.core.wire.Splice;
 import dht.registry.config.RegistryProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,14 +16,19 @@ import org.springframework.stereotype.Service;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.HashSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 
 /**
  * The registry's ring and the one ring change allowed at a time. A join or leave holds the change
@@ -49,10 +56,11 @@ public class Membership {
     }
 
     /**
-     * Registers a joining node and names the neighbors it splices in between. A node registering
-     * again under its own address (a restart) takes its old place.
+     * Registers a joining node and names the neighbors it splices in between, at each of its
+     * {@code positionCount} positions. A node registering again under its own address (a restart)
+     * takes its old place, at its old positions if it asks for as many.
      */
-    public Registration register(String address, RingPosition pinnedId) {
+    public Registration register(String address, RingPosition pinnedId, int positionCount) {
         NodeRef joiner = new NodeRef(pinnedId != null ? pinnedId : RingPosition.ofAddress(address), address);
         lock.lock();
         try {
@@ -62,24 +70,52 @@ public class Membership {
                     .ifPresent(node -> {
                         throw new DuplicateNodeIdException(joiner, node);
                     });
-            Optional<NodeRef> holder = ring.node(joiner.id());
-            if (holder.isPresent() && !holder.get().equals(joiner)) {
-                throw new DuplicateNodeIdException(joiner, holder.get());
+            if (!ring.isEmpty() && ring.memberOwning(joiner.id()).id().equals(joiner.id()) && !ring.ownerOf(joiner.id()).equals(joiner)) {
+                throw new DuplicateNodeIdException(joiner, ring.ownerOf(joiner.id())); // at its ID or at a virtual position
             }
-            beginChange(joiner, MemberState.JOINING);
-            removed.remove(joiner.id());
             Ring others = ring.without(joiner.id());
+            List<RingPosition> virtualPositions = ring.contains(joiner.id()) && ring.positionsOf(joiner.id()).size() == positionCount
+                    ? ring.virtualPositionsOf(joiner.id())
+                    : VirtualPositions.allocate(others, joiner, positionCount);
+            beginChange(joiner, MemberState.JOINING, virtualPositions);
+            removed.remove(joiner.id());
             if (others.isEmpty()) {
                 log.info("node {} at {} starts the ring", joiner.id(), address);
-                return new Registration(joiner.id(), address, null, null);
+                List<Splice> splices = positionCount == 1 ? null
+                        : Stream.concat(Stream.of(joiner.id()), virtualPositions.stream()).map(p -> new Splice(p, null, null)).toList();
+                return new Registration(joiner.id(), address, null, null, splices);
             }
             NodeRef predecessor = others.predecessorOf(joiner.id());
             NodeRef successor = others.successorOf(joiner.id());
-            log.info("node {} at {} joins between {} and {}", joiner.id(), address, predecessor, successor);
-            return new Registration(joiner.id(), address, predecessor, successor);
+            log.info("node {} at {} joins between {} and {}{}", joiner.id(), address, predecessor, successor,
+                    virtualPositions.isEmpty() ? "" : " and at " + virtualPositions.size() + " further positions");
+            return new Registration(joiner.id(), address, predecessor, successor,
+                    positionCount == 1 ? null : splices(others, joiner, virtualPositions));
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Where each position of {@code joiner} goes, in an order that splices it into a range of
+     * another node every time: positions falling into one range go in from its far end back, so
+     * that the node owning a position when its turn comes is still that range's owner.
+     */
+    private static List<Splice> splices(Ring others, NodeRef joiner, List<RingPosition> virtualPositions) {
+        NavigableMap<RingPosition, NodeRef> members = new TreeMap<>();
+        for (NodeRef node : others.nodes()) {
+            others.positionsOf(node.id()).forEach(position -> members.put(position, node.atPosition(position)));
+        }
+        Comparator<RingPosition> farthestIntoItsRangeFirst = Comparator.comparing(
+                (RingPosition position) -> others.memberOwning(position).id().distanceTo(position), Long::compareUnsigned).reversed();
+        List<Splice> splices = new ArrayList<>();
+        Stream.concat(Stream.of(joiner.id()), virtualPositions.stream()).sorted(farthestIntoItsRangeFirst).forEach(position -> {
+            NodeRef predecessor = Objects.requireNonNullElseGet(members.floorEntry(position), members::lastEntry).getValue();
+            NodeRef successor = Objects.requireNonNullElseGet(members.higherEntry(position), members::firstEntry).getValue();
+            splices.add(new Splice(position, predecessor, successor));
+            members.put(position, joiner.atPosition(position));
+        });
+        return List.copyOf(splices);
     }
 
     /** The joining node is linked in and holds its range: it joins the listed ring. */
@@ -87,13 +123,15 @@ public class Membership {
         lock.lock();
         try {
             NodeRef node;
+            List<RingPosition> virtualPositions;
             if (change != null && change.node().id().equals(id) && change.state() == MemberState.JOINING) {
                 node = change.node();
+                virtualPositions = change.virtualPositions();
                 finishChange();
             } else {
                 throw new UnknownNodeException(id, "has no join in progress");
             }
-            ring = ring.without(id).with(node);
+            ring = ring.without(id).with(node, virtualPositions);
             log.info("node {} joined; the ring has {} nodes", node, ring.size());
         } finally {
             lock.unlock();
@@ -105,7 +143,7 @@ public class Membership {
      * restarted with nothing, the members announce themselves and so rebuild the ring. A node this
      * registry removed is refused: its neighbors have closed the ring behind it, and it must join anew.
      */
-    public void announce(NodeRef node) {
+    public void announce(NodeRef node, List<RingPosition> virtualPositions) {
         lock.lock();
         try {
             if (removed.contains(node.id())) {
@@ -116,7 +154,7 @@ public class Membership {
                 throw new DuplicateNodeIdException(node, holder.get());
             }
             if (holder.isEmpty()) {
-                ring = ring.with(node);
+                ring = ring.with(node, virtualPositions);
                 log.info("node {} announced itself; the ring has {} nodes", node, ring.size());
             }
         } finally {
@@ -129,7 +167,7 @@ public class Membership {
         lock.lock();
         try {
             NodeRef node = ring.node(id).orElseThrow(() -> new UnknownNodeException(id, "is not in the ring"));
-            beginChange(node, MemberState.LEAVING);
+            beginChange(node, MemberState.LEAVING, ring.virtualPositionsOf(id));
             log.info("node {} is leaving", node);
         } finally {
             lock.unlock();
@@ -161,7 +199,7 @@ public class Membership {
         try {
             expireStaleChange();
             return ring.nodes().stream()
-                    .map(node -> new Member(node.id(), node.address(), stateOf(node)))
+                    .map(node -> new Member(node.id(), node.address(), stateOf(node), ring.virtualPositionsOf(node.id())))
                     .sorted(Comparator.comparing(Member::id))
                     .toList();
         } finally {
@@ -190,7 +228,7 @@ public class Membership {
      * Waits (bounded) for the change in progress; the same node may take its own change again, another
      * node under its ID is a duplicate.
      */
-    private void beginChange(NodeRef node, MemberState state) {
+    private void beginChange(NodeRef node, MemberState state, List<RingPosition> virtualPositions) {
         long remaining = properties.ringChangeWait().toNanos();
         while (true) {
             expireStaleChange();
@@ -198,7 +236,7 @@ public class Membership {
                 throw new DuplicateNodeIdException(node, change.node());
             }
             if (change == null || change.node().id().equals(node.id())) {
-                change = new RingChange(node, state, clock.instant().plus(properties.ringChangeLease()));
+                change = new RingChange(node, state, virtualPositions, clock.instant().plus(properties.ringChangeLease()));
                 return;
             }
             if (remaining <= 0) {
@@ -229,6 +267,6 @@ public class Membership {
         }
     }
 
-    private record RingChange(NodeRef node, MemberState state, Instant deadline) {
+    private record RingChange(NodeRef node, MemberState state, List<RingPosition> virtualPositions, Instant deadline) {
     }
 }

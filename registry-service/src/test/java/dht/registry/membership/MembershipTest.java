@@ -7,9 +7,14 @@ import dht.core.RingPosition;
 import dht.core.wire.Member;
 import dht.core.wire.MemberState;
 import dht.core.wire.Registration;
+import dht.core.wire.Splice;
+import dht.core.VirtualPositions;
 import dht.registry.config.RegistryProperties;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +23,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,20 +51,20 @@ class MembershipTest {
 
     @Test
     void membersAnnouncingThemselvesRebuildTheRingOfARestartedRegistry() {
-        membership.announce(B);
-        membership.announce(A);
-        membership.announce(A);
+        membership.announce(B, List.of());
+        membership.announce(A, List.of());
+        membership.announce(A, List.of());
 
         assertThat(membership.ring().nodes()).containsExactly(A, B);
     }
 
     @Test
     void aRemovedNodeMayNotAnnounceItselfButMayJoinAgain() {
-        membership.announce(A);
-        membership.announce(B);
+        membership.announce(A, List.of());
+        membership.announce(B, List.of());
         membership.remove(B.id());
 
-        assertThatThrownBy(() -> membership.announce(B)).isInstanceOf(RemovedNodeException.class);
+        assertThatThrownBy(() -> membership.announce(B, List.of())).isInstanceOf(RemovedNodeException.class);
         assertThat(membership.ring().nodes()).containsExactly(A);
 
         register(B);
@@ -66,9 +74,9 @@ class MembershipTest {
 
     @Test
     void anAnnouncementUnderAnotherNodesIdIsRefused() {
-        membership.announce(A);
+        membership.announce(A, List.of());
 
-        assertThatThrownBy(() -> membership.announce(new NodeRef(A.id(), "elsewhere.example:7009")))
+        assertThatThrownBy(() -> membership.announce(new NodeRef(A.id(), "elsewhere.example:7009"), List.of()))
                 .isInstanceOf(DuplicateNodeIdException.class);
     }
 
@@ -83,7 +91,7 @@ class MembershipTest {
 
     @Test
     void aNodeWithoutPinnedIdGetsTheHashOfItsAddress() {
-        Registration registration = membership.register("localhost:50001", null);
+        Registration registration = membership.register("localhost:50001", null, 1);
 
         assertThat(registration.id()).isEqualTo(RingPosition.ofAddress("localhost:50001"));
     }
@@ -113,7 +121,7 @@ class MembershipTest {
     void anIdHeldAtAnotherAddressIsADuplicate() {
         join(A);
 
-        assertThatThrownBy(() -> membership.register("other.example:7009", A.id()))
+        assertThatThrownBy(() -> membership.register("other.example:7009", A.id(), 1))
                 .isInstanceOf(DuplicateNodeIdException.class)
                 .satisfies(e -> assertThat(((DuplicateNodeIdException) e).present()).isEqualTo(A));
     }
@@ -122,7 +130,7 @@ class MembershipTest {
     void anIdStillJoiningAtAnotherAddressIsADuplicate() {
         register(A);
 
-        assertThatThrownBy(() -> membership.register("other.example:7009", A.id()))
+        assertThatThrownBy(() -> membership.register("other.example:7009", A.id(), 1))
                 .isInstanceOf(DuplicateNodeIdException.class);
     }
 
@@ -131,7 +139,7 @@ class MembershipTest {
         register(A);
         clock.advance(LEASE.plusSeconds(1));
 
-        Registration registration = membership.register("other.example:7009", A.id());
+        Registration registration = membership.register("other.example:7009", A.id(), 1);
 
         assertThat(registration.node()).isEqualTo(new NodeRef(A.id(), "other.example:7009"));
     }
@@ -268,7 +276,7 @@ class MembershipTest {
                 String address = "node-" + i + ".example:" + (7000 + i);
                 joins.add(threads.submit(() -> {
                     start.await();
-                    Registration registration = patient.register(address, null);
+                    Registration registration = patient.register(address, null, 1);
                     // still inside this node's exclusive ring change: the list records the join order
                     inJoinOrder.add(registration);
                     patient.joined(registration.id());
@@ -297,8 +305,68 @@ class MembershipTest {
         assertThat(patient.ring()).isEqualTo(ring);
     }
 
+    @Test
+    void withVirtualNodesEachPositionSplicesIntoAnotherNodesRangeAndFiveNodesOfEightPositionsBalance() {
+        Ring expected = Ring.empty();
+        for (int i = 0; i < 5; i++) {
+            NodeRef node = NodeRef.at("vnode-" + i + ".example:7000");
+            Registration registration = membership.register(node.address(), null, 8);
+            assertThat(registration.splices()).hasSize(8).extracting(Splice::position).contains(node.id()).doesNotHaveDuplicates();
+            NavigableMap<RingPosition, NodeRef> members = new TreeMap<>();
+            for (NodeRef member : expected.nodes()) {
+                expected.positionsOf(member.id()).forEach(position -> members.put(position, member.atPosition(position)));
+            }
+            for (Splice splice : registration.splices()) {
+                if (members.isEmpty()) {
+                    assertThat(splice.predecessor()).isNull();
+                    assertThat(splice.successor()).isNull();
+                    continue;
+                }
+                NodeRef owner = Objects.requireNonNullElseGet(members.floorEntry(splice.position()), members::lastEntry).getValue();
+                NodeRef next = Objects.requireNonNullElseGet(members.higherEntry(splice.position()), members::firstEntry).getValue();
+                assertThat(splice.predecessor()).as("the owner of %s when its turn comes", splice.position()).isEqualTo(owner);
+                assertThat(splice.predecessor().sameNodeAs(node)).isFalse();
+                assertThat(splice.successor()).isEqualTo(next);
+                members.put(splice.position(), node.atPosition(splice.position()));
+            }
+            membership.joined(node.id());
+            expected = expected.with(node, registration.splices().stream().map(Splice::position).filter(p -> !p.equals(node.id())).toList());
+            assertThat(membership.ring()).isEqualTo(expected);
+        }
+        BigInteger mean = BigInteger.TWO.pow(64).divide(BigInteger.valueOf(5));
+        for (NodeRef node : expected.nodes()) {
+            assertThat(new BigDecimal(VirtualPositions.load(expected, node)).divide(new BigDecimal(mean), 3, RoundingMode.HALF_UP))
+                    .as("load of %s relative to the mean", node).isLessThanOrEqualTo(new BigDecimal("1.25"));
+        }
+        assertThat(membership.members()).allSatisfy(member -> assertThat(member.virtualPositions()).hasSize(7));
+    }
+
+    @Test
+    void aNodeWithVirtualNodesRegisteringAgainKeepsItsPositions() {
+        NodeRef a = NodeRef.at("vnode-a.example:7000");
+        NodeRef b = NodeRef.at("vnode-b.example:7000");
+        membership.register(a.address(), null, 4);
+        membership.joined(a.id());
+        membership.register(b.address(), null, 4);
+        membership.joined(b.id());
+        List<RingPosition> before = membership.ring().positionsOf(b.id());
+
+        Registration again = membership.register(b.address(), null, 4);
+
+        assertThat(again.splices()).extracting(Splice::position).containsExactlyInAnyOrderElementsOf(before);
+        assertThat(again.splices()).allSatisfy(splice -> assertThat(splice.predecessor().sameNodeAs(a)).isTrue());
+    }
+
+    @Test
+    void withoutVirtualNodesARegistrationNamesNoSplices() {
+        join(A);
+
+        assertThat(register(B).splices()).isNull();
+        assertThat(membership.members()).allSatisfy(member -> assertThat(member.virtualPositions()).isNull());
+    }
+
     private Registration register(NodeRef node) {
-        return membership.register(node.address(), node.id());
+        return membership.register(node.address(), node.id(), 1);
     }
 
     private void join(NodeRef node) {

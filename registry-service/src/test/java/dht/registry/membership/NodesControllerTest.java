@@ -22,6 +22,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.willThrow;
@@ -47,7 +48,7 @@ class NodesControllerTest {
 
     @Test
     void registeringAnswersCreatedWithTheNodesLocationAndNeighbors() {
-        given(membership.register("b.example:7002", null)).willReturn(new Registration(B.id(), B.address(), A, A));
+        given(membership.register("b.example:7002", null, 1)).willReturn(new Registration(B.id(), B.address(), A, A));
 
         assertThat(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON).content("{\"address\":\"b.example:7002\"}"))
                 .hasStatus(HttpStatus.CREATED)
@@ -61,7 +62,7 @@ class NodesControllerTest {
 
     @Test
     void registeringWithAPinnedIdPassesItOn() {
-        given(membership.register("b.example:7002", B.id())).willReturn(new Registration(B.id(), B.address(), null, null));
+        given(membership.register("b.example:7002", B.id(), 1)).willReturn(new Registration(B.id(), B.address(), null, null));
 
         assertThat(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"address\":\"b.example:7002\",\"id\":\"5000000000000000\"}"))
@@ -95,7 +96,7 @@ class NodesControllerTest {
     @Test
     void registeringAnIdAnotherNodeHoldsIsAConflictProblem() {
         NodeRef duplicate = new NodeRef(A.id(), "other.example:7009");
-        given(membership.register(anyString(), any())).willThrow(new DuplicateNodeIdException(duplicate, A));
+        given(membership.register(anyString(), any(), anyInt())).willThrow(new DuplicateNodeIdException(duplicate, A));
 
         assertThat(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"address\":\"other.example:7009\",\"id\":\"1000000000000000\"}"))
@@ -108,7 +109,7 @@ class NodesControllerTest {
 
     @Test
     void registeringDuringAnotherRingChangeIsUnavailableWithRetryAfter() {
-        given(membership.register(anyString(), any())).willThrow(new RingChangeInProgressException(A, MemberState.JOINING));
+        given(membership.register(anyString(), any(), anyInt())).willThrow(new RingChangeInProgressException(A, MemberState.JOINING));
 
         assertThat(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON).content("{\"address\":\"b.example:7002\"}"))
                 .hasStatus(HttpStatus.SERVICE_UNAVAILABLE)

@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -71,7 +72,7 @@ class RegistrySecurityTest {
 
         @Test
         void aNodeWithTheTokenRegisters() {
-            given(membership.register(anyString(), any())).willReturn(
+            given(membership.register(anyString(), any(), anyInt())).willReturn(
                     new Registration(RingPosition.parse(ID), "b.example:7002", null, null));
 
             assertThat(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON)

@@ -1,0 +1,132 @@
+package dht.core;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * What a node knows of the ring around each of its positions: one {@link NeighborView} per
+ * position, whose {@code self} is the node's address at that position. Without virtual nodes
+ * there is one, at the node's ID. Each position owns {@code [position, successor)} and joins,
+ * hands over and fails over on its own, exactly as a node of one position does; a position's
+ * neighbors may be the node's own other positions.
+ */
+public record Neighborhood(NodeRef node, List<NeighborView> views) {
+
+    public Neighborhood {
+        Objects.requireNonNull(node, "node");
+        views = views.stream().sorted(Comparator.comparing((NeighborView view) -> view.self().id())).toList();
+        if (views.stream().noneMatch(view -> view.self().equals(node))) {
+            throw new IllegalArgumentException("no view of " + node + " at its ID among " + views);
+        }
+        if (views.stream().anyMatch(view -> !view.self().sameNodeAs(node))) {
+            throw new IllegalArgumentException("a view of another node among " + views);
+        }
+        if (views.stream().map(view -> view.self().id()).distinct().count() != views.size()) {
+            throw new IllegalArgumentException("two views of one position among " + views);
+        }
+    }
+
+    /** A node of one position. */
+    public static Neighborhood of(NeighborView view) {
+        return new Neighborhood(view.self(), List.of(view));
+    }
+
+    /** A node that is the whole ring, standing at its ID and at {@code virtualPositions}. */
+    public static Neighborhood alone(NodeRef node, Collection<RingPosition> virtualPositions) {
+        TreeSet<RingPosition> positions = new TreeSet<>(virtualPositions);
+        positions.add(node.id());
+        List<NeighborView> views = new ArrayList<>();
+        for (RingPosition position : positions) {
+            RingPosition before = Objects.requireNonNullElse(positions.lower(position), positions.last());
+            RingPosition after = Objects.requireNonNullElse(positions.higher(position), positions.first());
+            views.add(new NeighborView(node.atPosition(position), node.atPosition(before), node.atPosition(after)));
+        }
+        return new Neighborhood(node, views);
+    }
+
+    /** The positions, in ring order. */
+    public List<RingPosition> positions() {
+        return views.stream().map(view -> view.self().id()).toList();
+    }
+
+    /** The positions besides the ID, in ring order. */
+    public List<RingPosition> virtualPositions() {
+        return positions().stream().filter(position -> !position.equals(node.id())).toList();
+    }
+
+    /** The view at the node's ID. */
+    public NeighborView primary() {
+        return views.stream().filter(view -> view.self().equals(node)).findFirst().orElseThrow();
+    }
+
+    /** Whether every neighbor of every position is this node itself: it is the whole ring. */
+    public boolean isAlone() {
+        return views.stream().allMatch(view -> view.predecessor().sameNodeAs(node) && view.successor().sameNodeAs(node));
+    }
+
+    public boolean owns(RingPosition position) {
+        return viewOwning(position).isPresent();
+    }
+
+    /** The view of the position whose range holds {@code position}, if this node owns it. */
+    public Optional<NeighborView> viewOwning(RingPosition position) {
+        return views.stream().filter(view -> view.owns(position)).findFirst();
+    }
+
+    /** The ranges owned, one per position, in ring order. */
+    public List<KeyRange> ownedRanges() {
+        return views.stream().map(NeighborView::ownedRange).toList();
+    }
+
+    /** The view of the position that {@code member} is the successor of, if one is. */
+    public Optional<NeighborView> viewBefore(NodeRef member) {
+        return views.stream().filter(view -> view.successor().equals(member)).findFirst();
+    }
+
+    /**
+     * The view of the first position clockwise after {@code position}: the one a node at
+     * {@code position} precedes when nothing stands between them.
+     */
+    public NeighborView viewAfter(RingPosition position) {
+        return views.stream()
+                // a distance of 0 counts as a whole turn: the position itself is not after itself
+                .min(Comparator.comparing((NeighborView view) -> position.distanceTo(view.self().id()) - 1, Long::compareUnsigned))
+                .orElseThrow();
+    }
+
+    /** This neighborhood with {@code view} in place of the one at its position. */
+    public Neighborhood with(NeighborView view) {
+        List<NeighborView> next = new ArrayList<>(views.stream().filter(v -> !v.self().id().equals(view.self().id())).toList());
+        next.add(view);
+        return new Neighborhood(node, next);
+    }
+
+    /** The known ring: every position and its neighbors, as members. */
+    public Ring ring() {
+        Ring ring = Ring.empty();
+        for (NeighborView view : views) {
+            for (NodeRef member : List.of(view.self(), view.predecessor(), view.successor())) {
+                if (!ring.contains(member.id())) {
+                    ring = ring.with(member);
+                }
+            }
+        }
+        return ring;
+    }
+
+    /**
+     * Empty when this node owns {@code position}; else the known member closest before it, so that
+     * each forward moves strictly clockwise toward the owner.
+     */
+    public Optional<NodeRef> nextHop(RingPosition position) {
+        if (owns(position)) {
+            return Optional.empty();
+        }
+        return Optional.of(ring().ownerOf(position));
+    }
+}

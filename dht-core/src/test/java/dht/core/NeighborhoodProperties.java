@@ -1,0 +1,127 @@
+package dht.core;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NeighborhoodProperties {
+
+    /** Rings of 1 to 8 nodes with 1 to 8 positions each, the extra positions dealt out at random. */
+    @Provide
+    Arbitrary<Ring> rings() {
+        return Combinators.combine(RingArbitraries.positions().set().ofMinSize(1).ofMaxSize(40), Arbitraries.integers().between(1, 8))
+                .as((positions, wantedNodes) -> {
+                    List<RingPosition> all = new ArrayList<>(positions);
+                    int nodeCount = Math.min(wantedNodes, all.size());
+                    List<NodeRef> nodes = all.subList(0, nodeCount).stream().map(RingArbitraries::node).toList();
+                    Map<NodeRef, List<RingPosition>> virtual = new HashMap<>();
+                    for (int i = nodeCount; i < all.size(); i++) {
+                        NodeRef holder = nodes.get(Math.floorMod(all.get(i).hashCode(), nodeCount));
+                        virtual.computeIfAbsent(holder, node -> new ArrayList<>()).add(all.get(i));
+                    }
+                    Ring ring = Ring.empty();
+                    for (NodeRef node : nodes) {
+                        ring = ring.with(node, virtual.getOrDefault(node, List.of()));
+                    }
+                    return ring;
+                });
+    }
+
+    @Provide
+    Arbitrary<RingPosition> positions() {
+        return RingArbitraries.positions();
+    }
+
+    /** The neighborhood each node of {@code ring} has when all its neighbor references are correct. */
+    private static Map<NodeRef, Neighborhood> correctNeighborhoods(Ring ring) {
+        Map<NodeRef, Neighborhood> neighborhoods = new HashMap<>();
+        for (NodeRef node : ring.nodes()) {
+            List<NeighborView> views = ring.positionsOf(node.id()).stream()
+                    .map(position -> new NeighborView(node.atPosition(position), ring.memberBefore(position), ring.memberAfter(position)))
+                    .toList();
+            neighborhoods.put(node, new Neighborhood(node, views));
+        }
+        return neighborhoods;
+    }
+
+    /** A key anywhere, at a position or right before one, where routing mistakes show. */
+    private static List<RingPosition> keysFor(Ring ring, RingPosition key) {
+        NodeRef near = ring.memberOwning(key);
+        return List.of(key, near.id(), near.id().previous(), ring.memberAfter(key).id().previous());
+    }
+
+    @Property
+    void aNodeOwnsExactlyTheRangesOfItsPositions(@ForAll("rings") Ring ring, @ForAll("positions") RingPosition key) {
+        correctNeighborhoods(ring).forEach((node, neighborhood) -> {
+            assertThat(neighborhood.ownedRanges()).isEqualTo(ring.rangesOf(node.id()));
+            for (RingPosition position : keysFor(ring, key)) {
+                assertThat(neighborhood.owns(position)).isEqualTo(ring.ownerOf(position).equals(node));
+                neighborhood.viewOwning(position).ifPresent(view ->
+                        assertThat(view.self()).isEqualTo(ring.memberOwning(position)));
+            }
+        });
+    }
+
+    @Property
+    void routingFromAnyNodeEndsAtTheOwnerMovingStrictlyCloserEachHop(@ForAll("rings") Ring ring,
+                                                                    @ForAll("positions") RingPosition key) {
+        Map<NodeRef, Neighborhood> neighborhoods = correctNeighborhoods(ring);
+        Map<String, Neighborhood> byAddress = new HashMap<>();
+        neighborhoods.forEach((node, neighborhood) -> byAddress.put(node.address(), neighborhood));
+        int positionCount = ring.nodes().stream().mapToInt(node -> ring.positionsOf(node.id()).size()).sum();
+        for (RingPosition position : keysFor(ring, key)) {
+            for (NodeRef start : ring.nodes()) {
+                NodeRef current = start;
+                long distance = -1; // unsigned: farther than any position
+                int hops = 0;
+                Optional<NodeRef> next;
+                while ((next = byAddress.get(current.address()).nextHop(position)).isPresent()) {
+                    NodeRef hop = next.get();
+                    assertThat(hop.sameNodeAs(current)).as("a hop to itself from %s toward %s", current, position).isFalse();
+                    assertThat(Long.compareUnsigned(hop.id().distanceTo(position), distance))
+                            .as("hop %d from %s to %s toward %s", hops + 1, current, hop, position)
+                            .isNegative();
+                    distance = hop.id().distanceTo(position);
+                    current = hop;
+                    hops++;
+                    assertThat(hops).as("hops from %s toward %s", start, position).isLessThanOrEqualTo(positionCount);
+                }
+                assertThat(current.address()).isEqualTo(ring.ownerOf(position).address());
+            }
+        }
+    }
+
+    @Property
+    void eachPositionIsFoundByItsPredecessorAndItsSuccessor(@ForAll("rings") Ring ring) {
+        correctNeighborhoods(ring).forEach((node, neighborhood) -> {
+            for (NeighborView view : neighborhood.views()) {
+                assertThat(neighborhood.viewAfter(view.predecessor().id())).isEqualTo(view);
+                assertThat(neighborhood.viewBefore(view.successor())).contains(view);
+            }
+        });
+    }
+
+    @Property
+    void aNodeAloneOwnsEverythingAtEachOfItsPositions(@ForAll("rings") Ring ring, @ForAll("positions") RingPosition key) {
+        NodeRef node = ring.nodes().getFirst();
+        Neighborhood alone = Neighborhood.alone(node, ring.virtualPositionsOf(node.id()));
+        assertThat(alone.isAlone()).isTrue();
+        assertThat(alone.positions()).isEqualTo(ring.positionsOf(node.id()));
+        assertThat(alone.owns(key)).isTrue();
+        assertThat(alone.nextHop(key)).isEmpty();
+        assertThat(alone.ownedRanges().stream().map(KeyRange::length).reduce(BigInteger.ZERO, BigInteger::add))
+                .isEqualTo(BigInteger.TWO.pow(64));
+    }
+}
