@@ -39,7 +39,7 @@ class ClusterTest {
         for (int i = 0; i < KEYS; i++) {
             String key = "key-" + i + (i % 10 == 0 ? "/with/slashes" : "");
             String value = "value-" + i + "-" + random.nextInt();
-            ResponseEntity<byte[]> response = client.put(randomNode(random), key, bytes(value), MediaType.TEXT_PLAIN);
+            ResponseEntity<byte[]> response = client.put(cluster.randomNodeUrl(random), key, bytes(value), MediaType.TEXT_PLAIN);
             assertThat(response.getStatusCode().value()).as("PUT %s", key).isEqualTo(201);
             written.put(key, value);
         }
@@ -137,7 +137,7 @@ class ClusterTest {
 
     private void assertEveryKeyReadableFromAnotherNode(KeyClient client, Map<String, String> written, Random random) {
         Ring ring = cluster.registryRing();
-        written.forEach((key, value) -> assertReadable(client, randomNode(random), key, value, ring));
+        written.forEach((key, value) -> assertReadable(client, cluster.randomNodeUrl(random), key, value, ring));
     }
 
     private void assertEveryKeyReadableFromEveryNode(KeyClient client, Map<String, String> written) {
@@ -158,10 +158,6 @@ class ClusterTest {
         assertThat(Integer.parseInt(response.getHeaders().getFirst("X-DHT-Hops"))).as("hops in a stable ring").isLessThanOrEqualTo(1);
     }
 
-    private String randomNode(Random random) {
-        List<Integer> indexes = cluster.indexes();
-        return cluster.node(indexes.get(random.nextInt(indexes.size()))).url();
-    }
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -236,36 +237,47 @@ public final class TestCluster implements AutoCloseable {
     }
 
     private boolean ringIsConsistent() {
-        Ring expected = Ring.of(nodes.values().stream().map(Node::ref).toList());
-        if (!registryRing().equals(expected)) {
+        Ring listed = registryRing();
+        if (!listed.nodes().equals(Ring.of(nodes.values().stream().map(Node::ref).toList()).nodes())) {
             return false;
         }
         for (Node node : nodes.values()) {
             JsonNode ring = json(node.url() + "/actuator/ring");
             if (ring == null || !"READY".equals(ring.path("state").asString())
-                    || ring.path("knownNodes").asInt() != expected.size()
+                    || ring.path("knownNodes").asInt() != listed.size()
                     || !ring.path("replicasInSync").asBoolean()) {
                 return false;
             }
-            RingPosition id = node.ref().id();
-            if (!ring.path("successor").path("id").asString().equals(expected.successorOf(id).id().toString())
-                    || !ring.path("predecessor").path("id").asString().equals(expected.predecessorOf(id).id().toString())) {
+            List<JsonNode> positions = ring.has("positions") ? ring.path("positions").valueStream().toList() : List.of(ring);
+            List<RingPosition> listedPositions = listed.positionsOf(node.ref().id());
+            if (positions.size() != listedPositions.size()) {
                 return false;
+            }
+            for (JsonNode position : positions) {
+                RingPosition at = RingPosition.parse(position.has("position") ? position.path("position").asString() : position.path("id").asString());
+                if (!listedPositions.contains(at)
+                        || !position.path("successor").path("id").asString().equals(listed.memberAfter(at).id().toString())
+                        || !position.path("predecessor").path("id").asString().equals(listed.memberBefore(at).id().toString())) {
+                    return false;
+                }
             }
         }
         return true;
     }
 
-    /** The ring as the registry lists it. */
+    /** The ring as the registry lists it, virtual positions included. */
     public Ring registryRing() {
         JsonNode listing = json(registryUrl + "/nodes");
-        List<NodeRef> refs = new ArrayList<>();
+        Ring ring = Ring.empty();
         if (listing != null) {
             for (JsonNode member : listing.path("nodes")) {
-                refs.add(new NodeRef(RingPosition.parse(member.path("id").asString()), member.path("address").asString()));
+                NodeRef node = new NodeRef(RingPosition.parse(member.path("id").asString()), member.path("address").asString());
+                List<RingPosition> virtualPositions = member.path("virtualPositions").valueStream()
+                        .map(position -> RingPosition.parse(position.asString())).toList();
+                ring = ring.with(node, virtualPositions);
             }
         }
-        return Ring.of(refs);
+        return ring;
     }
 
     /** The node's view of itself, as {@code /actuator/ring} reports it. */
@@ -295,6 +307,12 @@ public final class TestCluster implements AutoCloseable {
     public String nodeUrlOrNull(int index) {
         Node node = nodes.get(index);
         return node == null ? null : node.url();
+    }
+
+    /** The URL of a running node drawn with {@code random}. */
+    public String randomNodeUrl(Random random) {
+        List<Integer> running = indexes();
+        return node(running.get(random.nextInt(running.size()))).url();
     }
 
     public List<Integer> indexes() {

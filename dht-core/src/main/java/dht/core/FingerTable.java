@@ -25,18 +25,22 @@ public record FingerTable(NodeRef self, List<NodeRef> fingers) {
         fingers = List.copyOf(fingers);
     }
 
-    /** The fingers of {@code self} in {@code ring}, which need not list {@code self} itself. */
+    /**
+     * The fingers of {@code self} in {@code ring}, which need not list {@code self} itself; each
+     * finger is a member, the position owning the finger's point and its node's address.
+     */
     public static FingerTable of(Ring ring, NodeRef self) {
-        Ring withSelf = ring.without(self.id()).with(self);
+        Ring withSelf = ring.contains(self.id()) ? ring : ring.with(self);
         Set<NodeRef> fingers = new LinkedHashSet<>();
-        NodeRef successor = withSelf.successorOf(self.id());
-        for (int next = 0; next < SUCCESSORS && !successor.equals(self); next++) {
-            fingers.add(successor);
-            successor = withSelf.successorOf(successor.id());
+        for (NodeRef member = withSelf.memberAfter(self.id()); fingers.size() < SUCCESSORS && !member.id().equals(self.id());
+             member = withSelf.memberAfter(member.id())) {
+            if (!member.sameNodeAs(self)) {
+                fingers.add(member);
+            }
         }
         for (int i = 0; i < Long.SIZE; i++) {
-            NodeRef finger = withSelf.ownerOf(new RingPosition(self.id().value() + (1L << i)));
-            if (!finger.equals(self)) {
+            NodeRef finger = withSelf.memberOwning(new RingPosition(self.id().value() + (1L << i)));
+            if (!finger.sameNodeAs(self)) {
                 fingers.add(finger);
             }
         }
@@ -45,13 +49,13 @@ public record FingerTable(NodeRef self, List<NodeRef> fingers) {
 
     /**
      * The finger closest before {@code position} among those closer to it than this node, leaving
-     * out {@code unreachable}; empty when there is none, as for the owner itself.
+     * out the nodes of {@code unreachable}; empty when there is none, as for the owner itself.
      */
     public Optional<NodeRef> nextHop(RingPosition position, Set<NodeRef> unreachable) {
         long own = self.id().distanceTo(position);
         Comparator<NodeRef> closestToKey = (a, b) -> Long.compareUnsigned(a.id().distanceTo(position), b.id().distanceTo(position));
         return fingers.stream()
-                .filter(finger -> !unreachable.contains(finger))
+                .filter(finger -> unreachable.stream().noneMatch(finger::sameNodeAs))
                 .filter(finger -> Long.compareUnsigned(finger.id().distanceTo(position), own) < 0)
                 .min(closestToKey);
     }

@@ -4,14 +4,17 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * What a node knows of the ring around each of its positions: one {@link NeighborView} per
  * position, whose {@code self} is the node's address at that position. Without virtual nodes
- * there is one, at the node's ID. Each position owns {@code [position, successor)} and joins,
+ * there is one, at the node's ID; while a node with virtual nodes joins, there is one per position
+ * spliced in so far. Each position owns {@code [position, successor)} and joins,
  * hands over and fails over on its own, exactly as a node of one position does; a position's
  * neighbors may be the node's own other positions.
  */
@@ -20,8 +23,8 @@ public record Neighborhood(NodeRef node, List<NeighborView> views) {
     public Neighborhood {
         Objects.requireNonNull(node, "node");
         views = views.stream().sorted(Comparator.comparing((NeighborView view) -> view.self().id())).toList();
-        if (views.stream().noneMatch(view -> view.self().equals(node))) {
-            throw new IllegalArgumentException("no view of " + node + " at its ID among " + views);
+        if (views.isEmpty()) {
+            throw new IllegalArgumentException("a node stands at one position at least");
         }
         if (views.stream().anyMatch(view -> !view.self().sameNodeAs(node))) {
             throw new IllegalArgumentException("a view of another node among " + views);
@@ -59,11 +62,6 @@ public record Neighborhood(NodeRef node, List<NeighborView> views) {
         return positions().stream().filter(position -> !position.equals(node.id())).toList();
     }
 
-    /** The view at the node's ID. */
-    public NeighborView primary() {
-        return views.stream().filter(view -> view.self().equals(node)).findFirst().orElseThrow();
-    }
-
     /** Whether every neighbor of every position is this node itself: it is the whole ring. */
     public boolean isAlone() {
         return views.stream().allMatch(view -> view.predecessor().sameNodeAs(node) && view.successor().sameNodeAs(node));
@@ -81,6 +79,11 @@ public record Neighborhood(NodeRef node, List<NeighborView> views) {
     /** The ranges owned, one per position, in ring order. */
     public List<KeyRange> ownedRanges() {
         return views.stream().map(NeighborView::ownedRange).toList();
+    }
+
+    /** The view of the position {@code position}, if this node stands there. */
+    public Optional<NeighborView> viewAt(RingPosition position) {
+        return views.stream().filter(view -> view.self().id().equals(position)).findFirst();
     }
 
     /** The view of the position that {@code member} is the successor of, if one is. */
@@ -104,6 +107,60 @@ public record Neighborhood(NodeRef node, List<NeighborView> views) {
         List<NeighborView> next = new ArrayList<>(views.stream().filter(v -> !v.self().id().equals(view.self().id())).toList());
         next.add(view);
         return new Neighborhood(node, next);
+    }
+
+    /**
+     * This neighborhood with each run of this node's positions that follow one another merged into
+     * the run's first position, which then owns the run's ranges: what a leaving node hands over,
+     * so that every range goes to another node.
+     */
+    public Neighborhood withRunsMerged() {
+        TreeMap<RingPosition, NeighborView> byPosition = new TreeMap<>();
+        views.forEach(view -> byPosition.put(view.self().id(), view));
+        boolean merged = true;
+        while (merged && byPosition.size() > 1) {
+            merged = false;
+            for (NeighborView view : byPosition.values()) {
+                NeighborView before = view.predecessor().sameNodeAs(node) ? byPosition.get(view.predecessor().id()) : null;
+                if (before == null || before.equals(view)) {
+                    continue;
+                }
+                byPosition.remove(view.self().id());
+                byPosition.put(before.self().id(), view.successor().equals(before.self())
+                        ? NeighborView.alone(before.self()) : before.withSuccessor(view.successor()));
+                NeighborView after = view.successor().sameNodeAs(node) ? byPosition.get(view.successor().id()) : null;
+                if (after != null && !after.self().equals(before.self())) {
+                    byPosition.put(after.self().id(), after.withPredecessor(before.self()));
+                }
+                merged = true;
+                break;
+            }
+        }
+        return new Neighborhood(node, List.copyOf(byPosition.values()));
+    }
+
+    /**
+     * This neighborhood once the node of {@code dead} is gone: each position whose successor
+     * stood on it links to its replacement in {@code replacements} (by position), and where the
+     * replacement is another of this node's positions, that one links back to it.
+     */
+    public Neighborhood withSuccessorsReplaced(NodeRef dead, Map<NodeRef, NodeRef> replacements) {
+        Neighborhood current = this;
+        for (RingPosition position : positions()) {
+            // the view as relinked so far: an earlier one may have set its predecessor
+            NeighborView view = current.viewAt(position).orElseThrow();
+            NodeRef replacement = replacements.get(view.self());
+            if (replacement == null || !view.successor().sameNodeAs(dead)) {
+                continue;
+            }
+            current = current.with(replacement.equals(view.self()) ? NeighborView.alone(view.self()) : view.withSuccessor(replacement));
+            if (!replacement.equals(view.self()) && replacement.sameNodeAs(node)) {
+                NeighborView own = current.viewAt(replacement.id()).orElseThrow(
+                        () -> new IllegalArgumentException(replacement + " is not a position of " + node));
+                current = current.with(own.withPredecessor(view.self()));
+            }
+        }
+        return current;
     }
 
     /** The known ring: every position and its neighbors, as members. */

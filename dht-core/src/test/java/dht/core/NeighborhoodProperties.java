@@ -114,6 +114,58 @@ class NeighborhoodProperties {
     }
 
     @Property
+    void mergingRunsKeepsWhatTheNodeOwnsAndLeavesNoPositionNextToAnotherOfItsOwn(@ForAll("rings") Ring ring,
+                                                                               @ForAll("positions") RingPosition key) {
+        correctNeighborhoods(ring).forEach((node, neighborhood) -> {
+            Neighborhood merged = neighborhood.withRunsMerged();
+            for (RingPosition position : keysFor(ring, key)) {
+                assertThat(merged.owns(position)).isEqualTo(neighborhood.owns(position));
+            }
+            if (ring.size() > 1) {
+                for (NeighborView view : merged.views()) {
+                    assertThat(view.predecessor().sameNodeAs(node)).as("predecessor of %s", view).isFalse();
+                    assertThat(view.successor().sameNodeAs(node)).as("successor of %s", view).isFalse();
+                    assertThat(view.predecessor()).isEqualTo(ring.memberBefore(view.self().id()));
+                }
+            } else {
+                assertThat(merged.views()).hasSize(1);
+                assertThat(merged.views().getFirst().ownedRange().isWholeRing()).isTrue();
+            }
+        });
+    }
+
+    @Property
+    void whenANodeFailsEachPositionItSucceededLinksToTheNextLivePositionAndOwnsUpToIt(@ForAll("rings") Ring ring,
+                                                                                    @ForAll("positions") RingPosition key) {
+        if (ring.size() < 2) {
+            return;
+        }
+        NodeRef dead = ring.nodes().getLast();
+        Ring after = ring.without(dead.id());
+        correctNeighborhoods(ring).forEach((node, neighborhood) -> {
+            if (node.equals(dead)) {
+                return;
+            }
+            Map<NodeRef, NodeRef> replacements = new HashMap<>();
+            for (NeighborView view : neighborhood.views()) {
+                if (view.successor().sameNodeAs(dead)) {
+                    replacements.put(view.self(), after.memberAfter(view.self().id()));
+                }
+            }
+            Neighborhood relinked = neighborhood.withSuccessorsReplaced(dead, replacements);
+            for (NeighborView view : relinked.views()) {
+                assertThat(view.successor()).as("successor of %s", view.self()).isEqualTo(after.memberAfter(view.self().id()));
+                if (!view.predecessor().sameNodeAs(dead)) {
+                    assertThat(view.predecessor()).as("predecessor of %s", view.self()).isEqualTo(after.memberBefore(view.self().id()));
+                }
+            }
+            for (RingPosition position : keysFor(ring, key)) {
+                assertThat(relinked.owns(position)).isEqualTo(after.ownerOf(position).equals(node));
+            }
+        });
+    }
+
+    @Property
     void aNodeAloneOwnsEverythingAtEachOfItsPositions(@ForAll("rings") Ring ring, @ForAll("positions") RingPosition key) {
         NodeRef node = ring.nodes().getFirst();
         Neighborhood alone = Neighborhood.alone(node, ring.virtualPositionsOf(node.id()));

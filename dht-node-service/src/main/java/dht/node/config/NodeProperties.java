@@ -4,6 +4,8 @@ import dht.core.wire.RegisterRequest;
 import jakarta.validation.constraints.Pattern;
 import dht.core.RingPosition;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -45,6 +47,9 @@ import java.util.List;
  *                            with an empty data dir, or deleted keys could come back
  * @param dataDir             where the node keeps its keys on disk
  * @param storage             which store holds the keys
+ * @param virtualNodes        how many ring positions the node stands at: its ID and {@code virtual-nodes - 1}
+ *                            more that the registry allocates, so that a few nodes share the keys evenly;
+ *                            1 (the default) is one position per node
  * @param seedNodes           {@code host:port} of running nodes to join through instead of the
  *                            registry; a seed that lists itself starts a new ring when no other
  *                            seed answers
@@ -74,6 +79,7 @@ public record NodeProperties(
         @NotNull @DefaultValue("24h") Duration tombstoneGrace,
         @NotNull @DefaultValue("data/node") Path dataDir,
         @Valid @NotNull @DefaultValue Storage storage,
+        @Min(1) @Max(RegisterRequest.MAX_VIRTUAL_NODES) @DefaultValue("1") int virtualNodes,
         @NotNull @DefaultValue List<@Pattern(regexp = RegisterRequest.ADDRESS, message = "must be host:port") String> seedNodes) {
 
     /**
@@ -86,6 +92,12 @@ public record NodeProperties(
     }
 
     public enum StorageType { ROCKSDB, MEMORY }
+
+    /** Virtual positions are the registry's to allocate: joining through seed nodes takes one position. */
+    @AssertTrue(message = "dht.virtual-nodes above 1 needs the registry: it cannot be used with dht.seed-nodes")
+    public boolean isVirtualNodesWithRegistry() {
+        return virtualNodes == 1 || seedNodes.isEmpty();
+    }
 
     /** The write quorum as configured, else a majority of the replication factor. */
     public int effectiveWriteQuorum() {

@@ -123,8 +123,8 @@ public class KeyService {
      * {@code dht.write-quorum}), it is not acknowledged.
      */
     private void requireQuorum(NodeRef self, Entry entry, KeyOptions options, int hops) {
-        int needed = (options.writeQuorum() != null ? options.writeQuorum() : replicator.quorum(self)) - 1;
-        int confirmed = replicator.replicate(self, entry, needed);
+        int needed = (options.writeQuorum() != null ? options.writeQuorum() : replicator.quorum(RingPosition.ofKey(entry.key()))) - 1;
+        int confirmed = replicator.replicate(entry, needed);
         if (confirmed < needed) {
             throw KeyProblems.noQuorum(confirmed + 1, needed + 1, self.id(), hops);
         }
@@ -135,8 +135,8 @@ public class KeyService {
      * {@code dht.read-quorum}, copies in all); fewer answers than that and the read fails.
      */
     private Optional<Entry> newestOfQuorum(NodeRef self, String key, KeyOptions options, int hops) {
-        int needed = (options.readQuorum() != null ? options.readQuorum() : replicator.readQuorum(self)) - 1;
-        Replicator.Read read = replicator.newest(self, key, localEntry(key), needed);
+        int needed = (options.readQuorum() != null ? options.readQuorum() : replicator.readQuorum(RingPosition.ofKey(key))) - 1;
+        Replicator.Read read = replicator.newest(key, localEntry(key), needed);
         if (read.answered() < needed) {
             throw KeyProblems.noReadQuorum(read.answered() + 1, needed + 1, self.id(), hops);
         }
@@ -251,13 +251,14 @@ public class KeyService {
      */
     private Optional<ResponseEntity<?>> readFromReplica(NodeRef owner, RingPosition position, KeyRequest request) {
         Ring ring = ringView.ring();
-        if (!ring.contains(owner.id())) {
+        if (ring.isEmpty() || !ring.memberOwning(position).sameNodeAs(owner)) {
             return Optional.empty();
         }
+        NodeRef ownerNode = ring.ownerOf(position);
         Optional<Entry> newest = Optional.empty();
         boolean anyAnswered = false;
-        for (NodeRef replica : ring.replicasOf(owner.id(), properties.replicationFactor())) {
-            if (replica.equals(owner)) {
+        for (NodeRef replica : ring.replicasOf(position, properties.replicationFactor())) {
+            if (replica.equals(ownerNode)) {
                 continue;
             }
             try {
@@ -272,9 +273,9 @@ public class KeyService {
             return Optional.empty();
         }
         Entry found = newest.filter(entry -> !entry.tombstone())
-                .orElseThrow(() -> KeyProblems.notFound(request.key(), owner.id(), request.hops()));
+                .orElseThrow(() -> KeyProblems.notFound(request.key(), ownerNode.id(), request.hops()));
         return Optional.of(ResponseEntity.ok()
-                .headers(KeyHeaders.of(owner.id(), request.hops()))
+                .headers(KeyHeaders.of(ownerNode.id(), request.hops()))
                 .contentType(MediaType.parseMediaType(found.contentType()))
                 .eTag(found.version().toString())
                 .body(found.value()));

@@ -1,8 +1,10 @@
 package dht.node.membership;
 
 import dht.core.NeighborView;
+import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
+import dht.core.RingPosition;
 import dht.node.config.NodeProperties;
 import dht.node.observability.RingEvent;
 import dht.node.peer.PeerClient;
@@ -16,13 +18,19 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * Probes the successor every {@code dht.probe-interval}; after {@code dht.failure-threshold}
- * probes in a row go unanswered and a last one given {@code dht.request-timeout} does too, it
- * declares the successor dead: it links to the next node that answers, takes over the dead node's
- * range, and has the registry drop it. A node that is only slow, or stalled for a few seconds on
+ * Probes the successor of each of the node's positions every {@code dht.probe-interval}; after
+ * {@code dht.failure-threshold} probes in a row go unanswered and a last one given
+ * {@code dht.request-timeout} does too, it declares that node dead: each position it succeeded
+ * links to the next position that answers and takes over the range up to there, and the registry
+ * drops the node. A node that is only slow, or stalled for a few seconds on
  * a loaded machine, is not declared dead.
  */
 @Component
@@ -37,8 +45,8 @@ class FailureDetector {
     private final ApplicationEventPublisher events;
     private final NodeProperties properties;
     private final OutboundHandoffs outbound;
-    private NodeRef watched;
-    private int missed;
+    /** Probes missed in a row, by the address of the successor. */
+    private final Map<String, Integer> missed = new HashMap<>();
 
     FailureDetector(LocalNode node, RingView ringView, PeerClient peers, RegistryClient registry,
                     ApplicationEventPublisher events, NodeProperties properties, OutboundHandoffs outbound,
@@ -54,72 +62,92 @@ class FailureDetector {
     }
 
     synchronized void probe() {
-        NeighborView view = node.view().orElse(null);
-        if (view == null || node.state() != NodeState.READY || view.successor().equals(view.self())) {
+        Neighborhood neighborhood = node.neighborhood().orElse(null);
+        if (neighborhood == null || node.state() != NodeState.READY || neighborhood.isAlone()) {
             return;
         }
-        NodeRef successor = view.successor();
-        if (!successor.equals(watched)) {
-            watched = successor;
-            missed = 0;
-        }
+        Map<String, NodeRef> successors = new LinkedHashMap<>();
+        neighborhood.views().stream().map(NeighborView::successor)
+                .filter(successor -> !successor.sameNodeAs(neighborhood.node()))
+                .forEach(successor -> successors.putIfAbsent(successor.address(), successor));
+        missed.keySet().retainAll(successors.keySet());
+        successors.values().forEach(this::probe);
+    }
+
+    private void probe(NodeRef successor) {
         if (peers.isAlive(successor)) {
-            missed = 0;
+            missed.remove(successor.address());
             return;
         }
-        missed++;
-        log.warn("successor {} missed {} probe(s) in a row", successor, missed);
-        if (missed >= properties.failureThreshold()) {
+        int count = missed.merge(successor.address(), 1, Integer::sum);
+        log.warn("successor {} missed {} probe(s) in a row", successor, count);
+        if (count >= properties.failureThreshold()) {
+            missed.remove(successor.address());
             // a process that is gone refuses the connection at once; only a hanging one costs this wait
             if (peers.isAlivePatiently(successor)) {
                 log.warn("successor {} answered a last probe given {}: slow, not dead", successor, properties.requestTimeout());
-                missed = 0;
                 return;
             }
-            declareDead(view, successor);
+            declareDead(successor);
         }
     }
 
-    private void declareDead(NeighborView view, NodeRef dead) {
-        NodeRef replacement = nextLiveAfter(dead, view.self()).orElse(view.self());
-        log.error("successor {} is dead; {} takes over its range, next successor {}", dead, view.self(), replacement);
-        node.changeOwnership(() -> {
-            NeighborView current = node.view().orElseThrow();
-            if (current.successor().equals(dead)) {
-                node.update(replacement.equals(current.self()) ? NeighborView.alone(current.self())
-                        : current.withSuccessor(replacement), node.state());
+    /**
+     * Every position of this node whose successor stood on the dead node links to the next
+     * position after it that answers and takes over the range up to there.
+     */
+    private void declareDead(NodeRef dead) {
+        Ring ring = ringView.ring();
+        NodeRef deadNode = ring.isEmpty() || !ring.memberOwning(dead.id()).id().equals(dead.id()) ? dead : ring.ownerOf(dead.id());
+        Neighborhood before = node.neighborhood().orElseThrow();
+        Map<NodeRef, NodeRef> replacements = new LinkedHashMap<>();
+        for (NeighborView view : before.views()) {
+            if (view.successor().sameNodeAs(dead)) {
+                replacements.put(view.self(), nextLiveAfter(ring, view.successor(), before));
             }
-            return null;
+        }
+        log.error("{} is dead; {} takes over its ranges up to {}", deadNode, before.node(), replacements.values());
+        List<NeighborView> relinked = node.changeOwnership(() -> {
+            Neighborhood current = node.neighborhood().orElseThrow();
+            Neighborhood next = current.withSuccessorsReplaced(dead, replacements);
+            node.update(next, node.state());
+            return next.views().stream().filter(view -> !current.views().contains(view) && replacements.containsKey(view.self())).toList();
         });
-        ringView.remove(dead.id());
+        ringView.remove(deadNode.id());
         outbound.abandon(dead);
-        events.publishEvent(RingEvent.about("node-dead", dead));
-        if (!replacement.equals(view.self())) {
-            try {
-                peers.setPredecessor(replacement, view.self());
-            } catch (PeerException e) {
-                log.warn("could not tell {} its new predecessor: {}", replacement, e.getBody().getDetail());
+        events.publishEvent(RingEvent.about("node-dead", deadNode));
+        for (NeighborView view : relinked) {
+            if (!view.successor().sameNodeAs(view.self())) {
+                try {
+                    peers.setPredecessor(view.successor(), view.self());
+                } catch (PeerException e) {
+                    log.warn("could not tell {} its new predecessor: {}", view.successor(), e.getBody().getDetail());
+                }
             }
         }
         try {
-            registry.remove(dead.id());
+            registry.remove(deadNode.id());
         } catch (PeerException e) {
-            log.warn("could not have the registry drop {}: {}", dead, e.getBody().getDetail());
+            log.warn("could not have the registry drop {}: {}", deadNode, e.getBody().getDetail());
         }
-        watched = null;
-        missed = 0;
     }
 
-    /** The first node after {@code dead}, clockwise in the ring view, that answers a probe. */
-    private Optional<NodeRef> nextLiveAfter(NodeRef dead, NodeRef self) {
-        Ring ring = ringView.ring().with(dead);
-        NodeRef candidate = ring.successorOf(dead.id());
-        while (!candidate.equals(self) && !candidate.equals(dead)) {
-            if (peers.isAlive(candidate)) {
-                return Optional.of(candidate);
+    /**
+     * The first position after the dead one, clockwise in the ring view, whose node answers a
+     * probe; this node's own next position if none before it does.
+     */
+    private NodeRef nextLiveAfter(Ring ring, NodeRef dead, Neighborhood self) {
+        NodeRef ownNext = self.viewAfter(dead.id()).self();
+        long ownDistance = dead.id().distanceTo(ownNext.id());
+        Set<RingPosition> seen = new HashSet<>();
+        NodeRef candidate = ring.isEmpty() ? ownNext : ring.memberAfter(dead.id());
+        while (!candidate.sameNodeAs(self.node()) && seen.add(candidate.id())
+                && Long.compareUnsigned(dead.id().distanceTo(candidate.id()), ownDistance) < 0) {
+            if (!candidate.sameNodeAs(dead) && peers.isAlive(candidate)) {
+                return candidate;
             }
-            candidate = ring.successorOf(candidate.id());
+            candidate = ring.memberAfter(candidate.id());
         }
-        return Optional.empty();
+        return ownNext;
     }
 }

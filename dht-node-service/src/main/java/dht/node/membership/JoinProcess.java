@@ -1,12 +1,14 @@
 package dht.node.membership;
 
 import dht.core.NeighborView;
+import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.RingPosition;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
 import dht.core.wire.RegisterRequest;
 import dht.core.wire.Registration;
+import dht.core.wire.Splice;
 import dht.node.config.NodeProperties;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerException;
@@ -21,6 +23,8 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+
+import java.util.List;
 
 /**
  * Joins the ring once the port, and so the node's ID, is known and the application has started: registers, splices in after the
@@ -41,10 +45,13 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
     private final NodeProperties properties;
     private final RingRefresher ringRefresher;
     private final RingWalk ringWalk;
+    private final NeighborService neighbors;
     private volatile Thread joining;
 
     JoinProcess(LocalNode node, RegistryClient registry, PeerClient peers, InboundTransfers inbound,
-                TransferService transfers, NodeProperties properties, RingRefresher ringRefresher, RingWalk ringWalk) {
+                TransferService transfers, NodeProperties properties, RingRefresher ringRefresher, RingWalk ringWalk,
+                NeighborService neighbors) {
+        this.neighbors = neighbors;
         this.ringWalk = ringWalk;
         this.ringRefresher = ringRefresher;
         this.node = node;
@@ -66,7 +73,7 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
         RingPosition id = properties.nodeId() != null ? properties.nodeId() : RingPosition.ofAddress(address);
         NodeRef self = new NodeRef(id, address);
         node.changeOwnership(() -> {
-            node.update(NeighborView.alone(self), NodeState.JOINING);
+            node.update(Neighborhood.alone(self, List.of()), NodeState.JOINING);
             return null;
         });
     }
@@ -92,7 +99,7 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
         }
         log.warn("{} joins the ring again, keeping its keys", removed.self());
         node.changeOwnership(() -> {
-            node.update(NeighborView.alone(removed.self()), NodeState.JOINING);
+            node.update(Neighborhood.alone(removed.self(), List.of()), NodeState.JOINING);
             return null;
         });
         joining = Thread.ofVirtual().name("rejoin").start(() -> joinUntilDone(removed.self()));
@@ -136,13 +143,14 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
             joinThroughSeeds(self);
             return;
         }
-        Registration registration = registry.register(new RegisterRequest(self.address(), properties.nodeId()));
+        Integer virtualNodes = properties.virtualNodes() > 1 ? properties.virtualNodes() : null;
+        Registration registration = registry.register(new RegisterRequest(self.address(), properties.nodeId(), virtualNodes, null));
+        List<Splice> splices = registration.splicesInOrder();
         if (registration.isFirst()) {
-            startRing(self);
-            registry.joined(self.id());
-            return;
+            startRing(self, splices.stream().map(Splice::position).filter(position -> !position.equals(self.id())).toList());
+        } else {
+            spliceIn(self, splices);
         }
-        spliceIn(self, registration.predecessor(), registration.successor());
         registry.joined(self.id());
     }
 
@@ -164,7 +172,7 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
                             + " (a restart before its neighbors found it gone); waiting until they do");
                 }
                 log.info("{} joins through seed {}", self, seedAddress);
-                spliceIn(self, owner.self(), owner.successor());
+                spliceIn(self, List.of(new Splice(self.id(), owner.self(), owner.successor())));
                 return;
             } catch (PeerException e) {
                 log.warn("seed {} cannot be used: {}", seedAddress, e.getBody().getDetail());
@@ -172,41 +180,60 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
         }
         if (properties.seedNodes().contains(self.address())) {
             log.info("no other seed node answers; {} starts a new ring", self);
-            startRing(self);
+            startRing(self, List.of());
             return;
         }
         throw new IllegalStateException("no seed node of " + properties.seedNodes() + " answers");
     }
 
-    private void startRing(NodeRef self) {
+    private void startRing(NodeRef self, List<RingPosition> virtualPositions) {
         node.changeOwnership(() -> {
-            node.update(NeighborView.alone(self), NodeState.READY);
+            node.update(Neighborhood.alone(self, virtualPositions), NodeState.READY);
             return null;
         });
     }
 
-    private void spliceIn(NodeRef self, NodeRef predecessor, NodeRef successor) {
-        log.info("{} joins between {} and {}", self, predecessor, successor);
-        JoinAccepted accepted = peers.join(predecessor, new JoinRequest(self, successor));
+    /** Splices in each position in turn, pulling its range before the next: ready once all are in. */
+    private void spliceIn(NodeRef self, List<Splice> splices) {
+        for (int i = 0; i < splices.size(); i++) {
+            spliceIn(self, splices.get(i), i == 0);
+        }
+        node.changeOwnership(() -> {
+            node.update(NodeState.READY);
+            return null;
+        });
+    }
+
+    private void spliceIn(NodeRef self, Splice splice, boolean first) {
+        NodeRef joiner = self.atPosition(splice.position());
+        log.info("{} joins between {} and {}", joiner, splice.predecessor(), splice.successor());
+        JoinAccepted accepted = peers.join(splice.predecessor(),
+                new JoinRequest(joiner, splice.successor(), joiner.equals(self) ? null : self));
+        NeighborView view = new NeighborView(joiner, accepted.predecessor(), accepted.successor());
         Pending pending = node.changeOwnership(() -> {
-            node.update(new NeighborView(self, accepted.predecessor(), accepted.successor()), NodeState.TRANSFERRING);
+            // the first position replaces the node's placeholder at its ID, which owns nothing yet
+            node.update(first ? new Neighborhood(self, List.of(view)) : node.neighborhood().orElseThrow().with(view),
+                    NodeState.TRANSFERRING);
             return inbound.begin(accepted.range(), accepted.predecessor());
         });
-        peers.setPredecessor(accepted.successor(), self);
+        if (accepted.successor().sameNodeAs(self)) {
+            neighbors.predecessorIs(joiner);
+        } else {
+            peers.setPredecessor(accepted.successor(), joiner);
+        }
         try {
             transfers.pull(self, pending);
         } catch (PeerException e) {
             // the predecessor took the range back (it declared this node dead meanwhile): join anew
             node.changeOwnership(() -> {
                 inbound.finish(pending);
-                node.update(NeighborView.alone(self), NodeState.JOINING);
+                node.update(Neighborhood.alone(self, List.of()), NodeState.JOINING);
                 return null;
             });
             throw e;
         }
         node.changeOwnership(() -> {
             inbound.finish(pending);
-            node.update(NodeState.READY);
             return null;
         });
     }

@@ -2,6 +2,7 @@ package dht.node.membership;
 
 import dht.core.KeyRange;
 import dht.core.NeighborView;
+import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.wire.Handover;
 import dht.node.config.NodeProperties;
@@ -21,13 +22,16 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Leaves the ring gracefully when the application stops (SIGTERM), before the web server stops:
- * hands the range to the predecessor, relinks the neighbors, waits until every key is taken over,
+ * hands the range of each position to its predecessor, relinks the neighbors, waits until every key is taken over,
  * then deregisters.
  */
 @Component
@@ -85,39 +89,57 @@ class LeaveProcess implements SmartLifecycle {
     }
 
     private void leave() {
-        NeighborView view = node.view().orElseThrow();
-        NodeRef self = view.self();
+        NodeRef self = node.self().orElseThrow();
         awaitRegistryGoAhead(self);
-        if (view.predecessor().equals(self)) {
+        if (node.neighborhood().orElseThrow().isAlone()) {
             log.warn("{} is the last node of the ring; its {} keys go with it", self, store.size());
             deregister(self);
             node.update(NodeState.LEFT);
             return;
         }
-        KeyRange range = view.ownedRange();
-        NodeRef predecessor = view.predecessor();
-        Handoff handoff = outbound.beginMove(range, predecessor);
-        try {
-            node.changeOwnership(() -> {
-                peers.handover(predecessor, new Handover(self, view.successor(), range));
+        Map<NeighborView, Handoff> handoffs = node.changeOwnership(() -> {
+            // positions next to each other go as one range, so that each range goes to another node
+            Neighborhood leaving = node.neighborhood().orElseThrow().withRunsMerged();
+            node.update(leaving, node.state());
+            Map<NeighborView, Handoff> started = new LinkedHashMap<>();
+            for (NeighborView view : leaving.views()) {
+                handOver(view).ifPresent(handoff -> started.put(view, handoff));
+            }
+            if (!started.isEmpty()) {
                 node.update(NodeState.LEAVING);
-                return null;
-            });
-        } catch (PeerException e) {
-            log.error("{} could not hand {} to {}: {}; its {} keys are lost", self, range, predecessor,
-                    e.getBody().getDetail(), store.countIn(range));
+            }
+            return started;
+        });
+        if (handoffs.isEmpty()) {
             deregister(self);
             node.update(NodeState.LEFT);
             return;
         }
-        try {
-            peers.setPredecessor(view.successor(), predecessor);
-        } catch (PeerException e) {
-            log.warn("could not tell {} its new predecessor {}: {}", view.successor(), predecessor, e.getBody().getDetail());
+        for (NeighborView view : handoffs.keySet()) {
+            try {
+                peers.setPredecessor(view.successor(), view.predecessor());
+            } catch (PeerException e) {
+                log.warn("could not tell {} its new predecessor {}: {}", view.successor(), view.predecessor(), e.getBody().getDetail());
+            }
         }
-        awaitHandoff(handoff);
+        handoffs.values().forEach(this::awaitHandoff);
         deregister(self);
         node.update(NodeState.LEFT);
+    }
+
+    /** Hands the range of one position to its predecessor; empty if the predecessor refused or did not answer. */
+    private Optional<Handoff> handOver(NeighborView view) {
+        KeyRange range = view.ownedRange();
+        NodeRef predecessor = view.predecessor();
+        Handoff handoff = outbound.beginMove(range, predecessor);
+        try {
+            peers.handover(predecessor, new Handover(view.self(), view.successor(), range));
+            return Optional.of(handoff);
+        } catch (PeerException e) {
+            log.error("{} could not hand {} to {}: {}; its {} keys are lost", view.self(), range, predecessor,
+                    e.getBody().getDetail(), store.countIn(range));
+            return Optional.empty();
+        }
     }
 
     /** Waits while another join or leave is in progress; leaves without the registry if it cannot be reached. */

@@ -2,6 +2,7 @@ package dht.node.membership;
 
 import dht.core.FingerTable;
 import dht.core.NeighborView;
+import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
@@ -20,9 +21,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
- * This node's place in the ring: its neighbors and its state. Local reads and writes of owned
- * keys run under the shared side of one lock and ownership changes under the exclusive side, so
- * that no write lands in a range after it was handed away.
+ * This node's place in the ring: its neighbors at each of its positions, and its state. Local
+ * reads and writes of owned keys run under the shared side of one lock and ownership changes under
+ * the exclusive side, so that no write lands in a range after it was handed away.
  */
 @Component
 public class LocalNode {
@@ -32,7 +33,7 @@ public class LocalNode {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final RingView ringView;
     private final ApplicationEventPublisher events;
-    private volatile NeighborView view;
+    private volatile Neighborhood neighborhood;
     private volatile NodeState state = NodeState.STARTING;
     private final AtomicLong changes = new AtomicLong();
 
@@ -41,9 +42,9 @@ public class LocalNode {
         this.events = events;
     }
 
-    /** The neighbors, once the node knows its own ID. */
-    public Optional<NeighborView> view() {
-        return Optional.ofNullable(view);
+    /** The neighbors at each position, once the node knows its own ID. */
+    public Optional<Neighborhood> neighborhood() {
+        return Optional.ofNullable(neighborhood);
     }
 
     public NodeState state() {
@@ -59,33 +60,35 @@ public class LocalNode {
     }
 
     public Optional<NodeRef> self() {
-        return view().map(NeighborView::self);
+        return neighborhood().map(Neighborhood::node);
     }
 
     public RingPosition id() {
-        return view().map(v -> v.self().id()).orElseThrow(() -> new IllegalStateException("the node has no ID yet"));
+        return self().map(NodeRef::id).orElseThrow(() -> new IllegalStateException("the node has no ID yet"));
     }
 
     /**
      * Where a key is served from: here when this node owns it, else the next hop: its owner as the
      * ring view knows it, or the closest known neighbor, whichever lies closer before the key, so
      * that every hop moves strictly toward the key. A leaving node owns nothing and sends its former
-     * range to its predecessor, which took it over.
+     * ranges to their predecessors, which took them over.
      */
     public Route route(RingPosition position) {
-        NeighborView current = view;
+        Neighborhood current = neighborhood;
         NodeState now = state;
         if (current == null || now == NodeState.STARTING || now == NodeState.JOINING) {
             return Route.NOT_IN_RING;
         }
-        if (current.owns(position)) {
+        Optional<NeighborView> owning = current.viewOwning(position);
+        if (owning.isPresent()) {
             if (now.ownsRange()) {
-                return Route.local(current.self());
+                return Route.local(current.node());
             }
-            return current.predecessor().equals(current.self()) ? Route.NOT_IN_RING : Route.forward(current.predecessor());
+            NodeRef predecessor = owning.get().predecessor();
+            return predecessor.sameNodeAs(current.node()) ? Route.NOT_IN_RING : Route.forward(predecessor);
         }
         NodeRef neighbor = current.nextHop(position).orElseThrow();
-        return Route.forward(closerToKey(ownerInView(position, current.self()), neighbor, position));
+        return Route.forward(closerToKey(ownerInView(position, current.node()), neighbor, position));
     }
 
     /**
@@ -94,22 +97,24 @@ public class LocalNode {
      * always known), so that a request is never walked around the ring one neighbor at a time.
      */
     public Optional<NodeRef> fallback(RingPosition position, NodeRef failed) {
-        NeighborView current = view;
+        Neighborhood current = neighborhood;
         if (current == null || current.owns(position)) {
             return Optional.empty();
         }
         Ring known = ringView.ring();
-        for (NodeRef neighbor : List.of(current.successor(), current.predecessor())) {
-            if (!known.contains(neighbor.id())) {
-                known = known.with(neighbor);
+        for (NeighborView view : current.views()) {
+            for (NodeRef neighbor : List.of(view.successor(), view.predecessor())) {
+                if (known.isEmpty() || !known.memberOwning(neighbor.id()).id().equals(neighbor.id())) {
+                    known = known.with(neighbor);
+                }
             }
         }
-        return FingerTable.of(known, current.self()).nextHop(position, Set.of(failed));
+        return FingerTable.of(known, current.node()).nextHop(position, Set.of(failed));
     }
 
     private NodeRef ownerInView(RingPosition position, NodeRef self) {
         Ring known = ringView.ring().without(self.id());
-        return known.isEmpty() ? null : known.ownerOf(position);
+        return known.isEmpty() ? null : known.memberOwning(position);
     }
 
     private static NodeRef closerToKey(NodeRef candidate, NodeRef neighbor, RingPosition position) {
@@ -142,27 +147,40 @@ public class LocalNode {
         }
     }
 
-    /** Sets the view and state; call inside {@link #changeOwnership} when ownership moves. */
-    public void update(NeighborView next, NodeState nextState) {
-        NeighborView previous = view;
+    /** Sets the neighbors and state; call inside {@link #changeOwnership} when ownership moves. */
+    public void update(Neighborhood next, NodeState nextState) {
+        Neighborhood previous = neighborhood;
         NodeState previousState = state;
-        view = next;
+        neighborhood = next;
         state = nextState;
-        if (previous != null && !next.predecessor().equals(previous.predecessor())) {
-            events.publishEvent(RingEvent.about("predecessor-changed", next.predecessor()));
-        }
-        if (previous != null && !next.successor().equals(previous.successor())) {
-            events.publishEvent(RingEvent.about("successor-changed", next.successor()));
+        if (previous != null) {
+            for (NeighborView view : next.views()) {
+                previous.views().stream().filter(before -> before.self().equals(view.self())).findFirst().ifPresent(before -> {
+                    if (!view.predecessor().equals(before.predecessor())) {
+                        events.publishEvent(RingEvent.about("predecessor-changed", view.predecessor()));
+                    }
+                    if (!view.successor().equals(before.successor())) {
+                        events.publishEvent(RingEvent.about("successor-changed", view.successor()));
+                    }
+                });
+            }
         }
         if (!next.equals(previous) || nextState != previousState) {
             changes.incrementAndGet();
-            log.info("{} is {}: predecessor {}, successor {}, owns {}", next.self(), nextState,
-                    next.predecessor(), next.successor(), nextState.ownsRange() ? next.ownedRange() : "nothing");
+            for (NeighborView view : next.views()) {
+                log.info("{} is {}: predecessor {}, successor {}, owns {}", view.self(), nextState,
+                        view.predecessor(), view.successor(), nextState.ownsRange() ? view.ownedRange() : "nothing");
+            }
         }
     }
 
+    /** Sets one position's neighbors, the others' staying as they are. */
+    public void update(NeighborView view, NodeState nextState) {
+        update(neighborhood.with(view), nextState);
+    }
+
     public void update(NodeState nextState) {
-        update(view, nextState);
+        update(neighborhood, nextState);
     }
 
     /** Where a request goes next: served here, forwarded to {@code target}, or nowhere yet. */

@@ -2,6 +2,7 @@ package dht.node.membership;
 
 import dht.core.KeyRange;
 import dht.core.NeighborView;
+import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.wire.Handover;
 import dht.core.wire.JoinAccepted;
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -44,22 +46,25 @@ public class NeighborService {
     }
 
     /**
-     * A node joins right after this one: it becomes the successor and takes over the keys from its
-     * ID up to the old successor's, which it then pulls from here. Asking again gets the same answer.
+     * A node joins right after one of this node's positions: it becomes that position's successor
+     * and takes over the keys from its own position up to the old successor's, which it then pulls
+     * from here. Asking again gets the same answer.
      */
     public JoinAccepted acceptJoin(JoinRequest request) {
         NodeRef joiner = request.joiner();
         return node.changeOwnership(() -> {
-            NeighborView view = requireOwner();
-            if (view.successor().equals(joiner) && acceptedJoins.containsKey(joiner)) {
+            Neighborhood neighborhood = requireOwner();
+            if (neighborhood.viewBefore(joiner).isPresent() && acceptedJoins.containsKey(joiner)) {
                 return acceptedJoins.get(joiner);
             }
-            if (joiner.id().equals(view.self().id())) {
-                throw RingProblems.conflict("Node " + joiner + " has this node's ID " + view.self().id() + ".");
+            if (neighborhood.positions().contains(joiner.id())) {
+                throw RingProblems.conflict("Node " + joiner + " stands at this node's position " + joiner.id() + ".");
             }
-            if (!view.owns(joiner.id())) {
-                throw RingProblems.conflict("Node " + joiner + " does not fall in this node's range " + view.ownedRange() + ".");
+            if (joiner.sameNodeAs(neighborhood.node())) {
+                throw RingProblems.conflict("Node " + joiner + " has this node's address.");
             }
+            NeighborView view = neighborhood.viewOwning(joiner.id()).orElseThrow(() -> RingProblems.conflict(
+                    "Node " + joiner + " does not fall in this node's range " + describe(neighborhood.ownedRanges()) + "."));
             if (!view.successor().equals(request.successor())) {
                 throw RingProblems.conflict("This node's successor is " + view.successor() + ", not " + request.successor() + ".");
             }
@@ -75,33 +80,36 @@ public class NeighborService {
             }
             node.update(view.withSuccessor(joiner), node.state());
             JoinAccepted accepted = new JoinAccepted(view.self(), view.successor(), range);
-            acceptedJoins.clear();
+            acceptedJoins.keySet().removeIf(earlier -> !earlier.sameNodeAs(joiner));
             acceptedJoins.put(joiner, accepted);
-            ringView.add(joiner);
-            log.info("{} joins after this node and takes over {}", joiner, range);
+            if (request.node() == null) {
+                ringView.add(joiner);
+            } else {
+                ringView.addPosition(request.node(), joiner.id());
+            }
+            log.info("{} joins after {} and takes over {}", joiner, view.self(), range);
             return accepted;
         });
     }
 
-    /** The node before this one is now {@code predecessor}. */
+    /** The position before one of this node's is now {@code predecessor}: the first of its positions after it. */
     public void predecessorIs(NodeRef predecessor) {
         node.changeOwnership(() -> {
-            NeighborView view = node.view().orElseThrow(() -> RingProblems.busy("This node has not joined yet."));
-            node.update(view.withPredecessor(predecessor), node.state());
+            Neighborhood neighborhood = node.neighborhood().orElseThrow(() -> RingProblems.busy("This node has not joined yet."));
+            node.update(neighborhood.viewAfter(predecessor.id()).withPredecessor(predecessor), node.state());
             return null;
         });
     }
 
     /**
-     * The successor leaves: this node takes over its range at once and pulls the keys from it in
-     * the background.
+     * The successor of one of this node's positions leaves: that position takes over the leaving
+     * one's range at once and pulls the keys from it in the background.
      */
     public void acceptHandover(Handover handover) {
         Pending pending = node.changeOwnership(() -> {
-            NeighborView view = requireOwner();
-            if (!view.successor().equals(handover.from())) {
-                throw RingProblems.conflict("This node's successor is " + view.successor() + ", not " + handover.from() + ".");
-            }
+            Neighborhood neighborhood = requireOwner();
+            NeighborView view = neighborhood.viewBefore(handover.from()).orElseThrow(() -> RingProblems.conflict(
+                    "No position of this node has " + handover.from() + " as its successor."));
             if (!handover.range().equals(KeyRange.of(handover.from().id(), handover.successor().id()))) {
                 throw RingProblems.conflict("Node " + handover.from() + " cannot hand over " + handover.range() + ".");
             }
@@ -109,7 +117,7 @@ public class NeighborService {
                     ? NeighborView.alone(view.self())
                     : view.withSuccessor(handover.successor());
             node.update(next, node.state());
-            ringView.remove(handover.from().id());
+            ringView.removeNodeAt(handover.from().id());
             return inbound.begin(handover.range(), handover.from());
         });
         log.info("{} leaves; taking over {}", handover.from(), handover.range());
@@ -127,11 +135,15 @@ public class NeighborService {
         });
     }
 
-    private NeighborView requireOwner() {
-        NeighborView view = node.view().orElse(null);
-        if (view == null || !node.state().ownsRange()) {
+    private static String describe(List<KeyRange> ranges) {
+        return ranges.size() == 1 ? ranges.getFirst().toString() : ranges.toString();
+    }
+
+    private Neighborhood requireOwner() {
+        Neighborhood neighborhood = node.neighborhood().orElse(null);
+        if (neighborhood == null || !node.state().ownsRange()) {
             throw RingProblems.busy("This node is " + node.state().name().toLowerCase() + " and owns no range.");
         }
-        return view;
+        return neighborhood;
     }
 }

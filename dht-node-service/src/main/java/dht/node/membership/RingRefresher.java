@@ -1,5 +1,6 @@
 package dht.node.membership;
 
+import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.wire.Member;
@@ -49,12 +50,15 @@ class RingRefresher {
             return;
         }
         try {
-            Ring ring = Ring.of(registry.ring().nodes().stream().map(Member::ref).toList());
-            NodeRef self = node.self().orElseThrow();
-            if (!ring.contains(self.id()) && node.state() == NodeState.READY) {
+            Ring ring = Ring.empty();
+            for (Member member : registry.ring().nodes()) {
+                ring = ring.with(member.ref(), member.virtualPositionsOrNone());
+            }
+            Neighborhood self = node.neighborhood().orElseThrow();
+            if (!ring.contains(self.node().id()) && node.state() == NodeState.READY) {
                 announce(self);
             }
-            view.replace(ring.contains(self.id()) ? ring : ring.with(self));
+            view.replace(RingView.withSelf(ring, self));
             if (!registryReachable) {
                 log.info("the registry answers again");
                 registryReachable = true;
@@ -69,9 +73,14 @@ class RingRefresher {
         }
     }
 
+    /** Walks successor after successor; with virtual nodes, whose positions only the registry lists, the view stays as it is. */
     private void walkTheRing() {
+        if (properties.virtualNodes() > 1) {
+            return;
+        }
         try {
-            node.view().filter(neighbors -> !neighbors.isAlone()).ifPresent(neighbors -> view.replace(ringWalk.from(neighbors)));
+            node.neighborhood().filter(neighbors -> !neighbors.isAlone())
+                    .ifPresent(neighbors -> view.replace(ringWalk.from(neighbors.views().getFirst())));
         } catch (PeerException e) {
             log.debug("walking the ring failed at a node that did not answer: {}", e.getBody().getDetail());
         }
@@ -83,9 +92,10 @@ class RingRefresher {
      * only slow or cut off), it refuses: the neighbors closed the ring behind it, and the node joins
      * anew.
      */
-    private void announce(NodeRef self) {
+    private void announce(Neighborhood neighborhood) {
+        NodeRef self = neighborhood.node();
         try {
-            registry.announce(self, properties.nodeId());
+            registry.announce(self, properties.nodeId(), neighborhood.virtualPositions());
             log.info("the registry did not list {}; announced it", self);
         } catch (PeerException e) {
             if (e.getStatusCode().value() == HttpStatus.CONFLICT.value()) {

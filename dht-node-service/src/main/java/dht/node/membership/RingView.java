@@ -1,5 +1,6 @@
 package dht.node.membership;
 
+import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
@@ -9,6 +10,9 @@ import dht.node.observability.RingEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -41,12 +45,58 @@ public class RingView {
         update(current -> current.without(node.id()).with(node));
     }
 
+    /** Adds {@code position} to where {@code node} stands, its other positions staying. */
+    public void addPosition(NodeRef node, RingPosition position) {
+        update(current -> {
+            Set<RingPosition> virtual = new TreeSet<>(current.contains(node.id()) ? current.virtualPositionsOf(node.id()) : List.of());
+            if (!position.equals(node.id())) {
+                virtual.add(position);
+            }
+            return current.without(node.id()).with(node, virtual);
+        });
+    }
+
     public void remove(RingPosition id) {
         update(current -> current.without(id));
     }
 
+    /** Drops the node standing at {@code position}, at all its positions. */
+    public void removeNodeAt(RingPosition position) {
+        update(current -> current.isEmpty() || !current.memberOwning(position).id().equals(position)
+                ? current : current.without(current.ownerOf(position).id()));
+    }
+
+    /**
+     * The ring view with this node at exactly the positions of {@code self}, for a view that does
+     * not list it yet or lists it where it stood before.
+     */
+    public Ring ringWith(Neighborhood self) {
+        return withSelf(ring.get(), self);
+    }
+
+    /** {@code ring} with this node at exactly the positions of {@code self}; as it is if another node holds one of them. */
+    public static Ring withSelf(Ring ring, Neighborhood self) {
+        NodeRef node = self.node();
+        if (ring.contains(node.id()) && ring.positionsOf(node.id()).equals(self.positions())) {
+            return ring;
+        }
+        try {
+            return ring.without(node.id()).with(node, self.virtualPositions());
+        } catch (IllegalArgumentException | IllegalStateException stale) {
+            log.debug("the ring view holds a position of this node for another: {}", stale.getMessage());
+            return ring;
+        }
+    }
+
+    /** Applies {@code change}; one that conflicts with a stale view (two nodes at one position) is dropped. */
     private void update(UnaryOperator<Ring> change) {
-        Ring previous = ring.getAndUpdate(change);
+        Ring previous = ring.get();
+        try {
+            previous = ring.getAndUpdate(change);
+        } catch (IllegalArgumentException | IllegalStateException conflict) {
+            log.debug("ring view not changed: {}", conflict.getMessage());
+            return;
+        }
         announce(previous, ring.get());
     }
 

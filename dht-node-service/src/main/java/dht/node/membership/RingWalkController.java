@@ -27,8 +27,9 @@ class RingWalkController {
     @ApiResponse(responseCode = "503", description = "The node is not in the ring yet", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @GetMapping(path = "/internal/neighbors", produces = MediaType.APPLICATION_JSON_VALUE)
     NeighborView neighbors() {
-        return node.view()
-                .filter(view -> node.state().ownsRange())
+        return node.neighborhood()
+                .filter(neighborhood -> node.state().ownsRange())
+                .map(neighborhood -> neighborhood.viewAt(neighborhood.node().id()).orElse(neighborhood.views().getFirst()))
                 .orElseThrow(() -> RingProblems.notInRing(node.state()));
     }
 }

@@ -13,6 +13,7 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientResponseException;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** The node's calls to the registry: register, report a join finished, leave. */
@@ -43,9 +44,10 @@ public class RegistryClient {
     }
 
     /** Says that this live member is in the ring, for a registry that does not list it. */
-    public void announce(NodeRef self, RingPosition pinnedId) {
+    public void announce(NodeRef self, RingPosition pinnedId, List<RingPosition> virtualPositions) {
         call(() -> rest.put().uri("/nodes/{id}", self.id().toString()).contentType(MediaType.APPLICATION_JSON)
-                .body(new RegisterRequest(self.address(), pinnedId)).retrieve().toBodilessEntity());
+                .body(new RegisterRequest(self.address(), pinnedId, null, virtualPositions.isEmpty() ? null : virtualPositions))
+                .retrieve().toBodilessEntity());
     }
 
     public void leaving(RingPosition id) {

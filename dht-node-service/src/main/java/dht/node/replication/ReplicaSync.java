@@ -1,7 +1,7 @@
 package dht.node.replication;
 
 import dht.core.KeyRange;
-import dht.core.NeighborView;
+import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.wire.DigestRequest;
 import dht.core.wire.RangeDigest;
@@ -23,11 +23,13 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Brings this node's range and its replicas' copies of it together: whenever its neighbors, its
+ * Brings each range this node owns and its replicas' copies of it together: whenever its neighbors, its
  * state or its replicas change (a join, a leave, a takeover after a crash, a rejoin), and every
  * {@code dht.anti-entropy-interval}. It compares digests of the range cut into arcs with each
  * replica's and, for the arcs that differ only, first takes in what the replica holds and then
@@ -66,51 +68,65 @@ public class ReplicaSync {
     /** Whether the last round covered this node's neighbors, state and replicas as they are now. */
     public boolean inSync() {
         Synced last = synced;
-        NeighborView view = node.view().orElse(null);
-        return view != null && last != null && node.state() == NodeState.READY
-                && last.nodeChanges() == node.changes() && last.replicas().equals(replicator.replicasOf(view.self()));
+        Neighborhood neighborhood = node.neighborhood().orElse(null);
+        return neighborhood != null && last != null && node.state() == NodeState.READY
+                && last.nodeChanges() == node.changes() && last.replicas().equals(replicasByRange(neighborhood));
     }
 
     synchronized void syncIfDue() {
-        NeighborView view = node.view().orElse(null);
-        if (view == null || node.state() != NodeState.READY) {
+        Neighborhood neighborhood = node.neighborhood().orElse(null);
+        if (neighborhood == null || node.state() != NodeState.READY) {
             return;
         }
         long nodeChanges = node.changes();
-        KeyRange range = view.ownedRange();
-        List<NodeRef> replicas = replicator.replicasOf(view.self());
+        Map<KeyRange, List<NodeRef>> replicas = replicasByRange(neighborhood);
         Synced last = synced;
         boolean changed = last == null || last.nodeChanges() != nodeChanges || !last.replicas().equals(replicas);
         boolean due = last != null && Instant.now().isAfter(last.at().plus(properties.antiEntropyInterval()));
         if (!changed && !due) {
             return;
         }
-        try {
-            RangeDigest local = null;
-            for (NodeRef replica : replicas) {
-                if (local == null) {
-                    local = transfers.digest(new DigestRequest(range, DIGEST_PARTS));
-                }
-                List<KeyRange> differing = local.differingArcs(peers.digest(replica, new DigestRequest(range, DIGEST_PARTS)));
-                long pulled = 0;
-                long pushed = 0;
-                for (KeyRange arc : differing) {
-                    pulled += takeIn(replica, arc);
-                    pushed += sendOut(replica, arc);
-                }
-                if (!differing.isEmpty()) {
-                    log.info("reconciled {} with {}: {} of {} arcs differed, {} newer copies taken in, {} entries sent",
-                            range, replica, differing.size(), local.parts().size(), pulled, pushed);
-                }
-                if (pulled > 0) {
-                    local = null; // what this replica sent changed it: the next one is compared with a fresh digest
-                }
+        for (Map.Entry<KeyRange, List<NodeRef>> range : replicas.entrySet()) {
+            try {
+                sync(range.getKey(), range.getValue());
+            } catch (PeerException e) {
+                log.warn("reconciling {} with its replicas failed ({}); trying again shortly", range.getKey(), e.getBody().getDetail());
+                return;
             }
-        } catch (PeerException e) {
-            log.warn("reconciling {} with its replicas failed ({}); trying again shortly", range, e.getBody().getDetail());
-            return;
         }
         synced = new Synced(nodeChanges, replicas, Instant.now());
+    }
+
+    /** The ranges this node owns, one per position, each with its replicas. */
+    private Map<KeyRange, List<NodeRef>> replicasByRange(Neighborhood neighborhood) {
+        Map<KeyRange, List<NodeRef>> replicas = new LinkedHashMap<>();
+        for (KeyRange range : neighborhood.ownedRanges()) {
+            replicas.put(range, replicator.replicasOf(range.start()));
+        }
+        return replicas;
+    }
+
+    private void sync(KeyRange range, List<NodeRef> replicas) {
+        RangeDigest local = null;
+        for (NodeRef replica : replicas) {
+            if (local == null) {
+                local = transfers.digest(new DigestRequest(range, DIGEST_PARTS));
+            }
+            List<KeyRange> differing = local.differingArcs(peers.digest(replica, new DigestRequest(range, DIGEST_PARTS)));
+            long pulled = 0;
+            long pushed = 0;
+            for (KeyRange arc : differing) {
+                pulled += takeIn(replica, arc);
+                pushed += sendOut(replica, arc);
+            }
+            if (!differing.isEmpty()) {
+                log.info("reconciled {} with {}: {} of {} arcs differed, {} newer copies taken in, {} entries sent",
+                        range, replica, differing.size(), local.parts().size(), pulled, pushed);
+            }
+            if (pulled > 0) {
+                local = null; // what this replica sent changed it: the next one is compared with a fresh digest
+            }
+        }
     }
 
     private long takeIn(NodeRef replica, KeyRange range) {
@@ -135,7 +151,7 @@ public class ReplicaSync {
         return sent.get();
     }
 
-    /** A round: for the neighbors and state as of {@code nodeChanges}, with {@code replicas}. */
-    private record Synced(long nodeChanges, List<NodeRef> replicas, Instant at) {
+    /** A round: for the neighbors and state as of {@code nodeChanges}, with the replicas of each range. */
+    private record Synced(long nodeChanges, Map<KeyRange, List<NodeRef>> replicas, Instant at) {
     }
 }

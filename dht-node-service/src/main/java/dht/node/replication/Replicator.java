@@ -1,9 +1,11 @@
 package dht.node.replication;
 
+import dht.core.Neighborhood;
 import dht.core.NodeRef;
-import dht.core.Ring;
+import dht.core.RingPosition;
 import dht.core.wire.Entry;
 import dht.node.config.NodeProperties;
+import dht.node.membership.LocalNode;
 import dht.node.membership.RingView;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerException;
@@ -33,6 +35,7 @@ public class Replicator {
 
     private static final Logger log = LoggerFactory.getLogger(Replicator.class);
 
+    private final LocalNode node;
     private final RingView ringView;
     private final PeerClient peers;
     private final NodeProperties properties;
@@ -40,7 +43,8 @@ public class Replicator {
     private final KeyLocks locks;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    Replicator(RingView ringView, PeerClient peers, NodeProperties properties, KeyValueStore store, KeyLocks locks) {
+    Replicator(LocalNode node, RingView ringView, PeerClient peers, NodeProperties properties, KeyValueStore store, KeyLocks locks) {
+        this.node = node;
         this.store = store;
         this.locks = locks;
         this.ringView = ringView;
@@ -48,31 +52,34 @@ public class Replicator {
         this.properties = properties;
     }
 
-    /** The other holders of the keys {@code self} owns: its {@code replication-factor - 1} predecessors. */
-    public List<NodeRef> replicasOf(NodeRef self) {
-        Ring ring = ringView.ring();
-        Ring withSelf = ring.contains(self.id()) ? ring : ring.without(self.id()).with(self);
-        return withSelf.replicasOf(self.id(), properties.replicationFactor()).stream()
-                .filter(node -> !node.equals(self))
+    /**
+     * The other holders of the keys at {@code position}, which this node owns: the nodes at the
+     * {@code replication-factor - 1} positions of other nodes before the position owning it.
+     */
+    public List<NodeRef> replicasOf(RingPosition position) {
+        Neighborhood self = node.neighborhood().orElseThrow(() -> new IllegalStateException("the node has no ID yet"));
+        RingPosition owning = self.viewOwning(position).map(view -> view.self().id()).orElse(position);
+        return ringView.ringWith(self).replicasOf(owning, properties.replicationFactor()).stream()
+                .filter(replica -> !replica.sameNodeAs(self.node()))
                 .toList();
     }
 
-    /** How many copies a write needs, this node's included, given how many nodes can hold one. */
-    public int quorum(NodeRef self) {
-        return Math.min(properties.effectiveWriteQuorum(), replicasOf(self).size() + 1);
+    /** How many copies a write at {@code position} needs, this node's included, given how many nodes can hold one. */
+    public int quorum(RingPosition position) {
+        return Math.min(properties.effectiveWriteQuorum(), replicasOf(position).size() + 1);
     }
 
-    /** How many copies a read consults, this node's included, given how many nodes can hold one. */
-    public int readQuorum(NodeRef self) {
-        return Math.min(properties.effectiveReadQuorum(), replicasOf(self).size() + 1);
+    /** How many copies a read at {@code position} consults, this node's included, given how many nodes can hold one. */
+    public int readQuorum(RingPosition position) {
+        return Math.min(properties.effectiveReadQuorum(), replicasOf(position).size() + 1);
     }
 
     /**
      * Sends {@code entry} to every replica and waits, at most {@code dht.request-timeout}, until
      * {@code needed} of them confirmed it; answers how many did. The rest still get their copy.
      */
-    public int replicate(NodeRef self, Entry entry, int needed) {
-        List<NodeRef> replicas = replicasOf(self);
+    public int replicate(Entry entry, int needed) {
+        List<NodeRef> replicas = replicasOf(RingPosition.ofKey(entry.key()));
         if (needed <= 0 || replicas.isEmpty()) {
             return 0;
         }
@@ -109,8 +116,8 @@ public class Replicator {
      * each that cannot answer in time the next replica is asked, as long as there is one. A newer
      * copy found elsewhere also replaces the local one.
      */
-    public Read newest(NodeRef self, String key, Optional<Entry> local, int others) {
-        List<NodeRef> replicas = replicasOf(self);
+    public Read newest(String key, Optional<Entry> local, int others) {
+        List<NodeRef> replicas = replicasOf(RingPosition.ofKey(key));
         Optional<Entry> newest = local;
         int answered = 0;
         int next = 0;

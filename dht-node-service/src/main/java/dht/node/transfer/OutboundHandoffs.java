@@ -49,7 +49,7 @@ public class OutboundHandoffs {
      */
     public void abandon(NodeRef recipient) {
         handoffs.values().removeIf(handoff -> {
-            if (!handoff.recipient().equals(recipient)) {
+            if (!handoff.recipient().sameNodeAs(recipient)) {
                 return false;
             }
             log.warn("abandoned handing {} to {}: it was declared dead", handoff.range(), recipient);

@@ -73,12 +73,14 @@ public class Membership {
             if (!ring.isEmpty() && ring.memberOwning(joiner.id()).id().equals(joiner.id()) && !ring.ownerOf(joiner.id()).equals(joiner)) {
                 throw new DuplicateNodeIdException(joiner, ring.ownerOf(joiner.id())); // at its ID or at a virtual position
             }
+            beginChange(joiner, MemberState.JOINING, List.of());
+            removed.remove(joiner.id());
+            // the ring as it is once the change in progress, if any, has ended
             Ring others = ring.without(joiner.id());
             List<RingPosition> virtualPositions = ring.contains(joiner.id()) && ring.positionsOf(joiner.id()).size() == positionCount
                     ? ring.virtualPositionsOf(joiner.id())
                     : VirtualPositions.allocate(others, joiner, positionCount);
-            beginChange(joiner, MemberState.JOINING, virtualPositions);
-            removed.remove(joiner.id());
+            change = change.at(virtualPositions);
             if (others.isEmpty()) {
                 log.info("node {} at {} starts the ring", joiner.id(), address);
                 List<Splice> splices = positionCount == 1 ? null
@@ -268,5 +270,9 @@ public class Membership {
     }
 
     private record RingChange(NodeRef node, MemberState state, List<RingPosition> virtualPositions, Instant deadline) {
+
+        RingChange at(List<RingPosition> positions) {
+            return new RingChange(node, state, positions, deadline);
+        }
     }
 }

@@ -31,10 +31,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The registry's ring and its one ring change at a time, on a clock the test moves. */
 class MembershipTest {
@@ -303,6 +305,23 @@ class MembershipTest {
                 .containsExactlyElementsOf(ring.nodes())
                 .hasSize(count);
         assertThat(patient.ring()).isEqualTo(ring);
+    }
+
+    @Test
+    void aRegistrationWaitingForTheJoinInProgressIsAnsweredWithTheRingAfterIt() throws Exception {
+        Membership patient = new Membership(new RegistryProperties(LEASE, Duration.ofSeconds(30)), clock);
+        patient.register(A.address(), A.id(), 1);
+        AtomicReference<Registration> waiting = new AtomicReference<>();
+        Thread second = Thread.ofPlatform().start(() -> waiting.set(patient.register(B.address(), B.id(), 1)));
+        await("the second registration waits for the first join").atMost(Duration.ofSeconds(10))
+                .until(() -> second.getState() == Thread.State.TIMED_WAITING);
+
+        patient.joined(A.id());
+        second.join(Duration.ofSeconds(10));
+
+        assertThat(waiting.get()).isNotNull();
+        assertThat(waiting.get().predecessor()).isEqualTo(A);
+        assertThat(waiting.get().successor()).isEqualTo(A);
     }
 
     @Test
