@@ -397,11 +397,14 @@ public final class RingBench {
 
         private boolean isStable() {
             Ring expected = Ring.of(nodes.stream().map(TestNode::ref).toList());
-            List<NodeRef> listed = new ArrayList<>();
+            Ring listed = Ring.empty();
             for (JsonNode member : getJson(registryUrl + "/nodes").path("nodes")) {
-                listed.add(new NodeRef(RingPosition.parse(member.path("id").asString()), member.path("address").asString()));
+                List<RingPosition> virtualPositions = member.path("virtualPositions").valueStream()
+                        .map(position -> RingPosition.parse(position.asString())).toList();
+                listed = listed.with(new NodeRef(RingPosition.parse(member.path("id").asString()), member.path("address").asString()),
+                        virtualPositions);
             }
-            if (!Ring.of(listed).equals(expected)) {
+            if (!listed.nodes().equals(expected.nodes())) {
                 return false;
             }
             for (TestNode node : nodes) {
@@ -409,8 +412,8 @@ public final class RingBench {
                 RingPosition id = node.ref().id();
                 if (!"READY".equals(ring.path("state").asString()) || ring.path("knownNodes").asInt() != expected.size()
                         || !ring.path("receiving").isEmpty() || !ring.path("handingOver").isEmpty()
-                        || !ring.path("successor").path("id").asString().equals(expected.successorOf(id).id().toString())
-                        || !ring.path("predecessor").path("id").asString().equals(expected.predecessorOf(id).id().toString())) {
+                        || !ring.path("successor").path("id").asString().equals(listed.memberAfter(id).id().toString())
+                        || !ring.path("predecessor").path("id").asString().equals(listed.memberBefore(id).id().toString())) {
                     return false;
                 }
             }
