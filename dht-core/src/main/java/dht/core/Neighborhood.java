@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * What a node knows of the ring around each of its positions: one {@link NeighborView} per
@@ -32,11 +33,6 @@ public record Neighborhood(NodeRef node, List<NeighborView> views) {
         if (views.stream().map(view -> view.self().id()).distinct().count() != views.size()) {
             throw new IllegalArgumentException("two views of one position among " + views);
         }
-    }
-
-    /** A node of one position. */
-    public static Neighborhood of(NeighborView view) {
-        return new Neighborhood(view.self(), List.of(view));
     }
 
     /** A node that is the whole ring, standing at its ID and at {@code virtualPositions}. */
@@ -163,27 +159,16 @@ public record Neighborhood(NodeRef node, List<NeighborView> views) {
         return current;
     }
 
-    /** The known ring: every position and its neighbors, as members. */
-    public Ring ring() {
-        Ring ring = Ring.empty();
-        for (NeighborView view : views) {
-            for (NodeRef member : List.of(view.self(), view.predecessor(), view.successor())) {
-                if (!ring.contains(member.id())) {
-                    ring = ring.with(member);
-                }
-            }
-        }
-        return ring;
-    }
-
     /**
-     * Empty when this node owns {@code position}; else the known member closest before it, so that
-     * each forward moves strictly clockwise toward the owner.
+     * Empty when this node owns {@code position}; else the known member (a position or one of its
+     * neighbors) closest before it, so that each forward moves strictly clockwise toward the owner.
      */
     public Optional<NodeRef> nextHop(RingPosition position) {
         if (owns(position)) {
             return Optional.empty();
         }
-        return Optional.of(ring().ownerOf(position));
+        return views.stream()
+                .flatMap(view -> Stream.of(view.self(), view.predecessor(), view.successor()))
+                .min(Comparator.comparing((NodeRef member) -> member.id().distanceTo(position), Long::compareUnsigned));
     }
 }

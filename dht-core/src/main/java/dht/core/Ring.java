@@ -116,6 +116,11 @@ public final class Ring {
         return List.copyOf(nodes.values());
     }
 
+    /** The node standing exactly at {@code position}, at its ID or at a virtual position. */
+    public Optional<NodeRef> nodeAt(RingPosition position) {
+        return Optional.ofNullable(positions.get(position));
+    }
+
     /** Where the node of that ID stands, in ring order: its ID and its virtual positions. */
     public List<RingPosition> positionsOf(RingPosition id) {
         NodeRef node = nodes.get(id);

@@ -2,6 +2,8 @@ package dht.core;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,7 +55,7 @@ class NeighborViewTest {
     void nodeAloneOwnsEverything() {
         NeighborView alone = NeighborView.alone(SELF);
 
-        assertThat(alone.isAlone()).isTrue();
+        assertThat(nodeOf(alone).isAlone()).isTrue();
         assertThat(alone.ownedRange().isWholeRing()).isTrue();
         assertThat(alone.owns(RingPosition.MIN)).isTrue();
         assertThat(alone.owns(SELF.id().previous())).isTrue();
@@ -64,46 +66,40 @@ class NeighborViewTest {
     void nodeAloneNeverForwards() {
         NeighborView alone = NeighborView.alone(SELF);
 
-        assertThat(alone.nextHop(RingPosition.MIN)).isEmpty();
-        assertThat(alone.nextHop(RingPosition.MAX)).isEmpty();
+        assertThat(nodeOf(alone).nextHop(RingPosition.MIN)).isEmpty();
+        assertThat(nodeOf(alone).nextHop(RingPosition.MAX)).isEmpty();
     }
 
     @Test
     void nodeWithNeighborsIsNotAlone() {
-        assertThat(VIEW.isAlone()).isFalse();
+        assertThat(nodeOf(VIEW).isAlone()).isFalse();
     }
 
     @Test
     void nextHopIsEmptyForAnOwnedKey() {
-        assertThat(VIEW.nextHop(hex("6000000000000000"))).isEmpty();
+        assertThat(nodeOf(VIEW).nextHop(hex("6000000000000000"))).isEmpty();
     }
 
     @Test
     void keyBeyondTheSuccessorIsForwardedToTheSuccessor() {
-        assertThat(VIEW.nextHop(SUCC.id())).contains(SUCC);
-        assertThat(VIEW.nextHop(RingPosition.MAX)).contains(SUCC);
-        assertThat(VIEW.nextHop(hex("0800000000000000"))).contains(SUCC);
+        assertThat(nodeOf(VIEW).nextHop(SUCC.id())).contains(SUCC);
+        assertThat(nodeOf(VIEW).nextHop(RingPosition.MAX)).contains(SUCC);
+        assertThat(nodeOf(VIEW).nextHop(hex("0800000000000000"))).contains(SUCC);
     }
 
     @Test
     void keyOfThePredecessorIsForwardedToThePredecessor() {
-        assertThat(VIEW.nextHop(PRED.id())).contains(PRED);
-        assertThat(VIEW.nextHop(SELF.id().previous())).contains(PRED);
+        assertThat(nodeOf(VIEW).nextHop(PRED.id())).contains(PRED);
+        assertThat(nodeOf(VIEW).nextHop(SELF.id().previous())).contains(PRED);
     }
 
     @Test
     void inARingOfTwoEveryForeignKeyGoesToTheOtherNode() {
         NeighborView view = new NeighborView(SELF, SUCC, SUCC);
 
-        assertThat(view.nextHop(SUCC.id())).contains(SUCC);
-        assertThat(view.nextHop(SELF.id().previous())).contains(SUCC);
-        assertThat(view.nextHop(RingPosition.MIN)).contains(SUCC);
-    }
-
-    @Test
-    void knownRingIsItselfAndItsNeighbors() {
-        assertThat(VIEW.ring()).isEqualTo(Ring.of(PRED, SELF, SUCC));
-        assertThat(NeighborView.alone(SELF).ring()).isEqualTo(Ring.of(SELF));
+        assertThat(nodeOf(view).nextHop(SUCC.id())).contains(SUCC);
+        assertThat(nodeOf(view).nextHop(SELF.id().previous())).contains(SUCC);
+        assertThat(nodeOf(view).nextHop(RingPosition.MIN)).contains(SUCC);
     }
 
     @Test
@@ -127,7 +123,7 @@ class NeighborViewTest {
     void nodeAloneTakingASuccessorIsNoLongerAlone() {
         NeighborView view = NeighborView.alone(SELF).withSuccessor(SUCC).withPredecessor(SUCC);
 
-        assertThat(view.isAlone()).isFalse();
+        assertThat(nodeOf(view).isAlone()).isFalse();
         assertThat(view.owns(SUCC.id())).isFalse();
     }
 
@@ -136,5 +132,10 @@ class NeighborViewTest {
         assertThatThrownBy(() -> new NeighborView(null, PRED, SUCC)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> new NeighborView(SELF, null, SUCC)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> new NeighborView(SELF, PRED, null)).isInstanceOf(NullPointerException.class);
+    }
+
+    /** The node whose only position this view is. */
+    private static Neighborhood nodeOf(NeighborView view) {
+        return new Neighborhood(view.self(), List.of(view));
     }
 }

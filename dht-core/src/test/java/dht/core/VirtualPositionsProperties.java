@@ -47,7 +47,7 @@ class VirtualPositionsProperties {
             @ForAll("nodeLists") List<NodeRef> nodes, @ForAll @IntRange(min = 1, max = 16) int count) {
         Ring ring = Ring.empty();
         for (NodeRef node : nodes) {
-            if (isTaken(ring, node.id())) {
+            if (ring.nodeAt(node.id()).isPresent()) {
                 continue;
             }
             List<RingPosition> positions = VirtualPositions.allocate(ring, node, count);
@@ -120,14 +120,10 @@ class VirtualPositionsProperties {
     private static Ring grow(List<NodeRef> nodes, int count) {
         Ring ring = Ring.empty();
         for (NodeRef node : nodes) {
-            if (!isTaken(ring, node.id())) {
+            if (ring.nodeAt(node.id()).isEmpty()) {
                 ring = ring.with(node, VirtualPositions.allocate(ring, node, count));
             }
         }
         return ring;
-    }
-
-    private static boolean isTaken(Ring ring, RingPosition position) {
-        return !ring.isEmpty() && ring.memberOwning(position).id().equals(position);
     }
 }

@@ -98,7 +98,7 @@ class FailureDetector {
      */
     private void declareDead(NodeRef dead) {
         Ring ring = ringView.ring();
-        NodeRef deadNode = ring.isEmpty() || !ring.memberOwning(dead.id()).id().equals(dead.id()) ? dead : ring.ownerOf(dead.id());
+        NodeRef deadNode = ring.nodeAt(dead.id()).orElse(dead);
         Neighborhood before = node.neighborhood().orElseThrow();
         Map<NodeRef, NodeRef> replacements = new LinkedHashMap<>();
         for (NeighborView view : before.views()) {

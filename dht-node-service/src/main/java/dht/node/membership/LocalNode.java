@@ -104,7 +104,7 @@ public class LocalNode {
         Ring known = ringView.ring();
         for (NeighborView view : current.views()) {
             for (NodeRef neighbor : List.of(view.successor(), view.predecessor())) {
-                if (known.isEmpty() || !known.memberOwning(neighbor.id()).id().equals(neighbor.id())) {
+                if (known.nodeAt(neighbor.id()).isEmpty()) {
                     known = known.with(neighbor);
                 }
             }
@@ -112,9 +112,14 @@ public class LocalNode {
         return FingerTable.of(known, current.node()).nextHop(position, Set.of(failed));
     }
 
+    /** The owner the ring view names, unless it names this node, whose own neighbors then know better. */
     private NodeRef ownerInView(RingPosition position, NodeRef self) {
-        Ring known = ringView.ring().without(self.id());
-        return known.isEmpty() ? null : known.memberOwning(position);
+        Ring known = ringView.ring();
+        if (known.isEmpty()) {
+            return null;
+        }
+        NodeRef owner = known.memberOwning(position);
+        return owner.sameNodeAs(self) ? null : owner;
     }
 
     private static NodeRef closerToKey(NodeRef candidate, NodeRef neighbor, RingPosition position) {

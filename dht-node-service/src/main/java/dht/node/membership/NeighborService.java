@@ -82,11 +82,7 @@ public class NeighborService {
             JoinAccepted accepted = new JoinAccepted(view.self(), view.successor(), range);
             acceptedJoins.keySet().removeIf(earlier -> !earlier.sameNodeAs(joiner));
             acceptedJoins.put(joiner, accepted);
-            if (request.node() == null) {
-                ringView.add(joiner);
-            } else {
-                ringView.addPosition(request.node(), joiner.id());
-            }
+            ringView.addPosition(request.joiningNode(), joiner.id());
             log.info("{} joins after {} and takes over {}", joiner, view.self(), range);
             return accepted;
         });

@@ -41,11 +41,7 @@ public class RingView {
         announce(ring.getAndSet(next), next);
     }
 
-    public void add(NodeRef node) {
-        update(current -> current.without(node.id()).with(node));
-    }
-
-    /** Adds {@code position} to where {@code node} stands, its other positions staying. */
+    /** Adds {@code position} to where {@code node} stands, its other positions staying; its ID adds the node. */
     public void addPosition(NodeRef node, RingPosition position) {
         update(current -> {
             Set<RingPosition> virtual = new TreeSet<>(current.contains(node.id()) ? current.virtualPositionsOf(node.id()) : List.of());
@@ -62,22 +58,25 @@ public class RingView {
 
     /** Drops the node standing at {@code position}, at all its positions. */
     public void removeNodeAt(RingPosition position) {
-        update(current -> current.isEmpty() || !current.memberOwning(position).id().equals(position)
-                ? current : current.without(current.ownerOf(position).id()));
+        update(current -> current.nodeAt(position).map(node -> current.without(node.id())).orElse(current));
     }
 
     /**
-     * The ring view with this node at exactly the positions of {@code self}, for a view that does
-     * not list it yet or lists it where it stood before.
+     * The ring view with this node at the positions of {@code self}, for a view that does not list
+     * it at all of them yet.
      */
     public Ring ringWith(Neighborhood self) {
         return withSelf(ring.get(), self);
     }
 
-    /** {@code ring} with this node at exactly the positions of {@code self}; as it is if another node holds one of them. */
+    /**
+     * {@code ring} with this node at the positions of {@code self}; as it is if it already stands at
+     * all of them (one lookup per position: this runs for every key request), or if another node
+     * holds one of them.
+     */
     public static Ring withSelf(Ring ring, Neighborhood self) {
         NodeRef node = self.node();
-        if (ring.contains(node.id()) && ring.positionsOf(node.id()).equals(self.positions())) {
+        if (self.positions().stream().allMatch(position -> ring.nodeAt(position).filter(node::equals).isPresent())) {
             return ring;
         }
         try {

@@ -9,8 +9,7 @@ import dht.node.membership.LocalNode;
 import dht.node.membership.RingView;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerException;
-import dht.node.storage.KeyLocks;
-import dht.node.storage.KeyValueStore;
+import dht.node.storage.Copies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -39,14 +38,12 @@ public class Replicator {
     private final RingView ringView;
     private final PeerClient peers;
     private final NodeProperties properties;
-    private final KeyValueStore store;
-    private final KeyLocks locks;
+    private final Copies copies;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    Replicator(LocalNode node, RingView ringView, PeerClient peers, NodeProperties properties, KeyValueStore store, KeyLocks locks) {
+    Replicator(LocalNode node, RingView ringView, PeerClient peers, NodeProperties properties, Copies copies) {
         this.node = node;
-        this.store = store;
-        this.locks = locks;
+        this.copies = copies;
         this.ringView = ringView;
         this.peers = peers;
         this.properties = properties;
@@ -140,7 +137,7 @@ public class Replicator {
         }
         if (newest.isPresent() && newest != local) {
             Entry repair = newest.get();
-            locks.withLock(key, () -> store.putIfNewer(repair));
+            copies.keepNewer(List.of(repair));
         }
         return new Read(newest, answered);
     }

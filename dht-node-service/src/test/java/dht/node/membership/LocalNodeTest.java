@@ -49,7 +49,7 @@ class LocalNodeTest {
     void theNeighborsAreFingersEvenWhenTheRingViewHasNotHeardOfThem() {
         NodeRef successor = NODES.get(1);
         joined(Ring.of(SELF, NODES.get(5)));
-        node.update(Neighborhood.of(new NeighborView(SELF, NODES.get(5), successor)), NodeState.READY);
+        node.update(new Neighborhood(SELF, List.of(new NeighborView(SELF, NODES.get(5), successor))), NodeState.READY);
         RingPosition key = new RingPosition((5L << 58) + 1);
 
         assertThat(node.fallback(key, NODES.get(5))).contains(successor);
@@ -64,6 +64,6 @@ class LocalNodeTest {
 
     private void joined(Ring ring) {
         ringView.replace(ring);
-        node.update(Neighborhood.of(new NeighborView(SELF, NODES.getLast(), NODES.get(1))), NodeState.READY);
+        node.update(new Neighborhood(SELF, List.of(new NeighborView(SELF, NODES.getLast(), NODES.get(1)))), NodeState.READY);
     }
 }

@@ -70,9 +70,9 @@ public class Membership {
                     .ifPresent(node -> {
                         throw new DuplicateNodeIdException(joiner, node);
                     });
-            if (!ring.isEmpty() && ring.memberOwning(joiner.id()).id().equals(joiner.id()) && !ring.ownerOf(joiner.id()).equals(joiner)) {
-                throw new DuplicateNodeIdException(joiner, ring.ownerOf(joiner.id())); // at its ID or at a virtual position
-            }
+            ring.nodeAt(joiner.id()).filter(holder -> !holder.equals(joiner)).ifPresent(holder -> {
+                throw new DuplicateNodeIdException(joiner, holder); // at its ID or at a virtual position
+            });
             beginChange(joiner, MemberState.JOINING, List.of());
             removed.remove(joiner.id());
             // the ring as it is once the change in progress, if any, has ended
