@@ -8,10 +8,11 @@ import java.util.List;
 /**
  * Where a joining node's virtual positions go, besides its ID. Positions hashed at random balance a
  * small ring poorly (with 8 per node on a 5-node ring the fullest node holds about 1.4 times the
- * mean, often more), so each further position instead splits in half the largest range of the node
- * that owns the most: the new node takes over the upper half. On a 5-node ring with 8 positions per
- * node no node then holds more than about 1.16 times the mean. The same ring and joiner always give
- * the same positions, so that whoever computes them agrees.
+ * mean, often more), so each further position instead takes the upper part of the largest range of
+ * the node that owns the most: what the joiner still lacks of its share of the ring, spread over the
+ * positions it has left, and half that range at most. Halves alone overshoot: seven of them can give
+ * the joiner more than its share. The same ring and joiner always give the same positions, so that
+ * whoever computes them agrees.
  */
 public final class VirtualPositions {
 
@@ -31,6 +32,7 @@ public final class VirtualPositions {
             // alone, it owns everything whatever it does: spread evenly, so that later joiners find even ranges to split
             return KeyRange.wholeRing(joiner.id()).split(count).stream().skip(1).map(KeyRange::start).toList();
         }
+        BigInteger share = KeyRange.wholeRing(joiner.id()).length().divide(BigInteger.valueOf(grown.size()));
         List<RingPosition> positions = new ArrayList<>(count - 1);
         while (positions.size() < count - 1) {
             Ring current = grown;
@@ -44,7 +46,9 @@ public final class VirtualPositions {
             if (largest.length().compareTo(BigInteger.TWO) < 0) {
                 break; // nothing left to split: a ring of adjacent positions
             }
-            positions.add(largest.split(2).get(1).start());
+            BigInteger lacking = share.subtract(load(current, joiner)).divide(BigInteger.valueOf(count - 1 - positions.size()));
+            BigInteger taken = largest.length().divide(BigInteger.TWO).min(lacking.max(BigInteger.ONE));
+            positions.add(new RingPosition(largest.end().value() - taken.longValue()));
             grown = grown.with(joiner, positions);
         }
         return List.copyOf(positions);

@@ -33,8 +33,19 @@ class VirtualPositionsProperties {
     @Property
     void withEightOrMorePositionsNoNodeOfAFiveNodeRingHoldsMoreThanAQuarterAboveTheMean(
             @ForAll("fiveNodes") List<NodeRef> nodes, @ForAll @IntRange(min = 8, max = 32) int count) {
-        Ring ring = grow(nodes, count);
+        assertNoNodeHoldsMoreThanAQuarterAboveTheMean(grow(nodes, count), count);
+    }
 
+    /** Three adjacent IDs: the last of them took half of each of seven ranges, more than its share, when halves were all it took. */
+    @Test
+    void aJoinerTakesNoMoreThanItsShareWhereHalvesOfRangesWouldGiveItMore() {
+        List<NodeRef> nodes = List.of(RingPosition.MAX, RingPosition.MIN, new RingPosition(1), new RingPosition(Long.MAX_VALUE),
+                new RingPosition(2)).stream().map(RingArbitraries::node).toList();
+
+        assertNoNodeHoldsMoreThanAQuarterAboveTheMean(grow(nodes, 8), 8);
+    }
+
+    private static void assertNoNodeHoldsMoreThanAQuarterAboveTheMean(Ring ring, int count) {
         BigDecimal mean = new BigDecimal(RING_SIZE).divide(BigDecimal.valueOf(ring.size()), MathContext.DECIMAL64);
         for (NodeRef node : ring.nodes()) {
             BigDecimal share = new BigDecimal(VirtualPositions.load(ring, node)).divide(mean, MathContext.DECIMAL64);
