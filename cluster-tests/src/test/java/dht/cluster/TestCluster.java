@@ -245,6 +245,7 @@ public final class TestCluster implements AutoCloseable {
             JsonNode ring = json(node.url() + "/actuator/ring");
             if (ring == null || !"READY".equals(ring.path("state").asString())
                     || ring.path("knownNodes").asInt() != listed.size()
+                    || ring.has("knownPositions") && ring.path("knownPositions").asInt() != listed.positionCount()
                     || !ring.path("replicasInSync").asBoolean()) {
                 return false;
             }

@@ -43,6 +43,10 @@ class VirtualNodesTest {
         for (NodeRef node : ring.nodes()) {
             assertThat(ring.positionsOf(node.id())).as("positions of %s", node).hasSize(POSITIONS).contains(node.id());
         }
+        for (int index : cluster.indexes()) {
+            assertThat(cluster.ringView(index).path("knownPositions").asInt()).as("positions node %d knows", index)
+                    .isEqualTo(ring.positionCount());
+        }
         BigDecimal meanShare = new BigDecimal(BigInteger.TWO.pow(64)).divide(BigDecimal.valueOf(ring.size()), MathContext.DECIMAL64);
         for (NodeRef node : ring.nodes()) {
             assertThat(new BigDecimal(VirtualPositions.load(ring, node)).divide(meanShare, MathContext.DECIMAL64))

@@ -103,6 +103,11 @@ public final class Ring {
         return nodes.size();
     }
 
+    /** How many positions, IDs and virtual positions together. */
+    public int positionCount() {
+        return positions.size();
+    }
+
     public boolean contains(RingPosition id) {
         return nodes.containsKey(id);
     }

@@ -80,7 +80,7 @@ class NeighborhoodProperties {
         Map<NodeRef, Neighborhood> neighborhoods = correctNeighborhoods(ring);
         Map<String, Neighborhood> byAddress = new HashMap<>();
         neighborhoods.forEach((node, neighborhood) -> byAddress.put(node.address(), neighborhood));
-        int positionCount = ring.nodes().stream().mapToInt(node -> ring.positionsOf(node.id()).size()).sum();
+        int positionCount = ring.positionCount();
         for (RingPosition position : keysFor(ring, key)) {
             for (NodeRef start : ring.nodes()) {
                 NodeRef current = start;

@@ -275,6 +275,8 @@ class RingTest {
         assertThat(ring.memberBefore(virtual)).isEqualTo(A);
         assertThat(ring.virtualPositionsOf(A.id())).containsExactly(virtual);
         assertThat(ring.virtualPositionsOf(B.id())).isEmpty();
+        assertThat(ring.positionCount()).isEqualTo(3);
+        assertThat(ring.without(A.id()).positionCount()).isEqualTo(1);
     }
 
     @Test

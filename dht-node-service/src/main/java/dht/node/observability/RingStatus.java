@@ -5,6 +5,7 @@ import dht.core.KeyRange;
 import dht.core.NeighborView;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
+import dht.core.Ring;
 import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
 import dht.node.membership.RingView;
@@ -41,7 +42,7 @@ public class RingStatus {
         NodeState state = node.state();
         Neighborhood neighborhood = node.neighborhood().orElse(null);
         if (neighborhood == null) {
-            return new Snapshot(null, null, state, null, null, null, store.size(), 0, 0, false, List.of(), List.of(), null);
+            return new Snapshot(null, null, state, null, null, null, store.size(), 0, 0, null, false, List.of(), List.of(), null);
         }
         NeighborView atId = neighborhood.viewAt(neighborhood.node().id()).orElse(neighborhood.views().getFirst());
         boolean owns = state.ownsRange();
@@ -50,8 +51,10 @@ public class RingStatus {
                         owns ? view.ownedRange() : null, owns ? store.countIn(view.ownedRange()) : 0))
                 .toList();
         long ownedKeys = !owns ? 0 : positions == null ? store.countIn(atId.ownedRange()) : positions.stream().mapToLong(Position::ownedKeys).sum();
+        Ring ring = ringView.ring();
         return new Snapshot(neighborhood.node().id().toString(), neighborhood.node().address(), state, atId.predecessor(), atId.successor(),
-                owns ? atId.ownedRange() : null, store.size(), ownedKeys, ringView.ring().size(), replicaSync.inSync(),
+                owns ? atId.ownedRange() : null, store.size(), ownedKeys, ring.size(), positions == null ? null : ring.positionCount(),
+                replicaSync.inSync(),
                 inbound.all().stream().map(p -> new Transfer(p.range(), p.source())).toList(),
                 outbound.all().stream().map(h -> new Transfer(h.range(), h.recipient())).toList(),
                 positions);
@@ -65,13 +68,16 @@ public class RingStatus {
      * @param keys         how many keys it holds, replica copies and tombstones included
      * @param ownedKeys    how many of them lie in the ranges it owns
      * @param knownNodes   how many nodes its view of the whole ring holds
+     * @param knownPositions with virtual nodes, how many positions that view holds: it learns a joining node's
+     *                     positions one splice at a time and the rest at its next refresh from the registry
      * @param replicasInSync whether its replicas were reconciled since its ranges or replicas last changed
      * @param receiving    ranges it owns but is still pulling, with their source
      * @param handingOver  ranges it gave away and still holds keys of, with their new owner
      * @param positions    with virtual nodes ({@code dht.virtual-nodes}), each position it stands at, its ID's included
      */
     public record Snapshot(String id, String address, NodeState state, NodeRef predecessor, NodeRef successor,
-                           KeyRange owns, long keys, long ownedKeys, int knownNodes, boolean replicasInSync, List<Transfer> receiving,
+                           KeyRange owns, long keys, long ownedKeys, int knownNodes,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Integer knownPositions, boolean replicasInSync, List<Transfer> receiving,
                            List<Transfer> handingOver, @JsonInclude(JsonInclude.Include.NON_NULL) List<Position> positions) {
     }
 
