@@ -28,11 +28,18 @@ build_if_needed() {
   (cd "$root" && JAVA_HOME=$java_home ./mvnw -q -B package -DskipTests)
 }
 
-wait_ready() { # name url
-  local name=$1 url=$2 deadline=$((SECONDS + 90))
-  until curl -fs -o /dev/null "$url"; do
+wait_ready() { # name url: until it answers, it exits, or 90 s pass; on failure its log's last lines
+  local name=$1 url=$2 deadline=$((SECONDS + 90)) pid
+  pid=$(cat "$run_dir/pids/$name")
+  until curl -fs -o /dev/null --max-time 2 "$url"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "$name (pid $pid) exited before it became ready; the end of $run_dir/logs/$name.log:"
+      tail -n 40 "$run_dir/logs/$name.log" >&2 || true
+      return 1
+    fi
     if ((SECONDS > deadline)); then
-      log "$name did not become ready within 90 s; see $run_dir/logs"
+      log "$name (pid $pid) did not become ready within 90 s ($url); the end of $run_dir/logs/$name.log:"
+      tail -n 40 "$run_dir/logs/$name.log" >&2 || true
       return 1
     fi
     sleep 0.5
