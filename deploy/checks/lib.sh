@@ -1,5 +1,5 @@
 # Sourced by the checks in this folder: where things are, the tools, and a local cluster.
-#   install_tools    node, npm and chromium (apt-get, when missing and running as root), then
+#   install_tools    curl, node, npm and chromium (apt-get, when missing and running as root), then
 #                    npm ci into deploy/checks/node_modules (gitignored) when it is missing or stale
 #   use_cluster      the cluster on ports 50000-50003 that http-examples/http-client.env.json names:
 #                    the one the calling check was handed, the one already running, or a fresh one
@@ -28,6 +28,7 @@ apt_install() { # package...
 
 install_tools() {
   local missing=()
+  command -v curl >/dev/null || missing+=(curl)
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)
   [[ -n ${CHROMIUM:-} ]] || command -v chromium >/dev/null || missing+=(chromium)

@@ -65,6 +65,7 @@ start_process() { # name port jar args...
 start() {
   local count=${1:-3}
   [[ $count =~ ^[1-9][0-9]*$ ]] || { log "usage: $0 start [N], N >= 1"; exit 2; }
+  command -v curl >/dev/null || { log "curl is needed to see when the processes are ready (Debian: apt-get install curl)"; exit 1; }
   build_if_needed
   mkdir -p "$run_dir/logs" "$run_dir/pids"
   start_process registry "$registry_port" "$registry_jar"
