@@ -25,8 +25,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The cluster as the command line reaches it: through the registry, or registry-free through one
@@ -298,18 +300,42 @@ final class Cluster implements AutoCloseable {
      *
      * @param keys        every entry it stores: its own range's, replica copies of its neighbors' and deletion markers
      * @param ownedKeys   the entries in the range it owns, or {@code null} when the node does not say
+     * @param owns        the range of its ID's position, or {@code null} while it owns none
+     * @param ownedRanges every range it owns: with virtual nodes one per position, else {@code owns} alone
      * @param handingOver ranges it gave away and still holds keys of, each {@code {range, peer}}
      */
     record NodeStatus(RingPosition id, String address, String state, NodeRef predecessor, NodeRef successor,
-                      KeyRange owns, long keys, Long ownedKeys, int knownNodes, List<Transfer> receiving, List<Transfer> handingOver) {
+                      KeyRange owns, List<KeyRange> ownedRanges, long keys, Long ownedKeys, int knownNodes, List<Transfer> receiving,
+                      List<Transfer> handingOver) {
 
         static NodeStatus from(JsonNode dht) {
             String id = dht.path("id").asString(null);
+            KeyRange owns = range(dht.path("owns"));
+            List<KeyRange> ownedRanges = dht.path("positions").isArray()
+                    ? dht.path("positions").valueStream().map(position -> range(position.path("owns"))).filter(Objects::nonNull).toList()
+                    : owns == null ? List.of() : List.of(owns);
             return new NodeStatus(id == null ? null : RingPosition.parse(id), dht.path("address").asString(null),
                     dht.path("state").asString("UNKNOWN"), ref(dht.path("predecessor")), ref(dht.path("successor")),
-                    range(dht.path("owns")), dht.path("keys").asLong(0),
+                    owns, ownedRanges, dht.path("keys").asLong(0),
                     dht.hasNonNull("ownedKeys") ? dht.path("ownedKeys").asLong() : null, dht.path("knownNodes").asInt(0),
                     transfers(dht.path("receiving")), transfers(dht.path("handingOver")));
+        }
+
+        /** The range it owns that holds {@code position}, if any. */
+        Optional<KeyRange> ownedRangeOf(RingPosition position) {
+            return ownedRanges.stream().filter(range -> range.contains(position)).findFirst();
+        }
+
+        /** The range it owns that holds {@code position} ("1 of N ranges" with virtual nodes), else what it owns. */
+        String describeOwnedAt(RingPosition position) {
+            return ownedRangeOf(position).map(range -> ownedRanges.size() == 1 ? range.toString()
+                    : range + " (1 of " + ownedRanges.size() + " ranges)").orElseGet(this::describeOwned);
+        }
+
+        /** What it owns, for a message: its range, its ranges, or nothing. */
+        String describeOwned() {
+            return ownedRanges.isEmpty() ? "nothing" : ownedRanges.size() == 1 ? ownedRanges.getFirst().toString()
+                    : ownedRanges.size() + " ranges, " + ownedRanges.stream().map(KeyRange::toString).collect(Collectors.joining(", "));
         }
 
         MemberState memberState() {

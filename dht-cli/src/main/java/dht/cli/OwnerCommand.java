@@ -7,8 +7,8 @@ import dht.core.KeyRange;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
-import dht.core.wire.Member;
 import dht.core.wire.OwnerAnswer;
+import dht.core.wire.RingListing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.node.ArrayNode;
@@ -33,12 +33,13 @@ final class OwnerCommand extends ClusterCommand {
         }
         Cluster cluster = cluster();
         RingPosition position = RingPosition.ofKey(key);
-        Ring ring = Ring.of(cluster.members().stream().map(Member::ref).toList());
+        Ring ring = new RingListing(cluster.members()).ring();
         if (ring.isEmpty()) {
             throw CliException.failed("the ring has no nodes");
         }
         NodeRef owner = ring.ownerOf(position);
-        KeyRange range = ring.rangeOf(owner.id());
+        // with virtual nodes, the range of the owner's position the key falls in
+        KeyRange range = ring.rangesOf(owner.id()).stream().filter(owned -> owned.contains(position)).findFirst().orElseThrow();
 
         List<String> disagreements = new ArrayList<>();
         NodeRef registryOwner = null;
@@ -53,9 +54,8 @@ final class OwnerCommand extends ClusterCommand {
         String ownerProblem = null;
         try {
             ownerStatus = cluster.status(cluster.urlOf(owner.address()), "/actuator/info");
-            if (ownerStatus.owns() == null || !ownerStatus.owns().contains(position)) {
-                disagreements.add("the node itself owns " + (ownerStatus.owns() == null ? "nothing" : ownerStatus.owns())
-                        + " (" + ownerStatus.state() + ")");
+            if (ownerStatus.ownedRangeOf(position).isEmpty()) {
+                disagreements.add("the node itself owns " + ownerStatus.describeOwned() + " (" + ownerStatus.state() + ")");
             }
         } catch (Unreachable e) {
             ownerProblem = e.getMessage();
@@ -101,7 +101,7 @@ final class OwnerCommand extends ClusterCommand {
             }
             if (ownerStatus != null) {
                 out.printf("node      %s, owns %s, %s%n", ownerStatus.state(),
-                        ownerStatus.owns() == null ? "nothing" : ownerStatus.owns(),
+                        ownerStatus.describeOwnedAt(position),
                         ownerStatus.ownedKeys() == null ? ownerStatus.keys() + " keys"
                                 : ownerStatus.ownedKeys() + " keys, " + ownerStatus.keys() + " stored (replica copies included)");
             } else {

@@ -6,6 +6,7 @@ import dht.core.KeyRange;
 import dht.core.Ring;
 import dht.core.RingPosition;
 import dht.core.wire.Member;
+import dht.core.wire.RingListing;
 import picocli.CommandLine.Command;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -45,7 +46,7 @@ final class RingCommand extends ClusterCommand {
 
     static List<Row> rows(Cluster cluster) {
         List<Member> members = cluster.members();
-        Ring ring = Ring.of(members.stream().map(Member::ref).toList());
+        Ring ring = new RingListing(members).ring();
         Map<RingPosition, BigDecimal> shares = RingShares.of(ring);
         List<Row> rows = new ArrayList<>();
         try (ExecutorService asking = Executors.newVirtualThreadPerTaskExecutor()) {

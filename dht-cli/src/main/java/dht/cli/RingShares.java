@@ -2,6 +2,7 @@ package dht.cli;
 
 import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.core.VirtualPositions;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -12,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Each node's share of the ring in percent with two decimals, from the length of the range it owns
- * (unsigned 64-bit). Rounded by largest remainder, so that the shares add up to exactly 100.00.
+ * Each node's share of the ring in percent with two decimals, from the lengths of the ranges it owns
+ * (unsigned 64-bit; one range per position with virtual nodes). Rounded by largest remainder, so that the shares add up to exactly 100.00.
  */
 final class RingShares {
 
@@ -30,7 +31,7 @@ final class RingShares {
         List<BigInteger[]> parts = new ArrayList<>();
         BigInteger assigned = BigInteger.ZERO;
         for (RingPosition id : ids) {
-            BigInteger[] division = ring.rangeOf(id).length().multiply(UNITS).divideAndRemainder(RING_SIZE);
+            BigInteger[] division = VirtualPositions.load(ring, ring.node(id).orElseThrow()).multiply(UNITS).divideAndRemainder(RING_SIZE);
             parts.add(division);
             assigned = assigned.add(division[0]);
         }

@@ -39,7 +39,11 @@ final class LocalCluster implements AutoCloseable {
     private final Map<Integer, Node> nodes = new TreeMap<>();
     private int nextIndex;
 
-    private LocalCluster(int nodeCount) {
+    /** Further arguments of every node, such as {@code --dht.virtual-nodes=4}. */
+    private final List<String> nodeArguments;
+
+    private LocalCluster(int nodeCount, List<String> nodeArguments) {
+        this.nodeArguments = nodeArguments;
         int port = freePort();
         registry = RegistryApplication.application().run(
                 "--server.port=" + port, "--server.address=127.0.0.1", "--spring.jmx.enabled=false");
@@ -52,8 +56,8 @@ final class LocalCluster implements AutoCloseable {
         awaitRing();
     }
 
-    static LocalCluster start(int nodes) {
-        return new LocalCluster(nodes);
+    static LocalCluster start(int nodes, String... nodeArguments) {
+        return new LocalCluster(nodes, List.of(nodeArguments));
     }
 
     /** Starts one more node and waits until the ring has it; answers its index. */
@@ -107,7 +111,7 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until the registry lists exactly the running nodes, all active, and each node is ready and knows them all. */
+    /** Waits until the registry lists exactly the running nodes, all active, and each node is ready and knows them all, at every position. */
     void awaitRing() {
         await("a ring of the running nodes").atMost(RING_DEADLINE).pollInterval(Duration.ofMillis(100)).until(this::ringIsSettled);
     }
@@ -119,11 +123,13 @@ final class LocalCluster implements AutoCloseable {
             return false;
         }
         Set<String> listed = new TreeSet<>();
+        int positionCount = 0;
         for (JsonNode member : listing.path("nodes")) {
             if (!"ACTIVE".equals(member.path("state").asString())) {
                 return false;
             }
             listed.add(member.path("address").asString());
+            positionCount += 1 + member.path("virtualPositions").size();
         }
         Set<String> expected = new TreeSet<>(running.stream().map(Node::address).toList());
         if (!listed.equals(expected)) {
@@ -131,7 +137,8 @@ final class LocalCluster implements AutoCloseable {
         }
         for (Node node : running) {
             JsonNode ring = json(node.url() + "/actuator/ring");
-            if (ring == null || !"READY".equals(ring.path("state").asString()) || ring.path("knownNodes").asInt() != running.size()) {
+            if (ring == null || !"READY".equals(ring.path("state").asString()) || ring.path("knownNodes").asInt() != running.size()
+                    || ring.has("knownPositions") && ring.path("knownPositions").asInt() != positionCount) {
                 return false;
             }
         }
@@ -147,7 +154,7 @@ final class LocalCluster implements AutoCloseable {
     private Node startNode() {
         int port = freePort();
         String address = "127.0.0.1:" + port;
-        ConfigurableApplicationContext context = NodeApplication.application().run(
+        List<String> arguments = new ArrayList<>(List.of(
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
                 "--spring.jmx.enabled=false",
@@ -155,7 +162,9 @@ final class LocalCluster implements AutoCloseable {
                 "--dht.registry-url=" + registryUrl,
                 "--dht.storage.type=memory",
                 "--dht.retry-interval=200ms",
-                "--dht.ring-refresh-interval=200ms");
+                "--dht.ring-refresh-interval=200ms"));
+        arguments.addAll(nodeArguments);
+        ConfigurableApplicationContext context = NodeApplication.application().run(arguments.toArray(String[]::new));
         return new Node(address, context);
     }
 

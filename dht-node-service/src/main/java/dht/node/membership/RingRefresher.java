@@ -3,7 +3,6 @@ package dht.node.membership;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
-import dht.core.wire.Member;
 import dht.node.peer.PeerException;
 import dht.node.peer.RegistryClient;
 import org.slf4j.Logger;
@@ -50,10 +49,7 @@ class RingRefresher {
             return;
         }
         try {
-            Ring ring = Ring.empty();
-            for (Member member : registry.ring().nodes()) {
-                ring = ring.with(member.ref(), member.virtualPositionsOrNone());
-            }
+            Ring ring = registry.ring().ring();
             Neighborhood self = node.neighborhood().orElseThrow();
             if (!ring.contains(self.node().id()) && node.state() == NodeState.READY) {
                 announce(self);
