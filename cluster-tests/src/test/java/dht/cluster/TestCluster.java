@@ -3,6 +3,7 @@ package dht.cluster;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.core.wire.RingListing;
 import dht.node.NodeApplication;
 import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
@@ -266,19 +267,14 @@ public final class TestCluster implements AutoCloseable {
         return true;
     }
 
-    /** The ring as the registry lists it, virtual positions included. */
+    /** The ring as the registry lists it, virtual positions included; empty while the registry does not answer. */
     public Ring registryRing() {
-        JsonNode listing = json(registryUrl + "/nodes");
-        Ring ring = Ring.empty();
-        if (listing != null) {
-            for (JsonNode member : listing.path("nodes")) {
-                NodeRef node = new NodeRef(RingPosition.parse(member.path("id").asString()), member.path("address").asString());
-                List<RingPosition> virtualPositions = member.path("virtualPositions").valueStream()
-                        .map(position -> RingPosition.parse(position.asString())).toList();
-                ring = ring.with(node, virtualPositions);
-            }
+        try {
+            RingListing listing = http.get().uri(registryUrl + "/nodes").accept(MediaType.APPLICATION_JSON).retrieve().body(RingListing.class);
+            return listing == null ? Ring.empty() : listing.ring();
+        } catch (RuntimeException e) {
+            return Ring.empty();
         }
-        return ring;
     }
 
     /** The node's view of itself, as {@code /actuator/ring} reports it. */

@@ -3,6 +3,7 @@ package dht.bench.ring;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.core.wire.RingListing;
 import dht.node.NodeApplication;
 import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
@@ -397,13 +398,7 @@ public final class RingBench {
 
         private boolean isStable() {
             Ring expected = Ring.of(nodes.stream().map(TestNode::ref).toList());
-            Ring listed = Ring.empty();
-            for (JsonNode member : getJson(registryUrl + "/nodes").path("nodes")) {
-                List<RingPosition> virtualPositions = member.path("virtualPositions").valueStream()
-                        .map(position -> RingPosition.parse(position.asString())).toList();
-                listed = listed.with(new NodeRef(RingPosition.parse(member.path("id").asString()), member.path("address").asString()),
-                        virtualPositions);
-            }
+            Ring listed = json.treeToValue(getJson(registryUrl + "/nodes"), RingListing.class).ring();
             if (!listed.nodes().equals(expected.nodes())) {
                 return false;
             }
