@@ -50,7 +50,7 @@ class ClusterTest {
         long ownedByNewNode = written.keySet().stream()
                 .filter(key -> afterJoin.ownerOfKey(key).equals(cluster.node(joined).ref()))
                 .count();
-        assertThat(ownedByNewNode).as("keys the new node owns").isPositive();
+        // not asserted positive: a new node's range may hold none of the 1,000 keys (about once in 300 joins)
         assertThat(cluster.ringView(joined).path("ownedKeys").asLong()).as("keys moved to the new node").isEqualTo(ownedByNewNode);
         assertEveryKeyReadableFromAnotherNode(client, written, random);
 
