@@ -28,6 +28,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
 import org.springframework.web.ErrorResponseException;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -123,8 +124,9 @@ public class KeyService {
      * {@code dht.write-quorum}), it is not acknowledged.
      */
     private void requireQuorum(NodeRef self, Entry entry, KeyOptions options, int hops) {
-        int needed = (options.writeQuorum() != null ? options.writeQuorum() : replicator.quorum(RingPosition.ofKey(entry.key()))) - 1;
-        int confirmed = replicator.replicate(entry, needed);
+        List<NodeRef> replicas = replicator.replicasOf(RingPosition.ofKey(entry.key()));
+        int needed = (options.writeQuorum() != null ? options.writeQuorum() : replicator.quorum(replicas)) - 1;
+        int confirmed = replicator.replicate(entry, replicas, needed);
         if (confirmed < needed) {
             throw KeyProblems.noQuorum(confirmed + 1, needed + 1, self.id(), hops);
         }
@@ -135,8 +137,9 @@ public class KeyService {
      * {@code dht.read-quorum}, copies in all); fewer answers than that and the read fails.
      */
     private Optional<Entry> newestOfQuorum(NodeRef self, String key, KeyOptions options, int hops) {
-        int needed = (options.readQuorum() != null ? options.readQuorum() : replicator.readQuorum(RingPosition.ofKey(key))) - 1;
-        Replicator.Read read = replicator.newest(key, localEntry(key), needed);
+        List<NodeRef> replicas = replicator.replicasOf(RingPosition.ofKey(key));
+        int needed = (options.readQuorum() != null ? options.readQuorum() : replicator.readQuorum(replicas)) - 1;
+        Replicator.Read read = replicator.newest(key, localEntry(key), replicas, needed);
         if (read.answered() < needed) {
             throw KeyProblems.noReadQuorum(read.answered() + 1, needed + 1, self.id(), hops);
         }

@@ -61,22 +61,21 @@ public class Replicator {
                 .toList();
     }
 
-    /** How many copies a write at {@code position} needs, this node's included, given how many nodes can hold one. */
-    public int quorum(RingPosition position) {
-        return Math.min(properties.effectiveWriteQuorum(), replicasOf(position).size() + 1);
+    /** How many copies a write needs, this node's included, given the {@code replicas} that can hold one. */
+    public int quorum(List<NodeRef> replicas) {
+        return Math.min(properties.effectiveWriteQuorum(), replicas.size() + 1);
     }
 
-    /** How many copies a read at {@code position} consults, this node's included, given how many nodes can hold one. */
-    public int readQuorum(RingPosition position) {
-        return Math.min(properties.effectiveReadQuorum(), replicasOf(position).size() + 1);
+    /** How many copies a read consults, this node's included, given the {@code replicas} that can hold one. */
+    public int readQuorum(List<NodeRef> replicas) {
+        return Math.min(properties.effectiveReadQuorum(), replicas.size() + 1);
     }
 
     /**
-     * Sends {@code entry} to every replica and waits, at most {@code dht.request-timeout}, until
-     * {@code needed} of them confirmed it; answers how many did. The rest still get their copy.
+     * Sends {@code entry} to every one of {@code replicas} and waits, at most {@code dht.request-timeout},
+     * until {@code needed} of them confirmed it; answers how many did. The rest still get their copy.
      */
-    public int replicate(Entry entry, int needed) {
-        List<NodeRef> replicas = replicasOf(RingPosition.ofKey(entry.key()));
+    public int replicate(Entry entry, List<NodeRef> replicas, int needed) {
         if (needed <= 0 || replicas.isEmpty()) {
             return 0;
         }
@@ -109,12 +108,11 @@ public class Replicator {
     }
 
     /**
-     * The newest of this node's copy and those of {@code others} replicas, asked in parallel; for
+     * The newest of this node's copy and those of {@code others} of {@code replicas}, asked in parallel; for
      * each that cannot answer in time the next replica is asked, as long as there is one. A newer
      * copy found elsewhere also replaces the local one.
      */
-    public Read newest(String key, Optional<Entry> local, int others) {
-        List<NodeRef> replicas = replicasOf(RingPosition.ofKey(key));
+    public Read newest(String key, Optional<Entry> local, List<NodeRef> replicas, int others) {
         Optional<Entry> newest = local;
         int answered = 0;
         int next = 0;
