@@ -77,6 +77,14 @@ public record Neighborhood(NodeRef node, List<NeighborView> views) {
         return views.stream().map(NeighborView::ownedRange).toList();
     }
 
+    /**
+     * The view at the node's ID, what a node of one position has; while a node with virtual nodes
+     * joins, its ID's position may not be spliced in yet, and the first one spliced stands in.
+     */
+    public NeighborView atId() {
+        return viewAt(node.id()).orElse(views.getFirst());
+    }
+
     /** The view of the position {@code position}, if this node stands there. */
     public Optional<NeighborView> viewAt(RingPosition position) {
         return views.stream().filter(view -> view.self().id().equals(position)).findFirst();

@@ -2,6 +2,7 @@ package dht.core;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -175,5 +176,17 @@ class NeighborhoodProperties {
         assertThat(alone.nextHop(key)).isEmpty();
         assertThat(alone.ownedRanges().stream().map(KeyRange::length).reduce(BigInteger.ZERO, BigInteger::add))
                 .isEqualTo(BigInteger.TWO.pow(64));
+        assertThat(alone.atId().self()).isEqualTo(node);
+    }
+
+    @Property
+    void whileItsIdIsNotSplicedInTheFirstPositionStandsForTheNode(@ForAll("rings") Ring ring) {
+        NodeRef node = ring.nodes().getFirst();
+        List<RingPosition> virtual = ring.virtualPositionsOf(node.id());
+        Assume.that(!virtual.isEmpty());
+        NodeRef spliced = node.atPosition(virtual.getLast());
+        Neighborhood joining = new Neighborhood(node, List.of(NeighborView.alone(spliced)));
+
+        assertThat(joining.atId()).isEqualTo(NeighborView.alone(spliced));
     }
 }

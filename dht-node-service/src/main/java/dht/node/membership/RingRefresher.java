@@ -76,7 +76,7 @@ class RingRefresher {
         }
         try {
             node.neighborhood().filter(neighbors -> !neighbors.isAlone())
-                    .ifPresent(neighbors -> view.replace(ringWalk.from(neighbors.views().getFirst())));
+                    .ifPresent(neighbors -> view.replace(ringWalk.from(neighbors.atId())));
         } catch (PeerException e) {
             log.debug("walking the ring failed at a node that did not answer: {}", e.getBody().getDetail());
         }

@@ -1,6 +1,7 @@
 package dht.node.membership;
 
 import dht.core.NeighborView;
+import dht.core.Neighborhood;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -29,7 +30,7 @@ class RingWalkController {
     NeighborView neighbors() {
         return node.neighborhood()
                 .filter(neighborhood -> node.state().ownsRange())
-                .map(neighborhood -> neighborhood.viewAt(neighborhood.node().id()).orElse(neighborhood.views().getFirst()))
+                .map(Neighborhood::atId)
                 .orElseThrow(() -> RingProblems.notInRing(node.state()));
     }
 }

@@ -44,7 +44,7 @@ public class RingStatus {
         if (neighborhood == null) {
             return new Snapshot(null, null, state, null, null, null, store.size(), 0, 0, null, false, List.of(), List.of(), null);
         }
-        NeighborView atId = neighborhood.viewAt(neighborhood.node().id()).orElse(neighborhood.views().getFirst());
+        NeighborView atId = neighborhood.atId();
         boolean owns = state.ownsRange();
         List<Position> positions = neighborhood.views().size() == 1 ? null : neighborhood.views().stream()
                 .map(view -> new Position(view.self().id().toString(), view.predecessor(), view.successor(),
