@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The cluster as the command line reaches it: through the registry, or registry-free through one
@@ -300,23 +301,21 @@ final class Cluster implements AutoCloseable {
      *
      * @param keys        every entry it stores: its own range's, replica copies of its neighbors' and deletion markers
      * @param ownedKeys   the entries in the range it owns, or {@code null} when the node does not say
-     * @param owns        the range of its ID's position, or {@code null} while it owns none
-     * @param ownedRanges every range it owns: with virtual nodes one per position, else {@code owns} alone
+     * @param ownedRanges every range it owns, none while it owns none: with virtual nodes one per position
      * @param handingOver ranges it gave away and still holds keys of, each {@code {range, peer}}
      */
     record NodeStatus(RingPosition id, String address, String state, NodeRef predecessor, NodeRef successor,
-                      KeyRange owns, List<KeyRange> ownedRanges, long keys, Long ownedKeys, int knownNodes, List<Transfer> receiving,
+                      List<KeyRange> ownedRanges, long keys, Long ownedKeys, int knownNodes, List<Transfer> receiving,
                       List<Transfer> handingOver) {
 
         static NodeStatus from(JsonNode dht) {
             String id = dht.path("id").asString(null);
-            KeyRange owns = range(dht.path("owns"));
-            List<KeyRange> ownedRanges = dht.path("positions").isArray()
-                    ? dht.path("positions").valueStream().map(position -> range(position.path("owns"))).filter(Objects::nonNull).toList()
-                    : owns == null ? List.of() : List.of(owns);
+            // with virtual nodes each position reports its range, else the node its one range
+            List<KeyRange> ownedRanges = (dht.path("positions").isArray() ? dht.path("positions").valueStream() : Stream.of(dht))
+                    .map(position -> range(position.path("owns"))).filter(Objects::nonNull).toList();
             return new NodeStatus(id == null ? null : RingPosition.parse(id), dht.path("address").asString(null),
                     dht.path("state").asString("UNKNOWN"), ref(dht.path("predecessor")), ref(dht.path("successor")),
-                    owns, ownedRanges, dht.path("keys").asLong(0),
+                    ownedRanges, dht.path("keys").asLong(0),
                     dht.hasNonNull("ownedKeys") ? dht.path("ownedKeys").asLong() : null, dht.path("knownNodes").asInt(0),
                     transfers(dht.path("receiving")), transfers(dht.path("handingOver")));
         }

@@ -158,7 +158,7 @@ class LeaveCommandTest {
     }
 
     private static Cluster.NodeStatus status(String state, long keys, Long ownedKeys) {
-        return new Cluster.NodeStatus(RingPosition.parse("00000000000000aa"), "127.0.0.1:1", state, null, null, null, List.of(),
+        return new Cluster.NodeStatus(RingPosition.parse("00000000000000aa"), "127.0.0.1:1", state, null, null, List.of(),
                 keys, ownedKeys, 2, List.of(), List.of());
     }
 

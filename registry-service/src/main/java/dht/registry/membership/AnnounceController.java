@@ -1,8 +1,6 @@
 package dht.registry.membership;
 
 import dht.core.NodeRef;
-import java.util.List;
-import java.util.Objects;
 import dht.core.RingPosition;
 import dht.core.wire.RegisterRequest;
 import io.swagger.v3.oas.annotations.Operation;
@@ -21,6 +19,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+import java.util.Objects;
 
 @Tag(name = "Nodes")
 @RestController
