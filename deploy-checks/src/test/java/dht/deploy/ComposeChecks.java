@@ -18,8 +18,10 @@ import java.util.regex.Pattern;
  * JSON schema's {@code additionalProperties: false} places: the top level, a service, its build,
  * healthcheck and depends_on entries), every service built or pulled, every dependency naming a
  * service and a known condition, a healthcheck wherever another service waits for health, named
- * volumes declared, Dockerfiles present; and, for the DHT's own services, healthchecks on a path
- * and port the app serves and nodes that advertise the address the others reach them at.
+ * volumes declared, Dockerfiles present, every {@code $} a valid interpolation; no secret written
+ * into the file: a secret setting is a required variable ({@code ${VAR:?message}}), with no default
+ * and no placeholder; and, for the DHT's own services, healthchecks on a path and port the app
+ * serves and nodes that advertise the address the others reach them at.
  */
 final class ComposeChecks {
 
@@ -48,6 +50,8 @@ final class ComposeChecks {
 
     private static final Pattern URL = Pattern.compile("https?://([^:/\\s]+):(\\d+)(/[^\\s\"]*)?");
     private static final Pattern DURATION = Pattern.compile("(\\d+(\\.\\d+)?(ns|us|ms|s|m|h))+");
+    /** A variable compose must be given: {@code ${NAME:?message}}, unset or empty stops it. */
+    private static final Pattern REQUIRED_VARIABLE = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*:\\?[^}]+}");
 
     private final Path baseDirectory;
     private final List<String> problems = new ArrayList<>();
@@ -73,6 +77,7 @@ final class ComposeChecks {
 
     private void check(Map<String, Object> compose) {
         unknownKeys("top level", compose, TOP_LEVEL_KEYS);
+        checkValues("", compose);
         if (!(compose.get("services") instanceof Map<?, ?> services) || services.isEmpty()) {
             problems.add("services: at least one service is required");
             return;
@@ -110,6 +115,12 @@ final class ComposeChecks {
         }
         Optional<List<String>> healthTest = checkHealthcheck(at, service.get("healthcheck"));
         Map<String, String> environment = environment(at, service.get("environment"));
+        environment.forEach((variable, value) -> {
+            if (Secrets.isSecretName(variable) && !REQUIRED_VARIABLE.matcher(value).matches()) {
+                problems.add(at + ": environment " + variable + " is a secret: it must be a required variable, "
+                        + "${NAME:?message}, with no literal value and no default (it is " + value + ")");
+            }
+        });
         checkVolumes(at, service.get("volumes"), declaredVolumes);
         List<String> dependsOn = checkDependencies(at, service.get("depends_on"), services);
         Optional<App> app = App.forImage(String.valueOf(service.get("image")));
@@ -279,6 +290,44 @@ final class ComposeChecks {
                 problems.add(at + ": DHT_REGISTRY_URL " + registry + " is not the port the registry listens on");
             }
         }
+    }
+
+    /** Every string in the file: valid interpolations only, and no placeholder secret. */
+    private void checkValues(String at, Object value) {
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((key, element) -> checkValues(at.isEmpty() ? String.valueOf(key) : at + "." + key, element));
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                checkValues(at + "[" + i + "]", list.get(i));
+            }
+        } else if (value instanceof String text) {
+            if (!validInterpolations(text)) {
+                problems.add(at + ": a $ that starts no variable (write $$ for a literal $): " + text);
+            }
+            if (Secrets.hasPlaceholder(text)) {
+                problems.add(at + ": a placeholder known to everyone, no secret: " + text);
+            }
+        }
+    }
+
+    /**
+     * Whether each {@code $} of a value is followed by another (the pair a literal {@code $}), a
+     * name or a brace. Anything else, such as {@code $(}, older compose versions refuse as an
+     * invalid interpolation.
+     */
+    static boolean validInterpolations(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) != '$') {
+                continue;
+            }
+            char next = i + 1 < text.length() ? text.charAt(i + 1) : ' ';
+            if (next == '$') {
+                i++;
+            } else if (next != '{' && next != '_' && !(next >= 'A' && next <= 'Z') && !(next >= 'a' && next <= 'z')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void checkNoCycle(Map<String, List<String>> dependencies) {

@@ -59,10 +59,52 @@ class ComposeFileTest {
             "DHT_ADVERTISED_ADDRESS: node2:50001|DHT_ADVERTISED_ADDRESS: node-2:50001",
             "http://registry:50000|http://registry:5000",
             "node3-data:/var|node4-data:/var",
+            "${DHT_CLUSTER_TOKEN:?set|${DHT_CLUSTER_TOKEN:-set",
+            "${DHT_CLUSTER_TOKEN:?set|${DHT_CLUSTER_TOKEN?set",
+            "$$(openssl|$(openssl",
     })
     void aMistakeFailsValidation(String right, String wrong) {
         Mutations.assertEachRejected(TEXT, right.replace("\\n", "\n"), wrong.replace("\\n", "\n"),
                 copy -> ComposeChecks.validate(copy, BASE), problem -> true);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theClusterTokenMustBeSetAndHasNoDefault() {
+        Map<String, Object> compose = Yaml.load(TEXT, COMPOSE.toString());
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        for (String service : List.of("registry", "node1", "node2", "node3")) {
+            assertThat(Yaml.at(compose, "services." + service + ".environment.DHT_SECURITY_CLUSTER_TOKEN"))
+                    .as("%s's cluster token", service)
+                    .hasValueSatisfying(value -> assertThat(String.valueOf(value))
+                            .startsWith("${DHT_CLUSTER_TOKEN:?").endsWith("}")
+                            .contains("at least 32 characters", "openssl rand -hex 32"));
+        }
+        assertThat(services).hasSize(4);
+    }
+
+    @Test
+    void theUsageSetsTheTokenBeforeComposeStarts() {
+        List<String> usage = TEXT.lines().takeWhile(line -> line.startsWith("#")).toList();
+        int export = indexOf(usage, "export DHT_CLUSTER_TOKEN=$(openssl rand -hex 32)");
+        int up = indexOf(usage, "docker compose -f deploy/compose.yaml up");
+        assertThat(export).as("the usage exports DHT_CLUSTER_TOKEN").isNotNegative();
+        assertThat(up).isGreaterThan(export);
+    }
+
+    /** A known, literal or defaulted token: each, in a copy of the file, makes the validation fail. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "change-me",
+            "${DHT_CLUSTER_TOKEN:-change-me}",
+            "${DHT_CLUSTER_TOKEN}",
+            "0123456789abcdef0123456789abcdef0123456789abcdef",
+    })
+    void aTokenThatIsNotRequiredFailsValidation(String token) {
+        String required = TEXT.lines().filter(line -> line.contains("DHT_SECURITY_CLUSTER_TOKEN:")).findFirst()
+                .orElseThrow().replaceFirst("^\\s*DHT_SECURITY_CLUSTER_TOKEN:\\s*", "");
+        Mutations.assertEachRejected(TEXT, required, token, copy -> ComposeChecks.validate(copy, BASE),
+                problem -> problem.contains("DHT_SECURITY_CLUSTER_TOKEN is a secret"));
     }
 
     @Test
@@ -76,6 +118,15 @@ class ComposeFileTest {
         String twice = TEXT.replaceFirst("    restart: unless-stopped\n", "    restart: unless-stopped\n    restart: always\n");
         assertThat(twice).isNotEqualTo(TEXT);
         assertThat(ComposeChecks.validate(twice, BASE)).isNotEmpty();
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test

@@ -22,8 +22,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +41,10 @@ import java.util.regex.Pattern;
  * ({@link Kustomize}), reads every document into fabric8's typed models rejecting unknown fields
  * and kinds ({@link Manifests}), then checks what the schema alone cannot: the fields these
  * manifests rely on are there, the references between objects hold (selectors, the StatefulSet's
- * Service, ConfigMap and Secret keys, volumes, named ports), and every probe and scrape annotation
- * points at a path and port the app in the container really serves ({@link App}).
+ * Service, ConfigMap and Secret keys, volumes, named ports), every probe and scrape annotation
+ * points at a path and port the app in the container really serves ({@link App}), and no secret is
+ * written into a manifest: secret settings come from a Secret, and no Secret holds a placeholder
+ * ({@link Secrets}).
  */
 final class KubernetesChecks {
 
@@ -108,6 +112,8 @@ final class KubernetesChecks {
                 }
             }
         }
+        manifests.all(Secret.class).forEach(this::checkSecret);
+        manifests.all(ConfigMap.class).forEach(this::checkConfigMap);
         List<Workload> workloads = workloads();
         workloads.forEach(this::checkWorkload);
         manifests.all(StatefulSet.class).forEach(this::checkStatefulSet);
@@ -207,6 +213,10 @@ final class KubernetesChecks {
             if (!defined.add(variable.getName())) {
                 problems.add(at + ": env " + variable.getName() + " set twice");
             }
+            if (variable.getValue() != null && Secrets.isSecretName(variable.getName())) {
+                problems.add(at + ": env " + variable.getName() + " is a secret written into the manifest; "
+                        + "read it from a Secret (valueFrom.secretKeyRef)");
+            }
             if (variable.getValue() != null) {
                 Matcher reference = VARIABLE_REFERENCE.matcher(variable.getValue());
                 while (reference.find()) {
@@ -226,6 +236,10 @@ final class KubernetesChecks {
                         problems.add(at + ": env " + variable.getName() + " reads ConfigMap " + name + ", which is not defined");
                     } else if (map.get().getData() == null || !map.get().getData().containsKey(key)) {
                         problems.add(at + ": env " + variable.getName() + " reads key " + key + " that ConfigMap " + name + " lacks");
+                    }
+                    if (Secrets.isSecretName(variable.getName())) {
+                        problems.add(at + ": env " + variable.getName() + " is a secret, read from ConfigMap " + name
+                                + "; read it from a Secret (valueFrom.secretKeyRef)");
                     }
                 } else if (source.getSecretKeyRef() != null) {
                     String name = source.getSecretKeyRef().getName();
@@ -318,6 +332,36 @@ final class KubernetesChecks {
         if (port == null || !port.equals(String.valueOf(serverPort))) {
             problems.add(where + ": prometheus.io/port " + port + ", but " + app.name() + " listens on " + serverPort);
         }
+    }
+
+    /** A Secret holds no placeholder: its values are the operator's own (a secretGenerator's file). */
+    private void checkSecret(Secret secret) {
+        String where = Manifests.where(secret);
+        Objects.requireNonNullElse(secret.getStringData(), Map.<String, String>of()).forEach((key, value) -> {
+            if (Secrets.hasPlaceholder(value)) {
+                problems.add(where + ": stringData " + key + " is a placeholder known to everyone, no secret");
+            }
+        });
+        Objects.requireNonNullElse(secret.getData(), Map.<String, String>of()).forEach((key, value) -> {
+            String decoded;
+            try {
+                // kustomize breaks long values into lines
+                decoded = new String(Base64.getMimeDecoder().decode(String.valueOf(value)), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                problems.add(where + ": data " + key + " is not base64");
+                return;
+            }
+            if (Secrets.hasPlaceholder(decoded)) {
+                problems.add(where + ": data " + key + " is a placeholder known to everyone, no secret");
+            }
+        });
+    }
+
+    /** A ConfigMap is readable by whoever may read the namespace's settings: no secret goes there. */
+    private void checkConfigMap(ConfigMap map) {
+        Objects.requireNonNullElse(map.getData(), Map.<String, String>of()).keySet().stream()
+                .filter(Secrets::isSecretName)
+                .forEach(key -> problems.add(Manifests.where(map) + ": " + key + " is a secret; it belongs in a Secret"));
     }
 
     private void checkStatefulSet(StatefulSet statefulSet) {

@@ -3,6 +3,7 @@ package dht.deploy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -14,28 +15,42 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** deploy/k8s as {@code kubectl apply -k deploy/k8s} would apply it. */
+/**
+ * deploy/k8s as {@code kubectl apply -k deploy/k8s} would apply it, once the operator has created
+ * the cluster token file: rendered from a copy with a token of the test's own in that file.
+ */
 class KubernetesManifestsTest {
 
     private static final Path K8S = Checkout.path("deploy/k8s");
+    private static final String TOKEN = ClusterTokenFile.random();
+    @TempDir
+    static Path withToken;
     private static String rendered;
     private static Manifests manifests;
 
     @BeforeAll
     static void render() {
+        ClusterTokenFile.copy(K8S, withToken, TOKEN);
         // one fixed form, so that the mutations below find the same text whichever renderer ran
-        rendered = Yaml.canonical(Kustomize.render(K8S));
+        rendered = Yaml.canonical(Kustomize.render(withToken));
         manifests = Manifests.read(rendered);
     }
 
@@ -119,11 +134,7 @@ class KubernetesManifestsTest {
 
     @Test
     void aMisspelledKustomizationFieldFailsValidation(@TempDir Path copy) throws IOException {
-        try (Stream<Path> files = Files.list(K8S)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, copy.resolve(file.getFileName()));
-            }
-        }
+        ClusterTokenFile.copy(K8S, copy, ClusterTokenFile.random());
         Path kustomization = copy.resolve("kustomization.yaml");
         Files.writeString(kustomization, Files.readString(kustomization).replace("resources:", "resoures:"));
         assertThat(KubernetesChecks.validateDirectory(copy)).anyMatch(p -> p.contains("resoures"));
@@ -133,8 +144,130 @@ class KubernetesManifestsTest {
     void theStandInRendersWhatKubectlKustomizeRenders() {
         assumeTrue(Kustomize.kubectlAvailable(), "kubectl is not installed");
         // kustomize orders the objects by kind; the stand-in keeps the order of the files
-        assertThat(Yaml.canonical(Kustomize.withoutKubectl(K8S)).split("---\n"))
-                .containsExactlyInAnyOrder(Yaml.canonical(Kustomize.withKubectl(K8S)).split("---\n"));
+        assertThat(Yaml.canonical(Kustomize.withoutKubectl(withToken)).split("---\n"))
+                .containsExactlyInAnyOrder(Yaml.canonical(Kustomize.withKubectl(withToken)).split("---\n"));
+    }
+
+    @Test
+    void theStandInRefusesAGeneratorItWouldRenderDifferently(@TempDir Path copy) throws IOException {
+        ClusterTokenFile.copy(K8S, copy, ClusterTokenFile.random());
+        Path kustomization = copy.resolve("kustomization.yaml");
+        String text = Files.readString(kustomization);
+        // kustomize would hash the name; the stand-in cannot
+        Files.writeString(kustomization, text.replace("disableNameSuffixHash: true", "disableNameSuffixHash: false"));
+        assertThat(text).contains("disableNameSuffixHash: true");
+        assertThatThrownBy(() -> Kustomize.withoutKubectl(copy)).isInstanceOf(Kustomize.RenderException.class)
+                .hasMessageContaining("disableNameSuffixHash");
+        Files.writeString(kustomization, text.replace("    files:\n", "    literals:\n"));
+        assertThatThrownBy(() -> Kustomize.withoutKubectl(copy)).isInstanceOf(Kustomize.RenderException.class)
+                .hasMessageContaining("literals");
+    }
+
+    @Test
+    void theClusterTokenSecretIsGeneratedFromTheOperatorsFile() {
+        Secret secret = manifests.get(Secret.class, ClusterTokenFile.SECRET);
+        assertThat(secret.getStringData()).as("stringData, a value written into the manifests").isNullOrEmpty();
+        assertThat(secret.getData()).containsOnlyKeys(ClusterTokenFile.KEY);
+        // the very bytes of the file, no line break added or kept
+        assertThat(new String(Base64.getMimeDecoder().decode(secret.getData().get(ClusterTokenFile.KEY)),
+                StandardCharsets.UTF_8)).isEqualTo(TOKEN);
+        assertThat(secret.getMetadata().getName()).as("the name the pods refer to, unhashed")
+                .isEqualTo(ClusterTokenFile.SECRET);
+        assertThat(secret.getMetadata().getLabels()).containsEntry("app.kubernetes.io/part-of", "dht");
+    }
+
+    @Test
+    void theRegistryAndTheNodesReadTheClusterTokenFromTheGeneratedSecret() {
+        Stream.of(nodeContainer(), manifests.get(Deployment.class, "dht-registry").getSpec().getTemplate().getSpec()
+                        .getContainers().getFirst())
+                .forEach(container -> {
+                    var reference = env(container).get("DHT_SECURITY_CLUSTER_TOKEN").getValueFrom().getSecretKeyRef();
+                    assertThat(reference.getName()).isEqualTo(ClusterTokenFile.SECRET);
+                    assertThat(reference.getKey()).isEqualTo(ClusterTokenFile.KEY);
+                    assertThat(reference.getOptional()).as("optional: a pod without the token would start in protected mode")
+                            .isNotEqualTo(Boolean.TRUE);
+                });
+    }
+
+    @Test
+    void renderingFailsWithoutTheOperatorsTokenFile(@TempDir Path copy) {
+        ClusterTokenFile.copy(K8S, copy, null);
+        String file = ClusterTokenFile.of(K8S).orElseThrow(() -> new AssertionError(
+                "no secretGenerator makes Secret " + ClusterTokenFile.SECRET + " from a file"));
+        assertThat(KubernetesChecks.validateDirectory(copy)).anyMatch(problem -> problem.contains(file));
+    }
+
+    @Test
+    void theTokenFileIsGitignoredAndNotInTheRepository() {
+        String file = ClusterTokenFile.of(K8S).orElseThrow(() -> new AssertionError(
+                "no secretGenerator makes Secret " + ClusterTokenFile.SECRET + " from a file"));
+        Path path = K8S.resolve(file).normalize();
+        assertThat(path.startsWith(K8S)).as("%s lies inside deploy/k8s", file).isTrue();
+        String relative = Checkout.root().relativize(path).toString().replace('\\', '/');
+        assertThat(Checkout.ignoredByGit(relative)).as("git ignores %s", relative).isTrue();
+    }
+
+    @Test
+    void noSecretIsWrittenIntoTheResourceFiles() {
+        Map<String, Object> kustomization = Yaml.load(Checkout.read(K8S.resolve("kustomization.yaml")), "kustomization.yaml");
+        for (Object resource : (List<?>) kustomization.get("resources")) {
+            for (Object document : Yaml.loadAll(Checkout.read(K8S.resolve(String.valueOf(resource))))) {
+                assertThat(((Map<?, ?>) document).get("kind")).as("a document of %s", resource).isNotEqualTo("Secret");
+            }
+        }
+    }
+
+    @Test
+    void aSecretWrittenIntoAWorkloadFailsValidation() {
+        String literal = edited(document -> forEachTokenVariable(document, variable -> {
+            variable.remove("valueFrom");
+            variable.put("value", ClusterTokenFile.random());
+        }));
+        assertThat(KubernetesChecks.validate(literal))
+                .anyMatch(p -> p.contains("DHT_SECURITY_CLUSTER_TOKEN is a secret written into the manifest"));
+        String fromConfigMap = edited(document -> forEachTokenVariable(document, variable ->
+                variable.put("valueFrom", Map.of("configMapKeyRef", Map.of("name", "dht-config", "key", "DHT_REGISTRY_URL")))));
+        assertThat(KubernetesChecks.validate(fromConfigMap)).anyMatch(p -> p.contains("read from ConfigMap dht-config"));
+    }
+
+    @Test
+    void aPlaceholderInASecretFailsValidation() {
+        String encoded = edited(document -> {
+            if ("Secret".equals(document.get("kind"))) {
+                document.put("data", Map.of(ClusterTokenFile.KEY, Base64.getEncoder().encodeToString(
+                        "change-me-before-production".getBytes(StandardCharsets.UTF_8))));
+            }
+        });
+        assertThat(KubernetesChecks.validate(encoded)).anyMatch(p -> p.contains("data cluster-token is a placeholder"));
+        String stringData = edited(document -> {
+            if ("Secret".equals(document.get("kind"))) {
+                document.remove("data");
+                document.put("stringData", Map.of(ClusterTokenFile.KEY, "change-me"));
+            }
+        });
+        assertThat(KubernetesChecks.validate(stringData)).anyMatch(p -> p.contains("stringData cluster-token is a placeholder"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSecretInTheConfigMapFailsValidation() {
+        String mutated = edited(document -> {
+            if ("ConfigMap".equals(document.get("kind"))) {
+                ((Map<String, Object>) document.get("data")).put("DHT_SECURITY_CLUSTER_TOKEN", ClusterTokenFile.random());
+            }
+        });
+        assertThat(KubernetesChecks.validate(mutated)).anyMatch(p -> p.contains("it belongs in a Secret"));
+    }
+
+    @Test
+    void noDeployFileShipsAPlaceholderSecret() throws IOException {
+        try (Stream<Path> files = Stream.concat(Files.walk(K8S), Stream.of(Checkout.path("deploy/compose.yaml")))) {
+            assertThat(files.filter(Files::isRegularFile)
+                    .filter(file -> !ClusterTokenFile.of(K8S).map(K8S::resolve).map(file::equals).orElse(false))
+                    .filter(file -> Secrets.hasPlaceholder(Checkout.read(file)))
+                    .map(file -> Checkout.root().relativize(file).toString()))
+                    .as("deploy files with a placeholder secret (change-me...)").isEmpty();
+        }
     }
 
     @Test
@@ -203,6 +336,47 @@ class KubernetesManifestsTest {
         Deployment registry = manifests.get(Deployment.class, "dht-registry");
         assertThat(registry.getSpec().getReplicas()).isEqualTo(1);
         assertThat(registry.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    }
+
+    /** The rendered manifests with {@code edit} applied to each document (a mutable copy). */
+    private static String edited(Consumer<Map<String, Object>> edit) {
+        List<String> documents = new ArrayList<>();
+        for (Object document : Yaml.loadAll(rendered)) {
+            Map<String, Object> copy = mutableCopy(document);
+            edit.accept(copy);
+            documents.add(Yaml.dump(copy));
+        }
+        String text = String.join("---\n", documents);
+        assertThat(Yaml.canonical(text)).as("the edit changed something").isNotEqualTo(rendered);
+        return text;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T mutableCopy(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((key, element) -> copy.put(String.valueOf(key), mutableCopy(element)));
+            return (T) copy;
+        }
+        if (value instanceof List<?> list) {
+            return (T) list.stream().map(KubernetesManifestsTest::mutableCopy).collect(Collectors.toCollection(ArrayList::new));
+        }
+        return (T) value;
+    }
+
+    /** Each env entry DHT_SECURITY_CLUSTER_TOKEN of a workload document. */
+    @SuppressWarnings("unchecked")
+    private static void forEachTokenVariable(Map<String, Object> document, Consumer<Map<String, Object>> action) {
+        Yaml.at(document, "spec.template.spec.containers").ifPresent(containers -> {
+            for (Object container : (List<Object>) containers) {
+                for (Object variable : (List<Object>) ((Map<String, Object>) container).getOrDefault("env", List.of())) {
+                    Map<String, Object> entry = (Map<String, Object>) variable;
+                    if ("DHT_SECURITY_CLUSTER_TOKEN".equals(entry.get("name"))) {
+                        action.accept(entry);
+                    }
+                }
+            }
+        });
     }
 
     private static Container nodeContainer() {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Renders a kustomization the way {@code kubectl apply -k} would see it: with {@code kubectl
  * kustomize} when a kubectl is on the PATH (it works offline), otherwise with a small stand-in that
- * knows only what {@code deploy/k8s} uses (namespace and resources) and refuses anything else, so
- * that it never quietly renders something different.
+ * knows only what {@code deploy/k8s} uses (namespace, resources, and a secretGenerator of files
+ * with an unhashed name) and refuses anything else, so that it never quietly renders something
+ * different.
  */
 final class Kustomize {
 
@@ -25,7 +27,12 @@ final class Kustomize {
             "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PriorityClass",
             "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "IngressClass");
 
-    private static final Set<String> FALLBACK_KEYS = Set.of("apiVersion", "kind", "namespace", "resources");
+    private static final Set<String> FALLBACK_KEYS = Set.of("apiVersion", "kind", "namespace", "resources",
+            "secretGenerator");
+    private static final Set<String> GENERATOR_KEYS = Set.of("name", "files", "type", "options");
+    private static final Set<String> GENERATOR_OPTION_KEYS = Set.of("disableNameSuffixHash", "labels", "annotations");
+    /** kustomize breaks a generated value's base64 into lines of this many characters. */
+    private static final int BASE64_LINE = 70;
 
     private Kustomize() {
     }
@@ -128,6 +135,102 @@ final class Kustomize {
                 rendered.add(Yaml.dump(object));
             }
         }
+        if (kustomization.containsKey("secretGenerator")) {
+            if (!(kustomization.get("secretGenerator") instanceof List<?> generators)) {
+                throw new RenderException(file + ": secretGenerator is not a list");
+            }
+            for (Object generator : generators) {
+                rendered.add(Yaml.dump(generatedSecret(directory, file, generator, namespace)));
+            }
+        }
         return String.join("---\n", rendered);
+    }
+
+    /** A Secret of a secretGenerator entry that reads files, as kustomize generates it. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> generatedSecret(Path directory, Path file, Object entry, Object namespace) {
+        if (!(entry instanceof Map<?, ?> generator)) {
+            throw new RenderException(file + ": a secretGenerator entry is not a mapping");
+        }
+        for (Object key : generator.keySet()) {
+            if (!GENERATOR_KEYS.contains(String.valueOf(key))) {
+                throw new RenderException(file + ": secretGenerator field '" + key + "' is not one this stand-in renders "
+                        + GENERATOR_KEYS + " (a misspelling, or install kubectl for the real kustomize)");
+            }
+        }
+        if (!(generator.get("name") instanceof String name) || name.isBlank()) {
+            throw new RenderException(file + ": a secretGenerator entry has no name");
+        }
+        Map<String, Object> options = generator.get("options") instanceof Map<?, ?> map
+                ? (Map<String, Object>) map : Map.of();
+        for (String key : options.keySet()) {
+            if (!GENERATOR_OPTION_KEYS.contains(key)) {
+                throw new RenderException(file + ": secretGenerator " + name + " option '" + key
+                        + "' is not one this stand-in renders " + GENERATOR_OPTION_KEYS);
+            }
+        }
+        if (!Boolean.TRUE.equals(options.get("disableNameSuffixHash"))) {
+            throw new RenderException(file + ": secretGenerator " + name + " needs options.disableNameSuffixHash: true "
+                    + "for this stand-in, which does not compute kustomize's name hash (or install kubectl)");
+        }
+        if (!(generator.get("files") instanceof List<?> files) || files.isEmpty()) {
+            throw new RenderException(file + ": secretGenerator " + name + " lists no files (the only source this "
+                    + "stand-in renders)");
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        for (Object source : files) {
+            String text = String.valueOf(source);
+            int equals = text.indexOf('=');
+            String relative = equals < 0 ? text : text.substring(equals + 1);
+            Path path = directory.resolve(relative).normalize();
+            String key = equals < 0 ? path.getFileName().toString() : text.substring(0, equals);
+            if (!path.startsWith(directory.normalize())) {
+                throw new RenderException(file + ": secretGenerator " + name + " reads " + relative
+                        + ", which is outside the kustomization's folder");
+            }
+            if (!Files.isRegularFile(path)) {
+                throw new RenderException(file + ": secretGenerator " + name + ": file sources: [" + text + "]: "
+                        + path + ": no such file");
+            }
+            if (data.put(key, base64(path)) != null) {
+                throw new RenderException(file + ": secretGenerator " + name + " sets key " + key + " twice");
+            }
+        }
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", name);
+        if (namespace != null) {
+            metadata.put("namespace", namespace);
+        }
+        if (options.get("labels") instanceof Map<?, ?> labels) {
+            metadata.put("labels", labels);
+        }
+        if (options.get("annotations") instanceof Map<?, ?> annotations) {
+            metadata.put("annotations", annotations);
+        }
+        Map<String, Object> secret = new LinkedHashMap<>();
+        secret.put("apiVersion", "v1");
+        secret.put("kind", "Secret");
+        secret.put("metadata", metadata);
+        secret.put("type", generator.containsKey("type") ? String.valueOf(generator.get("type")) : "Opaque");
+        secret.put("data", data);
+        return secret;
+    }
+
+    /** A file's bytes in base64, broken into lines as kustomize does once it is longer than one. */
+    private static String base64(Path file) {
+        String encoded;
+        try {
+            encoded = Base64.getEncoder().encodeToString(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (encoded.length() < BASE64_LINE) {
+            return encoded;
+        }
+        StringBuilder lines = new StringBuilder();
+        for (int start = 0; start < encoded.length(); start += BASE64_LINE) {
+            lines.append(encoded, start, Math.min(encoded.length(), start + BASE64_LINE)).append('\n');
+        }
+        return lines.toString();
     }
 }
