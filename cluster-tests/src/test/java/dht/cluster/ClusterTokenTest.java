@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterTokenTest {
 
-    private static final String TOKEN = "c1uster-t0ken-for-the-test";
+    private static final String TOKEN = "c1uster-t0ken-for-the-cluster-token-test";
     private static final int KEYS = 60;
     /** {@code dht.replication-factor}'s default. */
     private static final int REPLICATION_FACTOR = 3;

@@ -19,7 +19,7 @@ import java.time.Duration;
 /**
  * RFC 9457 problems for what is refused before Spring MVC sees the request: a missing or wrong
  * credential ({@code 401}), a credential without the right ({@code 403}), a request the firewall
- * rejects ({@code 400}) and one over the concurrency limit ({@code 503}). The bodies hold fixed
+ * rejects ({@code 400}), a client over its limit ({@code 429}) and cluster traffic over its own ({@code 503}). The bodies hold fixed
  * texts only: never the credential, the request or an exception's message.
  */
 public final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
@@ -52,6 +52,13 @@ public final class ProblemResponses implements AuthenticationEntryPoint, AccessD
     public static void busy(HttpServletResponse response, Duration retryAfter) throws IOException {
         response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
         write(response, HttpStatus.SERVICE_UNAVAILABLE, "Busy", "Too many requests at once; retry after Retry-After seconds.");
+    }
+
+    /** A {@code 429}: this client asks for more at once than its share; back after {@code retryAfter}. */
+    public static void tooManyRequests(HttpServletResponse response, Duration retryAfter) throws IOException {
+        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
+        write(response, HttpStatus.TOO_MANY_REQUESTS, "Too many requests",
+                "This client has too many requests under way; retry after Retry-After seconds.");
     }
 
     /** Writes a problem body; {@code title} and {@code detail} must be fixed texts, not request data. */

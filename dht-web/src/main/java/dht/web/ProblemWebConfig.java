@@ -6,7 +6,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
-/** What both apps' web configurations import: problems for every error, strict request bodies. */
+/** What both apps' web configurations import: problems for every error, strict request bodies, the socket's peer. */
 @Configuration(proxyBeanMethods = false)
 public class ProblemWebConfig {
 
@@ -20,6 +20,12 @@ public class ProblemWebConfig {
     @Bean
     WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> problemReportValve() {
         return ProblemReportValve.installer();
+    }
+
+    /** Each request's connection peer, recorded before forwarded headers can rewrite it (protected mode judges it). */
+    @Bean
+    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> socketPeerRecorder() {
+        return SocketPeer.recorder();
     }
 
     /** Request bodies with unknown fields are refused. */

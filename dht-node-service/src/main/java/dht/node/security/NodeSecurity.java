@@ -2,15 +2,19 @@ package dht.node.security;
 
 import dht.web.BearerTokens;
 import dht.web.ClusterSecurity;
-import dht.web.ConcurrencyLimit;
 import dht.web.ProblemResponses;
+import dht.web.TrafficLimits;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationManagers;
@@ -20,6 +24,10 @@ import org.springframework.security.config.annotation.web.configuration.WebSecur
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+import java.util.HashSet;
+import java.util.Set;
 
 import static org.springframework.security.authorization.AuthorityAuthorizationManager.hasRole;
 
@@ -37,6 +45,12 @@ public class NodeSecurity {
     static final String KEYS_READ = "KEYS_READ";
     static final String KEYS_WRITE = "KEYS_WRITE";
 
+    /** What web pages must not reach (see {@link dht.web.BrowserGuard}). */
+    private static final RequestMatcher CLUSTER_ENDPOINTS = request -> {
+        String path = request.getRequestURI();
+        return path.startsWith("/internal/") || path.startsWith("/admin/");
+    };
+
     private static final Logger log = LoggerFactory.getLogger(NodeSecurity.class);
 
     private final ProblemResponses problems = new ProblemResponses("dht-node");
@@ -51,8 +65,11 @@ public class NodeSecurity {
     }
 
     @Bean
-    SecurityFilterChain nodeFilterChain(HttpSecurity http, SecurityProperties properties, BearerTokens tokens) {
+    SecurityFilterChain nodeFilterChain(HttpSecurity http, SecurityProperties properties, BearerTokens tokens,
+                                        Environment environment,
+                                        @Value("${dht.advertised-address:}") String advertisedAddress) {
         ClusterSecurity cluster = new ClusterSecurity(properties.clusterToken());
+        cluster.refuseProtectedModeOnKubernetes(environment);
         cluster.logMode(log);
         if (properties.apiKeys().enabled()) {
             log.info("/keys needs an API key: {} read-only, {} read-write", properties.apiKeys().readOnly().size(),
@@ -61,15 +78,30 @@ public class NodeSecurity {
         AuthorizationManager<RequestAuthorizationContext> member = cluster.member();
         AuthorizationManager<RequestAuthorizationContext> read = keysAccess(properties, KEYS_READ, member);
         AuthorizationManager<RequestAuthorizationContext> write = keysAccess(properties, KEYS_WRITE, member);
-        cluster.apply(http, tokens, problems).authorizeHttpRequests(requests -> requests
-                .requestMatchers(EndpointRequest.to("health", "info", "prometheus")).permitAll()
-                .requestMatchers(HttpMethod.GET, "/keys/**").access(read)
-                .requestMatchers(HttpMethod.HEAD, "/keys/**").access(read)
-                .requestMatchers("/keys", "/keys/**").access(write)
-                .requestMatchers(ClusterSecurity.DOCUMENTATION).permitAll()
-                .requestMatchers(HttpMethod.GET, "/ring/events").permitAll()
-                .anyRequest().access(member));
+        // with a token or API keys, ring events are for callers who may at least read keys
+        AuthorizationManager<RequestAuthorizationContext> events = properties.hasClusterToken() || properties.apiKeys().enabled()
+                ? AuthorizationManagers.anyOf(hasRole(KEYS_READ), member)
+                : SingleResultAuthorizationManager.permitAll();
+        cluster.apply(http, tokens, problems, CLUSTER_ENDPOINTS, allowedHosts(properties, advertisedAddress))
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(EndpointRequest.to("health", "info", "prometheus")).permitAll()
+                        .requestMatchers(HttpMethod.GET, "/keys/**").access(read)
+                        .requestMatchers(HttpMethod.HEAD, "/keys/**").access(read)
+                        .requestMatchers("/keys", "/keys/**").access(write)
+                        .requestMatchers(ClusterSecurity.DOCUMENTATION).permitAll()
+                        .requestMatchers(HttpMethod.GET, "/ring/events").access(events)
+                        .anyRequest().access(member));
         return http.build();
+    }
+
+    /** The node's own advertised host and those the operator allowed. */
+    private static Set<String> allowedHosts(SecurityProperties properties, String advertisedAddress) {
+        Set<String> hosts = new HashSet<>(properties.allowedHosts());
+        int port = advertisedAddress.lastIndexOf(':');
+        if (port > 0) {
+            hosts.add(advertisedAddress.substring(0, port).replace("[", "").replace("]", ""));
+        }
+        return hosts;
     }
 
     private static AuthorizationManager<RequestAuthorizationContext> keysAccess(SecurityProperties properties, String role,
@@ -90,12 +122,12 @@ public class NodeSecurity {
     }
 
     @Bean
-    WebSecurityCustomizer nodeFirewall() {
-        return ClusterSecurity.firewall(problems);
+    FilterRegistrationBean<TrafficLimits> nodeTrafficLimits(SecurityProperties properties, ObjectProvider<BulkheadRegistry> bulkheads) {
+        return TrafficLimits.registration(bulkheads, "node", properties.budgets());
     }
 
     @Bean
-    FilterRegistrationBean<ConcurrencyLimit> nodeConcurrencyLimit(SecurityProperties properties) {
-        return ConcurrencyLimit.registration("node-requests", properties.maxConcurrentRequests());
+    WebSecurityCustomizer nodeFirewall() {
+        return ClusterSecurity.firewall(problems);
     }
 }

@@ -1,5 +1,7 @@
 package dht.node.security;
 
+import dht.web.ClusterSecurity;
+import dht.web.TrafficLimits;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -16,7 +18,15 @@ import java.util.List;
  *                              ({@code Authorization: Bearer}); without one the node is in protected
  *                              mode and takes cluster calls from loopback only
  * @param apiKeys               keys for the public {@code /keys} API; none (the default) leaves it open
- * @param maxConcurrentRequests requests served at once; more are answered {@code 503} with {@code Retry-After}
+ * @param maxConcurrentRequests client requests served at once; more are answered {@code 429} with {@code Retry-After}
+ * @param maxConcurrentRequestsPerClient of these, at most so many from one client address at once
+ * @param maxConcurrentClusterRequests the cluster's own calls (replication, transfers, joins,
+ *                              forwarded requests) served at once, apart from clients' so that a client
+ *                              flood cannot starve them; more are answered {@code 503}
+ * @param maxConcurrentManagementRequests Actuator requests served at once (health probes are never limited)
+ * @param allowedHosts          in protected mode, the host names besides loopback names and IP literals
+ *                              under which cluster endpoints may be called (a name a browser was
+ *                              rebound to is refused)
  * @param peerSslBundle         the SSL bundle ({@code spring.ssl.bundle.*}) to call other nodes and the
  *                              registry with: when set, nodes are called at {@code https://}, trusting
  *                              the bundle's trust material and presenting its key (mutual TLS, if the
@@ -28,7 +38,20 @@ public record SecurityProperties(
         String clusterToken,
         @Valid @NotNull @DefaultValue ApiKeys apiKeys,
         @Min(1) @DefaultValue("256") int maxConcurrentRequests,
+        @Min(1) @DefaultValue("64") int maxConcurrentRequestsPerClient,
+        @Min(1) @DefaultValue("256") int maxConcurrentClusterRequests,
+        @Min(1) @DefaultValue("32") int maxConcurrentManagementRequests,
+        @NotNull @DefaultValue List<String> allowedHosts,
         String peerSslBundle) {
+
+    public SecurityProperties {
+        ClusterSecurity.requireStrongToken("dht.security.cluster-token", clusterToken);
+    }
+
+    public TrafficLimits.Budgets budgets() {
+        return new TrafficLimits.Budgets(maxConcurrentRequests, maxConcurrentRequestsPerClient,
+                maxConcurrentClusterRequests, maxConcurrentManagementRequests);
+    }
 
     /**
      * @param readOnly  keys that may read ({@code GET})

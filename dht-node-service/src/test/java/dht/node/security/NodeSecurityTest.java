@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.filter.ForwardedHeaderFilter;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -32,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NodeSecurityTest {
 
-    private static final String TOKEN = "s3cret-cluster-token";
+    private static final String TOKEN = "s3cret-cluster-token-of-the-security-test";
     private static final String READ_KEY = "reader-key";
     private static final String WRITE_KEY = "writer-key";
 
@@ -49,6 +51,11 @@ class NodeSecurityTest {
 
         @PostMapping("/admin/leave")
         ResponseEntity<Void> admin() {
+            return counted();
+        }
+
+        @GetMapping("/ring/events")
+        ResponseEntity<Void> events() {
             return counted();
         }
 
@@ -140,6 +147,19 @@ class NodeSecurityTest {
         }
 
         @Test
+        void ringEventsNeedACredentialAndAnApiKeySuffices() {
+            assertRefused(mvc.get().uri("/ring/events"), HttpStatus.UNAUTHORIZED);
+            assertThat(mvc.get().uri("/ring/events").headers(bearer(READ_KEY))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.get().uri("/ring/events").headers(bearer(TOKEN))).hasStatus(HttpStatus.NO_CONTENT);
+        }
+
+        @Test
+        void aPageOfAnotherOriginCannotCallClusterEndpointsEvenWithTheToken() {
+            assertRefused(mvc.post().uri("/admin/leave").headers(bearer(TOKEN)).header("Origin", "https://attacker.example"),
+                    HttpStatus.FORBIDDEN);
+        }
+
+        @Test
         void keysHoldingEncodedSlashesPercentsAndSemicolonsPassTheFirewall() {
             assertThat(mvc.get().uri("/keys/a%2Fb%25c%3Bd%5Ce%2E%2E").headers(bearer(READ_KEY))).hasStatus(HttpStatus.NO_CONTENT);
             assertThat(mvc.get().uri("/keys/%2F%2F").headers(bearer(READ_KEY))).hasStatus(HttpStatus.NO_CONTENT);
@@ -168,9 +188,65 @@ class NodeSecurityTest {
         }
 
         @Test
+        void ringEventsAreOpenToEveryoneWithoutTokenOrApiKeys() {
+            assertThat(mvc.get().uri("/ring/events").remoteAddress("192.168.1.20")).hasStatus(HttpStatus.NO_CONTENT);
+        }
+
+        @Test
+        void aFormPostedByAWebPageOnTheSameMachineIsRefused() {
+            // what a cross-site <form method=post> sends: its content type, and its page's origin
+            assertRefused(mvc.post().uri("/admin/leave").remoteAddress("127.0.0.1")
+                    .contentType(MediaType.APPLICATION_FORM_URLENCODED).content("x=1"), HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+            assertRefused(mvc.post().uri("/admin/leave").remoteAddress("127.0.0.1")
+                    .header("Origin", "https://attacker.example"), HttpStatus.FORBIDDEN);
+            assertRefused(mvc.post().uri("/admin/leave").remoteAddress("127.0.0.1")
+                    .header("Origin", "null").contentType(MediaType.TEXT_PLAIN), HttpStatus.FORBIDDEN);
+        }
+
+        @Test
+        void aHostNameRoundToLoopbackByDnsRebindingIsRefused() {
+            assertRefused(mvc.post().uri("http://attacker.example:50001/internal/join").remoteAddress("127.0.0.1")
+                    .header("Origin", "http://attacker.example:50001"), HttpStatus.FORBIDDEN);
+            assertThat(mvc.post().uri("http://localhost:50001/internal/join").remoteAddress("127.0.0.1")
+                    .header("Origin", "http://localhost:50001")).hasStatus(HttpStatus.NO_CONTENT);
+        }
+
+        @Test
         void keysAreOpenToEveryoneWithoutApiKeys() {
             assertThat(mvc.put().uri("/keys/k").remoteAddress("192.168.1.20")).hasStatus(HttpStatus.NO_CONTENT);
             assertThat(mvc.get().uri("/keys/k").remoteAddress("192.168.1.20")).hasStatus(HttpStatus.NO_CONTENT);
+        }
+    }
+
+    /** As with {@code server.forward-headers-strategy=framework}, or Tomcat's RemoteIpValve, which Boot turns on by itself on Kubernetes. */
+    @Nested
+    @WebMvcTest(controllers = Endpoints.class)
+    @Import({NodeSecurity.class, BehindForwardedHeaders.Filter.class})
+    @ImportAutoConfiguration({SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class})
+    class BehindForwardedHeaders {
+
+        static class Filter {
+            @Bean
+            ForwardedHeaderFilter forwardedHeaderFilter() {
+                return new ForwardedHeaderFilter();
+            }
+        }
+
+        @Autowired
+        MockMvcTester mvc;
+
+        @Test
+        void aForwardedHeaderNamingLoopbackDoesNotMakeACallerLoopback() {
+            assertRefused(mvc.post().uri("/internal/join").remoteAddress("10.1.2.3").header("X-Forwarded-For", "127.0.0.1"),
+                    HttpStatus.UNAUTHORIZED);
+            assertRefused(mvc.post().uri("/admin/leave").remoteAddress("10.1.2.3").header("Forwarded", "for=127.0.0.1"),
+                    HttpStatus.UNAUTHORIZED);
+        }
+
+        @Test
+        void theConnectionsOwnLoopbackStillCounts() {
+            assertThat(mvc.post().uri("/internal/join").remoteAddress("127.0.0.1").header("X-Forwarded-For", "203.0.113.9"))
+                    .hasStatus(HttpStatus.NO_CONTENT);
         }
     }
 }

@@ -32,7 +32,7 @@ import static org.mockito.Mockito.verifyNoInteractions;
 /** The registry's ring-changing calls need the cluster credential; reading the ring does not. */
 class RegistrySecurityTest {
 
-    private static final String TOKEN = "s3cret-cluster-token";
+    private static final String TOKEN = "s3cret-cluster-token-of-the-security-test";
     private static final String ID = "5000000000000000";
 
     private static Consumer<HttpHeaders> bearer(String token) {
@@ -108,6 +108,25 @@ class RegistrySecurityTest {
         @Test
         void aRingChangeFromLoopbackIsAccepted() {
             assertThat(mvc.delete().uri("/nodes/{id}", ID).remoteAddress("127.0.0.1")).hasStatus(HttpStatus.NO_CONTENT);
+        }
+
+        @Test
+        void aWebPageOnTheRegistrysMachineCannotMakeANodeLeave() {
+            // a cross-site form, a cross-site fetch, and a page whose host name was rebound to loopback
+            assertThat(mvc.post().uri("/nodes/{id}/leave", ID).remoteAddress("127.0.0.1")
+                    .contentType(MediaType.APPLICATION_FORM_URLENCODED).content("x=1"))
+                    .hasStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE).hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(mvc.post().uri("/nodes/{id}/leave", ID).remoteAddress("127.0.0.1").header("Origin", "https://attacker.example"))
+                    .hasStatus(HttpStatus.FORBIDDEN);
+            assertThat(mvc.post().uri("http://attacker.example:50000/nodes/{id}/leave", ID).remoteAddress("127.0.0.1")
+                    .header("Origin", "http://attacker.example:50000")).hasStatus(HttpStatus.FORBIDDEN);
+            verifyNoInteractions(membership);
+        }
+
+        @Test
+        void readingTheRingFromAnyPageStaysOpen() {
+            assertThat(mvc.get().uri("/nodes").remoteAddress("127.0.0.1").header("Origin", "https://dashboard.example"))
+                    .hasStatus(HttpStatus.OK);
         }
     }
 }
