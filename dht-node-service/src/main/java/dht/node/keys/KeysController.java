@@ -41,13 +41,17 @@ class KeysController {
 
     private final KeyService keys;
     private final NodeProperties properties;
+    private final PeerHops hops;
 
-    KeysController(KeyService keys, NodeProperties properties) {
+    KeysController(KeyService keys, NodeProperties properties, PeerHops hops) {
         this.keys = keys;
+        this.hops = hops;
         this.properties = properties;
     }
 
-    @Operation(summary = "Read a key", description = "Answers the stored bytes with the stored Content-Type and an ETag.")
+    @Operation(summary = "Read a key", description = "Answers the stored bytes with the stored Content-Type and an ETag, "
+            + "sandboxed (Content-Security-Policy: sandbox, X-Content-Type-Options: nosniff) and, for types a browser "
+            + "would run (HTML, SVG, XML, JavaScript), as an attachment.")
     @ApiResponse(responseCode = "200", description = "The value", headers = {
             @Header(name = HttpPeerClient.OWNER, description = "ID of the node that owns the key"),
             @Header(name = HttpPeerClient.HOPS, description = "Forwards between nodes before the request was served")},
@@ -60,8 +64,8 @@ class KeysController {
     @GetMapping("/{key}")
     ResponseEntity<?> get(@Parameter(description = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F", example = "user:42") @PathVariable String key,
                           @Parameter(description = "Copies to consult, the owner's included (default dht.read-quorum)") @RequestParam(name = "r", required = false) Integer r,
-                          @Parameter(hidden = true) @RequestHeader(name = HttpPeerClient.HOPS, defaultValue = "0") int hops) {
-        return keys.get(validKey(key), hops, options(null, r, null, null));
+                          HttpServletRequest request) {
+        return StoredValues.guarded(keys.get(validKey(key), hops.of(request), options(null, r, null, null)));
     }
 
     @Operation(summary = "Write a key", description = "Stores the body as opaque bytes together with its Content-Type "
@@ -85,12 +89,11 @@ class KeysController {
                           @Parameter(description = WRITE_QUORUM) @RequestParam(name = "w", required = false) Integer w,
                           @Parameter(description = IF_MATCH) @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                           @Parameter(description = IF_NONE_MATCH) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
-                          @Parameter(hidden = true) @RequestHeader(name = HttpPeerClient.HOPS, defaultValue = "0") int hops,
                           HttpServletRequest request) throws IOException {
         String validKey = validKey(key);
         KeyOptions options = options(w, null, ifMatch, ifNoneMatch);
         String contentType = storedContentType(request.getContentType());
-        return keys.put(validKey, boundedBody(request), contentType, hops, options);
+        return keys.put(validKey, boundedBody(request), contentType, hops.of(request), options);
     }
 
     @Operation(summary = "Delete a key")
@@ -104,8 +107,8 @@ class KeysController {
                              @Parameter(description = WRITE_QUORUM) @RequestParam(name = "w", required = false) Integer w,
                              @Parameter(description = IF_MATCH) @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                              @Parameter(description = IF_NONE_MATCH) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
-                             @Parameter(hidden = true) @RequestHeader(name = HttpPeerClient.HOPS, defaultValue = "0") int hops) {
-        return keys.delete(validKey(key), hops, options(w, null, ifMatch, ifNoneMatch));
+                             HttpServletRequest request) {
+        return keys.delete(validKey(key), hops.of(request), options(w, null, ifMatch, ifNoneMatch));
     }
 
     @Operation(summary = "An empty key", description = "Always 400: a key has at least one byte.")

@@ -4,15 +4,21 @@ import dht.core.RingPosition;
 import dht.node.config.NodeProperties;
 import dht.node.peer.HttpPeerClient;
 import dht.node.peer.KeyOptions;
+import dht.web.ClusterSecurity;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -33,6 +39,7 @@ import static org.mockito.Mockito.verifyNoInteractions;
 
 /** The {@code /keys} endpoints in front of a mocked {@link KeyService}: what reaches it, and what is refused before. */
 @WebMvcTest(controllers = KeysController.class, properties = "dht.max-value-bytes=16B")
+@Import(PeerHops.class)
 class KeysControllerTest {
 
     private static final int MAX_VALUE_BYTES = 16;
@@ -47,6 +54,17 @@ class KeysControllerTest {
 
     @MockitoBean
     KeyService keys;
+
+    /** The request comes from a cluster member, as Spring Security (left out of this slice) would have found. */
+    private static void asMember() {
+        SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated("node", null,
+                AuthorityUtils.createAuthorityList("ROLE_" + ClusterSecurity.CLUSTER)));
+    }
+
+    @AfterEach
+    void forgetTheCaller() {
+        SecurityContextHolder.clearContext();
+    }
 
     @Test
     void anEmptyKeyIsABadRequestProblem() {
@@ -123,7 +141,8 @@ class KeysControllerTest {
     }
 
     @Test
-    void theHopsHeaderIsPassedOnAsTheHopCount() {
+    void theHopsHeaderOfAMemberIsPassedOnAsTheHopCount() {
+        asMember();
         doReturn(ResponseEntity.ok().build()).when(keys).get("k", 3, KeyOptions.NONE);
 
         assertThat(mvc.get().uri("/keys/k").header(HttpPeerClient.HOPS, "3")).hasStatus(HttpStatus.OK);
@@ -131,15 +150,56 @@ class KeysControllerTest {
     }
 
     @Test
-    void aHopsHeaderThatIsNoNumberIsABadRequestProblem() {
-        assertThat(mvc.get().uri("/keys/k").header(HttpPeerClient.HOPS, "many"))
-                .hasStatus(HttpStatus.BAD_REQUEST)
-                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    void aMembersHopsHeaderThatIsNoNumberOrOutOfBoundsIsABadRequestProblem() {
+        asMember();
+        for (String hops : new String[]{"many", "-1", "33", "2147483648"}) {
+            assertThat(mvc.get().uri("/keys/k").header(HttpPeerClient.HOPS, hops))
+                    .hasStatus(HttpStatus.BAD_REQUEST)
+                    .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        }
         verifyNoInteractions(keys);
     }
 
     @Test
+    void aClientsHopsHeaderIsIgnored() {
+        doReturn(ResponseEntity.ok().build()).when(keys).get("k", 0, KeyOptions.NONE);
+        doReturn(ResponseEntity.noContent().build()).when(keys).delete("k", 0, KeyOptions.NONE);
+
+        // a negative count would have disabled the loop limit, any other skipped the readiness check
+        assertThat(mvc.get().uri("/keys/k").header(HttpPeerClient.HOPS, "-5")).hasStatus(HttpStatus.OK);
+        assertThat(mvc.get().uri("/keys/k").header(HttpPeerClient.HOPS, "3")).hasStatus(HttpStatus.OK);
+        assertThat(mvc.delete().uri("/keys/k").header(HttpPeerClient.HOPS, "many")).hasStatus(HttpStatus.NO_CONTENT);
+        verify(keys, times(2)).get("k", 0, KeyOptions.NONE);
+        verify(keys).delete("k", 0, KeyOptions.NONE);
+    }
+
+    @Test
+    void aStoredValueIsServedSandboxedAndActiveTypesAsAttachments() {
+        doReturn(ResponseEntity.ok().contentType(MediaType.TEXT_HTML).body("<script>alert(1)</script>".getBytes()))
+                .when(keys).get("page", 0, KeyOptions.NONE);
+        doReturn(ResponseEntity.ok().contentType(MediaType.valueOf("image/svg+xml")).body("<svg/>".getBytes()))
+                .when(keys).get("drawing", 0, KeyOptions.NONE);
+        doReturn(ResponseEntity.ok().contentType(MediaType.valueOf("text/javascript")).body("alert(1)".getBytes()))
+                .when(keys).get("script", 0, KeyOptions.NONE);
+        doReturn(ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body("hello".getBytes()))
+                .when(keys).get("text", 0, KeyOptions.NONE);
+
+        for (String active : new String[]{"page", "drawing", "script"}) {
+            assertThat(mvc.get().uri("/keys/" + active)).hasStatus(HttpStatus.OK)
+                    .hasHeader("Content-Security-Policy", "sandbox")
+                    .hasHeader("X-Content-Type-Options", "nosniff")
+                    .hasHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment");
+        }
+        assertThat(mvc.get().uri("/keys/text")).hasStatus(HttpStatus.OK)
+                .hasHeader("Content-Security-Policy", "sandbox")
+                .hasHeader("X-Content-Type-Options", "nosniff")
+                .doesNotContainHeader(HttpHeaders.CONTENT_DISPOSITION)
+                .bodyText().isEqualTo("hello");
+    }
+
+    @Test
     void aKeyTheServiceDoesNotFindIsANotFoundProblemWithTheKeyHeaders() {
+        asMember();
         RingPosition owner = RingPosition.parse("00c3f22a00000000");
         doThrow(KeyProblems.notFound("k", owner, 1)).when(keys).get("k", 1, KeyOptions.NONE);
 

@@ -1,0 +1,50 @@
+package dht.node.keys;
+
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A stored value is whatever a client sent, served from the node's own origin: were it HTML or SVG
+ * with a script, a browser would run that script with the right to call the node (and, on loopback,
+ * every cluster endpoint). So, as object stores do, values are served in a sandbox with their type
+ * taken as given, and types a browser would render actively are downloads rather than pages.
+ */
+final class StoredValues {
+
+    static final String SANDBOX = "sandbox";
+
+    private static final Set<String> ACTIVE_TYPES = Set.of("text/html", "application/xhtml+xml", "image/svg+xml",
+            "text/xml", "application/xml", "text/xsl", "text/javascript", "application/javascript",
+            "application/x-javascript", "application/ecmascript", "text/ecmascript", "text/jscript");
+
+    private StoredValues() {
+    }
+
+    /** {@code response} (a value, or a problem) with the headers that keep a browser from running a value. */
+    static ResponseEntity<?> guarded(ResponseEntity<?> response) {
+        if (!response.getStatusCode().is2xxSuccessful()) {
+            return response;
+        }
+        HttpHeaders headers = new HttpHeaders();
+        headers.putAll(response.getHeaders());
+        headers.set("Content-Security-Policy", SANDBOX);
+        headers.set("X-Content-Type-Options", "nosniff");
+        if (active(headers.getContentType())) {
+            headers.setContentDisposition(ContentDisposition.attachment().build());
+        }
+        return ResponseEntity.status(response.getStatusCode()).headers(headers).body(response.getBody());
+    }
+
+    private static boolean active(MediaType type) {
+        if (type == null) {
+            return false;
+        }
+        String name = (type.getType() + "/" + type.getSubtype()).toLowerCase(Locale.ROOT);
+        return ACTIVE_TYPES.contains(name) || name.endsWith("+xml") || name.contains("javascript") || name.contains("ecmascript");
+    }
+}
