@@ -68,6 +68,15 @@ public final class EntryCodec {
 
     /** Reads a batch, refusing values above {@code maxValueBytes}. */
     public static List<Entry> read(InputStream in, int maxValueBytes) throws IOException {
+        return read(in, maxValueBytes, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Reads a batch of at most {@code maxEntries} entries, refusing values above {@code maxValueBytes}.
+     *
+     * @throws TooManyEntries when the batch says it holds more, before any entry is read
+     */
+    public static List<Entry> read(InputStream in, int maxValueBytes, int maxEntries) throws IOException {
         DataInputStream data = new DataInputStream(in);
         int format = data.readUnsignedByte();
         if (format != FORMAT) {
@@ -76,6 +85,9 @@ public final class EntryCodec {
         int count = data.readInt();
         if (count < 0) {
             throw new IOException("negative entry count");
+        }
+        if (count > maxEntries) {
+            throw new TooManyEntries(maxEntries);
         }
         List<Entry> entries = new ArrayList<>(Math.min(count, 1024));
         for (int i = 0; i < count; i++) {
@@ -126,5 +138,13 @@ public final class EntryCodec {
             throw new EOFException("entry batch ends inside a text field");
         }
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** A batch larger than its reader takes. */
+    public static final class TooManyEntries extends IOException {
+
+        public TooManyEntries(int maxEntries) {
+            super("a batch holds at most " + maxEntries + " entries");
+        }
     }
 }

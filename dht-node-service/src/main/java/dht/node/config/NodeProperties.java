@@ -1,13 +1,13 @@
 package dht.node.config;
 
-import dht.core.wire.RegisterRequest;
-import jakarta.validation.constraints.Pattern;
 import dht.core.RingPosition;
+import dht.core.wire.RegisterRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -64,7 +64,7 @@ public record NodeProperties(
         @NotNull @DefaultValue("5s") Duration requestTimeout,
         @NotNull @DefaultValue("1s") Duration connectTimeout,
         @Min(1) @DefaultValue("32") int maxHops,
-        @Min(1) @DefaultValue("1000") int transferBatchSize,
+        @Min(1) @Max(100_000) @DefaultValue("1000") int transferBatchSize,
         @NotNull @DefaultValue("4MB") DataSize transferBatchBytes,
         @NotNull @DefaultValue("1s") Duration retryInterval,
         @NotNull @DefaultValue("60s") Duration leaveTimeout,

@@ -1,14 +1,18 @@
 package dht.node.web;
 
+import dht.node.peer.PeerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import java.io.IOException;
+import java.util.UUID;
 
 /**
  * Every error as an RFC 9457 problem: Spring MVC's own and every {@code ErrorResponseException}
@@ -26,6 +30,26 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The request body could not be read.");
         problem.setTitle("Unreadable request");
         return problem;
+    }
+
+    /**
+     * A peer call that failed, as the client sees it: a fixed text and a request ID to find the
+     * details by in the log (which peer, what failed, what it answered), never the details themselves.
+     */
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> peerFailed(PeerException e) {
+        String requestId = UUID.randomUUID().toString();
+        log.warn("request {}: {}", requestId, e.getBody().getDetail(), e.getCause());
+        HttpStatusCode status = e.getStatusCode();
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, switch (e.kind()) {
+            case TIMED_OUT -> "A node on the way did not answer in time.";
+            case UNREACHABLE -> "A node on the way could not be reached.";
+            case CIRCUIT_OPEN -> "Calls to a node on the way are paused after repeated failures.";
+            case REFUSED -> "A node on the way refused the request.";
+        });
+        problem.setTitle(e.getBody().getTitle());
+        problem.setProperty("requestId", requestId);
+        return ResponseEntity.status(status).headers(e.getHeaders()).body(problem);
     }
 
     @ExceptionHandler

@@ -2,6 +2,7 @@ package dht.node.web;
 
 import dht.core.KeyRange;
 import dht.core.NodeRef;
+import dht.core.wire.DigestRequest;
 import dht.core.wire.Handover;
 import dht.core.wire.JoinRequest;
 import dht.core.wire.RegisterRequest;
@@ -23,7 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * The wire records the internal endpoints read, checked as soon as they are read: every field
- * present, addresses {@code host:port}, cursors with keys of at most 1024 bytes, a sane page size.
+ * present, addresses {@code host:port}, cursors with keys of at most 1024 bytes, a sane page size
+ * and digest size.
  * What fails is a {@code 400} problem before any handler runs, so nothing is changed.
  */
 @RestControllerAdvice
@@ -31,9 +33,11 @@ class WireChecks extends RequestBodyAdviceAdapter {
 
     static final int MAX_KEY_BYTES = 1024;
     static final int MAX_PAGE = 100_000;
+    /** Arcs of a range digest: each is a hash to compute and send back. */
+    static final int MAX_DIGEST_PARTS = 65_536;
 
     private static final Pattern ADDRESS = Pattern.compile(RegisterRequest.ADDRESS);
-    private static final Set<Class<?>> CHECKED = Set.of(NodeRef.class, JoinRequest.class, Handover.class, TransferRequest.class);
+    private static final Set<Class<?>> CHECKED = Set.of(NodeRef.class, JoinRequest.class, Handover.class, TransferRequest.class, DigestRequest.class);
 
     @Override
     public boolean supports(MethodParameter parameter, Type targetType, Class<? extends HttpMessageConverter<?>> converterType) {
@@ -48,6 +52,9 @@ class WireChecks extends RequestBodyAdviceAdapter {
             case JoinRequest join -> {
                 node("joiner", join.joiner());
                 node("successor", join.successor());
+                if (join.node() != null) {
+                    node("node", join.node());
+                }
             }
             case Handover handover -> {
                 node("from", handover.from());
@@ -60,6 +67,10 @@ class WireChecks extends RequestBodyAdviceAdapter {
                 cursor("confirmedThrough", transfer.confirmedThrough());
                 require(transfer.limit() >= 0 && transfer.limit() <= MAX_PAGE, "limit is 0 to " + MAX_PAGE + ".");
             }
+            case DigestRequest digest -> {
+                range(digest.range());
+                require(digest.parts() >= 1 && digest.parts() <= MAX_DIGEST_PARTS, "parts is 1 to " + MAX_DIGEST_PARTS + ".");
+            }
             default -> {
             }
         }
@@ -68,6 +79,7 @@ class WireChecks extends RequestBodyAdviceAdapter {
 
     private static void node(String field, NodeRef node) {
         require(node != null, field + " is missing.");
+        require(node.address() != null, field + ".address is missing.");
         require(ADDRESS.matcher(node.address()).matches(), field + ".address must be host:port.");
     }
 
