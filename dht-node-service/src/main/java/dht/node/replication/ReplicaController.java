@@ -8,7 +8,10 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -18,6 +21,9 @@ import java.util.List;
 @Tag(name = "Internal: replication", description = "Copies of keys between replicas; not for clients")
 @RestController
 class ReplicaController {
+
+    /** More than a sync page ({@code dht.transfer-batch-size}) ever holds; a batch is read whole into memory. */
+    static final int MAX_ENTRIES = 100_000;
 
     private final Copies copies;
     private final NodeProperties properties;
@@ -29,9 +35,18 @@ class ReplicaController {
 
     @Operation(summary = "Store copies", description = "A binary entry batch; each entry is kept unless a newer version is held.")
     @ApiResponse(responseCode = "204", description = "Stored (or already newer here)")
+    @ApiResponse(responseCode = "400", description = "Not an entry batch, or more than 100,000 entries")
     @PostMapping(path = "/internal/replicas", consumes = EntryCodec.MEDIA_TYPE)
     ResponseEntity<Void> store(HttpServletRequest request) throws IOException {
-        List<Entry> entries = EntryCodec.read(request.getInputStream(), properties.maxValueBytesAsInt());
+        List<Entry> entries;
+        try {
+            entries = EntryCodec.read(request.getInputStream(), properties.maxValueBytesAsInt(), MAX_ENTRIES);
+        } catch (EntryCodec.TooManyEntries e) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                    "A replica batch holds at most " + MAX_ENTRIES + " entries.");
+            problem.setTitle("Batch too large");
+            throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, e);
+        }
         copies.keepNewer(entries);
         return ResponseEntity.noContent().build();
     }
