@@ -50,6 +50,8 @@ public class Flood {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     static final int CONNECT_TIMEOUT_MS = 5_000;
     static final int ANSWER_TIMEOUT_MS = 10_000;
+    /** An EventSource's usual reconnection delay. */
+    static final int STREAM_RECONNECT_MS = 3_000;
     static final int MAX_ROUNDS = 1_000_000;
     /** Bounds every retrying loop in count, besides its deadline. */
     static final int MAX_ATTEMPTS = 100_000;
@@ -225,29 +227,38 @@ public class Flood {
 
     // ---------------------------------------------------------------- load
 
-    /** One idle stream slot: subscribes, waits for the first event, then sits until the flood ends; refused, it tries again. */
+    /**
+     * One idle stream, as a browser's EventSource behaves: subscribes, waits for the first event, then
+     * sits until the flood ends. Refused with a status it gives up (EventSource does not reconnect
+     * after an answer other than 200); after a network error, or when the node ends the stream, it
+     * reconnects after 3 s.
+     */
     void stream(boolean anonymous, long deadline) {
         String kind = anonymous ? "anonymous" : "api-key";
         for (int attempts = 0; attempts < MAX_ATTEMPTS && flooding && System.nanoTime() < deadline; attempts++) {
-            long pauseMs = 1_000;
             Conn conn = null;
             String phase = "connect";
             try {
                 count("streams.attempts");
-                count("streams.attempts." + kind);
+                if (attempts > 0) {
+                    count("streams.reconnects");
+                }
                 conn = Conn.open(LOOPBACK, victim, CONNECT_TIMEOUT_MS, ANSWER_TIMEOUT_MS, floodConns);
                 phase = "answer";
                 conn.send("GET", "/ring/events", anonymous ? null : apiKey, null, null, "Accept: text/event-stream\r\n");
                 Head head = conn.readHead();
-                if (head.status() == 200) {
-                    if (!conn.awaitBytes("data:".getBytes(StandardCharsets.US_ASCII), 64 * 1024)) {
-                        count("streams.no-first-event");
-                        continue;
-                    }
+                if (head.status() != 200) {
+                    count("streams.refused." + head.status());
+                    count("streams.refused." + kind);
+                    return;
+                }
+                if (!conn.awaitBytes("data:".getBytes(StandardCharsets.US_ASCII), 64 * 1024)) {
+                    count("streams.no-first-event");
+                } else {
                     count("streams.accepted");
                     count("streams.accepted." + kind);
                     if (!flooding) {
-                        break;
+                        return;
                     }
                     streamsOpenPeak.accumulateAndGet(streamsOpen.incrementAndGet(), Math::max);
                     try {
@@ -259,10 +270,6 @@ public class Flood {
                     if (flooding) {
                         count("streams.closed-by-node");
                     }
-                } else {
-                    count("streams.refused." + head.status());
-                    count("streams.refused." + kind);
-                    pauseMs = retryAfterMs(head);
                 }
             } catch (SocketTimeoutException e) {
                 if (flooding) {
@@ -277,7 +284,7 @@ public class Flood {
                     conn.close();
                 }
             }
-            sleepUntil(Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMs)));
+            sleepUntil(Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STREAM_RECONNECT_MS)));
         }
     }
 
@@ -367,40 +374,53 @@ public class Flood {
     }
 
     /**
-     * Every canary interval, on a new connection (as a peer opens one when its pooled one was closed): an
-     * internal call with the cluster token ({@code GET /internal/neighbors}, read-only) given the request
-     * timeout, or a liveness probe given the failure detector's probe timeout.
+     * Every canary interval, whether the last call was answered or not, a call on a new connection (as a
+     * peer opens one when its pooled one was closed) with the timeouts a node gives it: an internal call
+     * with the cluster token ({@code GET /internal/neighbors}, read-only; 1 s to connect, 5 s to answer,
+     * as {@code dht.connect-timeout} and {@code dht.request-timeout}), or a liveness probe as the failure
+     * detector sends it (the probe timeout for each).
      */
     void canary(long deadline, boolean internal) {
+        List<Thread> calls = new ArrayList<>();
+        long next = System.nanoTime();
+        for (int n = 0; n < MAX_ATTEMPTS && flooding && next < deadline; n++) {
+            sleepUntil(next);
+            calls.add(Thread.ofVirtual().start(() -> canaryCall(internal)));
+            next += TimeUnit.MILLISECONDS.toNanos(canaryIntervalMs);
+        }
+        try {
+            joinAll(calls, 10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void canaryCall(boolean internal) {
         String name = internal ? "canary.internal." : "canary.liveness.";
-        int timeout = internal ? 5_000 : livenessTimeoutMs;
+        int connectTimeout = internal ? 1_000 : livenessTimeoutMs;
+        int answerTimeout = internal ? 5_000 : livenessTimeoutMs;
         List<Long> latencies = internal ? canaryInternalMs : canaryLivenessMs;
-        for (int calls = 0; calls < MAX_ATTEMPTS && flooding && System.nanoTime() < deadline; calls++) {
-            long next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(canaryIntervalMs);
-            long t0 = System.nanoTime();
-            String outcome;
-            try (Conn conn = Conn.open(LOOPBACK, victim, timeout, timeout, monitorConns)) {
-                if (internal) {
-                    conn.send("GET", "/internal/neighbors", clusterToken, null, null, "Connection: close\r\n");
-                } else {
-                    conn.send("GET", "/actuator/health/liveness", null, null, null, "Connection: close\r\n");
-                }
-                outcome = String.valueOf(conn.read().status());
-            } catch (SocketTimeoutException e) {
-                outcome = "timeout";
-            } catch (IOException e) {
-                outcome = "error";
+        long t0 = System.nanoTime();
+        String outcome;
+        String phase = "connect";
+        try (Conn conn = Conn.open(LOOPBACK, victim, connectTimeout, answerTimeout, monitorConns)) {
+            phase = "answer";
+            if (internal) {
+                conn.send("GET", "/internal/neighbors", clusterToken, null, null, "Connection: close\r\n");
+            } else {
+                conn.send("GET", "/actuator/health/liveness", null, null, null, "Connection: close\r\n");
             }
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            if (!flooding && !outcome.startsWith("2")) {
-                break; // cut off by the end of the flood
-            }
-            count(name + "sent");
-            count(name + outcome);
-            synchronized (latencies) {
-                latencies.add(ms);
-            }
-            sleepUntil(Math.min(deadline, next));
+            outcome = String.valueOf(conn.read().status());
+        } catch (SocketTimeoutException e) {
+            outcome = "connect".equals(phase) ? "no-connection" : "no-answer";
+        } catch (IOException e) {
+            outcome = "connect".equals(phase) ? "no-connection" : "reset";
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        count(name + "sent");
+        count(name + outcome);
+        synchronized (latencies) {
+            latencies.add(ms);
         }
     }
 
@@ -642,6 +662,7 @@ public class Flood {
             }
         }
         figures.put("streams.attempts", String.valueOf(sum("streams.attempts")));
+        figures.put("streams.reconnects", String.valueOf(sum("streams.reconnects")));
         figures.put("streams.accepted", String.valueOf(sum("streams.accepted")));
         figures.put("streams.accepted.anonymous", String.valueOf(sum("streams.accepted.anonymous")));
         figures.put("streams.accepted.api-key", String.valueOf(sum("streams.accepted.api-key")));
@@ -723,6 +744,10 @@ public class Flood {
             figures.put(prefix + "max-ms", copy.isEmpty() ? "-" : String.valueOf(percentile(copy, 100)));
         }
 
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            figures.put("flood.cpu-seconds", String.format(Locale.ROOT, "%.1f", os.getProcessCpuTime() / 1e9));
+        }
+
         StringBuilder properties = new StringBuilder();
         figures.forEach((name, value) -> properties.append(name).append('=').append(value.replace('\n', ' ')).append('\n'));
         Files.writeString(out.resolve("figures.properties"), properties.toString());
@@ -781,11 +806,6 @@ public class Flood {
 
     static String millis(long micros) {
         return micros < 0 ? "-" : String.format(Locale.ROOT, "%.1f", micros / 1000.0);
-    }
-
-    static long retryAfterMs(Head head) {
-        int seconds = parseOr(head.headers().getOrDefault("retry-after", "1").trim(), 1);
-        return TimeUnit.SECONDS.toMillis(Math.max(1, Math.min(5, seconds)));
     }
 
     static int parseOr(String text, int fallback) {
