@@ -2,8 +2,9 @@
 # A flood against one node, with the real jars: 3 nodes, a cluster token made for the run and one
 # read-write API key. For SECONDS (default 30) the first node (the victim) gets, all at once, idle
 # GET /ring/events streams (FLOOD_STREAMS, default 4000; FLOOD_ANONYMOUS_STREAMS of them, default a
-# quarter, without a credential, the others with the API key; a refused stream tries again after its
-# Retry-After, 1 to 5 s) and connections sending key requests as fast as they are answered
+# quarter, without a credential, the others with the API key; each behaves as a browser's EventSource:
+# refused with a status it gives up, after a network error or the end of its stream it reconnects
+# after 3 s) and connections sending key requests as fast as they are answered
 # (FLOOD_CONNECTIONS, default 500; random keys, FLOOD_PUT_PERCENT PUTs, default 30, the rest GETs),
 # while FLOOD_WRITERS writers (default 8) write their own keys round after round through the two other
 # nodes. The load is one Java program (flood/Flood.java), which also watches the victim and reads every
@@ -21,12 +22,14 @@
 #         (resilience4j_circuitbreaker_calls_seconds_count{name="peer-<victim>"}): 0 failed
 #         (timeouts, refused connections, 5xx) and 0 not permitted (breaker open);
 #     (c) a canary: every 500 ms an internal call with the cluster token (GET /internal/neighbors)
-#         on a new connection, as a peer opens one when its pooled one is gone: every one 2xx within 5 s;
+#         on a new connection, as a peer opens one when its pooled one is gone, with a node's timeouts
+#         (1 s to connect, 5 s to answer): every one answered 2xx;
 #   - no acknowledged write lost: every key with a 2xx write reads back, through the other nodes,
 #     with that write's value or a later attempt's;
 #   - clients beyond the limit get 429: at least one 429 among the flood's answers.
 # Figures only: the flood clients' statuses, streams accepted and refused, writes acknowledged and
-# their p50/p99 through the healthy nodes, a liveness canary (0.5 s, as the failure detector probes).
+# their p50/p99 through the healthy nodes, a liveness canary (0.5 s, as the failure detector probes),
+# and the CPU each process used (2 cores: a saturated machine shows in these figures).
 # The nodes probe each other every DHT_PROBE_INTERVAL (here 500 ms, timeout DHT_PROBE_TIMEOUT 500 ms,
 # DHT_FAILURE_THRESHOLD 3 misses), so that a wrongly declared death shows within the run.
 #
@@ -105,6 +108,11 @@ inline() { # "name count" lines on stdin: "name count, name count" or "none"
   awk 'BEGIN { s = "" } { s = s (s == "" ? "" : ", ") $1 " " $2 } END { print (s == "" ? "none" : s) }'
 }
 
+cpu_seconds() { # port: CPU seconds the process used between the two snapshots
+  awk '/^process_cpu_time_ns_total / { t[FILENAME == ARGV[1]] = $2 } END { printf "%.1f", (t[0] - t[1]) / 1e9 }' \
+    "$work/prometheus-before-$1.txt" "$work/prometheus-after-$1.txt"
+}
+
 fig() { grep -m1 "^$1=" "$work/figures.properties" | cut -d= -f2-; }
 
 # --- before the run: jars, nothing left running, file descriptors --------------------------------
@@ -143,7 +151,9 @@ export DHT_SECURITY_CLUSTER_TOKEN DHT_SECURITY_APIKEYS_READWRITE
 token=$DHT_SECURITY_CLUSTER_TOKEN
 api_key=$DHT_SECURITY_APIKEYS_READWRITE
 
-echo "starting the registry ($DHT_REGISTRY_PORT) and 3 nodes ($victim-${healthy[1]}), cluster token and API key made for this run"
+jars_built() { stat -c '%y' "$root"/registry-service/target/registry-service-*-exec.jar "$root"/dht-node-service/target/dht-node-service-*-exec.jar | cut -c1-19 | sort | tail -1; }
+jars_at_start=$(jars_built)
+echo "starting the registry ($DHT_REGISTRY_PORT) and 3 nodes ($victim-${healthy[1]}) from the jars built $jars_at_start, cluster token and API key made for this run"
 "$here/cluster.sh" start 3 >"$work/cluster.log" 2>&1 || { cat "$work/cluster.log"; exit 2; }
 deadline=$((SECONDS + 60))
 until [[ $(curl -fsS --max-time 2 "$registry/nodes" | grep -o '"state":"ACTIVE"' | wc -l) == 3 ]]; do
@@ -163,7 +173,8 @@ if [[ $checks != "401 201 401 200" ]]; then
 fi
 echo "credentials checked: PUT /keys without the API key 401, with it 201; /actuator/ring without the token 401, with it 200"
 
-for port in "${nodes[@]}"; do prometheus "$port" "$work/prometheus-before-$port.txt"; done
+for port in "$DHT_REGISTRY_PORT" "${nodes[@]}"; do prometheus "$port" "$work/prometheus-before-$port.txt"; done
+window_started=$SECONDS
 
 FLOOD_API_KEY=$api_key FLOOD_CLUSTER_TOKEN=$token "$java" -Xmx1g "$here/flood/Flood.java" \
   --victim "$victim" --victim-address "$victim_address" --healthy "${healthy[0]},${healthy[1]}" \
@@ -179,7 +190,8 @@ if ((flood_status != 0)) || [[ ! -f $work/figures.properties ]]; then
   exit 2
 fi
 
-for port in "${nodes[@]}"; do prometheus "$port" "$work/prometheus-after-$port.txt"; done
+for port in "$DHT_REGISTRY_PORT" "${nodes[@]}"; do prometheus "$port" "$work/prometheus-after-$port.txt"; done
+window=$((SECONDS - window_started))
 
 # --- figures -------------------------------------------------------------------------------------
 served_delta() { # port uri-pattern: "status count" of the requests to those URIs it served during the run
@@ -222,17 +234,17 @@ printf '  %-44s %s\n' "victim served /internal/** (status count)" "$(inline <<<"
   "  answered before routing (uri UNKNOWN)" "$(served_delta "$victim" '^UNKNOWN$' | inline)  (clients' and peers' alike)"
 printf '%s\n' "${breaker_lines[@]}"
 printf '  %-44s %s\n' \
-  "canary internal call, new connection, 5 s" "$canary_sent sent, $canary_ok 2xx; $(fig canary.internal.outcomes); p99 $(fig canary.internal.p99-ms) ms, max $(fig canary.internal.max-ms) ms" \
+  "canary internal call, new connection, 1+5 s" "$canary_sent sent, $canary_ok 2xx; $(fig canary.internal.outcomes); p99 $(fig canary.internal.p99-ms) ms, max $(fig canary.internal.max-ms) ms" \
   "canary liveness probe, new connection, 0.5 s" "$(fig canary.liveness.sent) sent, $(fig canary.liveness.ok) 2xx; $(fig canary.liveness.outcomes); p99 $(fig canary.liveness.p99-ms) ms"
 for port in "${healthy[@]}"; do
-  printf '  %-44s %s\n' "node $port served /internal/** (status count)" "$(served_delta "$port" '^/internal/' | inline)"
+  printf '  %-44s %s\n' "  node $port served /internal/** (compare)" "$(served_delta "$port" '^/internal/' | inline)"
 done
 echo "== the flood's answers =="
 printf '  %-44s %s\n' \
   "key requests answered (connections opened)" "$(fig keys.answers) ($(fig keys.connections))" \
   "  by status" "200 $(fig keys.200), 201 $(fig keys.201), 404 $(fig keys.404), 429 $(fig keys.429), 503 $(fig keys.503), other $(fig keys.other)  $(fig keys.by-status)" \
   "  no answer in 10 s, reset, no connection" "$(fig keys.no-answer), $(fig keys.reset), $(fig keys.no-connection)" \
-  "stream attempts" "$(fig streams.attempts)" \
+  "stream attempts (reconnects among them)" "$(fig streams.attempts) ($(fig streams.reconnects))" \
   "  accepted (anonymous, API key)" "$(fig streams.accepted) ($(fig streams.accepted.anonymous), $(fig streams.accepted.api-key)); open at peak $(fig streams.open-peak), at the end $(fig streams.open-at-end); closed by the node $(fig streams.closed-by-node)" \
   "  refused (anonymous, API key)" "$(fig streams.refused) ($(fig streams.refused.anonymous), $(fig streams.refused.api-key)): $(fig streams.refused-by-status)" \
   "  no connection in 5 s, no answer in 10 s, reset" "$(fig streams.no-connection), $(fig streams.no-answer), $(fig streams.reset)"
@@ -242,6 +254,9 @@ printf '  %-44s %s\n' \
   "acknowledged writes p50, p99, max (ms)" "$(fig writes.acknowledged.p50-ms), $(fig writes.acknowledged.p99-ms), $(fig writes.acknowledged.max-ms)" \
   "all attempts p99 (ms)" "$(fig writes.all.p99-ms)" \
   "keys read back: ok (newer), lost, unreadable" "$(fig readback.keys): $(fig readback.ok) ($(fig readback.newer)), $(fig readback.lost), $(fig readback.unreadable)"
+echo "== CPU, from before the flood to after the read-back: ${window} s on $(nproc 2>/dev/null || echo ?) cores =="
+printf '  %-44s %s\n' "CPU seconds used" \
+  "victim $(cpu_seconds "$victim"), node ${healthy[0]} $(cpu_seconds "${healthy[0]}"), node ${healthy[1]} $(cpu_seconds "${healthy[1]}"), registry $(cpu_seconds "$DHT_REGISTRY_PORT"), flood program $(fig flood.cpu-seconds)"
 
 echo "== targets =="
 missed=0
@@ -256,6 +271,9 @@ target "canary_sent > 0 && canary_ok == canary_sent" "every canary internal call
 target "read_back_keys > 0 && lost == 0" "no acknowledged write lost ($lost of $read_back_keys keys)"
 target "four_twenty_nines > 0" "clients beyond the limit get 429 ($four_twenty_nines 429s)"
 echo "(run took $((SECONDS - started)) s before stopping the cluster; figures, writes and metrics in $work)"
+if [[ $(jars_built) != "$jars_at_start" ]]; then
+  echo "WARNING: the jars were rebuilt during the run (now $(jars_built)); the running processes may have read the new files: run again"
+fi
 if ((missed > 0)); then
   echo "FAILED: $missed target(s) missed"
   exit 1
