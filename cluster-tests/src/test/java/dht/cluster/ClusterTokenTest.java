@@ -9,6 +9,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -21,6 +22,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,6 +46,8 @@ class ClusterTokenTest {
     private TestCluster cluster;
     private KeyClient keys;
     private HttpClient bare;
+    /** Every key the tests wrote, whichever ran first: a joining node takes its share of all of them. */
+    private final Set<String> everyKey = ConcurrentHashMap.newKeySet();
 
     @BeforeAll
     void startCluster() {
@@ -69,7 +74,7 @@ class ClusterTokenTest {
 
         // as many as the ring gives it: with 60 keys a new node's range holds none about once in 20 joins
         Ring ring = cluster.registryRing();
-        long ownedByNewNode = written.keySet().stream().filter(key -> ring.ownerOfKey(key).equals(cluster.node(joined).ref())).count();
+        long ownedByNewNode = everyKey.stream().filter(key -> ring.ownerOfKey(key).equals(cluster.node(joined).ref())).count();
         assertThat(cluster.ringView(joined).path("ownedKeys").asLong()).as("keys moved to the joining node").isEqualTo(ownedByNewNode);
         assertEveryKeyReadableThroughEveryNode(written);
         await("every key on " + REPLICATION_FACTOR + " nodes").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -97,6 +102,60 @@ class ClusterTokenTest {
         assertThat(cluster.registryRing()).as("the registry's ring").isEqualTo(ringBefore);
         assertThat(neighbors()).as("each node's neighbors").isEqualTo(neighborsBefore);
         assertEveryKeyReadableThroughEveryNode(written);
+    }
+
+    @Test
+    void anonymousCallersSeeNeitherHealthDetailsNorMoreOfInfoThanTheNodesPosition() throws Exception {
+        String node = cluster.node(cluster.indexes().getFirst()).url();
+        for (String app : List.of(node, cluster.registryUrl())) {
+            JsonNode anonymous = json(app + "/actuator/health", null);
+            assertThat(anonymous.path("status").asString()).as(app).isEqualTo("UP");
+            assertThat(anonymous.has("components")).as("health details for anyone at %s", app).isFalse();
+            assertThat(json(app + "/actuator/health", TOKEN).path("components").isObject()).as("for a member at %s", app).isTrue();
+        }
+        JsonNode position = json(node + "/actuator/info", null).path("dht");
+        assertThat(position.path("id").asString()).matches("[0-9a-f]{16}");
+        assertThat(position.path("keys").isNumber()).isTrue();
+        assertThat(position.has("receiving") || position.has("handingOver") || position.has("knownNodes") || position.has("replicasInSync"))
+                .as("what /actuator/ring keeps to members, in anonymous info: %s", position).isFalse();
+        assertThat(json(node + "/actuator/info", TOKEN).path("dht").has("receiving")).as("a member's info").isTrue();
+    }
+
+    @Test
+    void keysWithControlCharactersRoundTrip() {
+        String through = cluster.node(cluster.indexes().getLast()).url();
+        for (String key : List.of("tab\tand\nnewline", "carriage\rreturn", "line\u2028separator", "bell\u0007")) {
+            assertThat(keys.put(through, key, key.getBytes(StandardCharsets.UTF_8), MediaType.TEXT_PLAIN).getStatusCode().value())
+                    .as("PUT %s", key.replace("\n", "\\n")).isEqualTo(201);
+            everyKey.add(key);
+            ResponseEntity<byte[]> read = keys.get(cluster.node(cluster.indexes().getFirst()).url(), key);
+            assertThat(read.getStatusCode().value()).isEqualTo(200);
+            assertThat(new String(read.getBody(), StandardCharsets.UTF_8)).isEqualTo(key);
+        }
+    }
+
+    @Test
+    void ringEventsNeedACredential() throws Exception {
+        URI events = URI.create(cluster.node(cluster.indexes().getFirst()).url() + "/ring/events");
+        HttpResponse<String> anonymous = bare.send(HttpRequest.newBuilder(events).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        HttpResponse<java.io.InputStream> member = bare.send(HttpRequest.newBuilder(events).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream stream = member.body()) {
+            assertThat(member.statusCode()).isEqualTo(200);
+            assertThat(member.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+        }
+    }
+
+    private JsonNode json(String url, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = bare.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return JsonMapper.shared().readTree(response.body());
     }
 
     /**
@@ -159,6 +218,7 @@ class ClusterTokenTest {
             ResponseEntity<byte[]> put = keys.put(through, key, value.getBytes(StandardCharsets.UTF_8), MediaType.TEXT_PLAIN);
             assertThat(put.getStatusCode().value()).as("PUT %s through %s", key, through).isEqualTo(201);
             written.put(key, value);
+            everyKey.add(key);
         }
         return written;
     }

@@ -35,12 +35,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * malformed inputs: path parameters that are no key or ID, missing and absurd query parameters,
  * broken, mistyped, incomplete, unknown-field, deeply nested, oversized and non-UTF-8 bodies, wrong
  * content types and absurd headers. No answer may be a 5xx, every error must be a problem, and the
- * ring and the stored keys must be as they were. (In the tests' protected mode, on loopback, every
- * call reaches its handler, so the inputs themselves are what is judged.)
+ * ring and the stored keys must be as they were. The cluster runs with a cluster token and API keys,
+ * as a production one does; most requests carry the token, so that they reach their handlers and the
+ * inputs themselves are judged, others an API key or no credential at all.
  */
 class MalformedInputProperties {
 
     private static final int KEYS = 20;
+    private static final String TOKEN = "malformed-input-cluster-token-0123456789";
+    private static final String API_KEY = "malformed-input-api-key-0123456789abcdef";
 
     private static TestCluster cluster;
     private static HttpClient http;
@@ -57,7 +60,8 @@ class MalformedInputProperties {
 
     @BeforeContainer
     static void start() throws Exception {
-        cluster = TestCluster.builder().nodes(2).build();
+        cluster = TestCluster.builder().nodes(2).clusterToken(TOKEN)
+                .nodeProperty("dht.security.api-keys.read-write=" + API_KEY).build();
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         KeyClient keys = new KeyClient(cluster.http());
         stored = new LinkedHashMap<>();
@@ -150,6 +154,12 @@ class MalformedInputProperties {
         }
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(operation.baseUrl() + path + query))
                 .timeout(Duration.ofSeconds(10));
+        int credential = random.nextInt(10);
+        if (credential < 7) {
+            builder.header("Authorization", "Bearer " + TOKEN);
+        } else if (credential < 9) {
+            builder.header("Authorization", "Bearer " + API_KEY);
+        }
         String contentType = "application/json";
         byte[] body = switch (malformation) {
             case BROKEN_JSON -> "{\"address\": \"a:1\", ".getBytes(StandardCharsets.UTF_8);

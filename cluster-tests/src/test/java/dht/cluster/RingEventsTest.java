@@ -3,6 +3,7 @@ package dht.cluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,6 +51,36 @@ class RingEventsTest {
         cluster.stop(joined);
         await("node-left of " + id).atMost(Duration.ofSeconds(30)).until(() -> indexOf(lines, "node-left", id) >= 0);
         assertThat(indexOf(lines, "node-joined", id)).isLessThan(indexOf(lines, "node-left", id));
+    }
+
+    @Test
+    void streamsAreBoundedHeartbeatedAndAVanishedSubscriberMakesRoomForAnother() throws Exception {
+        cluster = TestCluster.builder().nodes(1).nodeProperty("dht.events.max-subscribers=2")
+                .nodeProperty("dht.events.heartbeat-interval=200ms").build();
+        URI events = URI.create(cluster.node(cluster.indexes().getFirst()).url() + "/ring/events");
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<String> first = new CopyOnWriteArrayList<>();
+        subscription = client.sendAsync(HttpRequest.newBuilder(events).build(), HttpResponse.BodyHandlers.ofLines());
+        subscription.thenAccept(response -> response.body().forEach(first::add));
+        HttpClient other = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<InputStream> second = other.send(HttpRequest.newBuilder(events).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(second.statusCode()).isEqualTo(200);
+
+        await("heartbeats on a quiet stream").atMost(Duration.ofSeconds(10)).until(() -> first.contains(":heartbeat"));
+        HttpResponse<String> third = client.send(HttpRequest.newBuilder(events).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(third.statusCode()).as("a third stream beyond dht.events.max-subscribers=2").isEqualTo(429);
+        assertThat(third.headers().firstValue("Retry-After")).isPresent();
+        assertThat(third.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+
+        // the second subscriber goes away without a word; the next heartbeat finds it gone
+        second.body().close();
+        other.close();
+        await("room for a new subscriber").atMost(Duration.ofSeconds(20)).until(() -> {
+            HttpResponse<InputStream> next = client.send(HttpRequest.newBuilder(events).build(), HttpResponse.BodyHandlers.ofInputStream());
+            next.body().close();
+            return next.statusCode() == 200;
+        });
     }
 
     /** The line number of the {@code data:} line of the first {@code type} event about node {@code id}. */
