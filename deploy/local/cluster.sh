@@ -2,8 +2,15 @@
 # Runs a local DHT: the registry and N nodes on localhost, logs and RocksDB data under one folder.
 #   deploy/local/cluster.sh start [N]   build if needed, start registry + N nodes (default 3), wait until ready
 #   deploy/local/cluster.sh stop        stop the nodes gracefully (each hands its keys over), then the registry
-#   deploy/local/cluster.sh status      what runs, with its URL
+#   deploy/local/cluster.sh status      what runs, with its URL, and whether a cluster token is in use
 # Environment: DHT_REGISTRY_PORT (50000), DHT_FIRST_NODE_PORT (50001), DHT_RUN_DIR (deploy/local/run).
+# The processes inherit the rest of the environment, so Spring Boot's variables configure them, e.g.
+#   DHT_SECURITY_CLUSTER_TOKEN=$(openssl rand -hex 32)     the token nodes and registry present to each
+#                                                          other (at least 32 characters); without one
+#                                                          they take cluster calls from this machine only
+#   DHT_SECURITY_APIKEYS_READWRITE=key1,key2               API keys for /keys (comma-separated);
+#   DHT_SECURITY_APIKEYS_READONLY=key3                     with any set, /keys needs one
+# Readiness is polled without a credential (health probes take none), so a token changes nothing here.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,6 +26,32 @@ node_jar=$root/dht-node-service/target/dht-node-service-$version-exec.jar
 . "$here/find-java.sh"
 
 log() { printf '%s\n' "$*" >&2; }
+
+count_list() { # comma-separated values: how many are not blank
+  local -a items=()
+  local item n=0
+  IFS=, read -ra items <<<"$1"
+  for item in "${items[@]}"; do
+    if [[ -n ${item// /} ]]; then n=$((n + 1)); fi
+  done
+  echo "$n"
+}
+
+security_mode() { # one line about the credentials in this environment, never a secret itself
+  local token=${DHT_SECURITY_CLUSTER_TOKEN:-} read_write read_only
+  read_write=$(count_list "${DHT_SECURITY_APIKEYS_READWRITE:-${DHT_SECURITY_API_KEYS_READ_WRITE:-}}")
+  read_only=$(count_list "${DHT_SECURITY_APIKEYS_READONLY:-${DHT_SECURITY_API_KEYS_READ_ONLY:-}}")
+  if [[ -n ${token// /} ]]; then
+    printf 'cluster token: in use (DHT_SECURITY_CLUSTER_TOKEN, %d characters)' "${#token}"
+  else
+    printf 'cluster token: none (protected mode: cluster calls from this machine only)'
+  fi
+  if ((read_write + read_only > 0)); then
+    printf '; API keys for /keys: %d read-write, %d read-only\n' "$read_write" "$read_only"
+  else
+    printf '; /keys open (no API keys)\n'
+  fi
+}
 
 build_if_needed() {
   if [[ -f $registry_jar && -f $node_jar ]]; then
@@ -68,6 +101,10 @@ start() {
   command -v curl >/dev/null || { log "curl is needed to see when the processes are ready (Debian: apt-get install curl)"; exit 1; }
   build_if_needed
   mkdir -p "$run_dir/logs" "$run_dir/pids"
+  if ! [[ -f $run_dir/pids/registry ]] || ! kill -0 "$(cat "$run_dir/pids/registry")" 2>/dev/null; then
+    # what the processes started now run with, for status (which may run in another environment)
+    security_mode >"$run_dir/security"
+  fi
   start_process registry "$registry_port" "$registry_jar"
   wait_ready registry "http://localhost:$registry_port/actuator/health/readiness"
   for ((i = 0; i < count; i++)); do
@@ -80,11 +117,20 @@ start() {
     wait_ready "node-$port" "http://localhost:$port/actuator/health/readiness"
   done
   status
+  # the credentials by the variables' names, never their values (this output may end up in a CI log)
+  local write_auth='' read_auth=''
+  if (($(count_list "${DHT_SECURITY_APIKEYS_READWRITE:-${DHT_SECURITY_API_KEYS_READ_WRITE:-}}") > 0)); then
+    write_auth=' -H "Authorization: Bearer ${DHT_SECURITY_APIKEYS_READWRITE%%,*}"'
+    read_auth=$write_auth
+  elif (($(count_list "${DHT_SECURITY_APIKEYS_READONLY:-${DHT_SECURITY_API_KEYS_READ_ONLY:-}}") > 0)); then
+    write_auth=' -H "Authorization: Bearer $DHT_SECURITY_CLUSTER_TOKEN"'
+    read_auth=' -H "Authorization: Bearer ${DHT_SECURITY_APIKEYS_READONLY%%,*}"'
+  fi
   cat <<MSG
 
 Try it:
-  curl -i -X PUT --data-binary 'hello' -H 'Content-Type: text/plain' http://localhost:$first_node_port/keys/greeting
-  curl -i http://localhost:$((first_node_port + count - 1))/keys/greeting
+  curl -i -X PUT --data-binary 'hello' -H 'Content-Type: text/plain'$write_auth http://localhost:$first_node_port/keys/greeting
+  curl -i$read_auth http://localhost:$((first_node_port + count - 1))/keys/greeting
   curl -s http://localhost:$registry_port/nodes
 Stop it:  $0 stop
 MSG
@@ -112,6 +158,7 @@ stop() {
     fi
     rm -f "$pidfile"
   done
+  rm -f "$run_dir/security"
 }
 
 status() {
@@ -125,6 +172,9 @@ status() {
     if kill -0 "$pid" 2>/dev/null; then state=running; else state=dead; fi
     printf '%-12s %-8s %-8s %s\n' "$name" "$pid" "$state" "http://localhost:$port  (Swagger UI: http://localhost:$port/swagger-ui.html)"
   done
+  if [[ -f $run_dir/security ]]; then
+    cat "$run_dir/security"
+  fi
   log "logs: $run_dir/logs"
 }
 
