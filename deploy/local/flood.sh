@@ -211,9 +211,11 @@ for port in "${healthy[@]}"; do
   fi
 done
 missed_probes=0
+near_misses=0
 dead_in_logs=0
 for port in "${healthy[@]}"; do
   missed_probes=$((missed_probes + $(grep -c "@$victim_address missed" "$DHT_RUN_DIR/logs/node-$port.log" || true)))
+  near_misses=$((near_misses + $(grep -c "@$victim_address answered a last probe" "$DHT_RUN_DIR/logs/node-$port.log" || true)))
   dead_in_logs=$((dead_in_logs + $(grep -c "@$victim_address is dead" "$DHT_RUN_DIR/logs/node-$port.log" || true)))
 done
 if [[ $(fig victim.declared-dead) == false ]]; then declared_dead=0; else declared_dead=1; fi
@@ -228,7 +230,7 @@ printf '  %-44s %s\n' \
   "declared dead or down" "$( ((declared_dead)) && echo "yes: $(fig victim.declared-how)" || echo no)" \
   "registry polls: its state (polls)" "$(fig registry.victim-states), $(fig registry.poll-failures) polls unanswered" \
   "ring events about it at the other nodes" "$(fig events.about-victim)" \
-  "other nodes' logs: missed probes, deaths" "$missed_probes probes missed, $dead_in_logs declared dead"
+  "other nodes' logs about its probes" "$missed_probes missed, $near_misses times only the last (5 s) probe saved it, $dead_in_logs declared dead"
 echo "== internal calls to the victim =="
 printf '  %-44s %s\n' "victim served /internal/** (status count)" "$(inline <<<"$victim_internal")" \
   "  answered before routing (uri UNKNOWN)" "$(served_delta "$victim" '^UNKNOWN$' | inline)  (clients' and peers' alike)"
