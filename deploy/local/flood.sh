@@ -16,8 +16,9 @@
 #     their logs declare no death;
 #   - internal calls to the victim keep succeeding, measured three ways over the run:
 #     (a) the victim's own count of requests to /internal/** (http_server_requests_seconds_count,
-#         /actuator/prometheus before and after) answered 429 or 5xx: 0. A request refused before
-#         Spring's observation (the concurrency limit's 503) is not in that count, hence (b) and (c);
+#         /actuator/prometheus before and after) answered 429 or 5xx: 0. A request a limit refuses
+#         before it reaches a controller is counted under uri UNKNOWN (shown, with the clients'), or
+#         not at all when the limit runs before Spring's observation: hence (b) and (c);
 #     (b) the other nodes' calls to the victim through their circuit breaker to it
 #         (resilience4j_circuitbreaker_calls_seconds_count{name="peer-<victim>"}): 0 failed
 #         (timeouts, refused connections, 5xx) and 0 not permitted (breaker open);
