@@ -55,21 +55,25 @@ public final class ClusterSecurity {
     }
 
     /**
-     * Refuses a token that is no secret: a placeholder, or shorter than {@value #MIN_TOKEN_LENGTH}
-     * characters. Blank is no token at all (protected mode). The message names the property, never the value.
+     * The token as configured, without the whitespace around it (a token file ends with a line
+     * break, which no header can carry), or null for none (protected mode). Refuses a token that is
+     * no secret: a placeholder, or shorter than {@value #MIN_TOKEN_LENGTH} characters. The message
+     * names the property, never the value.
      */
-    public static void requireStrongToken(String property, String token) {
+    public static String strongToken(String property, String token) {
         if (token == null || token.isBlank()) {
-            return;
+            return null;
         }
-        if (PLACEHOLDERS.contains(token.trim().toLowerCase(Locale.ROOT))) {
+        String stripped = token.strip();
+        if (PLACEHOLDERS.contains(stripped.toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException(property + " is a placeholder shipped with the project, known to anyone; "
                     + "set a secret of your own, e.g. from 'openssl rand -hex 32'");
         }
-        if (token.length() < MIN_TOKEN_LENGTH) {
+        if (stripped.length() < MIN_TOKEN_LENGTH) {
             throw new IllegalArgumentException(property + " must be at least " + MIN_TOKEN_LENGTH
                     + " characters long; generate one with 'openssl rand -hex 32'");
         }
+        return stripped;
     }
 
     /**

@@ -16,7 +16,7 @@ class ClusterSecurityTest {
 
     @Test
     void aShortTokenIsRefusedByNameWithoutItsValue() {
-        assertThatThrownBy(() -> ClusterSecurity.requireStrongToken(PROPERTY, "s3cret-but-short"))
+        assertThatThrownBy(() -> ClusterSecurity.strongToken(PROPERTY, "s3cret-but-short"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(PROPERTY).hasMessageContaining("32")
                 .hasMessageNotContaining("s3cret-but-short");
@@ -25,16 +25,22 @@ class ClusterSecurityTest {
     @Test
     void theShippedPlaceholdersAreRefused() {
         for (String placeholder : new String[]{"change-me", "change-me-before-production", "CHANGE-ME"}) {
-            assertThatThrownBy(() -> ClusterSecurity.requireStrongToken(PROPERTY, placeholder))
+            assertThatThrownBy(() -> ClusterSecurity.strongToken(PROPERTY, placeholder))
                     .as(placeholder).hasMessageContaining("placeholder");
         }
     }
 
     @Test
+    void theLineBreakAtTheEndOfATokenFileIsNoPartOfTheToken() {
+        assertThat(ClusterSecurity.strongToken(PROPERTY, "0123456789abcdef0123456789abcdef\n")).isEqualTo("0123456789abcdef0123456789abcdef");
+        assertThat(ClusterSecurity.strongToken(PROPERTY, " \n")).isNull();
+    }
+
+    @Test
     void aLongTokenOrNoneAtAllIsAccepted() {
-        assertThatCode(() -> ClusterSecurity.requireStrongToken(PROPERTY, "0123456789abcdef0123456789abcdef")).doesNotThrowAnyException();
-        assertThatCode(() -> ClusterSecurity.requireStrongToken(PROPERTY, null)).doesNotThrowAnyException();
-        assertThatCode(() -> ClusterSecurity.requireStrongToken(PROPERTY, "")).doesNotThrowAnyException();
+        assertThatCode(() -> ClusterSecurity.strongToken(PROPERTY, "0123456789abcdef0123456789abcdef")).doesNotThrowAnyException();
+        assertThatCode(() -> ClusterSecurity.strongToken(PROPERTY, null)).doesNotThrowAnyException();
+        assertThatCode(() -> ClusterSecurity.strongToken(PROPERTY, "")).doesNotThrowAnyException();
     }
 
     @Test
