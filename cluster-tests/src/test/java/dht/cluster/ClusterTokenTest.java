@@ -122,6 +122,23 @@ class ClusterTokenTest {
     }
 
     @Test
+    void theTrafficBudgetsAreExportedAndTheDocumentsOfferTheBearerScheme() throws Exception {
+        String node = cluster.node(cluster.indexes().getFirst()).url();
+        for (String app : List.of(node, cluster.registryUrl())) {
+            String budget = app.equals(node) ? "node" : "registry";
+            HttpResponse<String> scrape = bare.send(HttpRequest.newBuilder(URI.create(app + "/actuator/prometheus"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            for (String kind : List.of("client", "cluster", "management")) {
+                assertThat(scrape.body()).as("%s's %s budget", budget, kind)
+                        .contains("resilience4j_bulkhead_max_allowed_concurrent_calls{name=\"" + budget + "-" + kind + "\"");
+            }
+            JsonNode scheme = json(app + "/v3/api-docs", null).path("components").path("securitySchemes").path("bearer");
+            assertThat(scheme.path("type").asString()).as(app).isEqualTo("http");
+            assertThat(scheme.path("scheme").asString()).as(app).isEqualTo("bearer");
+        }
+    }
+
+    @Test
     void keysWithControlCharactersRoundTrip() {
         String through = cluster.node(cluster.indexes().getLast()).url();
         for (String key : List.of("tab\tand\nnewline", "carriage\rreturn", "line\u2028separator", "bell\u0007")) {

@@ -34,8 +34,11 @@ public final class TrafficLimits extends OncePerRequestFilter {
      * @param perClient  of these, at most so many from one caller (its connection's address)
      * @param cluster    the cluster's own calls at once
      * @param management management requests at once
+     * @param refusalPause how long a refused client waits for its {@code 429}: a client that ignores
+     *                     {@code Retry-After} and asks again at once would otherwise keep the node busy
+     *                     with refusals alone (a pause costs a sleeping virtual thread, nothing more)
      */
-    public record Budgets(int client, int perClient, int cluster, int management) {
+    public record Budgets(int client, int perClient, int cluster, int management, Duration refusalPause) {
     }
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
@@ -44,6 +47,7 @@ public final class TrafficLimits extends OncePerRequestFilter {
     private final Bulkhead cluster;
     private final Bulkhead management;
     private final int perClient;
+    private final Duration refusalPause;
     private final ConcurrentHashMap<String, Integer> inFlightByCaller = new ConcurrentHashMap<>();
 
     public TrafficLimits(BulkheadRegistry registry, String app, Budgets budgets) {
@@ -51,6 +55,7 @@ public final class TrafficLimits extends OncePerRequestFilter {
         this.cluster = bulkhead(registry, app + "-cluster", budgets.cluster());
         this.management = bulkhead(registry, app + "-management", budgets.management());
         this.perClient = budgets.perClient();
+        this.refusalPause = budgets.refusalPause();
     }
 
     /**
@@ -114,6 +119,7 @@ public final class TrafficLimits extends OncePerRequestFilter {
         boolean withinShare = inFlightByCaller.merge(caller, 1, Integer::sum) <= perClient;
         try {
             if (!withinShare || !client.tryAcquirePermission()) {
+                pause();
                 ProblemResponses.tooManyRequests(response, RETRY_AFTER);
                 return;
             }
@@ -125,6 +131,18 @@ public final class TrafficLimits extends OncePerRequestFilter {
         } finally {
             // a caller with nothing in flight is forgotten
             inFlightByCaller.computeIfPresent(caller, (any, inFlight) -> inFlight == 1 ? null : inFlight - 1);
+        }
+    }
+
+    /** Holds a refusal back for the refusal pause, still counted against its caller's share. */
+    private void pause() {
+        if (refusalPause.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(refusalPause);
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
         }
     }
 

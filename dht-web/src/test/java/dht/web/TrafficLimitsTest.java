@@ -13,6 +13,7 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -28,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TrafficLimitsTest {
 
     private final BulkheadRegistry registry = BulkheadRegistry.ofDefaults();
-    private final TrafficLimits limits = new TrafficLimits(registry, "test", new TrafficLimits.Budgets(4, 2, 3, 1));
+    private final TrafficLimits limits = new TrafficLimits(registry, "test", new TrafficLimits.Budgets(4, 2, 3, 1, Duration.ZERO));
     private final CountDownLatch release = new CountDownLatch(1);
     private final List<Thread> held = new ArrayList<>();
 
@@ -96,6 +97,20 @@ class TrafficLimitsTest {
     }
 
     @Test
+    void aRefusedClientWaitsTheRefusalPauseForIts429() throws Exception {
+        TrafficLimits pausing = new TrafficLimits(BulkheadRegistry.ofDefaults(), "pausing",
+                new TrafficLimits.Budgets(1, 1, 1, 1, Duration.ofMillis(300)));
+        hold(pausing, client("10.0.0.1"));
+
+        long start = System.nanoTime();
+        MockHttpServletResponse refused = new MockHttpServletResponse();
+        pausing.doFilter(client("10.0.0.1"), refused, (req, res) -> { });
+
+        assertThat(refused.getStatus()).isEqualTo(429);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
     void aClientWithNothingInFlightIsForgotten() throws Exception {
         serve(client("10.0.0.1"));
         serve(client("10.0.0.2"));
@@ -139,6 +154,10 @@ class TrafficLimitsTest {
 
     /** Starts {@code request} on a thread of its own and returns once it holds its place in the budget. */
     private void hold(MockHttpServletRequest request) throws InterruptedException {
+        hold(limits, request);
+    }
+
+    private void hold(TrafficLimits limits, MockHttpServletRequest request) throws InterruptedException {
         CountDownLatch entered = new CountDownLatch(1);
         FilterChain waiting = (ServletRequest req, ServletResponse res) -> {
             entered.countDown();

@@ -9,6 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -24,6 +25,8 @@ import java.util.List;
  *                              forwarded requests) served at once, apart from clients' so that a client
  *                              flood cannot starve them; more are answered {@code 503}
  * @param maxConcurrentManagementRequests Actuator requests served at once (health probes are never limited)
+ * @param clientRefusalPause    how long a client over its limit waits for its {@code 429}, so that one that
+ *                              asks again at once cannot keep the app busy with refusals alone
  * @param allowedHosts          in protected mode, the host names besides loopback names and IP literals
  *                              under which cluster endpoints may be called (a name a browser was
  *                              rebound to is refused)
@@ -41,16 +44,17 @@ public record SecurityProperties(
         @Min(1) @DefaultValue("64") int maxConcurrentRequestsPerClient,
         @Min(1) @DefaultValue("256") int maxConcurrentClusterRequests,
         @Min(1) @DefaultValue("32") int maxConcurrentManagementRequests,
+        @NotNull @DefaultValue("1s") Duration clientRefusalPause,
         @NotNull @DefaultValue List<String> allowedHosts,
         String peerSslBundle) {
 
     public SecurityProperties {
-        ClusterSecurity.requireStrongToken("dht.security.cluster-token", clusterToken);
+        clusterToken = ClusterSecurity.strongToken("dht.security.cluster-token", clusterToken);
     }
 
     public TrafficLimits.Budgets budgets() {
         return new TrafficLimits.Budgets(maxConcurrentRequests, maxConcurrentRequestsPerClient,
-                maxConcurrentClusterRequests, maxConcurrentManagementRequests);
+                maxConcurrentClusterRequests, maxConcurrentManagementRequests, clientRefusalPause);
     }
 
     /**
@@ -58,6 +62,12 @@ public record SecurityProperties(
      * @param readWrite keys that may also write and delete
      */
     public record ApiKeys(@DefaultValue List<String> readOnly, @DefaultValue List<String> readWrite) {
+
+        /** Keys as configured, without the whitespace around them (a line break from a file). */
+        public ApiKeys {
+            readOnly = readOnly.stream().map(String::strip).filter(key -> !key.isEmpty()).toList();
+            readWrite = readWrite.stream().map(String::strip).filter(key -> !key.isEmpty()).toList();
+        }
 
         public boolean enabled() {
             return !readOnly.isEmpty() || !readWrite.isEmpty();

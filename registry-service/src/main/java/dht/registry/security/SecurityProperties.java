@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -20,6 +21,8 @@ import java.util.List;
  * @param maxConcurrentRequestsPerClient of these, at most so many from one client address at once
  * @param maxConcurrentClusterRequests the nodes' calls served at once, apart from clients'; more are answered {@code 503}
  * @param maxConcurrentManagementRequests Actuator requests served at once (health probes are never limited)
+ * @param clientRefusalPause    how long a client over its limit waits for its {@code 429}, so that one that
+ *                              asks again at once cannot keep the app busy with refusals alone
  * @param allowedHosts          in protected mode, the host names besides loopback names and IP literals
  *                              under which the ring may be changed (a name a browser was rebound to is refused)
  */
@@ -31,14 +34,15 @@ public record SecurityProperties(
         @Min(1) @DefaultValue("64") int maxConcurrentRequestsPerClient,
         @Min(1) @DefaultValue("256") int maxConcurrentClusterRequests,
         @Min(1) @DefaultValue("32") int maxConcurrentManagementRequests,
+        @NotNull @DefaultValue("1s") Duration clientRefusalPause,
         @NotNull @DefaultValue List<String> allowedHosts) {
 
     public SecurityProperties {
-        ClusterSecurity.requireStrongToken("dht.security.cluster-token", clusterToken);
+        clusterToken = ClusterSecurity.strongToken("dht.security.cluster-token", clusterToken);
     }
 
     public TrafficLimits.Budgets budgets() {
         return new TrafficLimits.Budgets(maxConcurrentRequests, maxConcurrentRequestsPerClient,
-                maxConcurrentClusterRequests, maxConcurrentManagementRequests);
+                maxConcurrentClusterRequests, maxConcurrentManagementRequests, clientRefusalPause);
     }
 }
