@@ -36,7 +36,9 @@ import static org.springframework.security.authorization.AuthorityAuthorizationM
  * transfers, replication; {@code /admin/**}; Actuator beyond health, info and prometheus) need the
  * cluster credential. {@code /keys} is open unless API keys are configured: then reading needs a
  * read-only or read-write key, writing a read-write key; the cluster token may do both, since
- * nodes forward client requests to each other.
+ * nodes forward client requests to each other. {@code /ring/events} is open too unless a token or
+ * API keys are configured: then any of them. Requests count against the client, cluster or
+ * management budget of {@link TrafficLimits}, after authentication has told which they are.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SecurityProperties.class)
