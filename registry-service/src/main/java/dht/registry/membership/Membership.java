@@ -231,7 +231,7 @@ public class Membership {
      * node under its ID is a duplicate.
      */
     private void beginChange(NodeRef node, MemberState state, List<RingPosition> virtualPositions) {
-        long remaining = properties.ringChangeWait().toNanos();
+        long deadline = System.nanoTime() + properties.ringChangeWait().toNanos();
         while (true) {
             expireStaleChange();
             if (change != null && change.node().id().equals(node.id()) && !change.node().equals(node)) {
@@ -241,11 +241,13 @@ public class Membership {
                 change = new RingChange(node, state, virtualPositions, clock.instant().plus(properties.ringChangeLease()));
                 return;
             }
+            long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 throw new RingChangeInProgressException(change.node(), change.state());
             }
             try {
-                remaining = changeFinished.awaitNanos(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(200)));
+                // in slices, so that a change whose lease ran out on the clock is noticed meanwhile
+                changeFinished.awaitNanos(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(200)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RingChangeInProgressException(change.node(), change.state());

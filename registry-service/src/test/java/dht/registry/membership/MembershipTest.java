@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -178,6 +179,21 @@ class MembershipTest {
                 .isInstanceOf(RingChangeInProgressException.class)
                 .satisfies(e -> assertThat(((RingChangeInProgressException) e).getHeaders().getFirst("Retry-After")).isNotBlank());
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(WAIT);
+    }
+
+    /** dht.ring-change-wait is the whole wait: it once gave up after the first 200 ms slice of it. */
+    @Test
+    void aRegisterWaitsAsLongAsTheRingChangeWaitForTheJoinInProgress() throws Exception {
+        Membership patient = new Membership(new RegistryProperties(LEASE, Duration.ofSeconds(30)), clock);
+        patient.register(A.address(), A.id(), 1);
+        patient.joined(A.id());
+        patient.register(B.address(), B.id(), 1);
+
+        CompletableFuture<Registration> waiting = CompletableFuture.supplyAsync(() -> patient.register(C.address(), C.id(), 1));
+        await("the register still waiting").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> !waiting.isDone());
+        patient.joined(B.id());
+
+        assertThat(waiting.get(10, TimeUnit.SECONDS).predecessor()).isEqualTo(B);
     }
 
     @Test
