@@ -7,6 +7,8 @@ import dht.core.wire.Member;
 import dht.core.wire.MemberState;
 import dht.core.wire.OwnerAnswer;
 import dht.core.wire.RingListing;
+import dht.core.wire.RingSnapshot;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -25,11 +27,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The cluster as the command line reaches it: through the registry, or registry-free through one
@@ -200,7 +200,11 @@ final class Cluster implements AutoCloseable {
         if (json == null) {
             throw new Unreachable("its " + path + " is not JSON");
         }
-        return NodeStatus.from(json.has("dht") ? json.path("dht") : json);
+        try {
+            return NodeStatus.from(Json.MAPPER.treeToValue(json.has("dht") ? json.path("dht") : json, RingSnapshot.class));
+        } catch (JacksonException e) {
+            throw new Unreachable("its " + path + " is no ring position");
+        }
     }
 
     // ---- HTTP ----
@@ -305,19 +309,13 @@ final class Cluster implements AutoCloseable {
      * @param handingOver ranges it gave away and still holds keys of, each {@code {range, peer}}
      */
     record NodeStatus(RingPosition id, String address, String state, NodeRef predecessor, NodeRef successor,
-                      List<KeyRange> ownedRanges, long keys, Long ownedKeys, int knownNodes, List<Transfer> receiving,
-                      List<Transfer> handingOver) {
+                      List<KeyRange> ownedRanges, long keys, Long ownedKeys, int knownNodes, List<RingSnapshot.Transfer> receiving,
+                      List<RingSnapshot.Transfer> handingOver) {
 
-        static NodeStatus from(JsonNode dht) {
-            String id = dht.path("id").asString(null);
-            // with virtual nodes each position reports its range, else the node its one range
-            List<KeyRange> ownedRanges = (dht.path("positions").isArray() ? dht.path("positions").valueStream() : Stream.of(dht))
-                    .map(position -> range(position.path("owns"))).filter(Objects::nonNull).toList();
-            return new NodeStatus(id == null ? null : RingPosition.parse(id), dht.path("address").asString(null),
-                    dht.path("state").asString("UNKNOWN"), ref(dht.path("predecessor")), ref(dht.path("successor")),
-                    ownedRanges, dht.path("keys").asLong(0),
-                    dht.hasNonNull("ownedKeys") ? dht.path("ownedKeys").asLong() : null, dht.path("knownNodes").asInt(0),
-                    transfers(dht.path("receiving")), transfers(dht.path("handingOver")));
+        static NodeStatus from(RingSnapshot ring) {
+            return new NodeStatus(ring.id(), ring.address(), ring.state() == null ? "UNKNOWN" : ring.state(), ring.predecessor(),
+                    ring.successor(), ring.ownedRanges(), ring.keys(), ring.ownedKeys(),
+                    ring.knownNodes() == null ? 0 : ring.knownNodes(), ring.receivingOrNone(), ring.handingOverOrNone());
         }
 
         /** The range it owns that holds {@code position}, if any. */
@@ -344,30 +342,5 @@ final class Cluster implements AutoCloseable {
                 default -> MemberState.ACTIVE;
             };
         }
-
-        static NodeRef ref(JsonNode json) {
-            if (!json.isObject() || !json.hasNonNull("id")) {
-                return null;
-            }
-            return new NodeRef(RingPosition.parse(json.path("id").asString()), json.path("address").asString());
-        }
-
-        static KeyRange range(JsonNode json) {
-            if (!json.isObject() || !json.hasNonNull("start")) {
-                return null;
-            }
-            return KeyRange.of(RingPosition.parse(json.path("start").asString()), RingPosition.parse(json.path("end").asString()));
-        }
-
-        private static List<Transfer> transfers(JsonNode json) {
-            List<Transfer> transfers = new ArrayList<>();
-            for (JsonNode transfer : json) {
-                transfers.add(new Transfer(range(transfer.path("range")), ref(transfer.path("peer"))));
-            }
-            return transfers;
-        }
-    }
-
-    record Transfer(KeyRange range, NodeRef peer) {
     }
 }

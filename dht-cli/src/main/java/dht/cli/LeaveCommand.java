@@ -2,9 +2,9 @@ package dht.cli;
 
 import dht.cli.Cluster.NodeStatus;
 import dht.cli.Cluster.Reply;
-import dht.cli.Cluster.Transfer;
 import dht.cli.Cluster.Unreachable;
 import dht.core.wire.Member;
+import dht.core.wire.RingSnapshot.Transfer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

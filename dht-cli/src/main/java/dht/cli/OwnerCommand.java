@@ -1,7 +1,6 @@
 package dht.cli;
 
 import dht.cli.Cluster.NodeStatus;
-import dht.cli.Cluster.Transfer;
 import dht.cli.Cluster.Unreachable;
 import dht.core.KeyRange;
 import dht.core.NodeRef;
@@ -9,6 +8,7 @@ import dht.core.Ring;
 import dht.core.RingPosition;
 import dht.core.wire.OwnerAnswer;
 import dht.core.wire.RingListing;
+import dht.core.wire.RingSnapshot.Transfer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.node.ArrayNode;

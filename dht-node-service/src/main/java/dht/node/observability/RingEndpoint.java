@@ -1,5 +1,6 @@
 package dht.node.observability;
 
+import dht.core.wire.RingSnapshot;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.stereotype.Component;
@@ -16,7 +17,7 @@ class RingEndpoint {
     }
 
     @ReadOperation
-    RingStatus.Snapshot ring() {
+    RingSnapshot ring() {
         return status.snapshot();
     }
 }

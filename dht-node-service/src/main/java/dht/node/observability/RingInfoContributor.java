@@ -1,16 +1,12 @@
 package dht.node.observability;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import dht.core.KeyRange;
-import dht.core.NodeRef;
-import dht.node.membership.NodeState;
+import dht.core.wire.RingSnapshot;
 import dht.web.ClusterSecurity;
 import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -36,24 +32,17 @@ class RingInfoContributor implements InfoContributor {
         builder.withDetail("dht", ClusterSecurity.callerIsMember() ? status.snapshot() : publicPosition());
     }
 
-    private PublicPosition publicPosition() {
+    private RingSnapshot publicPosition() {
         long now = System.nanoTime();
         Cached current = cached.get();
         if (current != null && now - current.at() < PUBLIC_REFRESH.toNanos()) {
             return current.position();
         }
-        RingStatus.Snapshot snapshot = status.snapshot();
-        PublicPosition position = new PublicPosition(snapshot.id(), snapshot.address(), snapshot.state(), snapshot.predecessor(),
-                snapshot.successor(), snapshot.owns(), snapshot.keys(), snapshot.ownedKeys(), snapshot.positions());
+        RingSnapshot position = status.snapshot().publicView();
         cached.set(new Cached(now, position));
         return position;
     }
 
-    /** What anyone may know of the node's place on the ring: no transfers, peers in flight or sync state. */
-    record PublicPosition(String id, String address, NodeState state, NodeRef predecessor, NodeRef successor, KeyRange owns,
-                          long keys, long ownedKeys, @JsonInclude(JsonInclude.Include.NON_NULL) List<RingStatus.Position> positions) {
-    }
-
-    private record Cached(long at, PublicPosition position) {
+    private record Cached(long at, RingSnapshot position) {
     }
 }
