@@ -2,12 +2,14 @@ package dht.cluster;
 
 import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,6 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,7 +52,7 @@ class ClusterTest {
                 .filter(key -> afterJoin.ownerOfKey(key).equals(cluster.node(joined).ref()))
                 .count();
         // not asserted positive: a new node's range may hold none of the 1,000 keys (about once in 300 joins)
-        assertThat(cluster.ringView(joined).path("ownedKeys").asLong()).as("keys moved to the new node").isEqualTo(ownedByNewNode);
+        assertThat(cluster.ringView(joined).ownedKeys()).as("keys moved to the new node").isEqualTo(ownedByNewNode);
         assertEveryKeyReadableFromAnotherNode(client, written, random);
 
         cluster.stop(cluster.indexes().get(1));
@@ -69,8 +70,8 @@ class ClusterTest {
         for (int index : cluster.indexes()) {
             var view = cluster.ringView(index);
             RingPosition id = cluster.node(index).ref().id();
-            assertThat(view.path("successor").path("id").asString()).isEqualTo(ring.successorOf(id).id().toString());
-            assertThat(view.path("predecessor").path("id").asString()).isEqualTo(ring.predecessorOf(id).id().toString());
+            assertThat(view.successor().id().toString()).isEqualTo(ring.successorOf(id).id().toString());
+            assertThat(view.predecessor().id().toString()).isEqualTo(ring.predecessorOf(id).id().toString());
         }
     }
 

@@ -2,6 +2,8 @@ package dht.cluster;
 
 import dht.core.Ring;
 import dht.core.wire.EntryCodec;
+import dht.core.wire.RingSnapshot;
+import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,7 +77,7 @@ class ClusterTokenTest {
         // as many as the ring gives it: with 60 keys a new node's range holds none about once in 20 joins
         Ring ring = cluster.registryRing();
         long ownedByNewNode = everyKey.stream().filter(key -> ring.ownerOfKey(key).equals(cluster.node(joined).ref())).count();
-        assertThat(cluster.ringView(joined).path("ownedKeys").asLong()).as("keys moved to the joining node").isEqualTo(ownedByNewNode);
+        assertThat(cluster.ringView(joined).ownedKeys()).as("keys moved to the joining node").isEqualTo(ownedByNewNode);
         assertEveryKeyReadableThroughEveryNode(written);
         await("every key on " + REPLICATION_FACTOR + " nodes").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             for (String key : written.keySet()) {
@@ -264,8 +266,8 @@ class ClusterTokenTest {
     private Map<Integer, String> neighbors() {
         Map<Integer, String> neighbors = new LinkedHashMap<>();
         for (int index : cluster.indexes()) {
-            JsonNode view = cluster.ringView(index);
-            neighbors.put(index, view.path("predecessor").path("id").asString() + " " + view.path("successor").path("id").asString());
+            RingSnapshot view = cluster.ringView(index);
+            neighbors.put(index, view.predecessor().id().toString() + " " + view.successor().id().toString());
         }
         return neighbors;
     }

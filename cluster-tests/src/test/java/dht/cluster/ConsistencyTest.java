@@ -2,6 +2,7 @@ package dht.cluster;
 
 import dht.core.wire.Entry;
 import dht.node.storage.KeyValueStore;
+import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;

@@ -2,6 +2,7 @@ package dht.cluster;
 
 import dht.core.NodeRef;
 import dht.core.Ring;
+import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
@@ -11,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -98,7 +99,7 @@ class CrashTest {
         NodeRef restarted = cluster.node(firstVictim).ref();
         Set<String> maybeWritten = new HashSet<>(acknowledged.keySet());
         maybeWritten.addAll(uncertain.keySet());
-        assertThat(cluster.ringView(firstVictim).path("ownedKeys").asLong()).as("keys the restarted node owns")
+        assertThat(cluster.ringView(firstVictim).ownedKeys()).as("keys the restarted node owns")
                 .isBetween(acknowledged.keySet().stream().filter(key -> ring.ownerOfKey(key).equals(restarted)).count(),
                         maybeWritten.stream().filter(key -> ring.ownerOfKey(key).equals(restarted)).count());
         assertEveryAcknowledgedWriteReadable(client, acknowledged, uncertain, 1);

@@ -1,6 +1,7 @@
 package dht.cluster;
 
 import dht.core.Ring;
+import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;

@@ -2,6 +2,7 @@ package dht.cluster;
 
 import dht.core.Ring;
 import dht.core.wire.EntryCodec;
+import dht.testkit.TestCluster;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -93,7 +94,7 @@ class MalformedInputProperties {
                     assertThat(new String(read.getBody(), StandardCharsets.UTF_8)).isEqualTo(entry.getValue());
                 }
             }
-            long held = cluster.indexes().stream().mapToLong(index -> cluster.ringView(index).path("ownedKeys").asLong()).sum();
+            long held = cluster.indexes().stream().mapToLong(index -> cluster.ringView(index).ownedKeys()).sum();
             assertThat(held).as("keys owned across the ring").isEqualTo(KEYS);
         } finally {
             cluster.close();

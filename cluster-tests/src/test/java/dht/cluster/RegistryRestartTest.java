@@ -1,5 +1,6 @@
 package dht.cluster;
 
+import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;

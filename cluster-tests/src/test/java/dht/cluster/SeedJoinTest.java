@@ -2,10 +2,11 @@ package dht.cluster;
 
 import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.core.wire.RingSnapshot;
+import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
-import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,13 +41,13 @@ class SeedJoinTest {
 
         await("every node sees a ring of three, the new node serving").atMost(Duration.ofSeconds(60)).until(() ->
                 cluster.indexes().stream().map(cluster::ringView).allMatch(view -> view != null
-                        && "READY".equals(view.path("state").asString()) && view.path("knownNodes").asInt() == 3));
+                        && "READY".equals(view.state()) && Integer.valueOf(3).equals(view.knownNodes())));
         Ring ring = Ring.of(cluster.indexes().stream().map(index -> cluster.node(index).ref()).toList());
         long owned = IntStream.range(0, KEYS).mapToObj(i -> "seed-" + i)
                 .filter(key -> ring.ownerOf(RingPosition.ofKey(key)).equals(cluster.node(joiner).ref()))
                 .count();
-        JsonNode joined = cluster.ringView(joiner);
-        assertThat(joined.path("ownedKeys").asLong()).as("keys the seed-joined node took over").isEqualTo(owned);
+        RingSnapshot joined = cluster.ringView(joiner);
+        assertThat(joined.ownedKeys()).as("keys the seed-joined node took over").isEqualTo(owned);
         String joinerUrl = cluster.node(joiner).url();
         for (int i = 0; i < KEYS; i++) {
             assertThat(new String(client.get(joinerUrl, "seed-" + i).getBody(), StandardCharsets.UTF_8)).isEqualTo("value-" + i);

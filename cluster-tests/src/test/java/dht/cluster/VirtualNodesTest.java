@@ -3,6 +3,7 @@ package dht.cluster;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.VirtualPositions;
+import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
@@ -44,7 +45,7 @@ class VirtualNodesTest {
             assertThat(ring.positionsOf(node.id())).as("positions of %s", node).hasSize(POSITIONS).contains(node.id());
         }
         for (int index : cluster.indexes()) {
-            assertThat(cluster.ringView(index).path("knownPositions").asInt()).as("positions node %d knows", index)
+            assertThat(cluster.ringView(index).knownPositions()).as("positions node %d knows", index)
                     .isEqualTo(ring.positionCount());
         }
         BigDecimal meanShare = new BigDecimal(BigInteger.TWO.pow(64)).divide(BigDecimal.valueOf(ring.size()), MathContext.DECIMAL64);
@@ -67,7 +68,7 @@ class VirtualNodesTest {
         double mean = (double) KEYS / ring.size();
         for (int index : cluster.indexes()) {
             NodeRef node = cluster.node(index).ref();
-            assertThat(cluster.ringView(index).path("ownedKeys").asLong()).as("keys %s reports owning", node)
+            assertThat(cluster.ringView(index).ownedKeys()).as("keys %s reports owning", node)
                     .isEqualTo(keysPerNode.getOrDefault(node, 0L));
             assertThat(keysPerNode.getOrDefault(node, 0L) / mean).as("keys of %s relative to the mean", node)
                     .isLessThanOrEqualTo(MOST_ABOVE_MEAN.doubleValue());
@@ -79,7 +80,7 @@ class VirtualNodesTest {
         assertThat(afterJoin.positionsOf(cluster.node(joined).ref().id())).hasSize(POSITIONS);
         long ownedByNewNode = written.keySet().stream().filter(key -> afterJoin.ownerOfKey(key).equals(cluster.node(joined).ref())).count();
         assertThat(ownedByNewNode).as("keys the new node owns").isPositive();
-        assertThat(cluster.ringView(joined).path("ownedKeys").asLong()).as("keys moved to the new node, position by position")
+        assertThat(cluster.ringView(joined).ownedKeys()).as("keys moved to the new node, position by position")
                 .isEqualTo(ownedByNewNode);
         assertKeysReadable(client, sample(written), random);
 

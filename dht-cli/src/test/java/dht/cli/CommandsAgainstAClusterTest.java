@@ -1,6 +1,7 @@
 package dht.cli;
 
 import dht.core.RingPosition;
+import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,12 +25,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CommandsAgainstAClusterTest {
 
-    private LocalCluster cluster;
+    private TestCluster cluster;
     private String registry;
 
     @BeforeAll
     void startCluster() {
-        cluster = LocalCluster.start(3);
+        cluster = TestCluster.builder().nodes(3).build();
         registry = cluster.registryUrl();
     }
 
@@ -153,7 +155,7 @@ class CommandsAgainstAClusterTest {
     @Test
     void ringWalkedFromOneNodeWithoutTheRegistryIsTheRegistrysRing() {
         Cli.Result viaRegistry = dhtctl("-o", "json", "ring");
-        Cli.Result walked = Cli.run(new byte[0], Map.of(), "--node", cluster.nodes().getFirst().url(), "-o", "json", "ring");
+        Cli.Result walked = Cli.run(new byte[0], Map.of(), "--node", cluster.node(cluster.indexes().getFirst()).url(), "-o", "json", "ring");
         assertThat(walked.exit()).as(walked.toString()).isZero();
         assertThat(ids(Json.parseOrNull(walked.stdout()))).isEqualTo(ids(Json.parseOrNull(viaRegistry.stdout())));
     }
@@ -186,7 +188,7 @@ class CommandsAgainstAClusterTest {
 
     @Test
     void aNodeGivenWithNodeServesWithoutAnyRegistry() {
-        String node = cluster.nodes().get(1).url();
+        String node = cluster.node(cluster.indexes().get(1)).url();
         assertThat(Cli.run(new byte[0], Map.of(), "--node", node, "put", "direct", "yes").exit()).isZero();
         Cli.Result get = Cli.run(new byte[0], Map.of("DHT_REGISTRY_URL", "http://127.0.0.1:1"), "--node", node, "get", "direct");
         assertThat(get.out()).isEqualTo("yes");
@@ -200,7 +202,7 @@ class CommandsAgainstAClusterTest {
     }
 
     private JsonNode registryOwner(String key) {
-        return cluster.json(registry + "/nodes/owner?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8));
+        return json(registry + "/nodes/owner?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8));
     }
 
     private static List<String> ids(JsonNode ring) {
@@ -208,5 +210,9 @@ class CommandsAgainstAClusterTest {
         ring.path("nodes").forEach(node -> ids.add(node.path("id").asString() + "@" + node.path("address").asString()
                 + " " + node.path("share").decimalValue().toPlainString()));
         return ids;
+    }
+
+    private JsonNode json(String url) {
+        return cluster.http().get().uri(URI.create(url)).retrieve().body(JsonNode.class);
     }
 }

@@ -3,6 +3,7 @@ package dht.cli;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dht.core.RingPosition;
+import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,6 +12,7 @@ import tools.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LeaveCommandTest {
 
-    private LocalCluster cluster;
+    private TestCluster cluster;
     private HttpServer fake;
 
     @AfterEach
@@ -37,21 +39,22 @@ class LeaveCommandTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aNodeLeavesGracefullyAndItsKeysStayReadable() {
-        cluster = LocalCluster.start(3);
+        cluster = TestCluster.builder().nodes(3).build();
         String registry = cluster.registryUrl();
         for (int i = 0; i < 60; i++) {
             assertThat(Cli.run("--registry", registry, "put", "key-" + i, "value-" + i).exit()).isZero();
         }
-        LocalCluster.Node leaving = cluster.nodes().get(1);
-        String id = RingPosition.ofAddress(leaving.address()).toString();
+        int leavingIndex = cluster.indexes().get(1);
+        TestCluster.Node leaving = cluster.node(leavingIndex);
+        String id = RingPosition.ofAddress(leaving.ref().address()).toString();
 
         Cli.Result leave = Cli.run("--registry", registry, "leave", id);
 
         assertThat(leave.exit()).as(leave.toString()).isZero();
-        assertThat(leave.out()).startsWith(id + " (" + leaving.address() + ") is leaving: handing ")
-                .contains(id + " (" + leaving.address() + ") left the ring after ");
-        cluster.forget(1);
-        JsonNode listing = cluster.json(registry + "/nodes");
+        assertThat(leave.out()).startsWith(id + " (" + leaving.ref().address() + ") is leaving: handing ")
+                .contains(id + " (" + leaving.ref().address() + ") left the ring after ");
+        cluster.forget(leavingIndex);
+        JsonNode listing = json(registry + "/nodes");
         assertThat(listing.path("nodes").valueStream().map(node -> node.path("id").asString())).doesNotContain(id).hasSize(2);
         for (int i = 0; i < 60; i++) {
             Cli.Result get = Cli.run("--registry", registry, "get", "key-" + i);
@@ -180,5 +183,9 @@ class LeaveCommandTest {
                 + "\"successor\":{\"id\":\"00000000000000cc\",\"address\":\"127.0.0.1:1\"},"
                 + "\"owns\":{\"start\":\"00000000000000aa\",\"end\":\"00000000000000cc\"},"
                 + "\"keys\":" + keys + ",\"knownNodes\":2,\"receiving\":[],\"handingOver\":" + handingOver + "}";
+    }
+
+    private JsonNode json(String url) {
+        return cluster.http().get().uri(URI.create(url)).retrieve().body(JsonNode.class);
     }
 }

@@ -4,6 +4,7 @@ import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.VirtualPositions;
 import dht.core.wire.RingListing;
+import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -27,11 +29,11 @@ class VirtualNodesCommandsTest {
 
     private static final int POSITIONS = 4;
 
-    private LocalCluster cluster;
+    private TestCluster cluster;
 
     @BeforeAll
     void startCluster() {
-        cluster = LocalCluster.start(3, "--dht.virtual-nodes=" + POSITIONS);
+        cluster = TestCluster.builder().nodes(3).nodeProperty("dht.virtual-nodes=" + POSITIONS).build();
     }
 
     @AfterAll
@@ -63,7 +65,7 @@ class VirtualNodesCommandsTest {
         for (String key : IntStream.range(0, 40).mapToObj(i -> "vkey-" + i).toList()) {
             Cli.Result owner = dhtctl("-o", "json", "owner", key);
             assertThat(owner.exit()).as(owner.toString()).isZero();
-            JsonNode registrys = cluster.json(cluster.registryUrl() + "/nodes/owner?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8));
+            JsonNode registrys = json(cluster.registryUrl() + "/nodes/owner?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8));
             assertThat(Json.parseOrNull(owner.stdout()).path("owner").path("address").asString())
                     .isEqualTo(registrys.path("owner").path("address").asString());
         }
@@ -72,7 +74,7 @@ class VirtualNodesCommandsTest {
     }
 
     private Ring registryRing() {
-        JsonNode listing = cluster.json(cluster.registryUrl() + "/nodes");
+        JsonNode listing = json(cluster.registryUrl() + "/nodes");
         return Json.MAPPER.treeToValue(listing, RingListing.class).ring();
     }
 
@@ -82,5 +84,9 @@ class VirtualNodesCommandsTest {
         all[1] = cluster.registryUrl();
         System.arraycopy(args, 0, all, 2, args.length);
         return Cli.run(new byte[0], Map.of(), all);
+    }
+
+    private JsonNode json(String url) {
+        return cluster.http().get().uri(URI.create(url)).retrieve().body(JsonNode.class);
     }
 }

@@ -1,5 +1,6 @@
 package dht.cli;
 
+import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -15,7 +16,7 @@ import static org.awaitility.Awaitility.await;
 /** {@code dhtctl watch} follows a node's {@code /ring/events}: another node joining, then leaving, in that order. */
 class WatchCommandTest {
 
-    private LocalCluster cluster;
+    private TestCluster cluster;
 
     @AfterEach
     void stopCluster() {
@@ -27,14 +28,14 @@ class WatchCommandTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void watchShowsANodeJoiningAndThenLeaving() throws Exception {
-        cluster = LocalCluster.start(2);
-        String watched = cluster.nodes().getFirst().url();
+        cluster = TestCluster.builder().nodes(2).build();
+        String watched = cluster.node(cluster.indexes().getFirst()).url();
         Cli.Running watch = Cli.start("--registry", cluster.registryUrl(), "watch", watched,
                 "--type", "node-joined,node-left", "--limit", "2");
         awaitSubscribed(watch);
 
         int joined = cluster.addNode();
-        String address = cluster.node(joined).address();
+        String address = cluster.node(joined).ref().address();
         cluster.stop(joined);
 
         Cli.Result result = watch.await(Duration.ofSeconds(60));
@@ -48,8 +49,8 @@ class WatchCommandTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void jsonOutputIsEachEventsOwnJsonOnALine() throws Exception {
-        cluster = LocalCluster.start(1);
-        Cli.Running watch = Cli.start("--node", cluster.nodes().getFirst().url(), "-o", "json", "watch",
+        cluster = TestCluster.builder().nodes(1).build();
+        Cli.Running watch = Cli.start("--node", cluster.node(cluster.indexes().getFirst()).url(), "-o", "json", "watch",
                 "--type", "node-joined", "-n", "1");
         awaitSubscribed(watch);
 
@@ -60,7 +61,7 @@ class WatchCommandTest {
         assertThat(result.out().lines()).hasSize(1);
         JsonNode event = Json.parseOrNull(result.stdout());
         assertThat(event.path("type").asString()).isEqualTo("node-joined");
-        assertThat(event.path("node").path("address").asString()).isEqualTo(cluster.node(joined).address());
+        assertThat(event.path("node").path("address").asString()).isEqualTo(cluster.node(joined).ref().address());
         assertThat(event.path("at").asString()).isNotEmpty();
     }
 

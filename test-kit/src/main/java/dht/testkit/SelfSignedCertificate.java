@@ -1,4 +1,4 @@
-package dht.cluster;
+package dht.testkit;
 
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.jks.JksSslStoreBundle;
@@ -19,13 +19,13 @@ import java.util.concurrent.TimeUnit;
  * PKCS12 trust store with the certificate alone. Every app of a test cluster serves it, presents it
  * as its client certificate and trusts it, as a cluster whose members share one certificate would.
  */
-record SelfSignedCertificate(Path keyStore, Path trustStore, String password) {
+public record SelfSignedCertificate(Path keyStore, Path trustStore, String password) {
 
     private static final String ALIAS = "dht-test";
     private static final long KEYTOOL_DEADLINE_SECONDS = 60;
 
     /** Makes the two stores in {@code folder}. */
-    static SelfSignedCertificate generate(Path folder) {
+    public static SelfSignedCertificate generate(Path folder) {
         SelfSignedCertificate certificate = new SelfSignedCertificate(folder.resolve("cluster.p12"),
                 folder.resolve("cluster-trust.p12"), "test-store-password");
         Path exported = folder.resolve("cluster.crt");
@@ -42,7 +42,7 @@ record SelfSignedCertificate(Path keyStore, Path trustStore, String password) {
     }
 
     /** The Spring Boot settings of an SSL bundle named {@code name} over these stores. */
-    List<String> bundleProperties(String name) {
+    public List<String> bundleProperties(String name) {
         String prefix = "spring.ssl.bundle.jks." + name + ".";
         return List.of(
                 prefix + "keystore.location=file:" + keyStore,
@@ -54,12 +54,12 @@ record SelfSignedCertificate(Path keyStore, Path trustStore, String password) {
     }
 
     /** For test clients: trusts the certificate and presents it when a server asks for one. */
-    SSLContext sslContext() {
+    public SSLContext sslContext() {
         return SslBundle.of(new JksSslStoreBundle(store(keyStore), store(trustStore))).createSslContext();
     }
 
     /** Trusts the certificate and has none to present. */
-    SSLContext trustOnlySslContext() {
+    public SSLContext trustOnlySslContext() {
         return SslBundle.of(new JksSslStoreBundle(null, store(trustStore))).createSslContext();
     }
 

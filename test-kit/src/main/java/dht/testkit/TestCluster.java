@@ -1,9 +1,10 @@
-package dht.cluster;
+package dht.testkit;
 
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
 import dht.core.wire.RingListing;
+import dht.core.wire.RingSnapshot;
 import dht.node.NodeApplication;
 import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
@@ -15,7 +16,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.util.FileSystemUtils;
 import org.springframework.web.client.RestClient;
-import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -181,6 +181,16 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /**
+     * Forgets node {@code index} after it left the ring by itself (as {@code dhtctl leave} makes it
+     * leave), stops what is left of it, and waits for the ring without it.
+     */
+    public void forget(int index) {
+        Node node = nodes.remove(index);
+        node.context().close();
+        awaitRing();
+    }
+
+    /**
      * Stops node {@code index} as a crash would: it stops answering at once and does not leave, so
      * that its neighbors must find out by themselves.
      */
@@ -243,23 +253,25 @@ public final class TestCluster implements AutoCloseable {
             return false;
         }
         for (Node node : nodes.values()) {
-            JsonNode ring = json(node.url() + "/actuator/ring");
-            if (ring == null || !"READY".equals(ring.path("state").asString())
-                    || ring.path("knownNodes").asInt() != listed.size()
-                    || ring.has("knownPositions") && ring.path("knownPositions").asInt() != listed.positionCount()
-                    || !ring.path("replicasInSync").asBoolean()) {
+            RingSnapshot ring = snapshot(node.url());
+            if (ring == null || !"READY".equals(ring.state())
+                    || !Integer.valueOf(listed.size()).equals(ring.knownNodes())
+                    || ring.knownPositions() != null && ring.knownPositions() != listed.positionCount()
+                    || !Boolean.TRUE.equals(ring.replicasInSync())) {
                 return false;
             }
-            List<JsonNode> positions = ring.has("positions") ? ring.path("positions").valueStream().toList() : List.of(ring);
+            // each position the node stands at, with the neighbors it sees there
+            List<RingSnapshot.Position> positions = ring.positions() != null ? ring.positions()
+                    : List.of(new RingSnapshot.Position(ring.id(), ring.predecessor(), ring.successor(), ring.owns(), 0));
             List<RingPosition> listedPositions = listed.positionsOf(node.ref().id());
             if (positions.size() != listedPositions.size()) {
                 return false;
             }
-            for (JsonNode position : positions) {
-                RingPosition at = RingPosition.parse(position.has("position") ? position.path("position").asString() : position.path("id").asString());
+            for (RingSnapshot.Position position : positions) {
+                RingPosition at = position.position();
                 if (!listedPositions.contains(at)
-                        || !position.path("successor").path("id").asString().equals(listed.memberAfter(at).id().toString())
-                        || !position.path("predecessor").path("id").asString().equals(listed.memberBefore(at).id().toString())) {
+                        || position.successor() == null || !position.successor().id().equals(listed.memberAfter(at).id())
+                        || position.predecessor() == null || !position.predecessor().id().equals(listed.memberBefore(at).id())) {
                     return false;
                 }
             }
@@ -277,16 +289,16 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** The node's view of itself, as {@code /actuator/ring} reports it. */
-    public JsonNode ringView(int index) {
-        return json(node(index).url() + "/actuator/ring");
+    /** The node's view of itself, as {@code /actuator/ring} reports it; null while it does not answer. */
+    public RingSnapshot ringView(int index) {
+        return snapshot(node(index).url());
     }
 
-    private JsonNode json(String url) {
+    private RingSnapshot snapshot(String nodeUrl) {
         try {
-            return http.get().uri(url).accept(MediaType.APPLICATION_JSON)
+            return http.get().uri(nodeUrl + "/actuator/ring").accept(MediaType.APPLICATION_JSON)
                     .exchange((request, response) -> response.getStatusCode().is2xxSuccessful()
-                            ? response.bodyTo(JsonNode.class) : null);
+                            ? response.bodyTo(RingSnapshot.class) : null);
         } catch (RuntimeException e) {
             return null;
         }
