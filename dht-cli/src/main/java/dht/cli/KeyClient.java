@@ -2,6 +2,7 @@ package dht.cli;
 
 import dht.cli.Cluster.Reply;
 import dht.cli.Cluster.Unreachable;
+import dht.core.wire.DhtHeaders;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -13,9 +14,6 @@ import java.util.List;
  * for the next.
  */
 final class KeyClient {
-
-    static final String OWNER = "X-DHT-Owner";
-    static final String HOPS = "X-DHT-Hops";
 
     private final Cluster cluster;
 
@@ -69,17 +67,17 @@ final class KeyClient {
         }
 
         String owner() {
-            return reply.header(OWNER).orElse("?");
+            return reply.header(DhtHeaders.OWNER).orElse("?");
         }
 
         String hops() {
-            return reply.header(HOPS).orElse("?");
+            return reply.header(DhtHeaders.HOPS).orElse("?");
         }
 
         /** The hops as a number, or {@code null} when the node did not say. */
         Integer hopCount() {
             try {
-                return reply.header(HOPS).map(Integer::valueOf).orElse(null);
+                return reply.header(DhtHeaders.HOPS).map(Integer::valueOf).orElse(null);
             } catch (NumberFormatException e) {
                 return null;
             }
@@ -87,7 +85,7 @@ final class KeyClient {
 
         /** Ends the command unless the answer is a success: exit 4 for an absent key, 1 otherwise. */
         KeyReply requireSuccess() {
-            if (reply.status() == 404 && reply.header(OWNER).isPresent()) {
+            if (reply.status() == 404 && reply.header(DhtHeaders.OWNER).isPresent()) {
                 throw CliException.notFound("key '" + key + "' not found");
             }
             if (!reply.ok()) {

@@ -1,6 +1,7 @@
 package dht.cli;
 
 import dht.cli.KeyClient.KeyReply;
+import dht.core.wire.DhtHeaders;
 import picocli.CommandLine.Command;
 
 import java.io.BufferedReader;
@@ -94,7 +95,7 @@ final class ShellCommand extends ClusterCommand {
     }
 
     private static boolean notFound(KeyReply reply, PrintStream out) {
-        if (reply.status() == 404 && reply.reply().header(KeyClient.OWNER).isPresent()) {
+        if (reply.status() == 404 && reply.reply().header(DhtHeaders.OWNER).isPresent()) {
             out.println("(not found)");
             return true;
         }

@@ -1,7 +1,7 @@
 package dht.node.keys;
 
 import dht.core.RingPosition;
-import dht.node.peer.HttpPeerClient;
+import dht.core.wire.DhtHeaders;
 import org.springframework.http.HttpHeaders;
 
 /** {@code X-DHT-Owner} and {@code X-DHT-Hops}, on every {@code /keys} response. */
@@ -18,8 +18,8 @@ final class KeyHeaders {
 
     static void set(HttpHeaders headers, RingPosition owner, int hops) {
         if (owner != null) {
-            headers.set(HttpPeerClient.OWNER, owner.toString());
+            headers.set(DhtHeaders.OWNER, owner.toString());
         }
-        headers.set(HttpPeerClient.HOPS, Integer.toString(hops));
+        headers.set(DhtHeaders.HOPS, Integer.toString(hops));
     }
 }

@@ -1,27 +1,27 @@
 package dht.node.keys;
 
 import dht.core.HybridClock;
+import dht.core.NodeRef;
+import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.core.wire.DhtHeaders;
 import dht.core.wire.Entry;
 import dht.core.wire.KeyWritten;
 import dht.node.config.NodeProperties;
-import dht.node.membership.LocalNode;
 import dht.node.membership.LocalNode.Route;
-import dht.node.observability.DhtMetrics;
-import dht.core.NodeRef;
-import dht.core.Ring;
+import dht.node.membership.LocalNode;
 import dht.node.membership.RingView;
-import dht.node.replication.Replicator;
-import org.springframework.http.HttpMethod;
 import dht.node.peer.KeyOptions;
 import dht.node.peer.KeyRequest;
-import dht.node.peer.PeerException;
 import dht.node.peer.PeerClient;
+import dht.node.peer.PeerException;
+import dht.node.replication.Replicator;
 import dht.node.storage.KeyLocks;
 import dht.node.storage.KeyValueStore;
-import dht.node.transfer.InboundTransfers;
+import dht.node.telemetry.DhtMetrics;
 import dht.node.transfer.InboundTransfers.Pending;
-import dht.node.peer.HttpPeerClient;
+import dht.node.transfer.InboundTransfers;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -218,12 +218,12 @@ public class KeyService {
                 response = forward(routed.route().target(), position, request.forwarded());
             }
             if (hops == 0) {
-                metrics.answered(operation, response.getStatusCode().value(), response.getHeaders().getFirst(HttpPeerClient.HOPS));
+                metrics.answered(operation, response.getStatusCode().value(), response.getHeaders().getFirst(DhtHeaders.HOPS));
             }
             return response;
         } catch (ErrorResponseException e) {
             if (hops == 0) {
-                metrics.answered(operation, e.getStatusCode().value(), e.getHeaders().getFirst(HttpPeerClient.HOPS));
+                metrics.answered(operation, e.getStatusCode().value(), e.getHeaders().getFirst(DhtHeaders.HOPS));
             }
             throw e;
         }

@@ -1,8 +1,8 @@
 package dht.node.keys;
 
+import dht.core.wire.DhtHeaders;
 import dht.core.wire.KeyWritten;
 import dht.node.config.NodeProperties;
-import dht.node.peer.HttpPeerClient;
 import dht.node.peer.KeyOptions;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -53,8 +53,8 @@ class KeysController {
             + "sandboxed (Content-Security-Policy: sandbox, X-Content-Type-Options: nosniff) and, for types a browser "
             + "would run (HTML, SVG, XML, JavaScript), as an attachment.")
     @ApiResponse(responseCode = "200", description = "The value", headers = {
-            @Header(name = HttpPeerClient.OWNER, description = "ID of the node that owns the key"),
-            @Header(name = HttpPeerClient.HOPS, description = "Forwards between nodes before the request was served")},
+            @Header(name = DhtHeaders.OWNER, description = "ID of the node that owns the key"),
+            @Header(name = DhtHeaders.HOPS, description = "Forwards between nodes before the request was served")},
             content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "400", description = "Empty key or longer than 1024 bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "404", description = "No value under this key", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))

@@ -1,7 +1,7 @@
 package dht.node.keys;
 
+import dht.core.wire.DhtHeaders;
 import dht.node.config.NodeProperties;
-import dht.node.peer.HttpPeerClient;
 import dht.web.ClusterSecurity;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
@@ -25,7 +25,7 @@ class PeerHops {
     }
 
     int of(HttpServletRequest request) {
-        String header = request.getHeader(HttpPeerClient.HOPS);
+        String header = request.getHeader(DhtHeaders.HOPS);
         if (header == null || !ClusterSecurity.callerIsMember()) {
             return 0;
         }
@@ -38,7 +38,7 @@ class PeerHops {
             // refused below
         }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                HttpPeerClient.HOPS + " is a whole number from 0 to " + maxHops + ".");
+                DhtHeaders.HOPS + " is a whole number from 0 to " + maxHops + ".");
         problem.setTitle("Invalid hop count");
         throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
     }

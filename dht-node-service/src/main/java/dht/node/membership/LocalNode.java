@@ -6,7 +6,7 @@ import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
-import dht.node.observability.RingEvent;
+import dht.node.telemetry.RingEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;

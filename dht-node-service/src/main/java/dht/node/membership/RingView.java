@@ -4,9 +4,9 @@ import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.node.telemetry.RingEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dht.node.observability.RingEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 

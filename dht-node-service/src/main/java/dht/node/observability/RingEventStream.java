@@ -1,6 +1,7 @@
 package dht.node.observability;
 
 import dht.node.membership.LocalNode;
+import dht.node.telemetry.RingEvent;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;

@@ -2,13 +2,14 @@ package dht.node.peer;
 
 import dht.core.NeighborView;
 import dht.core.NodeRef;
-import dht.core.wire.Entry;
+import dht.core.wire.DhtHeaders;
 import dht.core.wire.DigestRequest;
+import dht.core.wire.Entry;
 import dht.core.wire.EntryCodec;
-import dht.core.wire.RangeDigest;
 import dht.core.wire.Handover;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
+import dht.core.wire.RangeDigest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 import dht.node.config.NodeProperties;
@@ -46,15 +47,8 @@ import java.util.function.Supplier;
 @Component
 public class HttpPeerClient implements PeerClient {
 
-    /** Hop count of a request on its way between nodes. */
-    public static final String HOPS = "X-DHT-Hops";
-    /** The node that owns the key a {@code /keys} response is about. */
-    public static final String OWNER = "X-DHT-Owner";
-    /** Whether a transfer round reached the end of its range. */
-    public static final String TRANSFER_LAST = "X-DHT-Transfer-Last";
-
     private static final Set<String> RELAYED_HEADERS = Set.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.ETAG,
-            HttpHeaders.LOCATION, HttpHeaders.RETRY_AFTER, OWNER, HOPS);
+            HttpHeaders.LOCATION, HttpHeaders.RETRY_AFTER, DhtHeaders.OWNER, DhtHeaders.HOPS);
 
     private final RestClient rest;
     private final RestClient probes;
@@ -82,7 +76,7 @@ public class HttpPeerClient implements PeerClient {
             Optional.ofNullable(options.readQuorum()).ifPresent(r -> uri.queryParam("r", r));
             RestClient.RequestBodySpec spec = rest.method(request.method())
                     .uri(uri.build().encode().toUri())
-                    .header(HOPS, Integer.toString(request.hops()));
+                    .header(DhtHeaders.HOPS, Integer.toString(request.hops()));
             Optional.ofNullable(options.ifMatch()).ifPresent(tags -> spec.header(HttpHeaders.IF_MATCH, tags));
             Optional.ofNullable(options.ifNoneMatch()).ifPresent(tags -> spec.header(HttpHeaders.IF_NONE_MATCH, tags));
             if (request.body() != null) {
@@ -155,7 +149,7 @@ public class HttpPeerClient implements PeerClient {
                     .contentType(MediaType.APPLICATION_JSON).body(request)
                     .accept(MediaType.parseMediaType(EntryCodec.MEDIA_TYPE))
                     .retrieve().toEntity(byte[].class);
-            boolean last = Boolean.parseBoolean(response.getHeaders().getFirst(TRANSFER_LAST));
+            boolean last = Boolean.parseBoolean(response.getHeaders().getFirst(DhtHeaders.TRANSFER_LAST));
             return new TransferPage(decode(node, response.getBody()), last);
         });
     }

@@ -1,12 +1,12 @@
 package dht.node.transfer;
 
-import dht.core.wire.Entry;
+import dht.core.wire.DhtHeaders;
 import dht.core.wire.DigestRequest;
+import dht.core.wire.Entry;
 import dht.core.wire.EntryCodec;
 import dht.core.wire.RangeDigest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
-import dht.node.peer.HttpPeerClient;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -47,7 +47,7 @@ class TransferController {
     private static ResponseEntity<byte[]> batch(TransferPage page) {
         return ResponseEntity.ok()
                 .contentType(ENTRIES)
-                .header(HttpPeerClient.TRANSFER_LAST, Boolean.toString(page.last()))
+                .header(DhtHeaders.TRANSFER_LAST, Boolean.toString(page.last()))
                 .body(EntryCodec.toBytes(page.entries()));
     }
 

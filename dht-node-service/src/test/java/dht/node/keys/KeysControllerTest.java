@@ -1,8 +1,8 @@
 package dht.node.keys;
 
 import dht.core.RingPosition;
+import dht.core.wire.DhtHeaders;
 import dht.node.config.NodeProperties;
-import dht.node.peer.HttpPeerClient;
 import dht.node.peer.KeyOptions;
 import dht.web.ClusterSecurity;
 import org.junit.jupiter.api.AfterEach;
@@ -145,7 +145,7 @@ class KeysControllerTest {
         asMember();
         doReturn(ResponseEntity.ok().build()).when(keys).get("k", 3, KeyOptions.NONE);
 
-        assertThat(mvc.get().uri("/keys/k").header(HttpPeerClient.HOPS, "3")).hasStatus(HttpStatus.OK);
+        assertThat(mvc.get().uri("/keys/k").header(DhtHeaders.HOPS, "3")).hasStatus(HttpStatus.OK);
         verify(keys).get("k", 3, KeyOptions.NONE);
     }
 
@@ -153,7 +153,7 @@ class KeysControllerTest {
     void aMembersHopsHeaderThatIsNoNumberOrOutOfBoundsIsABadRequestProblem() {
         asMember();
         for (String hops : new String[]{"many", "-1", "33", "2147483648"}) {
-            assertThat(mvc.get().uri("/keys/k").header(HttpPeerClient.HOPS, hops))
+            assertThat(mvc.get().uri("/keys/k").header(DhtHeaders.HOPS, hops))
                     .hasStatus(HttpStatus.BAD_REQUEST)
                     .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
         }
@@ -166,9 +166,9 @@ class KeysControllerTest {
         doReturn(ResponseEntity.noContent().build()).when(keys).delete("k", 0, KeyOptions.NONE);
 
         // a negative count would have disabled the loop limit, any other skipped the readiness check
-        assertThat(mvc.get().uri("/keys/k").header(HttpPeerClient.HOPS, "-5")).hasStatus(HttpStatus.OK);
-        assertThat(mvc.get().uri("/keys/k").header(HttpPeerClient.HOPS, "3")).hasStatus(HttpStatus.OK);
-        assertThat(mvc.delete().uri("/keys/k").header(HttpPeerClient.HOPS, "many")).hasStatus(HttpStatus.NO_CONTENT);
+        assertThat(mvc.get().uri("/keys/k").header(DhtHeaders.HOPS, "-5")).hasStatus(HttpStatus.OK);
+        assertThat(mvc.get().uri("/keys/k").header(DhtHeaders.HOPS, "3")).hasStatus(HttpStatus.OK);
+        assertThat(mvc.delete().uri("/keys/k").header(DhtHeaders.HOPS, "many")).hasStatus(HttpStatus.NO_CONTENT);
         verify(keys, times(2)).get("k", 0, KeyOptions.NONE);
         verify(keys).delete("k", 0, KeyOptions.NONE);
     }
@@ -203,11 +203,11 @@ class KeysControllerTest {
         RingPosition owner = RingPosition.parse("00c3f22a00000000");
         doThrow(KeyProblems.notFound("k", owner, 1)).when(keys).get("k", 1, KeyOptions.NONE);
 
-        assertThat(mvc.get().uri("/keys/k").header(HttpPeerClient.HOPS, "1"))
+        assertThat(mvc.get().uri("/keys/k").header(DhtHeaders.HOPS, "1"))
                 .hasStatus(HttpStatus.NOT_FOUND)
                 .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .hasHeader(HttpPeerClient.OWNER, owner.toString())
-                .hasHeader(HttpPeerClient.HOPS, "1")
+                .hasHeader(DhtHeaders.OWNER, owner.toString())
+                .hasHeader(DhtHeaders.HOPS, "1")
                 .bodyJson().extractingPath("$.status").isEqualTo(404);
     }
 

@@ -6,6 +6,7 @@ import dht.core.KeyRange;
 import dht.core.NodeRef;
 import dht.core.RingPosition;
 import dht.core.Version;
+import dht.core.wire.DhtHeaders;
 import dht.core.wire.Entry;
 import dht.core.wire.EntryCodec;
 import dht.core.wire.JoinRequest;
@@ -19,10 +20,10 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.ssl.DefaultSslBundleRegistry;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -130,8 +131,8 @@ class HttpPeerClientTest {
                 .withStatus(200)
                 .withHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8")
                 .withHeader(HttpHeaders.ETAG, "\"0000000000000001-00c3f22a00000000\"")
-                .withHeader(HttpPeerClient.OWNER, "00c3f22a00000000")
-                .withHeader(HttpPeerClient.HOPS, "2")
+                .withHeader(DhtHeaders.OWNER, "00c3f22a00000000")
+                .withHeader(DhtHeaders.HOPS, "2")
                 .withHeader("X-Unrelated", "not relayed")
                 .withBody("hello")));
 
@@ -141,8 +142,8 @@ class HttpPeerClientTest {
         assertThat(response.getBody()).asString(StandardCharsets.UTF_8).isEqualTo("hello");
         assertThat(response.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE)).isEqualTo("text/plain;charset=UTF-8");
         assertThat(response.getHeaders().getETag()).isEqualTo("\"0000000000000001-00c3f22a00000000\"");
-        assertThat(response.getHeaders().getFirst(HttpPeerClient.OWNER)).isEqualTo("00c3f22a00000000");
-        assertThat(response.getHeaders().getFirst(HttpPeerClient.HOPS)).isEqualTo("2");
+        assertThat(response.getHeaders().getFirst(DhtHeaders.OWNER)).isEqualTo("00c3f22a00000000");
+        assertThat(response.getHeaders().getFirst(DhtHeaders.HOPS)).isEqualTo("2");
         assertThat(response.getHeaders().containsHeader("X-Unrelated")).isFalse();
     }
 
@@ -153,7 +154,7 @@ class HttpPeerClientTest {
         client.forward(peer, KeyRequest.delete("a/b c%ü", 3, KeyOptions.NONE));
 
         neighbor.verify(anyRequestedFor(urlEqualTo("/keys/a%2Fb%20c%25%C3%BC"))
-                .withHeader(HttpPeerClient.HOPS, equalTo("3")));
+                .withHeader(DhtHeaders.HOPS, equalTo("3")));
     }
 
     @Test
@@ -166,7 +167,7 @@ class HttpPeerClientTest {
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.CREATED);
         neighbor.verify(putRequestedFor(urlEqualTo("/keys/k"))
                 .withHeader(HttpHeaders.CONTENT_TYPE, equalTo("image/png"))
-                .withHeader(HttpPeerClient.HOPS, equalTo("0"))
+                .withHeader(DhtHeaders.HOPS, equalTo("0"))
                 .withRequestBody(binaryEqualTo(value)));
     }
 
@@ -370,7 +371,7 @@ class HttpPeerClientTest {
         neighbor.stubFor(post(urlEqualTo("/internal/transfer")).willReturn(aResponse()
                 .withStatus(200)
                 .withHeader(HttpHeaders.CONTENT_TYPE, EntryCodec.MEDIA_TYPE)
-                .withHeader(HttpPeerClient.TRANSFER_LAST, "true")
+                .withHeader(DhtHeaders.TRANSFER_LAST, "true")
                 .withBody(EntryCodec.toBytes(entries))));
         KeyRange range = KeyRange.of(RingPosition.parse("1000000000000000"), RingPosition.parse("2000000000000000"));
 

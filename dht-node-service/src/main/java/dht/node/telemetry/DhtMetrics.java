@@ -1,4 +1,4 @@
-package dht.node.observability;
+package dht.node.telemetry;
 
 import dht.node.storage.KeyValueStore;
 import io.micrometer.core.instrument.Counter;

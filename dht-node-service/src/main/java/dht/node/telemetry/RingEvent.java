@@ -1,4 +1,4 @@
-package dht.node.observability;
+package dht.node.telemetry;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dht.core.KeyRange;

@@ -1,0 +1,15 @@
+package dht.core.wire;
+
+/** The DHT's own HTTP headers, as nodes, dhtctl and clients name them. */
+public final class DhtHeaders {
+
+    /** The node that owns the key a {@code /keys} response is about. */
+    public static final String OWNER = "X-DHT-Owner";
+    /** Hop count of a request on its way between nodes; only cluster members may send it. */
+    public static final String HOPS = "X-DHT-Hops";
+    /** Whether a transfer round reached the end of its range. */
+    public static final String TRANSFER_LAST = "X-DHT-Transfer-Last";
+
+    private DhtHeaders() {
+    }
+}
