@@ -1,0 +1,34 @@
+package dht.node;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import dht.core.ArchitectureRules;
+import dht.node.peer.PeerClient;
+import dht.node.peer.RegistryClient;
+import dht.node.storage.KeyLocks;
+import dht.node.storage.KeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.bind.annotation.RestController;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The node's packages form no cycle, and its controllers stay thin: they call services, never storage or peers. */
+class ArchitectureTest {
+
+    private final JavaClasses node = ArchitectureRules.productionClasses("dht.node");
+
+    @Test
+    void noPackageCycles() {
+        ArchitectureRules.noPackageCycles().check(node);
+    }
+
+    @Test
+    void controllersDoNotReachPastTheirService() {
+        DescribedPredicate<JavaClass> storageOrPeers = assignableTo(KeyValueStore.class).or(assignableTo(KeyLocks.class))
+                .or(assignableTo(PeerClient.class)).or(assignableTo(RegistryClient.class))
+                .as("are the store, the key locks or clients of peers and the registry");
+        noClasses().that().areAnnotatedWith(RestController.class).should().dependOnClassesThat(storageOrPeers).check(node);
+    }
+}

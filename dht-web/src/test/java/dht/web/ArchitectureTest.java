@@ -1,0 +1,12 @@
+package dht.web;
+
+import dht.core.ArchitectureRules;
+import org.junit.jupiter.api.Test;
+
+class ArchitectureTest {
+
+    @Test
+    void noPackageCycles() {
+        ArchitectureRules.noPackageCycles().check(ArchitectureRules.productionClasses("dht.web"));
+    }
+}
