@@ -14,7 +14,7 @@ import dht.node.membership.RingView;
 import dht.node.peer.KeyOptions;
 import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerClient;
-import dht.node.peer.PeerException;
+import dht.node.peer.PeerFailure;
 import dht.node.replication.Replicator;
 import dht.node.storage.KeyLocks;
 import dht.node.storage.KeyValueStore;
@@ -233,8 +233,8 @@ public class KeyService {
     private ResponseEntity<?> forward(NodeRef target, RingPosition position, KeyRequest request) {
         try {
             return peers.forward(target, request);
-        } catch (PeerException e) {
-            if (e.kind() == PeerException.Kind.TIMED_OUT) {
+        } catch (PeerFailure e) {
+            if (e instanceof PeerFailure.TimedOut) {
                 throw e;
             }
             if (request.method() == HttpMethod.GET) {
@@ -268,7 +268,7 @@ public class KeyService {
                 Optional<Entry> copy = peers.fetch(replica, request.key());
                 anyAnswered = true;
                 newest = Entry.newer(newest, copy);
-            } catch (PeerException unreachable) {
+            } catch (PeerFailure unreachable) {
                 // the others may answer
             }
         }

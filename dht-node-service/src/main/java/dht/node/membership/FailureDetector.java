@@ -7,7 +7,7 @@ import dht.core.Ring;
 import dht.core.RingPosition;
 import dht.node.config.NodeProperties;
 import dht.node.peer.PeerClient;
-import dht.node.peer.PeerException;
+import dht.node.peer.PeerFailure;
 import dht.node.peer.RegistryClient;
 import dht.node.telemetry.RingEvent;
 import dht.node.transfer.OutboundHandoffs;
@@ -120,15 +120,15 @@ class FailureDetector {
             if (!view.successor().sameNodeAs(view.self())) {
                 try {
                     peers.setPredecessor(view.successor(), view.self());
-                } catch (PeerException e) {
-                    log.warn("could not tell {} its new predecessor: {}", view.successor(), e.getBody().getDetail());
+                } catch (PeerFailure e) {
+                    log.warn("could not tell {} its new predecessor: {}", view.successor(), e.getMessage());
                 }
             }
         }
         try {
             registry.remove(deadNode.id());
-        } catch (PeerException e) {
-            log.warn("could not have the registry drop {}: {}", deadNode, e.getBody().getDetail());
+        } catch (PeerFailure e) {
+            log.warn("could not have the registry drop {}: {}", deadNode, e.getMessage());
         }
     }
 

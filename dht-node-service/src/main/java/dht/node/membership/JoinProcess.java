@@ -11,7 +11,7 @@ import dht.core.wire.Registration;
 import dht.core.wire.Splice;
 import dht.node.config.NodeProperties;
 import dht.node.peer.PeerClient;
-import dht.node.peer.PeerException;
+import dht.node.peer.PeerFailure;
 import dht.node.peer.RegistryClient;
 import dht.node.transfer.InboundTransfers;
 import dht.node.transfer.InboundTransfers.Pending;
@@ -121,8 +121,8 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
                 join(self);
                 ringRefresher.refresh();
                 return;
-            } catch (PeerException e) {
-                log.warn("join attempt {} of {} failed: {}; retrying in {}", attempt, self, e.getBody().getDetail(),
+            } catch (PeerFailure e) {
+                log.warn("join attempt {} of {} failed: {}; retrying in {}", attempt, self, e.getMessage(),
                         properties.retryInterval());
             } catch (IllegalStateException e) {
                 log.warn("join attempt {} of {} failed: {}; retrying in {}", attempt, self, e.getMessage(), properties.retryInterval());
@@ -174,8 +174,8 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
                 log.info("{} joins through seed {}", self, seedAddress);
                 spliceIn(self, List.of(new Splice(self.id(), owner.self(), owner.successor())));
                 return;
-            } catch (PeerException e) {
-                log.warn("seed {} cannot be used: {}", seedAddress, e.getBody().getDetail());
+            } catch (PeerFailure e) {
+                log.warn("seed {} cannot be used: {}", seedAddress, e.getMessage());
             }
         }
         if (properties.seedNodes().contains(self.address())) {
@@ -223,7 +223,7 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
         }
         try {
             transfers.pull(self, pending);
-        } catch (PeerException e) {
+        } catch (PeerFailure e) {
             // the predecessor took the range back (it declared this node dead meanwhile): join anew
             node.changeOwnership(() -> {
                 inbound.finish(pending);

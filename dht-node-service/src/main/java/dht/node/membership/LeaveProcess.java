@@ -7,7 +7,7 @@ import dht.core.NodeRef;
 import dht.core.wire.Handover;
 import dht.node.config.NodeProperties;
 import dht.node.peer.PeerClient;
-import dht.node.peer.PeerException;
+import dht.node.peer.PeerFailure;
 import dht.node.peer.RegistryClient;
 import dht.node.storage.KeyValueStore;
 import dht.node.transfer.OutboundHandoffs;
@@ -118,8 +118,8 @@ class LeaveProcess implements SmartLifecycle {
         for (NeighborView view : handoffs.keySet()) {
             try {
                 peers.setPredecessor(view.successor(), view.predecessor());
-            } catch (PeerException e) {
-                log.warn("could not tell {} its new predecessor {}: {}", view.successor(), view.predecessor(), e.getBody().getDetail());
+            } catch (PeerFailure e) {
+                log.warn("could not tell {} its new predecessor {}: {}", view.successor(), view.predecessor(), e.getMessage());
             }
         }
         handoffs.values().forEach(this::awaitHandoff);
@@ -135,9 +135,9 @@ class LeaveProcess implements SmartLifecycle {
         try {
             peers.handover(predecessor, new Handover(view.self(), view.successor(), range));
             return Optional.of(handoff);
-        } catch (PeerException e) {
+        } catch (PeerFailure e) {
             log.error("{} could not hand {} to {}: {}; its {} keys are lost", view.self(), range, predecessor,
-                    e.getBody().getDetail(), store.countIn(range));
+                    e.getMessage(), store.countIn(range));
             return Optional.empty();
         }
     }
@@ -149,13 +149,13 @@ class LeaveProcess implements SmartLifecycle {
             try {
                 registry.leaving(self.id());
                 return;
-            } catch (PeerException e) {
-                boolean busy = e.getStatusCode().value() == 503;
+            } catch (PeerFailure e) {
+                boolean busy = e.isRefusal(PeerFailure.Reason.BUSY);
                 if (!busy || Instant.now().isAfter(deadline)) {
-                    log.warn("leaving without the registry's go-ahead: {}", e.getBody().getDetail());
+                    log.warn("leaving without the registry's go-ahead: {}", e.getMessage());
                     return;
                 }
-                log.info("waiting to leave: {}", e.getBody().getDetail());
+                log.info("waiting to leave: {}", e.getMessage());
                 try {
                     Thread.sleep(properties.retryInterval());
                 } catch (InterruptedException interrupted) {
@@ -193,8 +193,8 @@ class LeaveProcess implements SmartLifecycle {
     private void deregister(NodeRef self) {
         try {
             registry.remove(self.id());
-        } catch (PeerException e) {
-            log.warn("could not deregister {}: {}", self, e.getBody().getDetail());
+        } catch (PeerFailure e) {
+            log.warn("could not deregister {}: {}", self, e.getMessage());
         }
     }
 }

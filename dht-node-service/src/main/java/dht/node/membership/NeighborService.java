@@ -8,7 +8,7 @@ import dht.core.wire.Handover;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
 import dht.node.config.NodeProperties;
-import dht.node.peer.PeerException;
+import dht.node.peer.PeerFailure;
 import dht.node.transfer.InboundTransfers;
 import dht.node.transfer.InboundTransfers.Pending;
 import dht.node.transfer.OutboundHandoffs;
@@ -120,8 +120,8 @@ public class NeighborService {
         Thread.ofVirtual().name("handover-" + handover.from().id()).start(() -> {
             try {
                 transfers.pull(node.self().orElseThrow(), pending);
-            } catch (PeerException e) {
-                log.error("{} stopped handing over {}: {}", handover.from(), handover.range(), e.getBody().getDetail());
+            } catch (PeerFailure e) {
+                log.error("{} stopped handing over {}: {}", handover.from(), handover.range(), e.getMessage());
             } finally {
                 node.changeOwnership(() -> {
                     inbound.finish(pending);

@@ -3,13 +3,12 @@ package dht.node.membership;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
-import dht.node.peer.PeerException;
+import dht.node.peer.PeerFailure;
 import dht.node.peer.RegistryClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dht.node.config.NodeProperties;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.http.HttpStatus;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
@@ -59,10 +58,10 @@ class RingRefresher {
                 log.info("the registry answers again");
                 registryReachable = true;
             }
-        } catch (PeerException e) {
+        } catch (PeerFailure e) {
             if (registryReachable) {
                 log.warn("cannot refresh the ring from the registry ({}); walking the ring instead until it answers",
-                        e.getBody().getDetail());
+                        e.getMessage());
                 registryReachable = false;
             }
             walkTheRing();
@@ -77,8 +76,8 @@ class RingRefresher {
         try {
             node.neighborhood().filter(neighbors -> !neighbors.isAlone())
                     .ifPresent(neighbors -> view.replace(ringWalk.from(neighbors.atId())));
-        } catch (PeerException e) {
-            log.debug("walking the ring failed at a node that did not answer: {}", e.getBody().getDetail());
+        } catch (PeerFailure e) {
+            log.debug("walking the ring failed at a node that did not answer: {}", e.getMessage());
         }
     }
 
@@ -93,12 +92,12 @@ class RingRefresher {
         try {
             registry.announce(self, properties.nodeId(), neighborhood.virtualPositions());
             log.info("the registry did not list {}; announced it", self);
-        } catch (PeerException e) {
-            if (e.getStatusCode().value() == HttpStatus.CONFLICT.value()) {
-                log.error("the registry removed {} although it runs: {}", self, e.getBody().getDetail());
+        } catch (PeerFailure e) {
+            if (e.isRefusal(PeerFailure.Reason.CONFLICT)) {
+                log.error("the registry removed {} although it runs: {}", self, e.getMessage());
                 events.publishEvent(new RemovedFromRing(self));
             } else {
-                log.warn("could not announce {} to the registry: {}", self, e.getBody().getDetail());
+                log.warn("could not announce {} to the registry: {}", self, e.getMessage());
             }
         }
     }

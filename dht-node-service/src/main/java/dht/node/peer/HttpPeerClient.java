@@ -20,7 +20,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
@@ -198,7 +197,7 @@ public class HttpPeerClient implements PeerClient {
                         return Optional.<Entry>empty();
                     }
                     if (!response.getStatusCode().is2xxSuccessful()) {
-                        throw PeerException.refused(source, response.getStatusCode(), null, null);
+                        throw HttpFailures.refusal(source, response.getStatusCode(), null);
                     }
                     return decode(source, response.getBody().readAllBytes()).stream().findFirst();
                 }));
@@ -208,7 +207,7 @@ public class HttpPeerClient implements PeerClient {
         try {
             return EntryCodec.read(new ByteArrayInputStream(body == null ? new byte[0] : body), properties.maxValueBytesAsInt());
         } catch (IOException e) {
-            throw PeerException.refused(source, HttpStatus.BAD_GATEWAY, "an unreadable entry batch (" + e.getMessage() + ")", e);
+            throw PeerFailure.refused(source, PeerFailure.Reason.FAILED, "an unreadable entry batch (" + e.getMessage() + ")");
         }
     }
 
@@ -233,9 +232,9 @@ public class HttpPeerClient implements PeerClient {
         try {
             return guarded.get();
         } catch (CallNotPermittedException e) {
-            throw PeerException.circuitOpen(peer, e);
+            throw PeerFailure.paused(peer, e);
         } catch (ResourceAccessException | RestClientResponseException e) {
-            throw PeerException.of(peer, e, properties.requestTimeout());
+            throw HttpFailures.of(peer, e, properties.requestTimeout());
         }
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every call this node makes to another node. Failures surface as {@link PeerException}: the peer
+ * Every call this node makes to another node. Failures surface as a {@link PeerFailure}: the peer
  * did not answer in time, could not be reached, or refused.
  */
 public interface PeerClient {

@@ -62,7 +62,7 @@ public class RegistryClient {
         try {
             return call.get();
         } catch (ResourceAccessException | RestClientResponseException e) {
-            throw PeerException.of(registry, e, timeout);
+            throw HttpFailures.of(registry, e, timeout);
         }
     }
 }

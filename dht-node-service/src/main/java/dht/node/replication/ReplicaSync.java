@@ -12,7 +12,7 @@ import dht.node.config.NodeProperties;
 import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
 import dht.node.peer.PeerClient;
-import dht.node.peer.PeerException;
+import dht.node.peer.PeerFailure;
 import dht.node.storage.Copies;
 import dht.node.storage.KeyValueStore;
 import dht.node.transfer.TransferService;
@@ -89,8 +89,8 @@ public class ReplicaSync {
         for (Map.Entry<KeyRange, List<NodeRef>> range : replicas.entrySet()) {
             try {
                 sync(range.getKey(), range.getValue());
-            } catch (PeerException e) {
-                log.warn("reconciling {} with its replicas failed ({}); trying again shortly", range.getKey(), e.getBody().getDetail());
+            } catch (PeerFailure e) {
+                log.warn("reconciling {} with its replicas failed ({}); trying again shortly", range.getKey(), e.getMessage());
                 return;
             }
         }

@@ -8,7 +8,7 @@ import dht.node.config.NodeProperties;
 import dht.node.membership.LocalNode;
 import dht.node.membership.RingView;
 import dht.node.peer.PeerClient;
-import dht.node.peer.PeerException;
+import dht.node.peer.PeerFailure;
 import dht.node.storage.Copies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,8 +149,8 @@ public class Replicator {
         try {
             peers.replicate(replica, entries);
             return true;
-        } catch (PeerException e) {
-            log.warn("could not copy {} entries to {}: {}", entries.size(), replica, e.getBody().getDetail());
+        } catch (PeerFailure e) {
+            log.warn("could not copy {} entries to {}: {}", entries.size(), replica, e.getMessage());
             return false;
         }
     }

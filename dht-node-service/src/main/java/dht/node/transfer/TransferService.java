@@ -10,7 +10,7 @@ import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 import dht.node.config.NodeProperties;
 import dht.node.peer.PeerClient;
-import dht.node.peer.PeerException;
+import dht.node.peer.PeerFailure;
 import dht.node.storage.Copies;
 import dht.node.storage.KeyValueStore;
 import dht.node.telemetry.DhtMetrics;
@@ -81,17 +81,17 @@ public class TransferService {
             try {
                 page = peers.pull(source, new TransferRequest(range, after, after, properties.transferBatchSize()));
                 store(pending, page.entries());
-            } catch (PeerException e) {
+            } catch (PeerFailure e) {
                 if (abandoned(e)) {
                     log.error("{} no longer hands over {} ({}); stopped after {} keys", source, range,
-                            e.getBody().getDetail(), received);
+                            e.getMessage(), received);
                     throw e;
                 }
                 if (Duration.between(lastProgress, Instant.now()).compareTo(properties.leaveTimeout()) > 0) {
-                    log.error("giving up pulling {} from {} after {} keys: {}", range, source, received, e.getBody().getDetail());
+                    log.error("giving up pulling {} from {} after {} keys: {}", range, source, received, e.getMessage());
                     return received;
                 }
-                log.warn("pulling {} from {} failed ({}); resuming in {}", range, source, e.getBody().getDetail(),
+                log.warn("pulling {} from {} failed ({}); resuming in {}", range, source, e.getMessage(),
                         properties.retryInterval());
                 pause(properties.retryInterval());
                 continue;
@@ -124,8 +124,8 @@ public class TransferService {
     private void store(Pending pending, List<Entry> entries) {
         List<Entry> outside = entries.stream().filter(entry -> !pending.range().contains(entry.cursor().position())).toList();
         if (!outside.isEmpty()) {
-            throw PeerException.refused(pending.source(), HttpStatus.BAD_GATEWAY, outside.size() + " keys outside "
-                    + pending.range() + ", such as '" + outside.getFirst().key() + "'", null);
+            throw PeerFailure.refused(pending.source(), PeerFailure.Reason.FAILED, outside.size() + " keys outside "
+                    + pending.range() + ", such as '" + outside.getFirst().key() + "'");
         }
         copies.keepNewer(entries, key -> !pending.wasTouched(key));
     }
@@ -136,17 +136,17 @@ public class TransferService {
             try {
                 peers.completeTransfer(source, new TransferRequest(range, null, through, 0));
                 return;
-            } catch (PeerException e) {
+            } catch (PeerFailure e) {
                 if (abandoned(e)) {
-                    log.error("{} refused the end of {}: {}", source, range, e.getBody().getDetail());
+                    log.error("{} refused the end of {}: {}", source, range, e.getMessage());
                     throw e;
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    log.error("could not confirm the end of {} to {}: {}", range, source, e.getBody().getDetail());
+                    log.error("could not confirm the end of {} to {}: {}", range, source, e.getMessage());
                     return;
                 }
                 log.warn("confirming the end of {} to {} failed ({}); trying again in {}", range, source,
-                        e.getBody().getDetail(), properties.retryInterval());
+                        e.getMessage(), properties.retryInterval());
                 pause(properties.retryInterval());
             }
         }
@@ -157,8 +157,8 @@ public class TransferService {
      * having declared this node dead, or holds keys of it this node was never sent. Asking again
      * cannot help; the receiver must start over.
      */
-    private static boolean abandoned(PeerException e) {
-        return e.getStatusCode().value() == HttpStatus.CONFLICT.value();
+    private static boolean abandoned(PeerFailure e) {
+        return e.isRefusal(PeerFailure.Reason.CONFLICT);
     }
 
     /** The source's side of a round: delete what the receiver confirmed, then send the next page. */

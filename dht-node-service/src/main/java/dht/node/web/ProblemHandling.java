@@ -1,10 +1,10 @@
 package dht.node.web;
 
-import dht.node.peer.PeerException;
+import dht.node.peer.PeerFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -33,23 +33,42 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * A peer call that failed, as the client sees it: a fixed text and a request ID to find the
-     * details by in the log (which peer, what failed, what it answered), never the details themselves.
+     * A peer call that failed, as the client sees it: the status its kind calls for, a fixed text
+     * and a request ID to find the details by in the log (which peer, what failed, what it
+     * answered), never the details themselves.
      */
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> peerFailed(PeerException e) {
+    ResponseEntity<ProblemDetail> peerFailed(PeerFailure e) {
         String requestId = UUID.randomUUID().toString();
-        log.warn("request {}: {}", requestId, e.getBody().getDetail(), e.getCause());
-        HttpStatusCode status = e.getStatusCode();
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, switch (e.kind()) {
-            case TIMED_OUT -> "A node on the way did not answer in time.";
-            case UNREACHABLE -> "A node on the way could not be reached.";
-            case CIRCUIT_OPEN -> "Calls to a node on the way are paused after repeated failures.";
-            case REFUSED -> "A node on the way refused the request.";
-        });
-        problem.setTitle(e.getBody().getTitle());
+        log.warn("request {}: {}", requestId, e.getMessage(), e.getCause());
+        HttpHeaders headers = new HttpHeaders();
+        ProblemDetail problem = switch (e) {
+            case PeerFailure.TimedOut timedOut -> problem(HttpStatus.GATEWAY_TIMEOUT, "Peer timed out",
+                    "A node on the way did not answer in time.");
+            case PeerFailure.Unreachable unreachable -> problem(HttpStatus.BAD_GATEWAY, "Peer unreachable",
+                    "A node on the way could not be reached.");
+            case PeerFailure.Paused paused -> {
+                headers.set(HttpHeaders.RETRY_AFTER, "2");
+                yield problem(HttpStatus.SERVICE_UNAVAILABLE, "Peer unavailable",
+                        "Calls to a node on the way are paused after repeated failures.");
+            }
+            case PeerFailure.Refused refused -> switch (refused.reason()) {
+                case CONFLICT -> problem(HttpStatus.CONFLICT, "Peer refused", "A node on the way no longer agrees with this request's view of the ring.");
+                case BUSY -> {
+                    headers.set(HttpHeaders.RETRY_AFTER, "1");
+                    yield problem(HttpStatus.SERVICE_UNAVAILABLE, "Peer busy", "A node on the way cannot take this request now.");
+                }
+                case NOT_FOUND, REJECTED, FAILED -> problem(HttpStatus.BAD_GATEWAY, "Peer refused", "A node on the way refused the request.");
+            };
+        };
         problem.setProperty("requestId", requestId);
-        return ResponseEntity.status(status).headers(e.getHeaders()).body(problem);
+        return ResponseEntity.status(problem.getStatus()).headers(headers).body(problem);
+    }
+
+    private static ProblemDetail problem(HttpStatus status, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        return problem;
     }
 
     @ExceptionHandler

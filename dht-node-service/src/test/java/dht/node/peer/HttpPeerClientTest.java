@@ -201,44 +201,41 @@ class HttpPeerClientTest {
     }
 
     @Test
-    void anInternalCallAnsweredWithAServerErrorProblemIsRefusedAsBadGateway() {
+    void anInternalCallAnsweredWithAServerErrorProblemIsAFailedRefusal() {
         neighbor.stubFor(post(urlEqualTo("/internal/join")).willReturn(aResponse()
                 .withStatus(500)
                 .withHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
                 .withBody("{\"status\":500,\"title\":\"Internal error\",\"detail\":\"disk on fire\"}")));
 
-        PeerException e = catchThrowableOfType(PeerException.class, () -> client.join(peer, joinRequest()));
+        PeerFailure e = catchThrowableOfType(PeerFailure.class, () -> client.join(peer, joinRequest()));
 
-        assertThat(e.kind()).isEqualTo(PeerException.Kind.REFUSED);
-        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_GATEWAY);
-        assertThat(e.getBody().getDetail()).contains("answered 500").contains("disk on fire");
+        assertThat(e.isRefusal(PeerFailure.Reason.FAILED)).as(e.getMessage()).isTrue();
+        assertThat(e.getMessage()).contains("disk on fire");
     }
 
     @Test
-    void anInternalCallAnsweredWithAServerErrorPageIsRefusedAsBadGateway() {
+    void anInternalCallAnsweredWithAServerErrorPageIsAFailedRefusal() {
         neighbor.stubFor(post(urlEqualTo("/internal/join")).willReturn(aResponse()
                 .withStatus(500)
                 .withHeader(HttpHeaders.CONTENT_TYPE, "text/html")
                 .withBody("<html><body>Internal Server Error</body></html>")));
 
-        PeerException e = catchThrowableOfType(PeerException.class, () -> client.join(peer, joinRequest()));
+        PeerFailure e = catchThrowableOfType(PeerFailure.class, () -> client.join(peer, joinRequest()));
 
-        assertThat(e.kind()).isEqualTo(PeerException.Kind.REFUSED);
-        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_GATEWAY);
+        assertThat(e.isRefusal(PeerFailure.Reason.FAILED)).as(e.getMessage()).isTrue();
     }
 
     @Test
-    void anInternalCallAnsweredWithAClientErrorKeepsItsStatus() {
+    void anInternalCallAnsweredWithAConflictIsRefusedAsAConflict() {
         neighbor.stubFor(post(urlEqualTo("/internal/join")).willReturn(aResponse()
                 .withStatus(409)
                 .withHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
                 .withBody("{\"status\":409,\"title\":\"Not your predecessor\",\"detail\":\"the ring moved on\"}")));
 
-        PeerException e = catchThrowableOfType(PeerException.class, () -> client.join(peer, joinRequest()));
+        PeerFailure e = catchThrowableOfType(PeerFailure.class, () -> client.join(peer, joinRequest()));
 
-        assertThat(e.kind()).isEqualTo(PeerException.Kind.REFUSED);
-        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
-        assertThat(e.getBody().getDetail()).contains("the ring moved on");
+        assertThat(e.isRefusal(PeerFailure.Reason.CONFLICT)).as(e.getMessage()).isTrue();
+        assertThat(e.getMessage()).contains("the ring moved on");
     }
 
     // a neighbor that is slow
@@ -247,11 +244,10 @@ class HttpPeerClientTest {
     void aNeighborSlowerThanTheRequestTimeoutTimesOutAsGatewayTimeout() {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withFixedDelay((int) REQUEST_TIMEOUT.multipliedBy(3).toMillis())));
 
-        PeerException e = assertTimeoutPreemptively(HANG_GUARD,
-                () -> catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE))));
+        PeerFailure e = assertTimeoutPreemptively(HANG_GUARD,
+                () -> catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE))));
 
-        assertThat(e.kind()).isEqualTo(PeerException.Kind.TIMED_OUT);
-        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
+        assertThat(e).isInstanceOf(PeerFailure.TimedOut.class);
     }
 
     @Test
@@ -259,7 +255,7 @@ class HttpPeerClientTest {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withFixedDelay((int) REQUEST_TIMEOUT.multipliedBy(3).toMillis())));
 
         assertTimeoutPreemptively(HANG_GUARD,
-                () -> catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE))));
+                () -> catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE))));
 
         neighbor.verify(1, getRequestedFor(urlEqualTo("/keys/k")));
     }
@@ -270,11 +266,10 @@ class HttpPeerClientTest {
     void aNeighborNothingListensAtIsUnreachableAsBadGateway() throws IOException {
         NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
 
-        PeerException e = assertTimeoutPreemptively(HANG_GUARD,
-                () -> catchThrowableOfType(PeerException.class, () -> client.forward(down, KeyRequest.read("k", 0, KeyOptions.NONE))));
+        PeerFailure e = assertTimeoutPreemptively(HANG_GUARD,
+                () -> catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read("k", 0, KeyOptions.NONE))));
 
-        assertThat(e.kind()).isEqualTo(PeerException.Kind.UNREACHABLE);
-        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_GATEWAY);
+        assertThat(e).isInstanceOf(PeerFailure.Unreachable.class);
         assertThat(e.peer()).isEqualTo(down);
     }
 
@@ -282,7 +277,7 @@ class HttpPeerClientTest {
     void anIdempotentCallIsAttemptedAgainWhenTheConnectionCouldNotBeMade() throws IOException {
         NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
 
-        catchThrowableOfType(PeerException.class, () -> client.forward(down, KeyRequest.read("k", 0, KeyOptions.NONE)));
+        catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read("k", 0, KeyOptions.NONE)));
 
         // the breaker sits inside the retry, so it sees every attempt
         assertThat(failedAttemptsAt(down)).isEqualTo(3);
@@ -292,7 +287,7 @@ class HttpPeerClientTest {
     void aWriteIsAttemptedOnceEvenWhenTheConnectionCouldNotBeMade() throws IOException {
         NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
 
-        catchThrowableOfType(PeerException.class,
+        catchThrowableOfType(PeerFailure.class,
                 () -> client.forward(down, KeyRequest.write("k", 0, new byte[]{1}, "application/octet-stream", KeyOptions.NONE)));
 
         assertThat(failedAttemptsAt(down)).isEqualTo(1);
@@ -302,17 +297,16 @@ class HttpPeerClientTest {
     void aConnectionResetAfterTheRequestWasSentIsUnreachable() {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-        PeerException e = catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE)));
+        PeerFailure e = catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE)));
 
-        assertThat(e.kind()).isEqualTo(PeerException.Kind.UNREACHABLE);
-        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_GATEWAY);
+        assertThat(e).isInstanceOf(PeerFailure.Unreachable.class);
     }
 
     @Test
     void anIdempotentCallIsNotRetriedAfterAConnectionReset() {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-        catchThrowableOfType(PeerException.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE)));
+        catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE)));
 
         // the request may have reached the peer, so it is no ConnectionFailure: one attempt of the
         // client's own (the JDK HttpClient underneath may still resend a GET once by itself)
@@ -323,7 +317,7 @@ class HttpPeerClientTest {
     void aWriteIsSentOnceWhenTheConnectionIsReset() {
         neighbor.stubFor(put(urlEqualTo("/keys/k")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-        catchThrowableOfType(PeerException.class,
+        catchThrowableOfType(PeerFailure.class,
                 () -> client.forward(peer, KeyRequest.write("k", 0, new byte[]{1}, "application/octet-stream", KeyOptions.NONE)));
 
         neighbor.verify(1, putRequestedFor(urlEqualTo("/keys/k")));
@@ -336,14 +330,12 @@ class HttpPeerClientTest {
         neighbor.stubFor(post(urlEqualTo("/internal/join")).willReturn(aResponse().withStatus(500)));
         int minimumNumberOfCalls = 10;
         for (int i = 0; i < minimumNumberOfCalls; i++) {
-            catchThrowableOfType(PeerException.class, () -> client.join(peer, joinRequest()));
+            catchThrowableOfType(PeerFailure.class, () -> client.join(peer, joinRequest()));
         }
 
-        PeerException e = catchThrowableOfType(PeerException.class, () -> client.join(peer, joinRequest()));
+        PeerFailure e = catchThrowableOfType(PeerFailure.class, () -> client.join(peer, joinRequest()));
 
-        assertThat(e.kind()).isEqualTo(PeerException.Kind.CIRCUIT_OPEN);
-        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-        assertThat(e.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isNotBlank();
+        assertThat(e).isInstanceOf(PeerFailure.Paused.class);
         neighbor.verify(minimumNumberOfCalls, postRequestedFor(urlEqualTo("/internal/join")));
     }
 
@@ -356,8 +348,8 @@ class HttpPeerClientTest {
         ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE));
 
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(catchThrowableOfType(PeerException.class, () -> client.forward(down, KeyRequest.read("k", 0, KeyOptions.NONE))).kind())
-                .isEqualTo(PeerException.Kind.CIRCUIT_OPEN);
+        assertThat(catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read("k", 0, KeyOptions.NONE))))
+                .isInstanceOf(PeerFailure.Paused.class);
     }
 
     // the transfer calls

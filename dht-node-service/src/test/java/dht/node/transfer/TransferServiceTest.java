@@ -11,7 +11,7 @@ import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 import dht.node.config.NodeProperties;
 import dht.node.peer.PeerClient;
-import dht.node.peer.PeerException;
+import dht.node.peer.PeerFailure;
 import dht.node.storage.Copies;
 import dht.node.storage.InMemoryKeyValueStore;
 import dht.node.storage.KeyLocks;
@@ -152,7 +152,7 @@ class TransferServiceTest {
     void aSourceThatNoLongerHandsTheRangeOverEndsThePullAtOnce() {
         KeyRange range = KeyRange.wholeRing(RingPosition.MIN);
         Pending pending = inbound.begin(range, SOURCE);
-        PeerException refusal = PeerException.refused(SOURCE, HttpStatus.CONFLICT, "not handing over " + range, null);
+        PeerFailure refusal = PeerFailure.refused(SOURCE, PeerFailure.Reason.CONFLICT, "not handing over " + range);
         when(peers.pull(eq(SOURCE), any())).thenThrow(refusal);
 
         assertThatThrownBy(() -> transfers.pull(SELF, pending)).isSameAs(refusal);
