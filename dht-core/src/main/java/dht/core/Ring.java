@@ -1,5 +1,6 @@
 package dht.core;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -183,6 +184,22 @@ public final class Ring {
             throw new IllegalArgumentException("no node " + id + " in the ring");
         }
         return KeyRange.of(id, nextPosition(id).getKey());
+    }
+
+    /**
+     * Every position's range with the node standing there, in ring order: the whole ring in one
+     * pass, where {@link #rangesOf} for each node would walk it once per node.
+     */
+    public List<Arc> arcs() {
+        List<Arc> arcs = new ArrayList<>(positions.size());
+        for (Map.Entry<RingPosition, NodeRef> position : positions.entrySet()) {
+            arcs.add(new Arc(KeyRange.of(position.getKey(), nextPosition(position.getKey()).getKey()), position.getValue()));
+        }
+        return arcs;
+    }
+
+    /** A range of the ring and the node whose position starts it. */
+    public record Arc(KeyRange range, NodeRef node) {
     }
 
     /** The keys that node {@code id} owns: one range per position, in ring order. */

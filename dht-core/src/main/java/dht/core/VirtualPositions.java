@@ -3,7 +3,10 @@ package dht.core;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Where a joining node's virtual positions go, besides its ID. Positions hashed at random balance a
@@ -33,23 +36,19 @@ public final class VirtualPositions {
             return KeyRange.wholeRing(joiner.id()).split(count).stream().skip(1).map(KeyRange::start).toList();
         }
         BigInteger share = KeyRange.wholeRing(joiner.id()).length().divide(BigInteger.valueOf(grown.size()));
+        Loads loads = new Loads(grown, joiner);
         List<RingPosition> positions = new ArrayList<>(count - 1);
         while (positions.size() < count - 1) {
-            Ring current = grown;
-            NodeRef fullest = current.nodes().stream()
-                    .filter(node -> !node.equals(joiner))
-                    .max(Comparator.comparing((NodeRef node) -> load(current, node)).thenComparing(NodeRef::id))
-                    .orElseThrow();
-            KeyRange largest = current.rangesOf(fullest.id()).stream()
-                    .max(Comparator.comparing(KeyRange::length).thenComparing(KeyRange::start))
-                    .orElseThrow();
+            RingPosition fullest = loads.fullest();
+            KeyRange largest = loads.largestRangeOf(fullest);
             if (largest.length().compareTo(BigInteger.TWO) < 0) {
                 break; // nothing left to split: a ring of adjacent positions
             }
-            BigInteger lacking = share.subtract(load(current, joiner)).divide(BigInteger.valueOf(count - 1 - positions.size()));
+            BigInteger lacking = share.subtract(loads.ofJoiner()).divide(BigInteger.valueOf(count - 1 - positions.size()));
             BigInteger taken = largest.length().divide(BigInteger.TWO).min(lacking.max(BigInteger.ONE));
-            positions.add(new RingPosition(largest.end().value() - taken.longValue()));
-            grown = grown.with(joiner, positions);
+            RingPosition position = new RingPosition(largest.end().value() - taken.longValue());
+            positions.add(position);
+            loads.giveToJoiner(fullest, largest, position, taken);
         }
         return List.copyOf(positions);
     }
@@ -57,5 +56,54 @@ public final class VirtualPositions {
     /** How many positions {@code node} owns, over all its ranges. */
     public static BigInteger load(Ring ring, NodeRef node) {
         return ring.rangesOf(node.id()).stream().map(KeyRange::length).reduce(BigInteger.ZERO, BigInteger::add);
+    }
+
+    /**
+     * Every node's load and ranges, read from the ring once and then kept up to date as the joiner
+     * takes part of a range: a join costs one pass over the ring, not one per position it takes
+     * (a registry of thousands of nodes at dozens of positions each would otherwise spend minutes).
+     */
+    private static final class Loads {
+
+        private static final Comparator<KeyRange> BY_LENGTH_THEN_START =
+                Comparator.comparing(KeyRange::length).thenComparing(KeyRange::start);
+
+        private final RingPosition joiner;
+        private final Map<RingPosition, BigInteger> load = new HashMap<>();
+        private final Map<RingPosition, TreeSet<KeyRange>> ranges = new HashMap<>();
+        /** The nodes besides the joiner, by load then ID: the last is the fullest. */
+        private final TreeSet<RingPosition> byLoad;
+
+        Loads(Ring ring, NodeRef joiner) {
+            this.joiner = joiner.id();
+            for (Ring.Arc arc : ring.arcs()) {
+                ranges.computeIfAbsent(arc.node().id(), id -> new TreeSet<>(BY_LENGTH_THEN_START)).add(arc.range());
+                load.merge(arc.node().id(), arc.range().length(), BigInteger::add);
+            }
+            byLoad = new TreeSet<>(Comparator.comparing((RingPosition id) -> load.get(id)).thenComparing(id -> id));
+            load.keySet().stream().filter(id -> !id.equals(this.joiner)).forEach(byLoad::add);
+        }
+
+        RingPosition fullest() {
+            return byLoad.last();
+        }
+
+        KeyRange largestRangeOf(RingPosition node) {
+            return ranges.get(node).last();
+        }
+
+        BigInteger ofJoiner() {
+            return load.get(joiner);
+        }
+
+        /** The joiner stands at {@code position}, inside {@code range} of {@code node}: it takes the part from there on. */
+        void giveToJoiner(RingPosition node, KeyRange range, RingPosition position, BigInteger taken) {
+            byLoad.remove(node);
+            ranges.get(node).remove(range);
+            ranges.get(node).add(KeyRange.of(range.start(), position));
+            load.merge(node, taken.negate(), BigInteger::add);
+            load.merge(joiner, taken, BigInteger::add);
+            byLoad.add(node);
+        }
     }
 }

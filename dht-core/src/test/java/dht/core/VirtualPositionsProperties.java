@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -117,6 +119,50 @@ class VirtualPositionsProperties {
         assertThat(after.nodes()).containsExactly(nodes.get(1));
         assertThat(VirtualPositions.load(after, nodes.get(1))).isEqualTo(RING_SIZE);
         assertThat(new HashSet<>(after.positionsOf(nodes.get(1).id()))).isEqualTo(Set.copyOf(ring.positionsOf(nodes.get(1).id())));
+    }
+
+    /**
+     * The allocation reads the ring once and keeps loads and ranges up to date as it goes; it
+     * chooses exactly what recomputing everything from the grown ring after each position chooses.
+     */
+    @Property
+    void keepingLoadsUpToDateChoosesWhatRecomputingThemChooses(@ForAll("nodeLists") List<NodeRef> nodes,
+                                                               @ForAll @IntRange(min = 1, max = 16) int count) {
+        Ring ring = Ring.empty();
+        for (NodeRef node : nodes) {
+            if (ring.nodeAt(node.id()).isEmpty()) {
+                List<RingPosition> allocated = VirtualPositions.allocate(ring, node, count);
+                assertThat(allocated).as("positions of %s", node).isEqualTo(recomputingEachTime(ring, node, count));
+                ring = ring.with(node, allocated);
+            }
+        }
+    }
+
+    /** The allocation as first written: every node's load recomputed from the grown ring for each position. */
+    private static List<RingPosition> recomputingEachTime(Ring ring, NodeRef joiner, int count) {
+        Ring grown = ring.without(joiner.id()).with(joiner);
+        if (grown.size() == 1) {
+            return KeyRange.wholeRing(joiner.id()).split(count).stream().skip(1).map(KeyRange::start).toList();
+        }
+        BigInteger share = KeyRange.wholeRing(joiner.id()).length().divide(BigInteger.valueOf(grown.size()));
+        List<RingPosition> positions = new ArrayList<>();
+        while (positions.size() < count - 1) {
+            Ring current = grown;
+            NodeRef fullest = current.nodes().stream().filter(node -> !node.equals(joiner))
+                    .max(Comparator.comparing((NodeRef node) -> VirtualPositions.load(current, node)).thenComparing(NodeRef::id))
+                    .orElseThrow();
+            KeyRange largest = current.rangesOf(fullest.id()).stream()
+                    .max(Comparator.comparing(KeyRange::length).thenComparing(KeyRange::start)).orElseThrow();
+            if (largest.length().compareTo(BigInteger.TWO) < 0) {
+                break;
+            }
+            BigInteger lacking = share.subtract(VirtualPositions.load(current, joiner))
+                    .divide(BigInteger.valueOf(count - 1 - positions.size()));
+            BigInteger taken = largest.length().divide(BigInteger.TWO).min(lacking.max(BigInteger.ONE));
+            positions.add(new RingPosition(largest.end().value() - taken.longValue()));
+            grown = grown.with(joiner, positions);
+        }
+        return positions;
     }
 
     @Provide
