@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -178,5 +179,45 @@ public record Neighborhood(NodeRef node, List<NeighborView> views) {
         return views.stream()
                 .flatMap(view -> Stream.of(view.self(), view.predecessor(), view.successor()))
                 .min(Comparator.comparing((NodeRef member) -> member.id().distanceTo(position), Long::compareUnsigned));
+    }
+
+    /**
+     * Where a key this node does not own goes next (empty when it owns it): the owner its view of
+     * the whole ring names, or its own closest known member, whichever lies closer before the key,
+     * so that every hop moves strictly toward the key even when the view is stale. A view that
+     * names this node itself as the owner is behind: its own neighbors know better.
+     */
+    public Optional<NodeRef> nextHop(RingPosition position, Ring view) {
+        Optional<NodeRef> known = nextHop(position);
+        if (known.isEmpty() || view.isEmpty()) {
+            return known;
+        }
+        NodeRef named = view.memberOwning(position);
+        if (named.sameNodeAs(node)) {
+            return known;
+        }
+        return Long.compareUnsigned(named.id().distanceTo(position), known.get().id().distanceTo(position)) < 0
+                ? Optional.of(named) : known;
+    }
+
+    /**
+     * The next hop when {@code failed} cannot be reached: the closest finger before the key
+     * ({@link FingerTable}, over the view and this node's neighbors, which are always known), so that
+     * a request is never walked around the ring one neighbor at a time. Empty when this node owns
+     * the key or no finger lies closer.
+     */
+    public Optional<NodeRef> fallbackHop(RingPosition position, Ring view, NodeRef failed) {
+        if (owns(position)) {
+            return Optional.empty();
+        }
+        Ring known = view;
+        for (NeighborView neighbors : views) {
+            for (NodeRef neighbor : List.of(neighbors.successor(), neighbors.predecessor())) {
+                if (known.nodeAt(neighbor.id()).isEmpty()) {
+                    known = known.with(neighbor);
+                }
+            }
+        }
+        return FingerTable.of(known, node).nextHop(position, Set.of(failed));
     }
 }

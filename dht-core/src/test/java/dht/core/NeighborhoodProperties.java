@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,30 +80,73 @@ class NeighborhoodProperties {
     @Property
     void routingFromAnyNodeEndsAtTheOwnerMovingStrictlyCloserEachHop(@ForAll("rings") Ring ring,
                                                                     @ForAll("positions") RingPosition key) {
-        Map<NodeRef, Neighborhood> neighborhoods = correctNeighborhoods(ring);
-        Map<String, Neighborhood> byAddress = new HashMap<>();
-        neighborhoods.forEach((node, neighborhood) -> byAddress.put(node.address(), neighborhood));
-        int positionCount = ring.positionCount();
+        Map<String, Neighborhood> byAddress = byAddress(ring);
         for (RingPosition position : keysFor(ring, key)) {
             for (NodeRef start : ring.nodes()) {
-                NodeRef current = start;
-                long distance = -1; // unsigned: farther than any position
-                int hops = 0;
-                Optional<NodeRef> next;
-                while ((next = byAddress.get(current.address()).nextHop(position)).isPresent()) {
-                    NodeRef hop = next.get();
-                    assertThat(hop.sameNodeAs(current)).as("a hop to itself from %s toward %s", current, position).isFalse();
-                    assertThat(Long.compareUnsigned(hop.id().distanceTo(position), distance))
-                            .as("hop %d from %s to %s toward %s", hops + 1, current, hop, position)
-                            .isNegative();
-                    distance = hop.id().distanceTo(position);
-                    current = hop;
-                    hops++;
-                    assertThat(hops).as("hops from %s toward %s", start, position).isLessThanOrEqualTo(positionCount);
-                }
-                assertThat(current.address()).isEqualTo(ring.ownerOf(position).address());
+                walk(ring, byAddress, start, position, Neighborhood::nextHop);
             }
         }
+    }
+
+    /**
+     * With a view of the whole ring as well, fresh or missing any of the nodes (it is refreshed
+     * between joins), a lookup still ends at the owner, each hop strictly closer; with a fresh view,
+     * in one hop at most.
+     */
+    @Property
+    void routingThroughARingViewEndsAtTheOwnerInOneHopWhenTheViewIsFresh(@ForAll("rings") Ring ring,
+                                                                        @ForAll("positions") RingPosition key,
+                                                                        @ForAll long staleness) {
+        Map<String, Neighborhood> byAddress = byAddress(ring);
+        Ring stale = ring;
+        Random random = new Random(staleness);
+        for (NodeRef node : ring.nodes()) {
+            if (random.nextInt(3) == 0) {
+                stale = stale.without(node.id());
+            }
+        }
+        for (Ring view : List.of(ring, stale, Ring.empty())) {
+            for (RingPosition position : keysFor(ring, key)) {
+                for (NodeRef start : ring.nodes()) {
+                    int hops = walk(ring, byAddress, start, position, (at, toward) -> at.nextHop(toward, view));
+                    if (view == ring) {
+                        assertThat(hops).as("hops from %s toward %s with a fresh view", start, position).isLessThanOrEqualTo(1);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Map<String, Neighborhood> byAddress(Ring ring) {
+        Map<String, Neighborhood> byAddress = new HashMap<>();
+        correctNeighborhoods(ring).forEach((node, neighborhood) -> byAddress.put(node.address(), neighborhood));
+        return byAddress;
+    }
+
+    /**
+     * Follows the hops {@code nextHop} chooses from {@code start} toward {@code position}: each
+     * to another node, strictly closer before the key, no more than the ring has positions, ending
+     * at the owner. Answers the number of hops.
+     */
+    private static int walk(Ring ring, Map<String, Neighborhood> byAddress, NodeRef start, RingPosition position,
+                            BiFunction<Neighborhood, RingPosition, Optional<NodeRef>> nextHop) {
+        NodeRef current = start;
+        long distance = -1; // unsigned: farther than any position
+        int hops = 0;
+        Optional<NodeRef> next;
+        while ((next = nextHop.apply(byAddress.get(current.address()), position)).isPresent()) {
+            NodeRef hop = next.get();
+            assertThat(hop.sameNodeAs(current)).as("a hop to itself from %s toward %s", current, position).isFalse();
+            assertThat(Long.compareUnsigned(hop.id().distanceTo(position), distance))
+                    .as("hop %d from %s to %s toward %s", hops + 1, current, hop, position)
+                    .isNegative();
+            distance = hop.id().distanceTo(position);
+            current = hop;
+            hops++;
+            assertThat(hops).as("hops from %s toward %s", start, position).isLessThanOrEqualTo(ring.positionCount());
+        }
+        assertThat(current.address()).isEqualTo(ring.ownerOf(position).address());
+        return hops;
     }
 
     @Property

@@ -1,10 +1,8 @@
 package dht.node.membership;
 
-import dht.core.FingerTable;
 import dht.core.NeighborView;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
-import dht.core.Ring;
 import dht.core.RingPosition;
 import dht.node.telemetry.RingEvent;
 import org.slf4j.Logger;
@@ -12,9 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -87,47 +83,13 @@ public class LocalNode {
             NodeRef predecessor = owning.get().predecessor();
             return predecessor.sameNodeAs(current.node()) ? Route.NOT_IN_RING : Route.forward(predecessor);
         }
-        NodeRef neighbor = current.nextHop(position).orElseThrow();
-        return Route.forward(closerToKey(ownerInView(position, current.node()), neighbor, position));
+        return Route.forward(current.nextHop(position, ringView.ring()).orElseThrow());
     }
 
-    /**
-     * The next hop when the ring view's candidate {@code failed} cannot be reached: the closest
-     * finger before the key ({@link FingerTable}, over the ring view and the neighbors, which are
-     * always known), so that a request is never walked around the ring one neighbor at a time.
-     */
+    /** The next hop when the ring view's candidate {@code failed} cannot be reached (see {@link Neighborhood#fallbackHop}). */
     public Optional<NodeRef> fallback(RingPosition position, NodeRef failed) {
         Neighborhood current = neighborhood;
-        if (current == null || current.owns(position)) {
-            return Optional.empty();
-        }
-        Ring known = ringView.ring();
-        for (NeighborView view : current.views()) {
-            for (NodeRef neighbor : List.of(view.successor(), view.predecessor())) {
-                if (known.nodeAt(neighbor.id()).isEmpty()) {
-                    known = known.with(neighbor);
-                }
-            }
-        }
-        return FingerTable.of(known, current.node()).nextHop(position, Set.of(failed));
-    }
-
-    /** The owner the ring view names, unless it names this node, whose own neighbors then know better. */
-    private NodeRef ownerInView(RingPosition position, NodeRef self) {
-        Ring known = ringView.ring();
-        if (known.isEmpty()) {
-            return null;
-        }
-        NodeRef owner = known.memberOwning(position);
-        return owner.sameNodeAs(self) ? null : owner;
-    }
-
-    private static NodeRef closerToKey(NodeRef candidate, NodeRef neighbor, RingPosition position) {
-        if (candidate == null) {
-            return neighbor;
-        }
-        return Long.compareUnsigned(candidate.id().distanceTo(position), neighbor.id().distanceTo(position)) < 0
-                ? candidate : neighbor;
+        return current == null ? Optional.empty() : current.fallbackHop(position, ringView.ring(), failed);
     }
 
     /** Runs {@code action} while ownership cannot change. */
