@@ -62,7 +62,8 @@ import java.util.stream.IntStream;
  * <p>Arguments ({@code --name=value}): {@code sizes} (1,2,4,8,16,32), {@code keys} per size
  * (10000), {@code first-port} (53100; the registry, then one port per node), {@code virtual-nodes}
  * (8), {@code result} (a file that gets one {@code RING ...} line per size). Progress goes to
- * standard error, the applications' own logs to standard output.
+ * standard error, the applications' own logs to standard output. With {@code --routing-at-scale=true}
+ * it runs {@link RoutingAtScale} instead: thousands of nodes on paper, with no application started.
  */
 public final class RingBench {
 
@@ -110,6 +111,10 @@ public final class RingBench {
         int lastPort = Integer.parseInt(options.getOrDefault("last-port", "53199"));
         int virtualNodes = Integer.parseInt(options.getOrDefault("virtual-nodes", "8"));
         Path result = Path.of(options.getOrDefault("result", "ring-bench.txt"));
+        if (Boolean.parseBoolean(options.getOrDefault("routing-at-scale", "false"))) {
+            RoutingAtScale.run(options, result);
+            return;
+        }
 
         List<String> lines = new ArrayList<>();
         RingBench bench = new RingBench(firstPort, lastPort, keys);
