@@ -69,11 +69,7 @@ public class KeyService {
             Entry entry = newestOfQuorum(self, key, options, hops)
                     .filter(e -> !e.tombstone())
                     .orElseThrow(() -> KeyProblems.notFound(key, self.id(), hops));
-            return ResponseEntity.ok()
-                    .headers(KeyHeaders.of(self.id(), hops))
-                    .contentType(MediaType.parseMediaType(entry.contentType()))
-                    .eTag(entry.version().toString())
-                    .body(entry.value());
+            return value(entry, self.id(), hops);
         });
     }
 
@@ -249,8 +245,8 @@ public class KeyService {
     }
 
     /**
-     * A read whose owner cannot be reached, answered from the first replica that holds the key:
-     * the nodes before the owner, which take over its range.
+     * A read whose owner cannot be reached, answered by the first of the other replicas to answer
+     * (all asked at once): the nodes before the owner, which take over its range.
      */
     private Optional<ResponseEntity<?>> readFromReplica(NodeRef owner, RingPosition position, KeyRequest request) {
         Ring ring = ringView.ring();
@@ -258,30 +254,25 @@ public class KeyService {
             return Optional.empty();
         }
         NodeRef ownerNode = ring.ownerOf(position);
-        Optional<Entry> newest = Optional.empty();
-        boolean anyAnswered = false;
-        for (NodeRef replica : ring.replicasOf(position, properties.replicationFactor())) {
-            if (replica.equals(ownerNode)) {
-                continue;
-            }
-            try {
-                Optional<Entry> copy = peers.fetch(replica, request.key());
-                anyAnswered = true;
-                newest = Entry.newer(newest, copy);
-            } catch (PeerFailure unreachable) {
-                // the others may answer
-            }
-        }
-        if (!anyAnswered) {
+        List<NodeRef> others = ring.replicasOf(position, properties.replicationFactor()).stream()
+                .filter(replica -> !replica.equals(ownerNode))
+                .toList();
+        Replicator.Read read = replicator.firstAnswers(request.key(), others, 1);
+        if (read.answered() == 0) {
             return Optional.empty();
         }
-        Entry found = newest.filter(entry -> !entry.tombstone())
+        Entry found = read.newest().filter(entry -> !entry.tombstone())
                 .orElseThrow(() -> KeyProblems.notFound(request.key(), ownerNode.id(), request.hops()));
-        return Optional.of(ResponseEntity.ok()
-                .headers(KeyHeaders.of(ownerNode.id(), request.hops()))
-                .contentType(MediaType.parseMediaType(found.contentType()))
-                .eTag(found.version().toString())
-                .body(found.value()));
+        return Optional.of(value(found, ownerNode.id(), request.hops()));
+    }
+
+    /** A stored value as the answer to a read. */
+    private static ResponseEntity<?> value(Entry entry, RingPosition owner, int hops) {
+        return ResponseEntity.ok()
+                .headers(KeyHeaders.of(owner, hops))
+                .contentType(MediaType.parseMediaType(entry.contentType()))
+                .eTag(entry.version().toString())
+                .body(entry.value());
     }
 
     private record Routed(Route route, ResponseEntity<?> response) {

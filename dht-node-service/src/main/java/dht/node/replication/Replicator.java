@@ -17,13 +17,13 @@ import org.springframework.stereotype.Component;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Copies an owner's writes to the nodes before it on the ring, which take over its range when it
@@ -108,36 +108,56 @@ public class Replicator {
     }
 
     /**
-     * The newest of this node's copy and those of {@code others} of {@code replicas}, asked in parallel; for
-     * each that cannot answer in time the next replica is asked, as long as there is one. A newer
-     * copy found elsewhere also replaces the local one.
+     * The newest of this node's copy and those of the first {@code others} of {@code replicas} to
+     * answer (see {@link #firstAnswers}). A newer copy found elsewhere also replaces the local one.
      */
     public Read newest(String key, Optional<Entry> local, List<NodeRef> replicas, int others) {
-        Optional<Entry> newest = local;
-        int answered = 0;
-        int next = 0;
-        while (answered < others && next < replicas.size()) {
-            List<CompletableFuture<Optional<Entry>>> reads = replicas.subList(next, Math.min(replicas.size(), next + others - answered))
-                    .stream()
-                    .map(replica -> CompletableFuture.supplyAsync(() -> peers.fetch(replica, key), executor)
-                            .orTimeout(properties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                    .toList();
-            next += reads.size();
-            for (CompletableFuture<Optional<Entry>> read : reads) {
-                try {
-                    Optional<Entry> copy = read.join();
-                    answered++;
-                    newest = Entry.newer(newest, copy);
-                } catch (CompletionException unanswered) {
-                    log.debug("a replica did not answer for {}: {}", key, unanswered.getCause().getMessage());
-                }
-            }
-        }
+        Read read = firstAnswers(key, replicas, others);
+        Optional<Entry> newest = Entry.newer(local, read.newest());
         if (newest.isPresent() && newest != local) {
-            Entry repair = newest.get();
-            copies.keepNewer(List.of(repair));
+            copies.keepNewer(List.of(newest.get()));
         }
-        return new Read(newest, answered);
+        return new Read(newest, read.answered());
+    }
+
+    /**
+     * The newest copy among the first {@code needed} of {@code replicas} to answer: all are asked at
+     * once, and the read is done as soon as {@code needed} answered, so that a slow or dead replica
+     * costs nothing while others answer; it waits {@code dht.request-timeout} at most. Nothing is
+     * stored here.
+     */
+    public Read firstAnswers(String key, List<NodeRef> replicas, int needed) {
+        if (needed <= 0 || replicas.isEmpty()) {
+            return new Read(Optional.empty(), 0);
+        }
+        AtomicReference<Optional<Entry>> newest = new AtomicReference<>(Optional.empty());
+        AtomicInteger answered = new AtomicInteger();
+        AtomicInteger outstanding = new AtomicInteger(replicas.size());
+        CompletableFuture<Void> enough = new CompletableFuture<>();
+        for (NodeRef replica : replicas) {
+            CompletableFuture.supplyAsync(() -> peers.fetch(replica, key), executor)
+                    .whenComplete((copy, failure) -> {
+                        if (failure == null) {
+                            newest.accumulateAndGet(copy, Entry::newer);
+                            if (answered.incrementAndGet() >= needed) {
+                                enough.complete(null);
+                            }
+                        } else {
+                            log.debug("a replica did not answer for {}: {}", key, failure.getMessage());
+                        }
+                        if (outstanding.decrementAndGet() == 0) {
+                            enough.complete(null);
+                        }
+                    });
+        }
+        try {
+            enough.get(properties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.debug("fewer than {} replicas answered for {} in time", needed, key);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new Read(newest.get(), answered.get());
     }
 
     /** The newest copy a read found, and how many replicas besides this node answered. */

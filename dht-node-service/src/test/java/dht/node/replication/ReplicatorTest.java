@@ -1,0 +1,83 @@
+package dht.node.replication;
+
+import dht.core.HybridClock;
+import dht.core.NodeRef;
+import dht.core.RingPosition;
+import dht.core.Version;
+import dht.core.wire.Entry;
+import dht.node.config.NodeProperties;
+import dht.node.peer.PeerClient;
+import dht.node.peer.PeerFailure;
+import dht.node.storage.Copies;
+import dht.node.storage.InMemoryKeyValueStore;
+import dht.node.storage.KeyLocks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+/**
+ * Replica reads go to every replica at once and are done with the first answers they need: a
+ * replica that hangs or is down costs nothing while the others answer. (The request timeout is set
+ * far beyond the hang guard, so waiting for the slow replica would fail the test.)
+ */
+class ReplicatorTest {
+
+    private static final Duration HANG_GUARD = Duration.ofSeconds(20);
+    private static final NodeRef SLOW = NodeRef.at("slow.example:7001");
+    private static final NodeRef DOWN = NodeRef.at("down.example:7002");
+    private static final NodeRef QUICK = NodeRef.at("quick.example:7003");
+
+    private final NodeProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+            "dht.request-timeout", "10m"))).bindOrCreate("dht", NodeProperties.class);
+    private final PeerClient peers = mock(PeerClient.class);
+    private final CountDownLatch hang = new CountDownLatch(1);
+    private final Replicator replicator = new Replicator(null, null, peers, properties,
+            new Copies(new InMemoryKeyValueStore(), new KeyLocks(16), new HybridClock(System::currentTimeMillis)));
+
+    @AfterEach
+    void releaseTheSlowReplica() {
+        hang.countDown();
+    }
+
+    @Test
+    void oneSlowReplicaDoesNotSlowAReadThatAnotherAnswers() {
+        Entry copy = new Entry("k", "v".getBytes(StandardCharsets.UTF_8), "text/plain", new Version(1, RingPosition.MIN));
+        when(peers.fetch(eq(SLOW), any())).thenAnswer(invocation -> {
+            hang.await();
+            return Optional.empty();
+        });
+        when(peers.fetch(eq(DOWN), any())).thenThrow(PeerFailure.unreachable(DOWN, null));
+        when(peers.fetch(eq(QUICK), any())).thenReturn(Optional.of(copy));
+
+        Replicator.Read read = assertTimeoutPreemptively(HANG_GUARD,
+                () -> replicator.newest("k", Optional.empty(), List.of(SLOW, DOWN, QUICK), 1));
+
+        assertThat(read.answered()).isEqualTo(1);
+        assertThat(read.newest()).contains(copy);
+    }
+
+    @Test
+    void aReadThatNoReplicaAnswersEndsWhenAllHaveFailed() {
+        when(peers.fetch(any(), any())).thenThrow(PeerFailure.unreachable(DOWN, null));
+
+        Replicator.Read read = assertTimeoutPreemptively(HANG_GUARD, () -> replicator.newest("k", Optional.empty(), List.of(DOWN, QUICK), 1));
+
+        assertThat(read.answered()).isZero();
+        assertThat(read.newest()).isEmpty();
+    }
+}
