@@ -29,6 +29,14 @@ final class KeyProblems {
         return e;
     }
 
+    static ErrorResponseException ringChanging(RingPosition self, int hops) {
+        ErrorResponseException e = problem(HttpStatus.SERVICE_UNAVAILABLE, "Ring changing",
+                "The key's range began or finished moving while the write was prepared, again and again; retry shortly.",
+                self, hops);
+        e.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+        return e;
+    }
+
     static ErrorResponseException loop(int hops, int maxHops, RingPosition self) {
         return problem(HttpStatus.LOOP_DETECTED, "Forwarding loop",
                 "The request was forwarded " + hops + " times (the limit is " + maxHops + "); the ring is changing or inconsistent.",

@@ -65,43 +65,55 @@ public class KeyService {
     }
 
     public ResponseEntity<?> get(String key, int hops, KeyOptions options) {
+        RingPosition position = RingPosition.ofKey(key);
         return serve(KeyRequest.read(key, hops, options), self -> {
-            Entry entry = newestOfQuorum(self, key, options, hops)
-                    .filter(e -> !e.tombstone())
-                    .orElseThrow(() -> KeyProblems.notFound(key, self.id(), hops));
-            return value(entry, self.id(), hops);
+            Optional<Entry> stored = store.get(key);
+            Optional<Pending> pending = inbound.pendingFor(position);
+            return () -> {
+                Optional<Entry> local = stored.isPresent() ? stored : fromSource(key, pending);
+                Entry entry = newestOfQuorum(self, key, local, options, hops)
+                        .filter(e -> !e.tombstone())
+                        .orElseThrow(() -> KeyProblems.notFound(key, self.id(), hops));
+                return value(entry, self.id(), hops);
+            };
         });
     }
 
     public ResponseEntity<?> put(String key, byte[] value, String contentType, int hops, KeyOptions options) {
-        return serve(KeyRequest.write(key, hops, value, contentType, options), self -> {
-            RingPosition position = RingPosition.ofKey(key);
-            catchUpBeforeCondition(self, key, options, hops);
+        RingPosition position = RingPosition.ofKey(key);
+        return serveWrite(KeyRequest.write(key, hops, value, contentType, options), (self, source) -> {
             Optional<Pending> pending = inbound.pendingFor(position);
+            if (source.isStaleFor(pending)) {
+                return null;
+            }
             Written written = locks.withLock(key, () -> {
-                Optional<Entry> current = currentTouching(key, pending);
+                Optional<Entry> current = currentTouching(key, pending, source);
                 requirePreconditions(options, current, self, hops);
                 Entry stamped = new Entry(key, value, contentType, clock.stamp(self.id()));
                 store.put(stamped);
                 return new Written(stamped, current.filter(previous -> !previous.tombstone()).isPresent());
             });
-            Entry entry = written.entry();
-            boolean replaced = written.replaced();
-            requireQuorum(self, entry, options, hops);
-            return ResponseEntity.status(replaced ? HttpStatus.OK : HttpStatus.CREATED)
-                    .headers(KeyHeaders.of(self.id(), hops))
-                    .eTag(entry.version().toString())
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .body(new KeyWritten(key, position, self.id(), entry.version()));
+            return () -> {
+                Entry entry = written.entry();
+                requireQuorum(self, entry, options, hops);
+                return ResponseEntity.status(written.replaced() ? HttpStatus.OK : HttpStatus.CREATED)
+                        .headers(KeyHeaders.of(self.id(), hops))
+                        .eTag(entry.version().toString())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(new KeyWritten(key, position, self.id(), entry.version()));
+            };
         });
     }
 
     public ResponseEntity<?> delete(String key, int hops, KeyOptions options) {
-        return serve(KeyRequest.delete(key, hops, options), self -> {
-            catchUpBeforeCondition(self, key, options, hops);
-            Optional<Pending> pending = inbound.pendingFor(RingPosition.ofKey(key));
+        RingPosition position = RingPosition.ofKey(key);
+        return serveWrite(KeyRequest.delete(key, hops, options), (self, source) -> {
+            Optional<Pending> pending = inbound.pendingFor(position);
+            if (source.isStaleFor(pending)) {
+                return null;
+            }
             Entry tombstone = locks.withLock(key, () -> {
-                Optional<Entry> current = currentTouching(key, pending);
+                Optional<Entry> current = currentTouching(key, pending, source);
                 requirePreconditions(options, current, self, hops);
                 if (current.filter(held -> !held.tombstone()).isEmpty()) {
                     throw KeyProblems.notFound(key, self.id(), hops);
@@ -110,9 +122,47 @@ public class KeyService {
                 store.put(stamped);
                 return stamped;
             });
-            requireQuorum(self, tombstone, options, hops);
-            return ResponseEntity.noContent().headers(KeyHeaders.of(self.id(), hops)).build();
+            return () -> {
+                requireQuorum(self, tombstone, options, hops);
+                return ResponseEntity.noContent().headers(KeyHeaders.of(self.id(), hops)).build();
+            };
         });
+    }
+
+    /**
+     * A write: what it needs from other nodes is fetched before any lock is taken (the newest copy
+     * of a read quorum for a condition; the previous holder's copy while the key's range is still
+     * arriving), then the local write runs under the ownership and key locks, then the copies go to
+     * the replicas outside them. Should a transfer of the key's range begin or end between the two,
+     * the copy fetched is of no use and the write starts over, a few times at most.
+     */
+    private ResponseEntity<?> serveWrite(KeyRequest request, WriteStep write) {
+        requireServable(request);
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            SourceCopy source = prepareWrite(request);
+            ResponseEntity<?> response = serve(request, self -> write.apply(self, source));
+            if (response != null) {
+                return response;
+            }
+        }
+        throw KeyProblems.ringChanging(node.self().map(NodeRef::id).orElse(null), request.hops());
+    }
+
+    /** Before a write's locks: a condition's catch-up, and the previous holder's copy if the key's range is arriving here. */
+    private SourceCopy prepareWrite(KeyRequest request) {
+        RingPosition position = RingPosition.ofKey(request.key());
+        Optional<NodeRef> self = node.self();
+        if (self.isEmpty() || !node.route(position).local()) {
+            return SourceCopy.NONE; // forwarded: the owner prepares it
+        }
+        Optional<Pending> pending = inbound.pendingFor(position);
+        Optional<Entry> atSource = pending.filter(p -> !p.wasTouched(request.key()))
+                .flatMap(p -> peers.fetch(p.source(), request.key()));
+        if (request.options().conditional()) {
+            // right after a failover the new owner's copy may trail a replica's: a condition is checked against the newest
+            newestOfQuorum(self.get(), request.key(), Entry.newer(store.get(request.key()), atSource), request.options(), request.hops());
+        }
+        return new SourceCopy(pending, atSource);
     }
 
     /**
@@ -132,24 +182,14 @@ public class KeyService {
      * The newest copy among this node's and those of the replicas asked ({@code ?r=}, else
      * {@code dht.read-quorum}, copies in all); fewer answers than that and the read fails.
      */
-    private Optional<Entry> newestOfQuorum(NodeRef self, String key, KeyOptions options, int hops) {
+    private Optional<Entry> newestOfQuorum(NodeRef self, String key, Optional<Entry> local, KeyOptions options, int hops) {
         List<NodeRef> replicas = replicator.replicasOf(RingPosition.ofKey(key));
         int needed = (options.readQuorum() != null ? options.readQuorum() : replicator.readQuorum(replicas)) - 1;
-        Replicator.Read read = replicator.newest(key, localEntry(key), replicas, needed);
+        Replicator.Read read = replicator.newest(key, local, replicas, needed);
         if (read.answered() < needed) {
             throw KeyProblems.noReadQuorum(read.answered() + 1, needed + 1, self.id(), hops);
         }
         return read.newest();
-    }
-
-    /**
-     * Right after a failover the new owner's copy may trail a replica's, so a condition is checked
-     * only once the newest copy of a read quorum is here.
-     */
-    private void catchUpBeforeCondition(NodeRef self, String key, KeyOptions options, int hops) {
-        if (options.conditional()) {
-            newestOfQuorum(self, key, options, hops);
-        }
     }
 
     private void requirePreconditions(KeyOptions options, Optional<Entry> current, NodeRef self, int hops) {
@@ -160,44 +200,52 @@ public class KeyService {
 
     /**
      * The value this write replaces. While the key's range is still arriving that may be the
-     * previous holder's copy; the key is then marked written, so that the transfer leaves it alone.
+     * previous holder's copy (fetched before the locks); the key is then marked written, so that
+     * the transfer leaves it alone.
      */
-    private Optional<Entry> currentTouching(String key, Optional<Pending> pending) {
+    private Optional<Entry> currentTouching(String key, Optional<Pending> pending, SourceCopy source) {
         Optional<Entry> stored = store.get(key);
         if (pending.isEmpty()) {
             return stored;
         }
-        Optional<Entry> atSource = pending.get().wasTouched(key) ? Optional.empty() : peers.fetch(pending.get().source(), key);
+        Optional<Entry> atSource = pending.get().wasTouched(key) ? Optional.empty() : source.copy();
         pending.get().touched(key);
         return Entry.newer(stored, atSource);
     }
 
     /**
-     * The entry stored here; while this key's range is still arriving, the previous holder's copy,
-     * looked up here once more afterwards in case the transfer delivered it in the meantime.
+     * The entry a read found missing here while this key's range is still arriving: the previous
+     * holder's copy, looked up here once more afterwards in case the transfer delivered it meanwhile.
      */
-    private Optional<Entry> localEntry(String key) {
-        Optional<Entry> entry = store.get(key);
-        if (entry.isPresent()) {
-            return entry;
-        }
-        Optional<Pending> pending = inbound.pendingFor(RingPosition.ofKey(key));
+    private Optional<Entry> fromSource(String key, Optional<Pending> pending) {
         if (pending.isEmpty() || pending.get().wasTouched(key)) {
             return Optional.empty();
         }
         return peers.fetch(pending.get().source(), key).or(() -> store.get(key));
     }
 
-    private ResponseEntity<?> serve(KeyRequest request, Function<NodeRef, ResponseEntity<?>> local) {
+    /** Refuses a request that has gone round too often, or a client's while this node is not in the ring. */
+    private void requireServable(KeyRequest request) {
+        RingPosition self = node.self().map(NodeRef::id).orElse(null);
+        if (request.hops() >= properties.maxHops()) {
+            throw KeyProblems.loop(request.hops(), properties.maxHops(), self);
+        }
+        if (request.hops() == 0 && !node.state().servesClients()) {
+            throw KeyProblems.notInRing(node.state(), self, request.hops());
+        }
+    }
+
+    /**
+     * Serves the request here when this node owns the key, else forwards it. Only {@code local}
+     * runs under the ownership lock, and touches the local store only; what it answers runs after
+     * the lock is let go, and does whatever waits on other nodes. A write step may answer null: its
+     * preparation went stale, and the caller starts over.
+     */
+    private ResponseEntity<?> serve(KeyRequest request, Function<NodeRef, Finish> local) {
         int hops = request.hops();
         NodeRef selfNode = node.self().orElse(null);
         RingPosition self = selfNode == null ? null : selfNode.id();
-        if (hops >= properties.maxHops()) {
-            throw KeyProblems.loop(hops, properties.maxHops(), self);
-        }
-        if (hops == 0 && !node.state().servesClients()) {
-            throw KeyProblems.notInRing(node.state(), self, hops);
-        }
+        requireServable(request);
         RingPosition position = RingPosition.ofKey(request.key());
         String operation = request.method().name().toLowerCase();
         try {
@@ -208,10 +256,14 @@ public class KeyService {
                 }
                 return route.local() ? new Routed(route, local.apply(selfNode)) : new Routed(route, null);
             });
-            ResponseEntity<?> response = routed.response();
-            if (response == null) {
+            ResponseEntity<?> response;
+            if (!routed.route().local()) {
                 metrics.forwarded(operation);
                 response = forward(routed.route().target(), position, request.forwarded());
+            } else if (routed.finish() == null) {
+                return null;
+            } else {
+                response = routed.finish().complete();
             }
             if (hops == 0) {
                 metrics.answered(operation, response.getStatusCode().value(), response.getHeaders().getFirst(DhtHeaders.HOPS));
@@ -275,7 +327,30 @@ public class KeyService {
                 .body(entry.value());
     }
 
-    private record Routed(Route route, ResponseEntity<?> response) {
+    private record Routed(Route route, Finish finish) {
+    }
+
+    /** The part of a local request that runs after the ownership lock is let go. */
+    @FunctionalInterface
+    private interface Finish {
+        ResponseEntity<?> complete();
+    }
+
+    /** The local part of a write, under the ownership lock, given what was fetched for it before. */
+    @FunctionalInterface
+    private interface WriteStep {
+        Finish apply(NodeRef self, SourceCopy source);
+    }
+
+    /** The previous holder's copy of a key, fetched before a write's locks, for the transfer that was pending then. */
+    private record SourceCopy(Optional<Pending> pending, Optional<Entry> copy) {
+
+        static final SourceCopy NONE = new SourceCopy(Optional.empty(), Optional.empty());
+
+        /** Whether a transfer began or ended since: the copy is not the one the write needs. */
+        boolean isStaleFor(Optional<Pending> now) {
+            return pending.orElse(null) != now.orElse(null);
+        }
     }
 
     private record Written(Entry entry, boolean replaced) {

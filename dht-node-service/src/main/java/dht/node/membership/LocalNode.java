@@ -92,6 +92,11 @@ public class LocalNode {
         return current == null ? Optional.empty() : current.fallbackHop(position, ringView.ring(), failed);
     }
 
+    /** Whether the calling thread holds the ownership lock, shared or exclusive: nothing that waits on another node may run then. */
+    public boolean ownershipHeldByCurrentThread() {
+        return lock.getReadHoldCount() > 0 || lock.isWriteLockedByCurrentThread();
+    }
+
     /** Runs {@code action} while ownership cannot change. */
     public <T> T whileOwnershipHeld(Supplier<T> action) {
         Lock shared = lock.readLock();

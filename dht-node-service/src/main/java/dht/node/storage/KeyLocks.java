@@ -52,4 +52,14 @@ public final class KeyLocks {
             stripe.unlock();
         }
     }
+
+    /** Whether the calling thread holds any key's lock: nothing that waits on another node may run then. */
+    public boolean heldByCurrentThread() {
+        for (ReentrantLock stripe : stripes) {
+            if (stripe.isHeldByCurrentThread()) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -1,0 +1,137 @@
+package dht.node.keys;
+
+import dht.core.HybridClock;
+import dht.core.KeyRange;
+import dht.core.NeighborView;
+import dht.core.Neighborhood;
+import dht.core.NodeRef;
+import dht.core.Ring;
+import dht.core.RingPosition;
+import dht.core.Version;
+import dht.core.wire.Entry;
+import dht.node.config.NodeProperties;
+import dht.node.membership.LocalNode;
+import dht.node.membership.NodeState;
+import dht.node.membership.RingView;
+import dht.node.peer.KeyOptions;
+import dht.node.peer.PeerClient;
+import dht.node.replication.Replicator;
+import dht.node.storage.InMemoryKeyValueStore;
+import dht.node.storage.KeyLocks;
+import dht.node.telemetry.DhtMetrics;
+import dht.node.transfer.InboundTransfers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.stubbing.Answer;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+/**
+ * The owner's side of a key request on a node of three, with the calls to other nodes stubbed:
+ * every one of them (replica reads and writes, the previous holder's copy during a transfer) runs
+ * with neither the ownership lock nor a key lock held, so that a slow peer never holds up ring
+ * changes or other requests for the same key.
+ */
+class KeyServiceTest {
+
+    private static final NodeRef SELF = NodeRef.at("self.example:7001");
+    private static final NodeRef SOURCE = NodeRef.at("source.example:7002");
+    private static final NodeRef OTHER = NodeRef.at("other.example:7003");
+
+    private final NodeProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+            "dht.storage.type", "memory"))).bindOrCreate("dht", NodeProperties.class);
+    private final RingView ringView = new RingView(event -> { });
+    private final LocalNode node = new LocalNode(ringView, event -> { });
+    private final KeyLocks locks = new KeyLocks(16);
+    private final InMemoryKeyValueStore store = new InMemoryKeyValueStore();
+    private final InboundTransfers inbound = new InboundTransfers();
+    private final PeerClient peers = mock(PeerClient.class);
+    private final Replicator replicator = mock(Replicator.class);
+    private final AtomicInteger remoteCalls = new AtomicInteger();
+    private final KeyService keys = new KeyService(node, store, locks, inbound, peers, new HybridClock(System::currentTimeMillis),
+            properties, mock(DhtMetrics.class), replicator, ringView);
+    private String ownKey;
+
+    @BeforeEach
+    void aNodeOfThreeThatOwnsItsRange() {
+        Ring ring = Ring.of(SELF, SOURCE, OTHER);
+        ringView.replace(ring);
+        node.changeOwnership(() -> {
+            node.update(new Neighborhood(SELF, List.of(new NeighborView(SELF, ring.memberBefore(SELF.id()), ring.memberAfter(SELF.id())))),
+                    NodeState.READY);
+            return null;
+        });
+        ownKey = IntStream.range(0, 10_000).mapToObj(i -> "key-" + i)
+                .filter(key -> ring.ownerOfKey(key).equals(SELF)).findFirst().orElseThrow();
+        List<NodeRef> replicas = List.of(SOURCE, OTHER);
+        when(replicator.replicasOf(any())).thenReturn(replicas);
+        when(replicator.quorum(any())).thenReturn(2);
+        when(replicator.readQuorum(any())).thenReturn(2);
+        when(replicator.replicate(any(), any(), anyInt())).thenAnswer(remote(invocation -> 1));
+        when(replicator.newest(anyString(), any(), any(), anyInt())).thenAnswer(remote(invocation -> new Replicator.Read(invocation.getArgument(1), 1)));
+        when(peers.fetch(eq(SOURCE), anyString())).thenAnswer(remote(invocation -> Optional.of(new Entry(invocation.getArgument(1),
+                "from the source".getBytes(StandardCharsets.UTF_8), "text/plain", new Version(1, SOURCE.id())))));
+    }
+
+    /** A stub of a call to another node that fails the test when it runs under a lock. */
+    private <T> Answer<T> remote(Answer<T> answer) {
+        return invocation -> {
+            remoteCalls.incrementAndGet();
+            assertThat(node.ownershipHeldByCurrentThread()).as("the ownership lock held during %s", invocation.getMethod().getName()).isFalse();
+            assertThat(locks.heldByCurrentThread()).as("a key lock held during %s", invocation.getMethod().getName()).isFalse();
+            return answer.answer(invocation);
+        };
+    }
+
+    @Test
+    void aWriteCopiesToTheReplicasOutsideTheLocks() {
+        assertThat(keys.put(ownKey, bytes("v"), "text/plain", 0, KeyOptions.NONE).getStatusCode().value()).isEqualTo(201);
+        assertThat(keys.delete(ownKey, 0, KeyOptions.NONE).getStatusCode().value()).isEqualTo(204);
+        assertThat(remoteCalls).hasValue(2);
+    }
+
+    @Test
+    void aReadAsksTheReplicasOutsideTheLocks() {
+        keys.put(ownKey, bytes("v"), "text/plain", 0, KeyOptions.NONE);
+
+        assertThat(keys.get(ownKey, 0, KeyOptions.NONE).getBody()).isEqualTo(bytes("v"));
+        assertThat(remoteCalls).hasValue(2);
+    }
+
+    @Test
+    void aConditionalWriteCatchesUpOutsideTheLocks() {
+        KeyOptions createIfAbsent = new KeyOptions(null, null, null, "*");
+
+        assertThat(keys.put(ownKey, bytes("v"), "text/plain", 0, createIfAbsent).getStatusCode().value()).isEqualTo(201);
+        assertThat(remoteCalls).as("catch-up read, then the copies").hasValue(2);
+    }
+
+    @Test
+    void whileTheRangeIsArrivingTheSourcesCopyIsFetchedOutsideTheLocks() {
+        inbound.begin(KeyRange.wholeRing(RingPosition.MIN), SOURCE);
+
+        assertThat(keys.get(ownKey, 0, KeyOptions.NONE).getBody()).isEqualTo(bytes("from the source"));
+        assertThat(keys.put(ownKey, bytes("v"), "text/plain", 0, KeyOptions.NONE).getStatusCode().value())
+                .as("replacing the source's copy").isEqualTo(200);
+        assertThat(remoteCalls).as("source read and replica read, source read and copies").hasValue(4);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
