@@ -4,6 +4,9 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import dht.core.ArchitectureRules;
+import dht.core.Key;
+import dht.core.Ring;
+import dht.core.RingPosition;
 import dht.node.peer.PeerClient;
 import dht.node.peer.RegistryClient;
 import dht.node.storage.KeyLocks;
@@ -30,5 +33,17 @@ class ArchitectureTest {
                 .or(assignableTo(PeerClient.class)).or(assignableTo(RegistryClient.class))
                 .as("are the store, the key locks or clients of peers and the registry");
         noClasses().that().areAnnotatedWith(RestController.class).should().dependOnClassesThat(storageOrPeers).check(node);
+    }
+
+    /**
+     * A key is checked and hashed once, where its request comes in (the controller makes a {@link Key});
+     * from there on its position travels with it, through routing, forwarding, quorums and replicas.
+     */
+    @Test
+    void aKeyIsHashedOnceWhereItsRequestComesIn() {
+        noClasses().should().callMethod(RingPosition.class, "ofKey", String.class)
+                .orShould().callMethod(Ring.class, "ownerOfKey", String.class).check(node);
+        noClasses().that().doNotHaveFullyQualifiedName("dht.node.keys.KeysController")
+                .should().callMethod(Key.class, "of", String.class).check(node);
     }
 }

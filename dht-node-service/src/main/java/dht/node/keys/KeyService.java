@@ -1,6 +1,7 @@
 package dht.node.keys;
 
 import dht.core.HybridClock;
+import dht.core.Key;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
@@ -64,66 +65,63 @@ public class KeyService {
         this.metrics = metrics;
     }
 
-    public ResponseEntity<?> get(String key, int hops, KeyOptions options) {
-        RingPosition position = RingPosition.ofKey(key);
+    public ResponseEntity<?> get(Key key, int hops, KeyOptions options) {
         return serve(KeyRequest.read(key, hops, options), self -> {
-            Optional<Entry> stored = store.get(key);
-            Optional<Pending> pending = inbound.pendingFor(position);
+            Optional<Entry> stored = store.get(key.value());
+            Optional<Pending> pending = inbound.pendingFor(key.position());
             return () -> {
                 Optional<Entry> local = stored.isPresent() ? stored : fromSource(key, pending);
                 Entry entry = newestOfQuorum(self, key, local, options, hops)
                         .filter(e -> !e.tombstone())
-                        .orElseThrow(() -> KeyProblems.notFound(key, self.id(), hops));
+                        .orElseThrow(() -> KeyProblems.notFound(key.value(), self.id(), hops));
                 return value(entry, self.id(), hops);
             };
         });
     }
 
-    public ResponseEntity<?> put(String key, byte[] value, String contentType, int hops, KeyOptions options) {
-        RingPosition position = RingPosition.ofKey(key);
+    public ResponseEntity<?> put(Key key, byte[] value, String contentType, int hops, KeyOptions options) {
         return serveWrite(KeyRequest.write(key, hops, value, contentType, options), (self, source) -> {
-            Optional<Pending> pending = inbound.pendingFor(position);
+            Optional<Pending> pending = inbound.pendingFor(key.position());
             if (source.isStaleFor(pending)) {
                 return null;
             }
-            Written written = locks.withLock(key, () -> {
+            Written written = locks.withLock(key.value(), () -> {
                 Optional<Entry> current = currentTouching(key, pending, source);
                 requirePreconditions(options, current, self, hops);
-                Entry stamped = new Entry(key, value, contentType, clock.stamp(self.id()));
+                Entry stamped = new Entry(key.value(), value, contentType, clock.stamp(self.id()));
                 store.put(stamped);
                 return new Written(stamped, current.filter(previous -> !previous.tombstone()).isPresent());
             });
             return () -> {
                 Entry entry = written.entry();
-                requireQuorum(self, entry, options, hops);
+                requireQuorum(self, key, entry, options, hops);
                 return ResponseEntity.status(written.replaced() ? HttpStatus.OK : HttpStatus.CREATED)
                         .headers(KeyHeaders.of(self.id(), hops))
                         .eTag(entry.version().toString())
                         .contentType(MediaType.APPLICATION_JSON)
-                        .body(new KeyWritten(key, position, self.id(), entry.version()));
+                        .body(new KeyWritten(key.value(), key.position(), self.id(), entry.version()));
             };
         });
     }
 
-    public ResponseEntity<?> delete(String key, int hops, KeyOptions options) {
-        RingPosition position = RingPosition.ofKey(key);
+    public ResponseEntity<?> delete(Key key, int hops, KeyOptions options) {
         return serveWrite(KeyRequest.delete(key, hops, options), (self, source) -> {
-            Optional<Pending> pending = inbound.pendingFor(position);
+            Optional<Pending> pending = inbound.pendingFor(key.position());
             if (source.isStaleFor(pending)) {
                 return null;
             }
-            Entry tombstone = locks.withLock(key, () -> {
+            Entry tombstone = locks.withLock(key.value(), () -> {
                 Optional<Entry> current = currentTouching(key, pending, source);
                 requirePreconditions(options, current, self, hops);
                 if (current.filter(held -> !held.tombstone()).isEmpty()) {
-                    throw KeyProblems.notFound(key, self.id(), hops);
+                    throw KeyProblems.notFound(key.value(), self.id(), hops);
                 }
-                Entry stamped = Entry.tombstone(key, clock.stamp(self.id()));
+                Entry stamped = Entry.tombstone(key.value(), clock.stamp(self.id()));
                 store.put(stamped);
                 return stamped;
             });
             return () -> {
-                requireQuorum(self, tombstone, options, hops);
+                requireQuorum(self, key, tombstone, options, hops);
                 return ResponseEntity.noContent().headers(KeyHeaders.of(self.id(), hops)).build();
             };
         });
@@ -150,17 +148,17 @@ public class KeyService {
 
     /** Before a write's locks: a condition's catch-up, and the previous holder's copy if the key's range is arriving here. */
     private SourceCopy prepareWrite(KeyRequest request) {
-        RingPosition position = RingPosition.ofKey(request.key());
+        Key key = request.key();
         Optional<NodeRef> self = node.self();
-        if (self.isEmpty() || !node.route(position).local()) {
+        if (self.isEmpty() || !node.route(key.position()).local()) {
             return SourceCopy.NONE; // forwarded: the owner prepares it
         }
-        Optional<Pending> pending = inbound.pendingFor(position);
-        Optional<Entry> atSource = pending.filter(p -> !p.wasTouched(request.key()))
-                .flatMap(p -> peers.fetch(p.source(), request.key()));
+        Optional<Pending> pending = inbound.pendingFor(key.position());
+        Optional<Entry> atSource = pending.filter(p -> !p.wasTouched(key.value()))
+                .flatMap(p -> peers.fetch(p.source(), key.value()));
         if (request.options().conditional()) {
             // right after a failover the new owner's copy may trail a replica's: a condition is checked against the newest
-            newestOfQuorum(self.get(), request.key(), Entry.newer(store.get(request.key()), atSource), request.options(), request.hops());
+            newestOfQuorum(self.get(), key, Entry.newer(store.get(key.value()), atSource), request.options(), request.hops());
         }
         return new SourceCopy(pending, atSource);
     }
@@ -169,8 +167,8 @@ public class KeyService {
      * Copies the write to the replicas; unless enough confirm it in time ({@code ?w=}, else
      * {@code dht.write-quorum}), it is not acknowledged.
      */
-    private void requireQuorum(NodeRef self, Entry entry, KeyOptions options, int hops) {
-        List<NodeRef> replicas = replicator.replicasOf(RingPosition.ofKey(entry.key()));
+    private void requireQuorum(NodeRef self, Key key, Entry entry, KeyOptions options, int hops) {
+        List<NodeRef> replicas = replicator.replicasOf(key.position());
         int needed = (options.writeQuorum() != null ? options.writeQuorum() : replicator.quorum(replicas)) - 1;
         int confirmed = replicator.replicate(entry, replicas, needed);
         if (confirmed < needed) {
@@ -182,10 +180,10 @@ public class KeyService {
      * The newest copy among this node's and those of the replicas asked ({@code ?r=}, else
      * {@code dht.read-quorum}, copies in all); fewer answers than that and the read fails.
      */
-    private Optional<Entry> newestOfQuorum(NodeRef self, String key, Optional<Entry> local, KeyOptions options, int hops) {
-        List<NodeRef> replicas = replicator.replicasOf(RingPosition.ofKey(key));
+    private Optional<Entry> newestOfQuorum(NodeRef self, Key key, Optional<Entry> local, KeyOptions options, int hops) {
+        List<NodeRef> replicas = replicator.replicasOf(key.position());
         int needed = (options.readQuorum() != null ? options.readQuorum() : replicator.readQuorum(replicas)) - 1;
-        Replicator.Read read = replicator.newest(key, local, replicas, needed);
+        Replicator.Read read = replicator.newest(key.value(), local, replicas, needed);
         if (read.answered() < needed) {
             throw KeyProblems.noReadQuorum(read.answered() + 1, needed + 1, self.id(), hops);
         }
@@ -203,13 +201,13 @@ public class KeyService {
      * previous holder's copy (fetched before the locks); the key is then marked written, so that
      * the transfer leaves it alone.
      */
-    private Optional<Entry> currentTouching(String key, Optional<Pending> pending, SourceCopy source) {
-        Optional<Entry> stored = store.get(key);
+    private Optional<Entry> currentTouching(Key key, Optional<Pending> pending, SourceCopy source) {
+        Optional<Entry> stored = store.get(key.value());
         if (pending.isEmpty()) {
             return stored;
         }
-        Optional<Entry> atSource = pending.get().wasTouched(key) ? Optional.empty() : source.copy();
-        pending.get().touched(key);
+        Optional<Entry> atSource = pending.get().wasTouched(key.value()) ? Optional.empty() : source.copy();
+        pending.get().touched(key.value());
         return Entry.newer(stored, atSource);
     }
 
@@ -217,11 +215,11 @@ public class KeyService {
      * The entry a read found missing here while this key's range is still arriving: the previous
      * holder's copy, looked up here once more afterwards in case the transfer delivered it meanwhile.
      */
-    private Optional<Entry> fromSource(String key, Optional<Pending> pending) {
-        if (pending.isEmpty() || pending.get().wasTouched(key)) {
+    private Optional<Entry> fromSource(Key key, Optional<Pending> pending) {
+        if (pending.isEmpty() || pending.get().wasTouched(key.value())) {
             return Optional.empty();
         }
-        return peers.fetch(pending.get().source(), key).or(() -> store.get(key));
+        return peers.fetch(pending.get().source(), key.value()).or(() -> store.get(key.value()));
     }
 
     /** Refuses a request that has gone round too often, or a client's while this node is not in the ring. */
@@ -246,7 +244,7 @@ public class KeyService {
         NodeRef selfNode = node.self().orElse(null);
         RingPosition self = selfNode == null ? null : selfNode.id();
         requireServable(request);
-        RingPosition position = RingPosition.ofKey(request.key());
+        RingPosition position = request.key().position();
         String operation = request.method().name().toLowerCase();
         try {
             Routed routed = node.whileOwnershipHeld(() -> {
@@ -309,12 +307,12 @@ public class KeyService {
         List<NodeRef> others = ring.replicasOf(position, properties.replicationFactor()).stream()
                 .filter(replica -> !replica.equals(ownerNode))
                 .toList();
-        Replicator.Read read = replicator.firstAnswers(request.key(), others, 1);
+        Replicator.Read read = replicator.firstAnswers(request.key().value(), others, 1);
         if (read.answered() == 0) {
             return Optional.empty();
         }
         Entry found = read.newest().filter(entry -> !entry.tombstone())
-                .orElseThrow(() -> KeyProblems.notFound(request.key(), ownerNode.id(), request.hops()));
+                .orElseThrow(() -> KeyProblems.notFound(request.key().value(), ownerNode.id(), request.hops()));
         return Optional.of(value(found, ownerNode.id(), request.hops()));
     }
 

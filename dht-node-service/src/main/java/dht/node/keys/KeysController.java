@@ -1,5 +1,6 @@
 package dht.node.keys;
 
+import dht.core.Key;
 import dht.core.wire.DhtHeaders;
 import dht.core.wire.KeyWritten;
 import dht.node.config.NodeProperties;
@@ -34,7 +35,6 @@ import java.nio.charset.StandardCharsets;
 @RequestMapping("/keys")
 class KeysController {
 
-    private static final int MAX_KEY_BYTES = 1024;
     private static final String WRITE_QUORUM = "Copies that must confirm the write, the owner's included (default dht.write-quorum)";
     private static final String IF_MATCH = "Apply only if the key's current ETag is one of these (or * for any value): compare-and-set";
     private static final String IF_NONE_MATCH = "* to apply only if the key has no value: create-if-absent";
@@ -90,7 +90,7 @@ class KeysController {
                           @Parameter(description = IF_MATCH) @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                           @Parameter(description = IF_NONE_MATCH) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
                           HttpServletRequest request) throws IOException {
-        String validKey = validKey(key);
+        Key validKey = validKey(key);
         KeyOptions options = options(w, null, ifMatch, ifNoneMatch);
         String contentType = storedContentType(request.getContentType());
         return keys.put(validKey, boundedBody(request), contentType, hops.of(request), options);
@@ -115,7 +115,7 @@ class KeysController {
     @ApiResponse(responseCode = "400", description = "Empty key", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @RequestMapping(path = {"", "/"})
     ResponseEntity<?> emptyKey() {
-        throw KeyProblems.invalidKey("The key is empty; a key is 1 to " + MAX_KEY_BYTES + " bytes of UTF-8.");
+        throw KeyProblems.invalidKey("The key is empty; a key is 1 to " + Key.MAX_BYTES + " bytes of UTF-8.");
     }
 
     /**
@@ -142,11 +142,12 @@ class KeysController {
         return copies;
     }
 
-    private static String validKey(String key) {
-        if (key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-            throw KeyProblems.invalidKey("A key is 1 to " + MAX_KEY_BYTES + " bytes of UTF-8.");
+    private static Key validKey(String key) {
+        try {
+            return Key.of(key);
+        } catch (IllegalArgumentException invalid) {
+            throw KeyProblems.invalidKey(invalid.getMessage());
         }
-        return key;
     }
 
     /** The body, refused as soon as it is known to be too large: by its length, or while reading. */

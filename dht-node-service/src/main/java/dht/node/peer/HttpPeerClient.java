@@ -70,7 +70,7 @@ public class HttpPeerClient implements PeerClient {
     public ResponseEntity<byte[]> forward(NodeRef next, KeyRequest request) {
         return call(next, request.idempotent(), () -> {
             KeyOptions options = request.options();
-            UriComponentsBuilder uri = base(next).pathSegment("keys", request.key());
+            UriComponentsBuilder uri = base(next).pathSegment("keys", request.key().value());
             Optional.ofNullable(options.writeQuorum()).ifPresent(w -> uri.queryParam("w", w));
             Optional.ofNullable(options.readQuorum()).ifPresent(r -> uri.queryParam("r", r));
             RestClient.RequestBodySpec spec = rest.method(request.method())

@@ -1,19 +1,20 @@
 package dht.node.peer;
 
+import dht.core.Key;
 import org.springframework.http.HttpMethod;
 
 /** A client's request for one key as it travels between nodes. */
-public record KeyRequest(HttpMethod method, String key, int hops, byte[] body, String contentType, KeyOptions options) {
+public record KeyRequest(HttpMethod method, Key key, int hops, byte[] body, String contentType, KeyOptions options) {
 
-    public static KeyRequest read(String key, int hops, KeyOptions options) {
+    public static KeyRequest read(Key key, int hops, KeyOptions options) {
         return new KeyRequest(HttpMethod.GET, key, hops, null, null, options);
     }
 
-    public static KeyRequest write(String key, int hops, byte[] body, String contentType, KeyOptions options) {
+    public static KeyRequest write(Key key, int hops, byte[] body, String contentType, KeyOptions options) {
         return new KeyRequest(HttpMethod.PUT, key, hops, body, contentType, options);
     }
 
-    public static KeyRequest delete(String key, int hops, KeyOptions options) {
+    public static KeyRequest delete(Key key, int hops, KeyOptions options) {
         return new KeyRequest(HttpMethod.DELETE, key, hops, null, null, options);
     }
 

@@ -1,6 +1,7 @@
 package dht.node.keys;
 
 import dht.core.HybridClock;
+import dht.core.Key;
 import dht.core.KeyRange;
 import dht.core.NeighborView;
 import dht.core.Neighborhood;
@@ -65,7 +66,7 @@ class KeyServiceTest {
     private final AtomicInteger remoteCalls = new AtomicInteger();
     private final KeyService keys = new KeyService(node, store, locks, inbound, peers, new HybridClock(System::currentTimeMillis),
             properties, mock(DhtMetrics.class), replicator, ringView);
-    private String ownKey;
+    private Key ownKey;
 
     @BeforeEach
     void aNodeOfThreeThatOwnsItsRange() {
@@ -77,7 +78,7 @@ class KeyServiceTest {
             return null;
         });
         ownKey = IntStream.range(0, 10_000).mapToObj(i -> "key-" + i)
-                .filter(key -> ring.ownerOfKey(key).equals(SELF)).findFirst().orElseThrow();
+                .filter(key -> ring.ownerOfKey(key).equals(SELF)).map(Key::of).findFirst().orElseThrow();
         List<NodeRef> replicas = List.of(SOURCE, OTHER);
         when(replicator.replicasOf(any())).thenReturn(replicas);
         when(replicator.quorum(any())).thenReturn(2);

@@ -1,5 +1,6 @@
 package dht.node.keys;
 
+import dht.core.Key;
 import dht.core.RingPosition;
 import dht.core.wire.DhtHeaders;
 import dht.node.config.NodeProperties;
@@ -88,10 +89,10 @@ class KeysControllerTest {
     @Test
     void aKeyOfExactly1024BytesReachesTheService() {
         String key = "é".repeat(512);
-        doReturn(ResponseEntity.ok().build()).when(keys).get(key, 0, KeyOptions.NONE);
+        doReturn(ResponseEntity.ok().build()).when(keys).get(Key.of(key), 0, KeyOptions.NONE);
 
         assertThat(mvc.get().uri(keyUri(key))).hasStatus(HttpStatus.OK);
-        verify(keys).get(key, 0, KeyOptions.NONE);
+        verify(keys).get(Key.of(key), 0, KeyOptions.NONE);
     }
 
     @Test
@@ -106,47 +107,47 @@ class KeysControllerTest {
     @Test
     void aValueOfExactlyTheLimitReachesTheService() {
         byte[] value = new byte[MAX_VALUE_BYTES];
-        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq("k"), any(), anyString(), anyInt(), any());
+        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq(Key.of("k")), any(), anyString(), anyInt(), any());
 
         assertThat(mvc.put().uri("/keys/k").contentType(MediaType.APPLICATION_OCTET_STREAM).content(value))
                 .hasStatus(HttpStatus.CREATED);
-        verify(keys).put("k", value, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0, KeyOptions.NONE);
+        verify(keys).put(Key.of("k"), value, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0, KeyOptions.NONE);
     }
 
     @Test
     void aPutWithoutContentTypeIsStoredAsOctetStream() {
         byte[] value = "hello".getBytes(StandardCharsets.UTF_8);
-        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq("k"), any(), anyString(), anyInt(), any());
+        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq(Key.of("k")), any(), anyString(), anyInt(), any());
 
         assertThat(mvc.put().uri("/keys/k").content(value)).hasStatus(HttpStatus.CREATED);
-        verify(keys).put("k", value, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0, KeyOptions.NONE);
+        verify(keys).put(Key.of("k"), value, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0, KeyOptions.NONE);
     }
 
     @Test
     void aPutKeepsTheContentTypeItWasSentWith() {
         byte[] value = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
-        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq("k"), any(), anyString(), anyInt(), any());
+        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq(Key.of("k")), any(), anyString(), anyInt(), any());
 
         assertThat(mvc.put().uri("/keys/k").contentType("application/json;charset=UTF-8").content(value))
                 .hasStatus(HttpStatus.CREATED);
-        verify(keys).put("k", value, "application/json;charset=UTF-8", 0, KeyOptions.NONE);
+        verify(keys).put(Key.of("k"), value, "application/json;charset=UTF-8", 0, KeyOptions.NONE);
     }
 
     @Test
     void anEncodedSlashInAKeyReachesTheServiceAsASlash() {
-        doReturn(ResponseEntity.noContent().build()).when(keys).delete("a/b", 0, KeyOptions.NONE);
+        doReturn(ResponseEntity.noContent().build()).when(keys).delete(Key.of("a/b"), 0, KeyOptions.NONE);
 
         assertThat(mvc.delete().uri(URI.create("/keys/a%2Fb"))).hasStatus(HttpStatus.NO_CONTENT);
-        verify(keys).delete("a/b", 0, KeyOptions.NONE);
+        verify(keys).delete(Key.of("a/b"), 0, KeyOptions.NONE);
     }
 
     @Test
     void theHopsHeaderOfAMemberIsPassedOnAsTheHopCount() {
         asMember();
-        doReturn(ResponseEntity.ok().build()).when(keys).get("k", 3, KeyOptions.NONE);
+        doReturn(ResponseEntity.ok().build()).when(keys).get(Key.of("k"), 3, KeyOptions.NONE);
 
         assertThat(mvc.get().uri("/keys/k").header(DhtHeaders.HOPS, "3")).hasStatus(HttpStatus.OK);
-        verify(keys).get("k", 3, KeyOptions.NONE);
+        verify(keys).get(Key.of("k"), 3, KeyOptions.NONE);
     }
 
     @Test
@@ -162,27 +163,27 @@ class KeysControllerTest {
 
     @Test
     void aClientsHopsHeaderIsIgnored() {
-        doReturn(ResponseEntity.ok().build()).when(keys).get("k", 0, KeyOptions.NONE);
-        doReturn(ResponseEntity.noContent().build()).when(keys).delete("k", 0, KeyOptions.NONE);
+        doReturn(ResponseEntity.ok().build()).when(keys).get(Key.of("k"), 0, KeyOptions.NONE);
+        doReturn(ResponseEntity.noContent().build()).when(keys).delete(Key.of("k"), 0, KeyOptions.NONE);
 
         // a negative count would have disabled the loop limit, any other skipped the readiness check
         assertThat(mvc.get().uri("/keys/k").header(DhtHeaders.HOPS, "-5")).hasStatus(HttpStatus.OK);
         assertThat(mvc.get().uri("/keys/k").header(DhtHeaders.HOPS, "3")).hasStatus(HttpStatus.OK);
         assertThat(mvc.delete().uri("/keys/k").header(DhtHeaders.HOPS, "many")).hasStatus(HttpStatus.NO_CONTENT);
-        verify(keys, times(2)).get("k", 0, KeyOptions.NONE);
-        verify(keys).delete("k", 0, KeyOptions.NONE);
+        verify(keys, times(2)).get(Key.of("k"), 0, KeyOptions.NONE);
+        verify(keys).delete(Key.of("k"), 0, KeyOptions.NONE);
     }
 
     @Test
     void aStoredValueIsServedSandboxedAndActiveTypesAsAttachments() {
         doReturn(ResponseEntity.ok().contentType(MediaType.TEXT_HTML).body("<script>alert(1)</script>".getBytes()))
-                .when(keys).get("page", 0, KeyOptions.NONE);
+                .when(keys).get(Key.of("page"), 0, KeyOptions.NONE);
         doReturn(ResponseEntity.ok().contentType(MediaType.valueOf("image/svg+xml")).body("<svg/>".getBytes()))
-                .when(keys).get("drawing", 0, KeyOptions.NONE);
+                .when(keys).get(Key.of("drawing"), 0, KeyOptions.NONE);
         doReturn(ResponseEntity.ok().contentType(MediaType.valueOf("text/javascript")).body("alert(1)".getBytes()))
-                .when(keys).get("script", 0, KeyOptions.NONE);
+                .when(keys).get(Key.of("script"), 0, KeyOptions.NONE);
         doReturn(ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body("hello".getBytes()))
-                .when(keys).get("text", 0, KeyOptions.NONE);
+                .when(keys).get(Key.of("text"), 0, KeyOptions.NONE);
 
         for (String active : new String[]{"page", "drawing", "script"}) {
             assertThat(mvc.get().uri("/keys/" + active)).hasStatus(HttpStatus.OK)
@@ -201,7 +202,7 @@ class KeysControllerTest {
     void aKeyTheServiceDoesNotFindIsANotFoundProblemWithTheKeyHeaders() {
         asMember();
         RingPosition owner = RingPosition.parse("00c3f22a00000000");
-        doThrow(KeyProblems.notFound("k", owner, 1)).when(keys).get("k", 1, KeyOptions.NONE);
+        doThrow(KeyProblems.notFound("k", owner, 1)).when(keys).get(Key.of("k"), 1, KeyOptions.NONE);
 
         assertThat(mvc.get().uri("/keys/k").header(DhtHeaders.HOPS, "1"))
                 .hasStatus(HttpStatus.NOT_FOUND)
@@ -214,24 +215,24 @@ class KeysControllerTest {
     @Test
     void aWildcardContentTypeIsStoredAsOctetStream() {
         byte[] value = {1};
-        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq("k"), any(), anyString(), anyInt(), any());
+        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq(Key.of("k")), any(), anyString(), anyInt(), any());
 
         assertThat(mvc.put().uri("/keys/k").header(HttpHeaders.CONTENT_TYPE, "*/*").content(value)).hasStatus(HttpStatus.CREATED);
         assertThat(mvc.put().uri("/keys/k").header(HttpHeaders.CONTENT_TYPE, "text/*").content(value)).hasStatus(HttpStatus.CREATED);
 
-        verify(keys, times(2)).put("k", value, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0, KeyOptions.NONE);
+        verify(keys, times(2)).put(Key.of("k"), value, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0, KeyOptions.NONE);
     }
 
     @Test
     void quorumsAndConditionsReachTheService() {
-        doReturn(ResponseEntity.ok().build()).when(keys).put(eq("k"), any(), anyString(), anyInt(), any());
-        doReturn(ResponseEntity.ok().build()).when(keys).get(eq("k"), anyInt(), any());
+        doReturn(ResponseEntity.ok().build()).when(keys).put(eq(Key.of("k")), any(), anyString(), anyInt(), any());
+        doReturn(ResponseEntity.ok().build()).when(keys).get(eq(Key.of("k")), anyInt(), any());
 
         assertThat(mvc.put().uri("/keys/k?w=3").header(HttpHeaders.IF_MATCH, "\"v\"").content(new byte[]{1})).hasStatus(HttpStatus.OK);
         assertThat(mvc.get().uri("/keys/k?r=1")).hasStatus(HttpStatus.OK);
 
-        verify(keys).put("k", new byte[]{1}, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0, new KeyOptions(3, null, "\"v\"", null));
-        verify(keys).get("k", 0, new KeyOptions(null, 1, null, null));
+        verify(keys).put(Key.of("k"), new byte[]{1}, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0, new KeyOptions(3, null, "\"v\"", null));
+        verify(keys).get(Key.of("k"), 0, new KeyOptions(null, 1, null, null));
     }
 
     @Test

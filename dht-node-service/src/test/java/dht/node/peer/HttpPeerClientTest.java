@@ -2,6 +2,7 @@ package dht.node.peer;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dht.core.Key;
 import dht.core.KeyRange;
 import dht.core.NodeRef;
 import dht.core.RingPosition;
@@ -136,7 +137,7 @@ class HttpPeerClientTest {
                 .withHeader("X-Unrelated", "not relayed")
                 .withBody("hello")));
 
-        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read("user:42", 1, KeyOptions.NONE));
+        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read(Key.of("user:42"), 1, KeyOptions.NONE));
 
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(response.getBody()).asString(StandardCharsets.UTF_8).isEqualTo("hello");
@@ -151,7 +152,7 @@ class HttpPeerClientTest {
     void forwardSendsTheHopCountAndTheKeyPercentEncodedAsOnePathSegment() {
         neighbor.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(204)));
 
-        client.forward(peer, KeyRequest.delete("a/b c%ü", 3, KeyOptions.NONE));
+        client.forward(peer, KeyRequest.delete(Key.of("a/b c%ü"), 3, KeyOptions.NONE));
 
         neighbor.verify(anyRequestedFor(urlEqualTo("/keys/a%2Fb%20c%25%C3%BC"))
                 .withHeader(DhtHeaders.HOPS, equalTo("3")));
@@ -162,7 +163,7 @@ class HttpPeerClientTest {
         byte[] value = {0, 1, 2, (byte) 0xff};
         neighbor.stubFor(put(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(201)));
 
-        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.write("k", 0, value, "image/png", KeyOptions.NONE));
+        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.write(Key.of("k"), 0, value, "image/png", KeyOptions.NONE));
 
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.CREATED);
         neighbor.verify(putRequestedFor(urlEqualTo("/keys/k"))
@@ -176,7 +177,7 @@ class HttpPeerClientTest {
         neighbor.stubFor(put(urlPathEqualTo("/keys/k")).willReturn(aResponse().withStatus(200)));
         KeyOptions options = new KeyOptions(3, 1, "\"0000000000000001-00000000000000aa\"", null);
 
-        client.forward(peer, KeyRequest.write("k", 1, new byte[]{1}, "text/plain", options));
+        client.forward(peer, KeyRequest.write(Key.of("k"), 1, new byte[]{1}, "text/plain", options));
 
         neighbor.verify(putRequestedFor(urlEqualTo("/keys/k?w=3&r=1"))
                 .withHeader(HttpHeaders.IF_MATCH, equalTo("\"0000000000000001-00000000000000aa\""))
@@ -193,7 +194,7 @@ class HttpPeerClientTest {
                 .withHeader(HttpHeaders.RETRY_AFTER, "1")
                 .withBody("{\"status\":503,\"title\":\"Node not in the ring\"}")));
 
-        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE));
+        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE));
 
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
         assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
@@ -245,7 +246,7 @@ class HttpPeerClientTest {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withFixedDelay((int) REQUEST_TIMEOUT.multipliedBy(3).toMillis())));
 
         PeerFailure e = assertTimeoutPreemptively(HANG_GUARD,
-                () -> catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE))));
+                () -> catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE))));
 
         assertThat(e).isInstanceOf(PeerFailure.TimedOut.class);
     }
@@ -255,7 +256,7 @@ class HttpPeerClientTest {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withFixedDelay((int) REQUEST_TIMEOUT.multipliedBy(3).toMillis())));
 
         assertTimeoutPreemptively(HANG_GUARD,
-                () -> catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE))));
+                () -> catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE))));
 
         neighbor.verify(1, getRequestedFor(urlEqualTo("/keys/k")));
     }
@@ -267,7 +268,7 @@ class HttpPeerClientTest {
         NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
 
         PeerFailure e = assertTimeoutPreemptively(HANG_GUARD,
-                () -> catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read("k", 0, KeyOptions.NONE))));
+                () -> catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE))));
 
         assertThat(e).isInstanceOf(PeerFailure.Unreachable.class);
         assertThat(e.peer()).isEqualTo(down);
@@ -277,7 +278,7 @@ class HttpPeerClientTest {
     void anIdempotentCallIsAttemptedAgainWhenTheConnectionCouldNotBeMade() throws IOException {
         NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
 
-        catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read("k", 0, KeyOptions.NONE)));
+        catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE)));
 
         // the breaker sits inside the retry, so it sees every attempt
         assertThat(failedAttemptsAt(down)).isEqualTo(3);
@@ -288,7 +289,7 @@ class HttpPeerClientTest {
         NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
 
         catchThrowableOfType(PeerFailure.class,
-                () -> client.forward(down, KeyRequest.write("k", 0, new byte[]{1}, "application/octet-stream", KeyOptions.NONE)));
+                () -> client.forward(down, KeyRequest.write(Key.of("k"), 0, new byte[]{1}, "application/octet-stream", KeyOptions.NONE)));
 
         assertThat(failedAttemptsAt(down)).isEqualTo(1);
     }
@@ -297,7 +298,7 @@ class HttpPeerClientTest {
     void aConnectionResetAfterTheRequestWasSentIsUnreachable() {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-        PeerFailure e = catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE)));
+        PeerFailure e = catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE)));
 
         assertThat(e).isInstanceOf(PeerFailure.Unreachable.class);
     }
@@ -306,7 +307,7 @@ class HttpPeerClientTest {
     void anIdempotentCallIsNotRetriedAfterAConnectionReset() {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-        catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE)));
+        catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE)));
 
         // the request may have reached the peer, so it is no ConnectionFailure: one attempt of the
         // client's own (the JDK HttpClient underneath may still resend a GET once by itself)
@@ -318,7 +319,7 @@ class HttpPeerClientTest {
         neighbor.stubFor(put(urlEqualTo("/keys/k")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
         catchThrowableOfType(PeerFailure.class,
-                () -> client.forward(peer, KeyRequest.write("k", 0, new byte[]{1}, "application/octet-stream", KeyOptions.NONE)));
+                () -> client.forward(peer, KeyRequest.write(Key.of("k"), 0, new byte[]{1}, "application/octet-stream", KeyOptions.NONE)));
 
         neighbor.verify(1, putRequestedFor(urlEqualTo("/keys/k")));
     }
@@ -345,10 +346,10 @@ class HttpPeerClientTest {
         circuitBreakers.circuitBreaker("peer-" + down.address(), "peer").transitionToOpenState();
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withBody("v")));
 
-        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read("k", 0, KeyOptions.NONE));
+        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE));
 
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read("k", 0, KeyOptions.NONE))))
+        assertThat(catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE))))
                 .isInstanceOf(PeerFailure.Paused.class);
     }
 
