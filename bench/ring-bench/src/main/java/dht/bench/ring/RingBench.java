@@ -4,6 +4,7 @@ import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
 import dht.core.wire.RingListing;
+import dht.core.wire.RingSnapshot;
 import dht.node.NodeApplication;
 import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
@@ -225,7 +226,8 @@ public final class RingBench {
             }
         }
         cluster.awaitStable();
-        long[] owned = nodes.stream().mapToLong(node -> ringStatus(node).path("ownedKeys").asLong()).sorted().toArray();
+        long[] owned = nodes.stream().map(this::ringStatus)
+                .mapToLong(ring -> ring == null || ring.ownedKeys() == null ? 0 : ring.ownedKeys()).sorted().toArray();
         long total = Arrays.stream(owned).sum();
         double mean = (double) total / owned.length;
         long p99 = owned[Math.max(0, (int) Math.ceil(0.99 * owned.length) - 1)];
@@ -259,8 +261,10 @@ public final class RingBench {
         }
     }
 
-    private JsonNode ringStatus(TestNode node) {
-        return getJson(node.url() + "/actuator/ring");
+    /** The node's {@code /actuator/ring}; null while it does not answer. */
+    private RingSnapshot ringStatus(TestNode node) {
+        JsonNode answer = getJson(node.url() + "/actuator/ring");
+        return answer.isMissingNode() ? null : json.treeToValue(answer, RingSnapshot.class);
     }
 
     private JsonNode getJson(String url) {
@@ -408,13 +412,13 @@ public final class RingBench {
                 return false;
             }
             for (TestNode node : nodes) {
-                JsonNode ring = ringStatus(node);
+                RingSnapshot ring = ringStatus(node);
                 RingPosition id = node.ref().id();
-                if (!"READY".equals(ring.path("state").asString()) || ring.path("knownNodes").asInt() != expected.size()
+                if (ring == null || !"READY".equals(ring.state()) || !Integer.valueOf(expected.size()).equals(ring.knownNodes())
                         || !knowsEveryPosition(ring, listed)
-                        || !ring.path("receiving").isEmpty() || !ring.path("handingOver").isEmpty()
-                        || !ring.path("successor").path("id").asString().equals(listed.memberAfter(id).id().toString())
-                        || !ring.path("predecessor").path("id").asString().equals(listed.memberBefore(id).id().toString())) {
+                        || !ring.receivingOrNone().isEmpty() || !ring.handingOverOrNone().isEmpty()
+                        || ring.successor() == null || !ring.successor().id().equals(listed.memberAfter(id).id())
+                        || ring.predecessor() == null || !ring.predecessor().id().equals(listed.memberBefore(id).id())) {
                     return false;
                 }
             }
@@ -425,8 +429,8 @@ public final class RingBench {
          * With virtual nodes a node learns a joiner's positions one splice at a time and the rest at its next
          * refresh from the registry; until then it sends some keys an extra hop.
          */
-        private static boolean knowsEveryPosition(JsonNode ring, Ring listed) {
-            return !ring.has("knownPositions") || ring.path("knownPositions").asInt() == listed.positionCount();
+        private static boolean knowsEveryPosition(RingSnapshot ring, Ring listed) {
+            return ring.knownPositions() == null || ring.knownPositions() == listed.positionCount();
         }
 
         /** Stops every node as a crash would (no leave: the whole ring goes), then the registry. */
