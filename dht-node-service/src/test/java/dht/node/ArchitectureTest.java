@@ -46,4 +46,21 @@ class ArchitectureTest {
         noClasses().that().doNotHaveFullyQualifiedName("dht.node.keys.KeysController")
                 .should().callMethod(Key.class, "of", String.class).check(node);
     }
+
+    /**
+     * The protocol speaks in domain terms (PeerFailure, Refusal): statuses and problem bodies belong
+     * to the HTTP clients, the controllers and the web edge alone.
+     */
+    @Test
+    void theProtocolKnowsNoStatusCodes() {
+        noClasses().that().resideInAnyPackage("dht.node.membership..", "dht.node.transfer..", "dht.node.replication..",
+                        "dht.node.storage..", "dht.node.telemetry..", "dht.node.peer..")
+                .and().areNotAnnotatedWith(RestController.class)
+                .and().haveSimpleNameNotStartingWith("Http")
+                .should().dependOnClassesThat().haveFullyQualifiedName("org.springframework.http.HttpStatus")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.springframework.http.HttpStatusCode")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.springframework.web.ErrorResponseException")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.springframework.http.ProblemDetail")
+                .check(node);
+    }
 }

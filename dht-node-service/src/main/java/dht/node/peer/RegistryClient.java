@@ -5,64 +5,30 @@ import dht.core.RingPosition;
 import dht.core.wire.RegisterRequest;
 import dht.core.wire.Registration;
 import dht.core.wire.RingListing;
-import dht.node.config.NodeProperties;
-import org.springframework.http.MediaType;
-import org.springframework.stereotype.Component;
-import org.springframework.web.client.ResourceAccessException;
-import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientResponseException;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 
-/** The node's calls to the registry: register, report a join finished, leave. */
-@Component
-public class RegistryClient {
+/**
+ * Every call this node makes to the registry. Failures surface as a {@link PeerFailure}, as calls to
+ * other nodes do: the registry did not answer in time, could not be reached, or refused.
+ */
+public interface RegistryClient {
 
-    private final RestClient rest;
-    private final NodeRef registry;
-    private final Duration timeout;
+    /** Asks for a place on the ring: the node's ID and where to splice in. */
+    Registration register(RegisterRequest request);
 
-    public RegistryClient(RestClient registryRestClient, NodeProperties properties) {
-        this.rest = registryRestClient;
-        this.registry = new NodeRef(RingPosition.MIN, properties.registryUrl().getAuthority());
-        this.timeout = properties.requestTimeout();
-    }
+    /** The ring as the registry lists it. */
+    RingListing ring();
 
-    public Registration register(RegisterRequest request) {
-        return call(() -> rest.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON).body(request)
-                .retrieve().body(Registration.class));
-    }
-
-    public RingListing ring() {
-        return call(() -> rest.get().uri("/nodes").retrieve().body(RingListing.class));
-    }
-
-    public void joined(RingPosition id) {
-        call(() -> rest.post().uri("/nodes/{id}/ready", id.toString()).retrieve().toBodilessEntity());
-    }
+    /** Reports this node's join finished. */
+    void joined(RingPosition id);
 
     /** Says that this live member is in the ring, for a registry that does not list it. */
-    public void announce(NodeRef self, RingPosition pinnedId, List<RingPosition> virtualPositions) {
-        call(() -> rest.put().uri("/nodes/{id}", self.id().toString()).contentType(MediaType.APPLICATION_JSON)
-                .body(new RegisterRequest(self.address(), pinnedId, null, virtualPositions.isEmpty() ? null : virtualPositions))
-                .retrieve().toBodilessEntity());
-    }
+    void announce(NodeRef self, RingPosition pinnedId, List<RingPosition> virtualPositions);
 
-    public void leaving(RingPosition id) {
-        call(() -> rest.post().uri("/nodes/{id}/leave", id.toString()).retrieve().toBodilessEntity());
-    }
+    /** Says this node begins to leave. */
+    void leaving(RingPosition id);
 
-    public void remove(RingPosition id) {
-        call(() -> rest.delete().uri("/nodes/{id}", id.toString()).retrieve().toBodilessEntity());
-    }
-
-    private <T> T call(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (ResourceAccessException | RestClientResponseException e) {
-            throw HttpFailures.of(registry, e, timeout);
-        }
-    }
+    /** Removes a node from the ring (a dead one, or this one once it left). */
+    void remove(RingPosition id);
 }

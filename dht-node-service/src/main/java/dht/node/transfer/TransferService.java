@@ -11,6 +11,7 @@ import dht.core.wire.TransferRequest;
 import dht.node.config.NodeProperties;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
+import dht.node.peer.Refusal;
 import dht.node.storage.Copies;
 import dht.node.storage.KeyValueStore;
 import dht.node.telemetry.DhtMetrics;
@@ -20,10 +21,7 @@ import dht.node.transfer.OutboundHandoffs.Handoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Service;
-import org.springframework.web.ErrorResponseException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -219,10 +217,8 @@ public class TransferService {
         return outbound.of(range).orElseThrow(() -> conflict("This node is not handing over " + range + "."));
     }
 
-    private static ErrorResponseException conflict(String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, detail);
-        problem.setTitle("No such transfer");
-        return new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
+    private static Refusal conflict(String detail) {
+        return Refusal.conflict("No such transfer", detail);
     }
 
     private static void pause(Duration interval) {

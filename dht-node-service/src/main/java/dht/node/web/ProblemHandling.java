@@ -1,6 +1,7 @@
 package dht.node.web;
 
 import dht.node.peer.PeerFailure;
+import dht.node.peer.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -63,6 +64,23 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         };
         problem.setProperty("requestId", requestId);
         return ResponseEntity.status(problem.getStatus()).headers(headers).body(problem);
+    }
+
+    /** This node refused a peer's request: the reason's status, with the refusal's own title and detail. */
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> refused(Refusal refusal) {
+        HttpHeaders headers = new HttpHeaders();
+        HttpStatus status = switch (refusal.reason()) {
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case BUSY -> {
+                headers.set(HttpHeaders.RETRY_AFTER, "1");
+                yield HttpStatus.SERVICE_UNAVAILABLE;
+            }
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case REJECTED -> HttpStatus.BAD_REQUEST;
+            case FAILED -> HttpStatus.INTERNAL_SERVER_ERROR;
+        };
+        return ResponseEntity.status(status).headers(headers).body(problem(status, refusal.title(), refusal.getMessage()));
     }
 
     private static ProblemDetail problem(HttpStatus status, String title, String detail) {

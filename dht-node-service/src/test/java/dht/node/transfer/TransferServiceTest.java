@@ -12,6 +12,7 @@ import dht.core.wire.TransferRequest;
 import dht.node.config.NodeProperties;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
+import dht.node.peer.Refusal;
 import dht.node.storage.Copies;
 import dht.node.storage.InMemoryKeyValueStore;
 import dht.node.storage.KeyLocks;
@@ -22,8 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.http.HttpStatus;
-import org.springframework.web.ErrorResponseException;
 
 import java.util.List;
 import java.util.Map;
@@ -140,11 +139,9 @@ class TransferServiceTest {
 
         StoreCursor end = page.entries().getLast().cursor();
         assertThatThrownBy(() -> transfers.page(new TransferRequest(range, end, end, 20)))
-                .isInstanceOfSatisfying(ErrorResponseException.class,
-                        e -> assertThat(e.getStatusCode()).isEqualTo(HttpStatus.CONFLICT));
+                .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.reason()).isEqualTo(PeerFailure.Reason.CONFLICT));
         assertThatThrownBy(() -> transfers.complete(new TransferRequest(range, null, end, 0)))
-                .isInstanceOfSatisfying(ErrorResponseException.class,
-                        e -> assertThat(e.getStatusCode()).isEqualTo(HttpStatus.CONFLICT));
+                .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.reason()).isEqualTo(PeerFailure.Reason.CONFLICT));
         assertThat(store.size()).isEqualTo(10);
     }
 
