@@ -64,8 +64,9 @@ class KeyServiceTest {
     private final PeerClient peers = mock(PeerClient.class);
     private final Replicator replicator = mock(Replicator.class);
     private final AtomicInteger remoteCalls = new AtomicInteger();
-    private final KeyService keys = new KeyService(node, store, locks, inbound, peers, new HybridClock(System::currentTimeMillis),
-            properties, mock(DhtMetrics.class), replicator, ringView);
+    private final KeyService keys = new KeyService(node,
+            new KeyCoordinator(node, store, locks, inbound, peers, new HybridClock(System::currentTimeMillis), replicator),
+            peers, properties, mock(DhtMetrics.class), replicator, ringView);
     private Key ownKey;
 
     @BeforeEach

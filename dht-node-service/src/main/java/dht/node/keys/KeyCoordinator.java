@@ -1,0 +1,230 @@
+package dht.node.keys;
+
+import dht.core.HybridClock;
+import dht.core.Key;
+import dht.core.NodeRef;
+import dht.core.RingPosition;
+import dht.core.wire.Entry;
+import dht.core.wire.KeyWritten;
+import dht.node.membership.LocalNode;
+import dht.node.peer.KeyOptions;
+import dht.node.peer.KeyRequest;
+import dht.node.peer.PeerClient;
+import dht.node.replication.Replicator;
+import dht.node.storage.KeyLocks;
+import dht.node.storage.KeyValueStore;
+import dht.node.transfer.InboundTransfers;
+import dht.node.transfer.InboundTransfers.Pending;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The owner's side of a key request: the local read or write that runs under the ownership lock,
+ * and around it what needs other nodes: quorum reads and writes to the replicas, a condition's
+ * catch-up read, the previous holder's copy while the key's range is arriving. {@link KeyService}
+ * decides where a request is served and runs these steps when it is served here.
+ */
+@Component
+class KeyCoordinator {
+
+    private final LocalNode node;
+    private final KeyValueStore store;
+    private final KeyLocks locks;
+    private final InboundTransfers inbound;
+    private final PeerClient peers;
+    private final HybridClock clock;
+    private final Replicator replicator;
+
+    KeyCoordinator(LocalNode node, KeyValueStore store, KeyLocks locks, InboundTransfers inbound, PeerClient peers,
+                   HybridClock clock, Replicator replicator) {
+        this.node = node;
+        this.store = store;
+        this.locks = locks;
+        this.inbound = inbound;
+        this.peers = peers;
+        this.clock = clock;
+        this.replicator = replicator;
+    }
+
+    /** A read's local part (under the ownership lock) and what follows it: the previous holder's copy if the range is arriving, the replicas. */
+    Function<NodeRef, Finish> read(Key key, KeyOptions options, int hops) {
+        return self -> {
+            Optional<Entry> stored = store.get(key.value());
+            Optional<Pending> pending = inbound.pendingFor(key.position());
+            return () -> {
+                Optional<Entry> local = stored.isPresent() ? stored : fromSource(key, pending);
+                Entry entry = newestOfQuorum(self, key, local, options, hops)
+                        .filter(e -> !e.tombstone())
+                        .orElseThrow(() -> KeyProblems.notFound(key.value(), self.id(), hops));
+                return value(entry, self.id(), hops);
+            };
+        };
+    }
+
+    /** A write's local part, given what was fetched for it before the locks, and the copies to the replicas after them. */
+    WriteStep put(Key key, byte[] value, String contentType, KeyOptions options, int hops) {
+        return (self, source) -> {
+            Optional<Pending> pending = inbound.pendingFor(key.position());
+            if (source.isStaleFor(pending)) {
+                return null;
+            }
+            Written written = locks.withLock(key.value(), () -> {
+                Optional<Entry> current = currentTouching(key, pending, source);
+                requirePreconditions(options, current, self, hops);
+                Entry stamped = new Entry(key.value(), value, contentType, clock.stamp(self.id()));
+                store.put(stamped);
+                return new Written(stamped, current.filter(previous -> !previous.tombstone()).isPresent());
+            });
+            return () -> {
+                Entry entry = written.entry();
+                requireQuorum(self, key, entry, options, hops);
+                return ResponseEntity.status(written.replaced() ? HttpStatus.OK : HttpStatus.CREATED)
+                        .headers(KeyHeaders.of(self.id(), hops))
+                        .eTag(entry.version().toString())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(new KeyWritten(key.value(), key.position(), self.id(), entry.version()));
+            };
+        };
+    }
+
+    /** A delete's local part: a tombstone, if there is a value to delete; then its copies. */
+    WriteStep delete(Key key, KeyOptions options, int hops) {
+        return (self, source) -> {
+            Optional<Pending> pending = inbound.pendingFor(key.position());
+            if (source.isStaleFor(pending)) {
+                return null;
+            }
+            Entry tombstone = locks.withLock(key.value(), () -> {
+                Optional<Entry> current = currentTouching(key, pending, source);
+                requirePreconditions(options, current, self, hops);
+                if (current.filter(held -> !held.tombstone()).isEmpty()) {
+                    throw KeyProblems.notFound(key.value(), self.id(), hops);
+                }
+                Entry stamped = Entry.tombstone(key.value(), clock.stamp(self.id()));
+                store.put(stamped);
+                return stamped;
+            });
+            return () -> {
+                requireQuorum(self, key, tombstone, options, hops);
+                return ResponseEntity.noContent().headers(KeyHeaders.of(self.id(), hops)).build();
+            };
+        };
+    }
+
+    /** Before a write's locks: a condition's catch-up, and the previous holder's copy if the key's range is arriving here. */
+    SourceCopy prepareWrite(KeyRequest request) {
+        Key key = request.key();
+        Optional<NodeRef> self = node.self();
+        if (self.isEmpty() || !node.route(key.position()).local()) {
+            return SourceCopy.NONE; // forwarded: the owner prepares it
+        }
+        Optional<Pending> pending = inbound.pendingFor(key.position());
+        Optional<Entry> atSource = pending.filter(p -> !p.wasTouched(key.value()))
+                .flatMap(p -> peers.fetch(p.source(), key.value()));
+        if (request.options().conditional()) {
+            // right after a failover the new owner's copy may trail a replica's: a condition is checked against the newest
+            newestOfQuorum(self.get(), key, Entry.newer(store.get(key.value()), atSource), request.options(), request.hops());
+        }
+        return new SourceCopy(pending, atSource);
+    }
+
+    /**
+     * Copies the write to the replicas; unless enough confirm it in time ({@code ?w=}, else
+     * {@code dht.write-quorum}), it is not acknowledged.
+     */
+    private void requireQuorum(NodeRef self, Key key, Entry entry, KeyOptions options, int hops) {
+        List<NodeRef> replicas = replicator.replicasOf(key.position());
+        int needed = (options.writeQuorum() != null ? options.writeQuorum() : replicator.quorum(replicas)) - 1;
+        int confirmed = replicator.replicate(entry, replicas, needed);
+        if (confirmed < needed) {
+            throw KeyProblems.noQuorum(confirmed + 1, needed + 1, self.id(), hops);
+        }
+    }
+
+    /**
+     * The newest copy among this node's and those of the replicas asked ({@code ?r=}, else
+     * {@code dht.read-quorum}, copies in all); fewer answers than that and the read fails.
+     */
+    private Optional<Entry> newestOfQuorum(NodeRef self, Key key, Optional<Entry> local, KeyOptions options, int hops) {
+        List<NodeRef> replicas = replicator.replicasOf(key.position());
+        int needed = (options.readQuorum() != null ? options.readQuorum() : replicator.readQuorum(replicas)) - 1;
+        Replicator.Read read = replicator.newest(key.value(), local, replicas, needed);
+        if (read.answered() < needed) {
+            throw KeyProblems.noReadQuorum(read.answered() + 1, needed + 1, self.id(), hops);
+        }
+        return read.newest();
+    }
+
+    private void requirePreconditions(KeyOptions options, Optional<Entry> current, NodeRef self, int hops) {
+        if (!Preconditions.hold(options, current)) {
+            throw KeyProblems.preconditionFailed(current.filter(entry -> !entry.tombstone()).map(Entry::version), self.id(), hops);
+        }
+    }
+
+    /**
+     * The value this write replaces. While the key's range is still arriving that may be the
+     * previous holder's copy (fetched before the locks); the key is then marked written, so that
+     * the transfer leaves it alone.
+     */
+    private Optional<Entry> currentTouching(Key key, Optional<Pending> pending, SourceCopy source) {
+        Optional<Entry> stored = store.get(key.value());
+        if (pending.isEmpty()) {
+            return stored;
+        }
+        Optional<Entry> atSource = pending.get().wasTouched(key.value()) ? Optional.empty() : source.copy();
+        pending.get().touched(key.value());
+        return Entry.newer(stored, atSource);
+    }
+
+    /**
+     * The entry a read found missing here while this key's range is still arriving: the previous
+     * holder's copy, looked up here once more afterwards in case the transfer delivered it meanwhile.
+     */
+    private Optional<Entry> fromSource(Key key, Optional<Pending> pending) {
+        if (pending.isEmpty() || pending.get().wasTouched(key.value())) {
+            return Optional.empty();
+        }
+        return peers.fetch(pending.get().source(), key.value()).or(() -> store.get(key.value()));
+    }
+
+    /** A stored value as the answer to a read. */
+    static ResponseEntity<?> value(Entry entry, RingPosition owner, int hops) {
+        return ResponseEntity.ok()
+                .headers(KeyHeaders.of(owner, hops))
+                .contentType(MediaType.parseMediaType(entry.contentType()))
+                .eTag(entry.version().toString())
+                .body(entry.value());
+    }
+
+    /** The part of a local request that runs after the ownership lock is let go. */
+    @FunctionalInterface
+    interface Finish {
+        ResponseEntity<?> complete();
+    }
+
+    /** The local part of a write, under the ownership lock, given what was fetched for it before. */
+    @FunctionalInterface
+    interface WriteStep {
+        Finish apply(NodeRef self, SourceCopy source);
+    }
+
+    /** The previous holder's copy of a key, fetched before a write's locks, for the transfer that was pending then. */
+    record SourceCopy(Optional<Pending> pending, Optional<Entry> copy) {
+
+        static final SourceCopy NONE = new SourceCopy(Optional.empty(), Optional.empty());
+
+        /** Whether a transfer began or ended since: the copy is not the one the write needs. */
+        boolean isStaleFor(Optional<Pending> now) {
+            return pending.orElse(null) != now.orElse(null);
+        }
+    }
+
+    private record Written(Entry entry, boolean replaced) {
+    }
+}
