@@ -14,16 +14,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Copies an owner's writes to the nodes before it on the ring, which take over its range when it
@@ -33,6 +35,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public class Replicator {
 
     private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+
+    /** How long a read waits for the replicas it asked before it asks one more. */
+    static final Duration HEDGE = Duration.ofMillis(50);
 
     private final LocalNode node;
     private final RingView ringView;
@@ -121,43 +126,66 @@ public class Replicator {
     }
 
     /**
-     * The newest copy among the first {@code needed} of {@code replicas} to answer: all are asked at
-     * once, and the read is done as soon as {@code needed} answered, so that a slow or dead replica
-     * costs nothing while others answer; it waits {@code dht.request-timeout} at most. Nothing is
-     * stored here.
+     * The newest copy among the first {@code needed} of {@code replicas} to answer. As many as needed
+     * are asked at first; the next one as soon as one of them fails, or when none has answered for
+     * {@link #HEDGE} (a hedged read, as Cassandra's speculative retry), so that a slow or dead replica
+     * costs a read little while the others answer, and a healthy ring asks no more replicas than
+     * needed. The read waits {@code dht.request-timeout} at most. Nothing is stored here.
      */
     public Read firstAnswers(String key, List<NodeRef> replicas, int needed) {
         if (needed <= 0 || replicas.isEmpty()) {
             return new Read(Optional.empty(), 0);
         }
-        AtomicReference<Optional<Entry>> newest = new AtomicReference<>(Optional.empty());
-        AtomicInteger answered = new AtomicInteger();
-        AtomicInteger outstanding = new AtomicInteger(replicas.size());
-        CompletableFuture<Void> enough = new CompletableFuture<>();
-        for (NodeRef replica : replicas) {
-            CompletableFuture.supplyAsync(() -> peers.fetch(replica, key), executor)
-                    .whenComplete((copy, failure) -> {
-                        if (failure == null) {
-                            newest.accumulateAndGet(copy, Entry::newer);
-                            if (answered.incrementAndGet() >= needed) {
-                                enough.complete(null);
-                            }
-                        } else {
-                            log.debug("a replica did not answer for {}: {}", key, failure.getMessage());
-                        }
-                        if (outstanding.decrementAndGet() == 0) {
-                            enough.complete(null);
-                        }
-                    });
+        BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
+        long deadline = System.nanoTime() + properties.requestTimeout().toNanos();
+        Optional<Entry> newest = Optional.empty();
+        int answered = 0;
+        int asked = 0;
+        int outstanding = 0;
+        for (; asked < Math.min(needed, replicas.size()); asked++, outstanding++) {
+            ask(replicas.get(asked), key, answers);
         }
         try {
-            enough.get(properties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            log.debug("fewer than {} replicas answered for {} in time", needed, key);
+            while (answered < needed && outstanding > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    log.debug("fewer than {} replicas answered for {} in time", needed, key);
+                    break;
+                }
+                Answer answer = answers.poll(Math.min(left, HEDGE.toNanos()), TimeUnit.NANOSECONDS);
+                if (answer != null) {
+                    outstanding--;
+                    if (answer.copy() != null) {
+                        answered++;
+                        newest = Entry.newer(newest, answer.copy());
+                        continue;
+                    }
+                }
+                if (asked < replicas.size()) {
+                    // a replica failed, or none answered for a while: ask the next one too
+                    ask(replicas.get(asked++), key, answers);
+                    outstanding++;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new Read(newest.get(), answered.get());
+        return new Read(newest, answered);
+    }
+
+    private void ask(NodeRef replica, String key, BlockingQueue<Answer> answers) {
+        executor.execute(() -> {
+            try {
+                answers.add(new Answer(peers.fetch(replica, key)));
+            } catch (RuntimeException failure) {
+                log.debug("{} did not answer for {}: {}", replica, key, failure.getMessage());
+                answers.add(new Answer(null));
+            }
+        });
+    }
+
+    /** A replica's copy (empty: it holds none), or null when it failed to answer. */
+    private record Answer(Optional<Entry> copy) {
     }
 
     /** The newest copy a read found, and how many replicas besides this node answered. */

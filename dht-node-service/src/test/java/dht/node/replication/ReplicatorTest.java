@@ -31,9 +31,9 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 /**
- * Replica reads go to every replica at once and are done with the first answers they need: a
- * replica that hangs or is down costs nothing while the others answer. (The request timeout is set
- * far beyond the hang guard, so waiting for the slow replica would fail the test.)
+ * Replica reads are done with the first answers they need, asking one more replica as soon as one
+ * fails or is late: a replica that hangs or is down costs a read little while the others answer. (The
+ * request timeout is set far beyond the hang guard, so waiting for the slow replica would fail the test.)
  */
 class ReplicatorTest {
 
