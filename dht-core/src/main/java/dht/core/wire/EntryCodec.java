@@ -25,6 +25,9 @@ public final class EntryCodec {
 
     public static final String MEDIA_TYPE = "application/vnd.dht.entries";
 
+    /** The most entries one batch (a transfer page, a replica batch) may hold: each is read whole into memory. */
+    public static final int MAX_BATCH_ENTRIES = 100_000;
+
     private static final int FORMAT = 2;
     private static final int MAX_TEXT_BYTES = 64 * 1024;
 

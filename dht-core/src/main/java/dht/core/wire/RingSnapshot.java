@@ -7,7 +7,6 @@ import dht.core.NodeRef;
 import dht.core.RingPosition;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -53,11 +52,6 @@ public record RingSnapshot(RingPosition id, String address, String state, NodeRe
     public List<KeyRange> ownedRanges() {
         Stream<KeyRange> ranges = positions != null ? positions.stream().map(Position::owns) : Stream.of(owns);
         return ranges.filter(range -> range != null).toList();
-    }
-
-    /** The range it owns that holds {@code position}, if any. */
-    public Optional<KeyRange> ownedRangeOf(RingPosition position) {
-        return ownedRanges().stream().filter(range -> range.contains(position)).findFirst();
     }
 
     /** Ranges it is still pulling; none when it does not say. */

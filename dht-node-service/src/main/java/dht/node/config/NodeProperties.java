@@ -1,6 +1,7 @@
 package dht.node.config;
 
 import dht.core.RingPosition;
+import dht.core.wire.EntryCodec;
 import dht.core.wire.RegisterRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -64,7 +65,7 @@ public record NodeProperties(
         @NotNull @DefaultValue("5s") Duration requestTimeout,
         @NotNull @DefaultValue("1s") Duration connectTimeout,
         @Min(1) @DefaultValue("32") int maxHops,
-        @Min(1) @Max(100_000) @DefaultValue("1000") int transferBatchSize,
+        @Min(1) @Max(EntryCodec.MAX_BATCH_ENTRIES) @DefaultValue("1000") int transferBatchSize,
         @NotNull @DefaultValue("4MB") DataSize transferBatchBytes,
         @NotNull @DefaultValue("1s") Duration retryInterval,
         @NotNull @DefaultValue("60s") Duration leaveTimeout,

@@ -22,9 +22,6 @@ import java.util.List;
 @RestController
 class ReplicaController {
 
-    /** More than a sync page ({@code dht.transfer-batch-size}) ever holds; a batch is read whole into memory. */
-    static final int MAX_ENTRIES = 100_000;
-
     private final Copies copies;
     private final NodeProperties properties;
 
@@ -40,10 +37,10 @@ class ReplicaController {
     ResponseEntity<Void> store(HttpServletRequest request) throws IOException {
         List<Entry> entries;
         try {
-            entries = EntryCodec.read(request.getInputStream(), properties.maxValueBytesAsInt(), MAX_ENTRIES);
+            entries = EntryCodec.read(request.getInputStream(), properties.maxValueBytesAsInt(), EntryCodec.MAX_BATCH_ENTRIES);
         } catch (EntryCodec.TooManyEntries e) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                    "A replica batch holds at most " + MAX_ENTRIES + " entries.");
+                    "A replica batch holds at most " + EntryCodec.MAX_BATCH_ENTRIES + " entries.");
             problem.setTitle("Batch too large");
             throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, e);
         }

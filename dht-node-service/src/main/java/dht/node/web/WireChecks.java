@@ -3,6 +3,7 @@ package dht.node.web;
 import dht.core.KeyRange;
 import dht.core.NodeRef;
 import dht.core.wire.DigestRequest;
+import dht.core.wire.EntryCodec;
 import dht.core.wire.Handover;
 import dht.core.wire.JoinRequest;
 import dht.core.wire.RegisterRequest;
@@ -32,7 +33,6 @@ import java.util.regex.Pattern;
 class WireChecks extends RequestBodyAdviceAdapter {
 
     static final int MAX_KEY_BYTES = 1024;
-    static final int MAX_PAGE = 100_000;
     /** Arcs of a range digest: each is a hash to compute and send back. */
     static final int MAX_DIGEST_PARTS = 65_536;
 
@@ -65,7 +65,8 @@ class WireChecks extends RequestBodyAdviceAdapter {
                 range(transfer.range());
                 cursor("after", transfer.after());
                 cursor("confirmedThrough", transfer.confirmedThrough());
-                require(transfer.limit() >= 0 && transfer.limit() <= MAX_PAGE, "limit is 0 to " + MAX_PAGE + ".");
+                require(transfer.limit() >= 0 && transfer.limit() <= EntryCodec.MAX_BATCH_ENTRIES,
+                        "limit is 0 to " + EntryCodec.MAX_BATCH_ENTRIES + ".");
             }
             case DigestRequest digest -> {
                 range(digest.range());

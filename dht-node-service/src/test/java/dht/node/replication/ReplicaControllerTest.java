@@ -41,7 +41,7 @@ class ReplicaControllerTest {
         ByteArrayOutputStream batch = new ByteArrayOutputStream();
         DataOutputStream data = new DataOutputStream(batch);
         data.write(EntryCodec.toBytes(List.of())[0]);
-        data.writeInt(ReplicaController.MAX_ENTRIES + 1);
+        data.writeInt(EntryCodec.MAX_BATCH_ENTRIES + 1);
 
         assertThat(mvc.post().uri("/internal/replicas").contentType(MediaType.valueOf(EntryCodec.MEDIA_TYPE)).content(batch.toByteArray()))
                 .hasStatus(HttpStatus.BAD_REQUEST)
