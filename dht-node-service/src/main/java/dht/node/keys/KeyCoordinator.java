@@ -70,17 +70,11 @@ class KeyCoordinator {
     /** A write's local part, given what was fetched for it before the locks, and the copies to the replicas after them. */
     WriteStep put(Key key, byte[] value, String contentType, KeyOptions options, int hops) {
         return (self, source) -> {
-            Optional<Pending> pending = inbound.pendingFor(key.position());
-            if (source.isStaleFor(pending)) {
+            Written written = writeLocally(self, key, source, options, hops,
+                    current -> new Entry(key.value(), value, contentType, clock.stamp(self.id())));
+            if (written == null) {
                 return null;
             }
-            Written written = locks.withLock(key.value(), () -> {
-                Optional<Entry> current = currentTouching(key, pending, source);
-                requirePreconditions(options, current, self, hops);
-                Entry stamped = new Entry(key.value(), value, contentType, clock.stamp(self.id()));
-                store.put(stamped);
-                return new Written(stamped, current.filter(previous -> !previous.tombstone()).isPresent());
-            });
             return () -> {
                 Entry entry = written.entry();
                 requireQuorum(self, key, entry, options, hops);
@@ -96,25 +90,40 @@ class KeyCoordinator {
     /** A delete's local part: a tombstone, if there is a value to delete; then its copies. */
     WriteStep delete(Key key, KeyOptions options, int hops) {
         return (self, source) -> {
-            Optional<Pending> pending = inbound.pendingFor(key.position());
-            if (source.isStaleFor(pending)) {
-                return null;
-            }
-            Entry tombstone = locks.withLock(key.value(), () -> {
-                Optional<Entry> current = currentTouching(key, pending, source);
-                requirePreconditions(options, current, self, hops);
+            Written written = writeLocally(self, key, source, options, hops, current -> {
                 if (current.filter(held -> !held.tombstone()).isEmpty()) {
                     throw KeyProblems.notFound(key.value(), self.id(), hops);
                 }
-                Entry stamped = Entry.tombstone(key.value(), clock.stamp(self.id()));
-                store.put(stamped);
-                return stamped;
+                return Entry.tombstone(key.value(), clock.stamp(self.id()));
             });
+            if (written == null) {
+                return null;
+            }
             return () -> {
-                requireQuorum(self, key, tombstone, options, hops);
+                requireQuorum(self, key, written.entry(), options, hops);
                 return ResponseEntity.noContent().headers(KeyHeaders.of(self.id(), hops)).build();
             };
         };
+    }
+
+    /**
+     * Stores what {@code write} makes of the key's current value, under the key's lock and once the
+     * request's conditions hold; null when the previous holder's copy fetched for it went stale
+     * (a transfer of the key's range began or ended since).
+     */
+    private Written writeLocally(NodeRef self, Key key, SourceCopy source, KeyOptions options, int hops,
+                                 Function<Optional<Entry>, Entry> write) {
+        Optional<Pending> pending = inbound.pendingFor(key.position());
+        if (source.isStaleFor(pending)) {
+            return null;
+        }
+        return locks.withLock(key.value(), () -> {
+            Optional<Entry> current = currentTouching(key, pending, source);
+            requirePreconditions(options, current, self, hops);
+            Entry stamped = write.apply(current);
+            store.put(stamped);
+            return new Written(stamped, current.filter(previous -> !previous.tombstone()).isPresent());
+        });
     }
 
     /** Before a write's locks: a condition's catch-up, and the previous holder's copy if the key's range is arriving here. */

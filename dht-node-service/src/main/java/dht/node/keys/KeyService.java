@@ -57,7 +57,9 @@ public class KeyService {
     }
 
     public ResponseEntity<?> get(Key key, int hops, KeyOptions options) {
-        return serve(KeyRequest.read(key, hops, options), coordinator.read(key, options, hops));
+        KeyRequest request = KeyRequest.read(key, hops, options);
+        requireServable(request);
+        return serve(request, coordinator.read(key, options, hops));
     }
 
     public ResponseEntity<?> put(Key key, byte[] value, String contentType, int hops, KeyOptions options) {
@@ -102,13 +104,13 @@ public class KeyService {
      * Serves the request here when this node owns the key, else forwards it. Only {@code local}
      * runs under the ownership lock, and touches the local store only; what it answers runs after
      * the lock is let go, and does whatever waits on other nodes. A write step may answer null: its
-     * preparation went stale, and the caller starts over.
+     * preparation went stale, and the caller starts over. The caller checked that the request is
+     * servable at all ({@link #requireServable}), once, before anything else.
      */
     private ResponseEntity<?> serve(KeyRequest request, Function<NodeRef, Finish> local) {
         int hops = request.hops();
         NodeRef selfNode = node.self().orElse(null);
         RingPosition self = selfNode == null ? null : selfNode.id();
-        requireServable(request);
         RingPosition position = request.key().position();
         String operation = request.method().name().toLowerCase();
         try {
