@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Keeps web pages away from the cluster's own endpoints (joins, transfers, replication, leaves,
@@ -53,7 +54,7 @@ public final class BrowserGuard extends OncePerRequestFilter {
      */
     public BrowserGuard(RequestMatcher clusterEndpoints, Set<String> allowedHosts, boolean checkHost) {
         this.clusterEndpoints = clusterEndpoints;
-        this.allowedHosts = allowedHosts.stream().map(host -> host.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toSet());
+        this.allowedHosts = allowedHosts.stream().map(host -> host.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         this.checkHost = checkHost;
     }
 

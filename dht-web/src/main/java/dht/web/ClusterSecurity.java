@@ -36,7 +36,8 @@ public final class ClusterSecurity {
     /** Open to anyone: the OpenAPI documents, Swagger UI and the error dispatch. */
     public static final String[] DOCUMENTATION = {"/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/error"};
 
-    private static final String MEMBER = "ROLE_" + CLUSTER;
+    /** The authority the CLUSTER role grants, as Spring Security spells it. */
+    static final String MEMBER_AUTHORITY = "ROLE_" + CLUSTER;
 
     /** A token shorter than this can be guessed or was typed by hand. */
     public static final int MIN_TOKEN_LENGTH = 32;
@@ -102,7 +103,7 @@ public final class ClusterSecurity {
     /** Whether the current request's caller is a cluster member (in protected mode, whoever connects from loopback). */
     public static boolean callerIsMember() {
         Authentication caller = SecurityContextHolder.getContext().getAuthentication();
-        return caller != null && caller.getAuthorities().stream().anyMatch(authority -> MEMBER.equals(authority.getAuthority()));
+        return caller != null && caller.getAuthorities().stream().anyMatch(authority -> MEMBER_AUTHORITY.equals(authority.getAuthority()));
     }
 
     /** Who may make cluster calls: a cluster member (in protected mode, whoever connects from loopback). */
@@ -128,7 +129,7 @@ public final class ClusterSecurity {
             http.addFilterBefore(tokens.filter(problems), BasicAuthenticationFilter.class);
         }
         if (!tokenConfigured) {
-            http.addFilterBefore(new LoopbackMembers(CLUSTER), AnonymousAuthenticationFilter.class);
+            http.addFilterBefore(new LoopbackMembers(), AnonymousAuthenticationFilter.class);
         }
         return http
                 .csrf(AbstractHttpConfigurer::disable)

@@ -24,15 +24,7 @@ final class LoopbackMembers extends OncePerRequestFilter {
 
     static final String PRINCIPAL = "loopback";
 
-    private final List<GrantedAuthority> authorities;
-
-    LoopbackMembers(String... roles) {
-        String[] prefixed = new String[roles.length];
-        for (int i = 0; i < roles.length; i++) {
-            prefixed[i] = "ROLE_" + roles[i];
-        }
-        this.authorities = AuthorityUtils.createAuthorityList(prefixed);
-    }
+    private static final List<GrantedAuthority> MEMBER = AuthorityUtils.createAuthorityList(ClusterSecurity.MEMBER_AUTHORITY);
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -40,7 +32,7 @@ final class LoopbackMembers extends OncePerRequestFilter {
         Authentication current = SecurityContextHolder.getContext().getAuthentication();
         if (current == null && SocketPeer.isLoopback(request)) {
             SecurityContext context = SecurityContextHolder.createEmptyContext();
-            context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(PRINCIPAL, null, authorities));
+            context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(PRINCIPAL, null, MEMBER));
             SecurityContextHolder.setContext(context);
         }
         chain.doFilter(request, response);
