@@ -28,7 +28,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 @Tag(name = "Keys", description = "Any node serves any key: what it does not own it forwards toward the owner")
 @RestController
