@@ -31,7 +31,7 @@ import java.util.function.Function;
  * decides where a request is served and runs these steps when it is served here.
  */
 @Component
-class KeyCoordinator {
+public class KeyCoordinator {
 
     private final LocalNode node;
     private final KeyValueStore store;
@@ -41,7 +41,7 @@ class KeyCoordinator {
     private final HybridClock clock;
     private final Replicator replicator;
 
-    KeyCoordinator(LocalNode node, KeyValueStore store, KeyLocks locks, InboundTransfers inbound, PeerClient peers,
+    public KeyCoordinator(LocalNode node, KeyValueStore store, KeyLocks locks, InboundTransfers inbound, PeerClient peers,
                    HybridClock clock, Replicator replicator) {
         this.node = node;
         this.store = store;

@@ -45,7 +45,7 @@ public class KeyService {
     private final Replicator replicator;
     private final RingView ringView;
 
-    KeyService(LocalNode node, KeyCoordinator coordinator, PeerClient peers, NodeProperties properties, DhtMetrics metrics,
+    public KeyService(LocalNode node, KeyCoordinator coordinator, PeerClient peers, NodeProperties properties, DhtMetrics metrics,
                Replicator replicator, RingView ringView) {
         this.node = node;
         this.coordinator = coordinator;

@@ -10,14 +10,13 @@ import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.peer.RegistryClient;
 import dht.node.telemetry.RingEvent;
+import dht.node.time.NodeScheduler;
 import dht.node.transfer.OutboundHandoffs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,7 +33,7 @@ import java.util.Set;
  * a loaded machine, is not declared dead.
  */
 @Component
-class FailureDetector {
+public class FailureDetector {
 
     private static final Logger log = LoggerFactory.getLogger(FailureDetector.class);
 
@@ -48,9 +47,9 @@ class FailureDetector {
     /** Probes missed in a row, by the address of the successor. */
     private final Map<String, Integer> missed = new HashMap<>();
 
-    FailureDetector(LocalNode node, RingView ringView, PeerClient peers, RegistryClient registry,
-                    ApplicationEventPublisher events, NodeProperties properties, OutboundHandoffs outbound,
-                    TaskScheduler scheduler) {
+    public FailureDetector(LocalNode node, RingView ringView, PeerClient peers, RegistryClient registry,
+                           ApplicationEventPublisher events, NodeProperties properties, OutboundHandoffs outbound,
+                           NodeScheduler scheduler) {
         this.outbound = outbound;
         this.node = node;
         this.ringView = ringView;
@@ -58,7 +57,7 @@ class FailureDetector {
         this.registry = registry;
         this.events = events;
         this.properties = properties;
-        scheduler.scheduleWithFixedDelay(this::probe, Instant.now().plus(properties.probeInterval()), properties.probeInterval());
+        scheduler.runEvery(properties.probeInterval(), "failure-detector", this::probe);
     }
 
     synchronized void probe() {
@@ -93,11 +92,25 @@ class FailureDetector {
     }
 
     /**
+     * A successor of this node asks to join anew: it restarted before its probes went unanswered.
+     * The member it was is gone, and is closed out of the ring as a dead one is, except that the
+     * registry, which it registered with again, keeps it: its join goes on from there.
+     */
+    synchronized void restarted(NodeRef successor) {
+        missed.remove(successor.address());
+        declareDead(successor, false);
+    }
+
+    private void declareDead(NodeRef dead) {
+        declareDead(dead, true);
+    }
+
+    /**
      * Every position of this node whose successor stood on the dead node links to the next
      * position after it that answers and takes over the range up to there.
      */
-    private void declareDead(NodeRef dead) {
-        Ring ring = ringView.ring();
+    private void declareDead(NodeRef dead, boolean deregister) {
+        Ring ring = freshRing();
         NodeRef deadNode = ring.nodeAt(dead.id()).orElse(dead);
         Neighborhood before = node.neighborhood().orElseThrow();
         Map<NodeRef, NodeRef> replacements = new LinkedHashMap<>();
@@ -125,10 +138,29 @@ class FailureDetector {
                 }
             }
         }
+        if (!deregister) {
+            return;
+        }
         try {
             registry.remove(deadNode.id());
         } catch (PeerFailure e) {
             log.warn("could not have the registry drop {}: {}", deadNode, e.getMessage());
+        }
+    }
+
+    /**
+     * The registry's ring, as fresh as it gets: a node that joined after the dead one since the ring
+     * view was last refreshed must not be skipped, or this node would take over its range too. The
+     * ring view when the registry does not answer.
+     */
+    private Ring freshRing() {
+        try {
+            Ring listed = registry.ring().ring();
+            ringView.replace(RingView.withSelf(listed, node.neighborhood().orElseThrow()));
+            return listed;
+        } catch (PeerFailure e) {
+            log.warn("the registry's ring could not be read ({}); going by the ring view", e.getMessage());
+            return ringView.ring();
         }
     }
 

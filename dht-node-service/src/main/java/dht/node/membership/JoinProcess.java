@@ -13,17 +13,19 @@ import dht.node.config.NodeProperties;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.peer.RegistryClient;
-import dht.node.transfer.InboundTransfers;
+import dht.node.time.NodeScheduler;
 import dht.node.transfer.InboundTransfers.Pending;
+import dht.node.transfer.InboundTransfers;
 import dht.node.transfer.TransferService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -33,7 +35,7 @@ import java.util.List;
  * Failed attempts are retried until the node joins or shuts down.
  */
 @Component
-class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
+public class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(JoinProcess.class);
 
@@ -46,11 +48,15 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
     private final RingRefresher ringRefresher;
     private final RingWalk ringWalk;
     private final NeighborService neighbors;
-    private volatile Thread joining;
+    private final NodeScheduler scheduler;
+    /** Whether a join runs or waits to be tried again: a removal noticed meanwhile starts no second one. */
+    private boolean joining;
+    private volatile boolean cancelled;
 
-    JoinProcess(LocalNode node, RegistryClient registry, PeerClient peers, InboundTransfers inbound,
-                TransferService transfers, NodeProperties properties, RingRefresher ringRefresher, RingWalk ringWalk,
-                NeighborService neighbors) {
+    public JoinProcess(LocalNode node, RegistryClient registry, PeerClient peers, InboundTransfers inbound,
+                       TransferService transfers, NodeProperties properties, RingRefresher ringRefresher, RingWalk ringWalk,
+                       NeighborService neighbors, NodeScheduler scheduler) {
+        this.scheduler = scheduler;
         this.neighbors = neighbors;
         this.ringWalk = ringWalk;
         this.ringRefresher = ringRefresher;
@@ -67,9 +73,13 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
         if (event.getApplicationContext().getServerNamespace() != null) {
             return;
         }
-        String address = properties.advertisedAddress() != null
+        takePlace(properties.advertisedAddress() != null
                 ? properties.advertisedAddress()
-                : "localhost:" + event.getWebServer().getPort();
+                : "localhost:" + event.getWebServer().getPort());
+    }
+
+    /** The node's ID and address, known once it listens: it stands there, owning nothing until it joined. */
+    public void takePlace(String address) {
         RingPosition id = properties.nodeId() != null ? properties.nodeId() : RingPosition.ofAddress(address);
         NodeRef self = new NodeRef(id, address);
         node.changeOwnership(() -> {
@@ -83,8 +93,11 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
      * node's liveness as soon as it is linked in, and that must already answer.
      */
     @EventListener(ApplicationReadyEvent.class)
-    void startJoining() {
-        node.self().ifPresent(self -> joining = Thread.ofVirtual().name("join").start(() -> joinUntilDone(self)));
+    public synchronized void startJoining() {
+        node.self().ifPresent(self -> {
+            joining = true;
+            scheduler.runAfter(Duration.ZERO, "join", () -> attempt(self, 1));
+        });
     }
 
     /**
@@ -92,9 +105,8 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
      * since its predecessor now owns its range, and pulls that range back once spliced in anew.
      */
     @EventListener
-    synchronized void rejoin(RemovedFromRing removed) {
-        Thread current = joining;
-        if (current != null && current.isAlive()) {
+    public synchronized void rejoin(RemovedFromRing removed) {
+        if (joining || cancelled) {
             return;
         }
         log.warn("{} joins the ring again, keeping its keys", removed.self());
@@ -102,40 +114,36 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
             node.update(Neighborhood.alone(removed.self(), List.of()), NodeState.JOINING);
             return null;
         });
-        joining = Thread.ofVirtual().name("rejoin").start(() -> joinUntilDone(removed.self()));
+        joining = true;
+        scheduler.runAfter(Duration.ZERO, "rejoin", () -> attempt(removed.self(), 1));
     }
 
     /** Stops trying to join, for a node that shuts down first. */
-    void cancel() {
-        Thread thread = joining;
-        if (thread != null) {
-            thread.interrupt();
-        }
+    public void cancel() {
+        cancelled = true;
     }
 
-    private void joinUntilDone(NodeRef self) {
-        int attempt = 0;
-        while (!Thread.currentThread().isInterrupted()) {
-            attempt++;
-            try {
-                join(self);
-                ringRefresher.refresh();
-                return;
-            } catch (PeerFailure e) {
-                log.warn("join attempt {} of {} failed: {}; retrying in {}", attempt, self, e.getMessage(),
-                        properties.retryInterval());
-            } catch (IllegalStateException e) {
-                log.warn("join attempt {} of {} failed: {}; retrying in {}", attempt, self, e.getMessage(), properties.retryInterval());
-            } catch (RuntimeException e) {
-                log.error("join attempt {} of {} failed; retrying in {}", attempt, self, properties.retryInterval(), e);
-            }
-            try {
-                Thread.sleep(properties.retryInterval());
-            } catch (InterruptedException e) {
-                log.info("{} stops joining", self);
-                return;
-            }
+    /** One attempt to join; a failed one is tried again {@code dht.retry-interval} later, until the node joins or shuts down. */
+    private void attempt(NodeRef self, int attempt) {
+        if (cancelled) {
+            log.info("{} stops joining", self);
+            return;
         }
+        try {
+            join(self);
+            finished();
+            ringRefresher.refresh();
+            return;
+        } catch (PeerFailure | IllegalStateException e) {
+            log.warn("join attempt {} of {} failed: {}; retrying in {}", attempt, self, e.getMessage(), properties.retryInterval());
+        } catch (RuntimeException e) {
+            log.error("join attempt {} of {} failed; retrying in {}", attempt, self, properties.retryInterval(), e);
+        }
+        scheduler.runAfter(properties.retryInterval(), "join", () -> attempt(self, attempt + 1));
+    }
+
+    private synchronized void finished() {
+        joining = false;
     }
 
     private void join(NodeRef self) {
@@ -216,11 +224,7 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
                     NodeState.TRANSFERRING);
             return inbound.begin(accepted.range(), accepted.predecessor());
         });
-        if (accepted.successor().sameNodeAs(self)) {
-            neighbors.predecessorIs(joiner);
-        } else {
-            peers.setPredecessor(accepted.successor(), joiner);
-        }
+        boolean successorTold = tellSuccessor(self, joiner, accepted.successor());
         try {
             transfers.pull(self, pending);
         } catch (PeerFailure e) {
@@ -236,5 +240,28 @@ class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
             inbound.finish(pending);
             return null;
         });
+        if (!successorTold && !tellSuccessor(self, joiner, accepted.successor())) {
+            log.warn("{} could not tell its successor {} that it precedes it now; if that node is gone, this one's failure "
+                    + "detector takes its range over", joiner, accepted.successor());
+        }
+    }
+
+    /**
+     * Tells the successor its new predecessor. A successor that does not answer does not stop the
+     * join: the predecessor already handed the range over, and if the successor is gone it is this
+     * node, its predecessor now, that finds it dead and takes its range over.
+     */
+    private boolean tellSuccessor(NodeRef self, NodeRef joiner, NodeRef successor) {
+        try {
+            if (successor.sameNodeAs(self)) {
+                neighbors.predecessorIs(joiner);
+            } else {
+                peers.setPredecessor(successor, joiner);
+            }
+            return true;
+        } catch (PeerFailure e) {
+            log.warn("{} could not tell {} it is its predecessor now: {}", joiner, successor, e.getMessage());
+            return false;
+        }
     }
 }

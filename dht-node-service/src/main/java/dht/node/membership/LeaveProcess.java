@@ -10,6 +10,7 @@ import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.peer.RegistryClient;
 import dht.node.storage.KeyValueStore;
+import dht.node.time.NodeScheduler;
 import dht.node.transfer.OutboundHandoffs;
 import dht.node.transfer.OutboundHandoffs.Handoff;
 import org.slf4j.Logger;
@@ -22,9 +23,10 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,7 +37,7 @@ import java.util.concurrent.TimeoutException;
  * then deregisters.
  */
 @Component
-class LeaveProcess implements SmartLifecycle {
+public class LeaveProcess implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LeaveProcess.class);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
@@ -48,10 +50,12 @@ class LeaveProcess implements SmartLifecycle {
     private final JoinProcess joinProcess;
     private final ApplicationEventPublisher events;
     private final NodeProperties properties;
+    private final NodeScheduler scheduler;
     private volatile boolean running;
 
-    LeaveProcess(LocalNode node, RegistryClient registry, PeerClient peers, OutboundHandoffs outbound, KeyValueStore store,
-                 JoinProcess joinProcess, ApplicationEventPublisher events, NodeProperties properties) {
+    public LeaveProcess(LocalNode node, RegistryClient registry, PeerClient peers, OutboundHandoffs outbound, KeyValueStore store,
+                        JoinProcess joinProcess, ApplicationEventPublisher events, NodeProperties properties,
+                        NodeScheduler scheduler) {
         this.node = node;
         this.registry = registry;
         this.peers = peers;
@@ -60,6 +64,7 @@ class LeaveProcess implements SmartLifecycle {
         this.joinProcess = joinProcess;
         this.events = events;
         this.properties = properties;
+        this.scheduler = scheduler;
     }
 
     @Override
@@ -73,7 +78,7 @@ class LeaveProcess implements SmartLifecycle {
         joinProcess.cancel();
         if (node.state() == NodeState.READY) {
             AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
-            leave();
+            awaitLeft(leave());
         }
     }
 
@@ -88,76 +93,73 @@ class LeaveProcess implements SmartLifecycle {
         return Integer.MAX_VALUE;
     }
 
-    private void leave() {
+    /**
+     * Begins to leave: from here on this node owns nothing, and each of its ranges goes to the
+     * predecessor of its position. Completes once every range was taken over (or could not be
+     * handed over) and the node deregistered. Ownership changes under the lock; every call to a peer
+     * is made outside it.
+     */
+    public CompletableFuture<Void> leave() {
         NodeRef self = node.self().orElseThrow();
         awaitRegistryGoAhead(self);
         if (node.neighborhood().orElseThrow().isAlone()) {
             log.warn("{} is the last node of the ring; its {} keys go with it", self, store.size());
-            deregister(self);
-            node.update(NodeState.LEFT);
-            return;
+            left(self);
+            return CompletableFuture.completedFuture(null);
         }
-        Map<NeighborView, Handoff> handoffs = node.changeOwnership(() -> {
+        List<NeighborView> leaving = node.changeOwnership(() -> {
             // positions next to each other go as one range, so that each range goes to another node
-            Neighborhood leaving = node.neighborhood().orElseThrow().withRunsMerged();
-            node.update(leaving, node.state());
-            Map<NeighborView, Handoff> started = new LinkedHashMap<>();
-            for (NeighborView view : leaving.views()) {
-                handOver(view).ifPresent(handoff -> started.put(view, handoff));
-            }
-            if (!started.isEmpty()) {
-                node.update(NodeState.LEAVING);
-            }
-            return started;
+            Neighborhood merged = node.neighborhood().orElseThrow().withRunsMerged();
+            node.update(merged, NodeState.LEAVING);
+            merged.views().forEach(view -> outbound.beginMove(view.ownedRange(), view.predecessor()));
+            return merged.views();
         });
-        if (handoffs.isEmpty()) {
-            deregister(self);
-            node.update(NodeState.LEFT);
-            return;
+        List<CompletableFuture<Void>> handoffs = new ArrayList<>();
+        for (NeighborView view : leaving) {
+            handOver(view).ifPresent(handoff -> {
+                handoffs.add(handoff.done());
+                try {
+                    peers.setPredecessor(view.successor(), view.predecessor());
+                } catch (PeerFailure e) {
+                    log.warn("could not tell {} its new predecessor {}: {}", view.successor(), view.predecessor(), e.getMessage());
+                }
+            });
         }
-        for (NeighborView view : handoffs.keySet()) {
-            try {
-                peers.setPredecessor(view.successor(), view.predecessor());
-            } catch (PeerFailure e) {
-                log.warn("could not tell {} its new predecessor {}: {}", view.successor(), view.predecessor(), e.getMessage());
-            }
-        }
-        handoffs.values().forEach(this::awaitHandoff);
-        deregister(self);
-        node.update(NodeState.LEFT);
+        return CompletableFuture.allOf(handoffs.toArray(CompletableFuture[]::new)).thenRun(() -> left(self));
     }
 
     /** Hands the range of one position to its predecessor; empty if the predecessor refused or did not answer. */
     private Optional<Handoff> handOver(NeighborView view) {
         KeyRange range = view.ownedRange();
         NodeRef predecessor = view.predecessor();
-        Handoff handoff = outbound.beginMove(range, predecessor);
+        Handoff handoff = outbound.of(range).orElseThrow();
         try {
             peers.handover(predecessor, new Handover(view.self(), view.successor(), range));
             return Optional.of(handoff);
         } catch (PeerFailure e) {
             log.error("{} could not hand {} to {}: {}; its {} keys are lost", view.self(), range, predecessor,
                     e.getMessage(), store.countIn(range));
+            outbound.finish(handoff);
             return Optional.empty();
         }
     }
 
     /** Waits while another join or leave is in progress; leaves without the registry if it cannot be reached. */
     private void awaitRegistryGoAhead(NodeRef self) {
-        Instant deadline = Instant.now().plus(properties.leaveTimeout());
+        Instant deadline = scheduler.now().plus(properties.leaveTimeout());
         while (true) {
             try {
                 registry.leaving(self.id());
                 return;
             } catch (PeerFailure e) {
                 boolean busy = e.isRefusal(PeerFailure.Reason.BUSY);
-                if (!busy || Instant.now().isAfter(deadline)) {
+                if (!busy || scheduler.now().isAfter(deadline)) {
                     log.warn("leaving without the registry's go-ahead: {}", e.getMessage());
                     return;
                 }
                 log.info("waiting to leave: {}", e.getMessage());
                 try {
-                    Thread.sleep(properties.retryInterval());
+                    scheduler.pause(properties.retryInterval());
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return;
@@ -166,35 +168,37 @@ class LeaveProcess implements SmartLifecycle {
         }
     }
 
-    private void awaitHandoff(Handoff handoff) {
-        Instant deadline = Instant.now().plus(properties.leaveTimeout());
+    /** Waits, at most {@code dht.leave-timeout}, until the leave completes, logging what is left every few seconds. */
+    private void awaitLeft(CompletableFuture<Void> leaving) {
+        Instant deadline = scheduler.now().plus(properties.leaveTimeout());
         while (true) {
             try {
-                handoff.done().get(PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                leaving.get(PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
                 return;
             } catch (TimeoutException e) {
-                long left = store.countIn(handoff.range());
-                if (Instant.now().isAfter(deadline)) {
-                    log.error("{} keys of {} were not taken over by {} within {}", left, handoff.range(),
-                            handoff.recipient(), properties.leaveTimeout());
+                List<Handoff> left = outbound.all();
+                if (scheduler.now().isAfter(deadline)) {
+                    left.forEach(handoff -> log.error("{} keys of {} were not taken over by {} within {}",
+                            store.countIn(handoff.range()), handoff.range(), handoff.recipient(), properties.leaveTimeout()));
                     return;
                 }
-                log.info("handing {} to {}: {} keys sent, {} left", handoff.range(), handoff.recipient(),
-                        handoff.keysSent().get(), left);
+                left.forEach(handoff -> log.info("handing {} to {}: {} keys sent, {} left", handoff.range(),
+                        handoff.recipient(), handoff.keysSent().get(), store.countIn(handoff.range())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (ExecutionException e) {
-                throw new IllegalStateException("a handoff future never fails", e);
+                throw new IllegalStateException("a leave never fails", e);
             }
         }
     }
 
-    private void deregister(NodeRef self) {
+    private void left(NodeRef self) {
         try {
             registry.remove(self.id());
         } catch (PeerFailure e) {
             log.warn("could not deregister {}: {}", self, e.getMessage());
         }
+        node.update(NodeState.LEFT);
     }
 }

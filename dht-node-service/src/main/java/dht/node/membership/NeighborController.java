@@ -24,11 +24,9 @@ import org.springframework.web.bind.annotation.RestController;
 class NeighborController {
 
     private final NeighborService neighbors;
-    private final LocalNode node;
 
-    NeighborController(NeighborService neighbors, LocalNode node) {
+    NeighborController(NeighborService neighbors) {
         this.neighbors = neighbors;
-        this.node = node;
     }
 
     @Operation(summary = "Splice a joining node in as this node's successor")
@@ -45,9 +43,6 @@ class NeighborController {
     @ApiResponse(responseCode = "409", description = "Another node with this node's ID: the ring would break", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @PutMapping(path = "/neighbors/predecessor", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Void> predecessor(@RequestBody NodeRef predecessor) {
-        node.self().filter(self -> self.id().equals(predecessor.id()) && !self.equals(predecessor)).ifPresent(self -> {
-            throw RingProblems.conflict("Node " + predecessor + " has this node's ID " + self.id() + ".");
-        });
         neighbors.predecessorIs(predecessor);
         return ResponseEntity.noContent().build();
     }

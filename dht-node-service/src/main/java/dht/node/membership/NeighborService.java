@@ -9,14 +9,16 @@ import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
 import dht.node.config.NodeProperties;
 import dht.node.peer.PeerFailure;
-import dht.node.transfer.InboundTransfers;
+import dht.node.time.NodeScheduler;
 import dht.node.transfer.InboundTransfers.Pending;
+import dht.node.transfer.InboundTransfers;
 import dht.node.transfer.OutboundHandoffs;
 import dht.node.transfer.TransferService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,10 +35,15 @@ public class NeighborService {
     private final TransferService transfers;
     private final RingView ringView;
     private final NodeProperties properties;
+    private final NodeScheduler scheduler;
+    private final FailureDetector failureDetector;
     private final Map<NodeRef, JoinAccepted> acceptedJoins = new ConcurrentHashMap<>();
 
-    NeighborService(LocalNode node, InboundTransfers inbound, OutboundHandoffs outbound, TransferService transfers,
-                    RingView ringView, NodeProperties properties) {
+    public NeighborService(LocalNode node, InboundTransfers inbound, OutboundHandoffs outbound, TransferService transfers,
+                           RingView ringView, NodeProperties properties, NodeScheduler scheduler,
+                           FailureDetector failureDetector) {
+        this.scheduler = scheduler;
+        this.failureDetector = failureDetector;
         this.properties = properties;
         this.node = node;
         this.ringView = ringView;
@@ -52,10 +59,16 @@ public class NeighborService {
      */
     public JoinAccepted acceptJoin(JoinRequest request) {
         NodeRef joiner = request.joiner();
+        node.neighborhood().flatMap(neighborhood -> neighborhood.viewBefore(joiner))
+                .filter(view -> !acceptedJoins.containsKey(joiner))
+                .ifPresent(view -> failureDetector.restarted(view.successor()));
         return node.changeOwnership(() -> {
             Neighborhood neighborhood = requireOwner();
             if (neighborhood.viewBefore(joiner).isPresent() && acceptedJoins.containsKey(joiner)) {
-                return acceptedJoins.get(joiner);
+                JoinAccepted accepted = acceptedJoins.get(joiner);
+                // the joiner lost the answer, or gave up its pull: it pulls again, from the start
+                beginHandoff(accepted.range(), joiner);
+                return accepted;
             }
             if (neighborhood.positions().contains(joiner.id())) {
                 throw RingProblems.conflict("Node " + joiner + " stands at this node's position " + joiner.id() + ".");
@@ -72,12 +85,7 @@ public class NeighborService {
                 throw RingProblems.busy("This node is still receiving " + inbound.all().getFirst().range() + ".");
             }
             KeyRange range = KeyRange.of(joiner.id(), view.successor().id());
-            // the first replica of a range is the node before its owner: this one, unless there are none
-            if (properties.replicationFactor() > 1) {
-                outbound.beginCopy(range, joiner);
-            } else {
-                outbound.beginMove(range, joiner);
-            }
+            beginHandoff(range, joiner);
             node.update(view.withSuccessor(joiner), node.state());
             JoinAccepted accepted = new JoinAccepted(view.self(), view.successor(), range);
             acceptedJoins.keySet().removeIf(earlier -> !earlier.sameNodeAs(joiner));
@@ -88,8 +96,14 @@ public class NeighborService {
         });
     }
 
-    /** The position before one of this node's is now {@code predecessor}: the first of its positions after it. */
+    /**
+     * The position before one of this node's is now {@code predecessor}: the first of its positions
+     * after it. Another node with this node's ID would break the ring: refused.
+     */
     public void predecessorIs(NodeRef predecessor) {
+        node.self().filter(self -> self.id().equals(predecessor.id()) && !self.equals(predecessor)).ifPresent(self -> {
+            throw RingProblems.conflict("Node " + predecessor + " has this node's ID " + self.id() + ".");
+        });
         node.changeOwnership(() -> {
             Neighborhood neighborhood = node.neighborhood().orElseThrow(() -> RingProblems.busy("This node has not joined yet."));
             node.update(neighborhood.viewAfter(predecessor.id()).withPredecessor(predecessor), node.state());
@@ -117,7 +131,7 @@ public class NeighborService {
             return inbound.begin(handover.range(), handover.from());
         });
         log.info("{} leaves; taking over {}", handover.from(), handover.range());
-        Thread.ofVirtual().name("handover-" + handover.from().id()).start(() -> {
+        scheduler.runAfter(Duration.ZERO, "handover-" + handover.from().id(), () -> {
             try {
                 transfers.pull(node.self().orElseThrow(), pending);
             } catch (PeerFailure e) {
@@ -129,6 +143,15 @@ public class NeighborService {
                 });
             }
         });
+    }
+
+    /** The first replica of a range is the node before its owner: this one keeps its copies, unless there are no replicas. */
+    private void beginHandoff(KeyRange range, NodeRef joiner) {
+        if (properties.replicationFactor() > 1) {
+            outbound.beginCopy(range, joiner);
+        } else {
+            outbound.beginMove(range, joiner);
+        }
     }
 
     private static String describe(List<KeyRange> ranges) {

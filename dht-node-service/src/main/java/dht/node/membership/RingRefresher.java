@@ -3,23 +3,21 @@ package dht.node.membership;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
+import dht.node.config.NodeProperties;
 import dht.node.peer.PeerFailure;
 import dht.node.peer.RegistryClient;
+import dht.node.time.NodeScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dht.node.config.NodeProperties;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
-
-import java.time.Instant;
 
 /**
  * Keeps the {@link RingView} in step with the registry's ring while this node is a member, and
  * with the ring walked node by node while the registry does not answer.
  */
 @Component
-class RingRefresher {
+public class RingRefresher {
 
     private static final Logger log = LoggerFactory.getLogger(RingRefresher.class);
 
@@ -31,16 +29,15 @@ class RingRefresher {
     private final ApplicationEventPublisher events;
     private volatile boolean registryReachable = true;
 
-    RingRefresher(LocalNode node, RingView view, RegistryClient registry, RingWalk ringWalk, TaskScheduler scheduler,
-                  NodeProperties properties, ApplicationEventPublisher events) {
+    public RingRefresher(LocalNode node, RingView view, RegistryClient registry, RingWalk ringWalk, NodeScheduler scheduler,
+                         NodeProperties properties, ApplicationEventPublisher events) {
         this.events = events;
         this.ringWalk = ringWalk;
         this.node = node;
         this.view = view;
         this.registry = registry;
         this.properties = properties;
-        scheduler.scheduleWithFixedDelay(this::refresh, Instant.now().plus(properties.ringRefreshInterval()),
-                properties.ringRefreshInterval());
+        scheduler.runEvery(properties.ringRefreshInterval(), "ring-refresher", this::refresh);
     }
 
     void refresh() {

@@ -25,7 +25,7 @@ public class RingWalk {
 
     private final PeerClient peers;
 
-    RingWalk(PeerClient peers) {
+    public RingWalk(PeerClient peers) {
         this.peers = peers;
     }
 

@@ -12,7 +12,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
 /** What a failed HTTP call to a peer was, as the protocol's {@link PeerFailure}: the one place that reads status codes of peers. */
-final class HttpFailures {
+public final class HttpFailures {
 
     private HttpFailures() {
     }
@@ -39,7 +39,7 @@ final class HttpFailures {
         return new PeerFailure.Refused(peer, reasonFor(status), detail, null);
     }
 
-    static PeerFailure.Reason reasonFor(HttpStatusCode status) {
+    public static PeerFailure.Reason reasonFor(HttpStatusCode status) {
         return switch (status.value()) {
             case 409, 412 -> PeerFailure.Reason.CONFLICT;
             case 503, 429 -> PeerFailure.Reason.BUSY;

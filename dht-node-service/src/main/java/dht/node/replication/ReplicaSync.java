@@ -15,13 +15,12 @@ import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.storage.Copies;
 import dht.node.storage.KeyValueStore;
+import dht.node.time.NodeScheduler;
 import dht.node.transfer.TransferService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,10 +49,12 @@ public class ReplicaSync {
     private final Copies copies;
     private final NodeProperties properties;
     private final TransferService transfers;
+    private final NodeScheduler scheduler;
     private volatile Synced synced;
 
-    ReplicaSync(LocalNode node, Replicator replicator, PeerClient peers, KeyValueStore store, Copies copies,
-                NodeProperties properties, TransferService transfers, TaskScheduler scheduler) {
+    public ReplicaSync(LocalNode node, Replicator replicator, PeerClient peers, KeyValueStore store, Copies copies,
+                       NodeProperties properties, TransferService transfers, NodeScheduler scheduler) {
+        this.scheduler = scheduler;
         this.transfers = transfers;
         this.node = node;
         this.replicator = replicator;
@@ -61,8 +62,7 @@ public class ReplicaSync {
         this.store = store;
         this.copies = copies;
         this.properties = properties;
-        Duration check = properties.ringRefreshInterval();
-        scheduler.scheduleWithFixedDelay(this::syncIfDue, Instant.now().plus(check), check);
+        scheduler.runEvery(properties.ringRefreshInterval(), "replica-sync", this::syncIfDue);
     }
 
     /** Whether the last round covered this node's neighbors, state and replicas as they are now. */
@@ -73,7 +73,7 @@ public class ReplicaSync {
                 && last.nodeChanges() == node.changes() && last.replicas().equals(replicasByRange(neighborhood));
     }
 
-    synchronized void syncIfDue() {
+    public synchronized void syncIfDue() {
         Neighborhood neighborhood = node.neighborhood().orElse(null);
         if (neighborhood == null || node.state() != NodeState.READY) {
             return;
@@ -82,7 +82,7 @@ public class ReplicaSync {
         Map<KeyRange, List<NodeRef>> replicas = replicasByRange(neighborhood);
         Synced last = synced;
         boolean changed = last == null || last.nodeChanges() != nodeChanges || !last.replicas().equals(replicas);
-        boolean due = last != null && Instant.now().isAfter(last.at().plus(properties.antiEntropyInterval()));
+        boolean due = last != null && scheduler.now().isAfter(last.at().plus(properties.antiEntropyInterval()));
         if (!changed && !due) {
             return;
         }
@@ -94,7 +94,7 @@ public class ReplicaSync {
                 return;
             }
         }
-        synced = new Synced(nodeChanges, replicas, Instant.now());
+        synced = new Synced(nodeChanges, replicas, scheduler.now());
     }
 
     /** The ranges this node owns, one per position, each with its replicas. */

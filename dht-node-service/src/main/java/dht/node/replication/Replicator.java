@@ -10,6 +10,7 @@ import dht.node.membership.RingView;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.storage.Copies;
+import dht.node.time.NodeScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -20,8 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,9 +44,11 @@ public class Replicator {
     private final PeerClient peers;
     private final NodeProperties properties;
     private final Copies copies;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Executor executor;
 
-    Replicator(LocalNode node, RingView ringView, PeerClient peers, NodeProperties properties, Copies copies) {
+    public Replicator(LocalNode node, RingView ringView, PeerClient peers, NodeProperties properties, Copies copies,
+                      NodeScheduler scheduler) {
+        this.executor = scheduler.fanOut();
         this.node = node;
         this.copies = copies;
         this.ringView = ringView;

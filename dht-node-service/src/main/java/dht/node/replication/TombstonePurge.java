@@ -7,15 +7,14 @@ import dht.core.wire.Entry;
 import dht.node.config.NodeProperties;
 import dht.node.storage.KeyLocks;
 import dht.node.storage.KeyValueStore;
+import dht.node.time.NodeScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,11 +34,11 @@ public class TombstonePurge {
     private final Clock clock;
 
     @Autowired
-    TombstonePurge(KeyValueStore store, KeyLocks locks, NodeProperties properties, TaskScheduler scheduler) {
+    TombstonePurge(KeyValueStore store, KeyLocks locks, NodeProperties properties, NodeScheduler scheduler) {
         this(store, locks, properties, Clock.systemUTC());
         // a purge reads the whole store: often enough that a tombstone outlives its grace by at most a 24th of it
         Duration every = Collections.max(List.of(properties.antiEntropyInterval(), properties.tombstoneGrace().dividedBy(24)));
-        scheduler.scheduleWithFixedDelay(this::purge, Instant.now().plus(every), every);
+        scheduler.runEvery(every, "tombstone-purge", this::purge);
     }
 
     TombstonePurge(KeyValueStore store, KeyLocks locks, NodeProperties properties, Clock clock) {

@@ -19,7 +19,7 @@ public class DhtMetrics {
     private final Counter transferredIn;
     private final Counter transferredOut;
 
-    DhtMetrics(MeterRegistry registry, KeyValueStore store) {
+    public DhtMetrics(MeterRegistry registry, KeyValueStore store) {
         this.registry = registry;
         this.hops = DistributionSummary.builder("dht.request.hops")
                 .description("Forwards between nodes before a client's key request was served")

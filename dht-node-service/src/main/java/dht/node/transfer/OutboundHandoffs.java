@@ -8,6 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +29,13 @@ public class OutboundHandoffs {
     private static final Logger log = LoggerFactory.getLogger(OutboundHandoffs.class);
 
     private final Map<KeyRange, Handoff> handoffs = new ConcurrentHashMap<>();
+    /** The ranges handed over last, so that a recipient whose confirmation went unanswered may confirm again. */
+    private final Map<KeyRange, NodeRef> finished = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<KeyRange, NodeRef> eldest) {
+            return size() > 64;
+        }
+    });
 
     /** Hands {@code range} over and deletes it here as the recipient confirms it: a leave, or a join without replicas. */
     public Handoff beginMove(KeyRange range, NodeRef recipient) {
@@ -62,8 +71,15 @@ public class OutboundHandoffs {
     }
 
     public void finish(Handoff handoff) {
-        handoffs.remove(handoff.range(), handoff);
+        if (handoffs.remove(handoff.range(), handoff)) {
+            finished.put(handoff.range(), handoff.recipient());
+        }
         handoff.done().complete(null);
+    }
+
+    /** Whether {@code range} was handed over to its recipient lately, and no handoff of it began since. */
+    public boolean finishedLately(KeyRange range) {
+        return !handoffs.containsKey(range) && finished.containsKey(range);
     }
 
     public List<Handoff> all() {

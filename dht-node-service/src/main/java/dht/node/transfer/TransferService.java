@@ -16,6 +16,7 @@ import dht.node.storage.Copies;
 import dht.node.storage.KeyValueStore;
 import dht.node.telemetry.DhtMetrics;
 import dht.node.telemetry.RingEvent;
+import dht.node.time.NodeScheduler;
 import dht.node.transfer.InboundTransfers.Pending;
 import dht.node.transfer.OutboundHandoffs.Handoff;
 import org.slf4j.Logger;
@@ -48,9 +49,12 @@ public class TransferService {
     private final NodeProperties properties;
     private final DhtMetrics metrics;
     private final ApplicationEventPublisher events;
+    private final NodeScheduler scheduler;
 
-    TransferService(KeyValueStore store, Copies copies, OutboundHandoffs outbound, PeerClient peers,
-                    NodeProperties properties, DhtMetrics metrics, ApplicationEventPublisher events) {
+    public TransferService(KeyValueStore store, Copies copies, OutboundHandoffs outbound, PeerClient peers,
+                           NodeProperties properties, DhtMetrics metrics, ApplicationEventPublisher events,
+                           NodeScheduler scheduler) {
+        this.scheduler = scheduler;
         this.events = events;
         this.store = store;
         this.copies = copies;
@@ -72,7 +76,7 @@ public class TransferService {
         events.publishEvent(RingEvent.transfer("transfer-started", self, source, range, 0));
         StoreCursor after = null;
         long received = 0;
-        Instant lastProgress = Instant.now();
+        Instant lastProgress = scheduler.now();
         Instant lastLog = lastProgress;
         while (true) {
             TransferPage page;
@@ -85,7 +89,7 @@ public class TransferService {
                             e.getMessage(), received);
                     throw e;
                 }
-                if (Duration.between(lastProgress, Instant.now()).compareTo(properties.leaveTimeout()) > 0) {
+                if (Duration.between(lastProgress, scheduler.now()).compareTo(properties.leaveTimeout()) > 0) {
                     log.error("giving up pulling {} from {} after {} keys: {}", range, source, received, e.getMessage());
                     return received;
                 }
@@ -98,12 +102,12 @@ public class TransferService {
                 after = page.entries().getLast().cursor();
                 received += page.entries().size();
                 metrics.transferredIn(page.entries().size());
-                lastProgress = Instant.now();
+                lastProgress = scheduler.now();
             }
-            if (Duration.between(lastLog, Instant.now()).compareTo(PROGRESS_EVERY) > 0) {
+            if (Duration.between(lastLog, scheduler.now()).compareTo(PROGRESS_EVERY) > 0) {
                 log.info("pulling {} from {}: {} keys so far", range, source, received);
                 events.publishEvent(RingEvent.transfer("transfer-progress", self, source, range, received));
-                lastLog = Instant.now();
+                lastLog = scheduler.now();
             }
             if (page.last()) {
                 break;
@@ -129,7 +133,7 @@ public class TransferService {
     }
 
     private void confirmLast(NodeRef source, KeyRange range, StoreCursor through) {
-        Instant deadline = Instant.now().plus(properties.leaveTimeout());
+        Instant deadline = scheduler.now().plus(properties.leaveTimeout());
         while (true) {
             try {
                 peers.completeTransfer(source, new TransferRequest(range, null, through, 0));
@@ -139,7 +143,7 @@ public class TransferService {
                     log.error("{} refused the end of {}: {}", source, range, e.getMessage());
                     throw e;
                 }
-                if (Instant.now().isAfter(deadline)) {
+                if (scheduler.now().isAfter(deadline)) {
                     log.error("could not confirm the end of {} to {}: {}", range, source, e.getMessage());
                     return;
                 }
@@ -199,6 +203,9 @@ public class TransferService {
 
     /** The receiver has stored everything: delete what it confirmed (unless this node keeps its copies) and end the handoff. */
     public void complete(TransferRequest request) {
+        if (outbound.finishedLately(request.range())) {
+            return; // the recipient confirms again: the answer to its first confirmation was lost
+        }
         Handoff handoff = handoff(request.range());
         long left = handoff.removeAllConfirmed(store, request.confirmedThrough());
         if (left > 0) {
@@ -221,9 +228,9 @@ public class TransferService {
         return Refusal.conflict("No such transfer", detail);
     }
 
-    private static void pause(Duration interval) {
+    private void pause(Duration interval) {
         try {
-            Thread.sleep(interval);
+            scheduler.pause(interval);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting to resume a transfer", e);

@@ -11,10 +11,12 @@ import dht.node.peer.PeerFailure;
 import dht.node.storage.Copies;
 import dht.node.storage.InMemoryKeyValueStore;
 import dht.node.storage.KeyLocks;
+import dht.node.time.ThreadScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,7 +49,7 @@ class ReplicatorTest {
     private final PeerClient peers = mock(PeerClient.class);
     private final CountDownLatch hang = new CountDownLatch(1);
     private final Replicator replicator = new Replicator(null, null, peers, properties,
-            new Copies(new InMemoryKeyValueStore(), new KeyLocks(16), new HybridClock(System::currentTimeMillis)));
+            new Copies(new InMemoryKeyValueStore(), new KeyLocks(16), new HybridClock(System::currentTimeMillis)), new ThreadScheduler(new SimpleAsyncTaskScheduler()));
 
     @AfterEach
     void releaseTheSlowReplica() {

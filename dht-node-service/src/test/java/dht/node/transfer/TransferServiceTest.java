@@ -18,11 +18,13 @@ import dht.node.storage.InMemoryKeyValueStore;
 import dht.node.storage.KeyLocks;
 import dht.node.storage.KeyValueStore;
 import dht.node.telemetry.DhtMetrics;
+import dht.node.time.ThreadScheduler;
 import dht.node.transfer.InboundTransfers.Pending;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 import java.util.List;
 import java.util.Map;
@@ -53,7 +55,7 @@ class TransferServiceTest {
     private final OutboundHandoffs outbound = new OutboundHandoffs();
     private final TransferService transfers = new TransferService(store,
             new Copies(store, new KeyLocks(16), new HybridClock(System::currentTimeMillis)), outbound, peers, properties,
-            mock(DhtMetrics.class), event -> { });
+            mock(DhtMetrics.class), event -> { }, new ThreadScheduler(new SimpleAsyncTaskScheduler()));
 
     @Test
     void aPageWithKeysOutsideThePulledRangeIsRefusedWholeAndPulledAgain() {

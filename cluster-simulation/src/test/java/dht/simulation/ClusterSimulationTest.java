@@ -1,0 +1,67 @@
+package dht.simulation;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Many seeded runs of a whole cluster (see {@link ClusterSimulation}). A failing seed is named with
+ * the command that replays it, alone and with the nodes' logs:
+ * {@code ./mvnw -pl cluster-simulation test -Ddht.simulation.seed=SEED -Ddht.simulation.log=INFO}.
+ * {@code -Ddht.simulation.seeds} and {@code -Ddht.simulation.steps} set how many runs and how long
+ * each; the {@code simulation-long} profile runs a hundred thousand.
+ */
+class ClusterSimulationTest {
+
+    private static final int STEPS = Integer.getInteger("dht.simulation.steps", 200);
+
+    @Test
+    void everySeedKeepsTheInvariants() {
+        String single = System.getProperty("dht.simulation.seed");
+        long first = single != null ? Long.parseLong(single) : Long.getLong("dht.simulation.first-seed", 1);
+        int seeds = single != null ? 1 : Integer.getInteger("dht.simulation.seeds", 1000);
+        List<ClusterSimulation.Result> failed = new ArrayList<>();
+        long steps = 0;
+        long acknowledged = 0;
+        long started = System.nanoTime();
+        for (long seed = first; seed < first + seeds; seed++) {
+            ClusterSimulation.Result result = new ClusterSimulation(seed, STEPS, mix()).run();
+            steps += result.steps();
+            acknowledged += result.acknowledgedKeys();
+            if (!result.passed()) {
+                failed.add(result);
+            }
+        }
+        System.out.printf("%d seeds from %d, %d steps, %d acknowledged keys, in %d ms; %d failed%n", seeds, first, steps,
+                acknowledged, (System.nanoTime() - started) / 1_000_000, failed.size());
+        assertThat(failed).as("runs that broke an invariant").allSatisfy(result -> assertThat(result.violations())
+                .as(describe(result))
+                .isEmpty());
+    }
+
+    @Test
+    void aSeedReplaysExactly() {
+        for (long seed : new long[]{7, 25, 4242}) {
+            ClusterSimulation.Result once = new ClusterSimulation(seed, STEPS, mix()).run();
+            ClusterSimulation.Result again = new ClusterSimulation(seed, STEPS, mix()).run();
+            assertThat(again.fingerprint()).as("seed %d run twice", seed).isEqualTo(once.fingerprint());
+        }
+    }
+
+    /** The faults named by {@code -Ddht.simulation.faults}, a comma-separated list of leaves, crashes, partitions and loss. */
+    private static ClusterSimulation.FaultMix mix() {
+        Set<String> on = Set.of(System.getProperty("dht.simulation.faults", "leaves").split(","));
+        return new ClusterSimulation.FaultMix(on.contains("leaves"), on.contains("crashes"), on.contains("partitions"),
+                on.contains("loss"));
+    }
+
+    private static String describe(ClusterSimulation.Result result) {
+        return "seed " + result.seed() + " (" + result.nodes() + " nodes, loss " + result.lossRate() + ", "
+                + result.virtualNodes() + " positions each), replay with -Ddht.simulation.seed=" + result.seed()
+                + " -Ddht.simulation.log=INFO; the last events:\n  " + String.join("\n  ", result.trace());
+    }
+}

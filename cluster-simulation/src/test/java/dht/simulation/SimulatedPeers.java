@@ -1,0 +1,155 @@
+package dht.simulation;
+
+import dht.core.NeighborView;
+import dht.core.Neighborhood;
+import dht.core.NodeRef;
+import dht.core.wire.DigestRequest;
+import dht.core.wire.Entry;
+import dht.core.wire.Handover;
+import dht.core.wire.JoinAccepted;
+import dht.core.wire.JoinRequest;
+import dht.core.wire.RangeDigest;
+import dht.core.wire.TransferPage;
+import dht.core.wire.TransferRequest;
+import dht.node.peer.KeyRequest;
+import dht.node.peer.PeerClient;
+import dht.node.peer.PeerFailure;
+import dht.node.peer.Refusal;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A node's calls to its peers over the simulated wire: each reaches the service the peer's
+ * controller would call, so that what runs is the node's own protocol code on both sides.
+ */
+final class SimulatedPeers implements PeerClient {
+
+    private final SimulatedNode caller;
+    private final Network network;
+
+    SimulatedPeers(SimulatedNode caller, Network network) {
+        this.caller = caller;
+        this.network = network;
+    }
+
+    @Override
+    public ResponseEntity<byte[]> forward(NodeRef next, KeyRequest request) {
+        return network.call(caller, next, "forward " + request.method() + " " + request.key().value(),
+                peer -> relayed(peer, request));
+    }
+
+    /** What the peer's web edge answers the request, as the forwarding node receives it. */
+    static ResponseEntity<byte[]> relayed(SimulatedNode peer, KeyRequest request) {
+        try {
+            ResponseEntity<?> answer = switch (request.method().name()) {
+                case "GET" -> peer.keys.get(request.key(), request.hops(), request.options());
+                case "PUT" -> peer.keys.put(request.key(), request.body(), request.contentType(), request.hops(), request.options());
+                case "DELETE" -> peer.keys.delete(request.key(), request.hops(), request.options());
+                default -> throw new IllegalArgumentException("no such key request: " + request.method());
+            };
+            byte[] body = answer.getBody() instanceof byte[] bytes ? bytes : null;
+            return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders()).body(body);
+        } catch (ErrorResponseException problem) {
+            return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders()).build();
+        } catch (PeerFailure failure) {
+            return ResponseEntity.status(statusOf(failure)).build();
+        }
+    }
+
+    /** The status the node's problem handling gives a failed call to a peer. */
+    static HttpStatus statusOf(PeerFailure failure) {
+        return switch (failure) {
+            case PeerFailure.TimedOut timedOut -> HttpStatus.GATEWAY_TIMEOUT;
+            case PeerFailure.Unreachable unreachable -> HttpStatus.BAD_GATEWAY;
+            case PeerFailure.Paused paused -> HttpStatus.SERVICE_UNAVAILABLE;
+            case PeerFailure.Refused refused -> switch (refused.reason()) {
+                case CONFLICT -> HttpStatus.CONFLICT;
+                case BUSY -> HttpStatus.SERVICE_UNAVAILABLE;
+                case NOT_FOUND, REJECTED, FAILED -> HttpStatus.BAD_GATEWAY;
+            };
+        };
+    }
+
+    @Override
+    public JoinAccepted join(NodeRef predecessor, JoinRequest request) {
+        return network.call(caller, predecessor, "join " + request.joiner(), peer -> peer.neighbors.acceptJoin(request));
+    }
+
+    @Override
+    public void setPredecessor(NodeRef node, NodeRef predecessor) {
+        network.call(caller, node, "set predecessor " + predecessor, peer -> {
+            peer.neighbors.predecessorIs(predecessor);
+            return null;
+        });
+    }
+
+    @Override
+    public void handover(NodeRef predecessor, Handover handover) {
+        network.call(caller, predecessor, "handover " + handover.range(), peer -> {
+            peer.neighbors.acceptHandover(handover);
+            return null;
+        });
+    }
+
+    @Override
+    public TransferPage pull(NodeRef source, TransferRequest request) {
+        return network.call(caller, source, "pull " + request.range(), peer -> peer.transfers.page(request));
+    }
+
+    @Override
+    public TransferPage readRange(NodeRef node, TransferRequest request) {
+        return network.call(caller, node, "read " + request.range(), peer -> peer.transfers.read(request));
+    }
+
+    @Override
+    public NeighborView neighbors(NodeRef node) {
+        return network.call(caller, node, "neighbors", peer -> peer.local.neighborhood()
+                .filter(neighborhood -> peer.local.state().ownsRange())
+                .map(Neighborhood::atId)
+                .orElseThrow(() -> Refusal.busy("Not in the ring", "This node is " + peer.local.state() + ".")));
+    }
+
+    @Override
+    public RangeDigest digest(NodeRef node, DigestRequest request) {
+        return network.call(caller, node, "digest " + request.range(), peer -> peer.transfers.digest(request));
+    }
+
+    @Override
+    public void completeTransfer(NodeRef source, TransferRequest request) {
+        network.call(caller, source, "complete " + request.range(), peer -> {
+            peer.transfers.complete(request);
+            return null;
+        });
+    }
+
+    @Override
+    public void replicate(NodeRef replica, List<Entry> entries) {
+        network.call(caller, replica, "replicate " + entries.size(), peer -> {
+            peer.copies.keepNewer(entries);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean isAlive(NodeRef node) {
+        try {
+            return network.call(caller, node, "probe", peer -> true);
+        } catch (PeerFailure e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean isAlivePatiently(NodeRef node) {
+        return isAlive(node);
+    }
+
+    @Override
+    public Optional<Entry> fetch(NodeRef source, String key) {
+        return network.call(caller, source, "fetch " + key, peer -> peer.transfers.read(key));
+    }
+}
