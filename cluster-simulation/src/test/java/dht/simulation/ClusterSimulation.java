@@ -54,6 +54,12 @@ final class ClusterSimulation {
     /** The least time to settle: an anti-entropy round after the last write, whatever else looks done. */
     private static final Duration SETTLED_AFTER = Duration.ofSeconds(25);
     private static final int TRACE_LENGTH = 60;
+    /**
+     * The least time between two nodes leaving or crashing, as an operator waits between the steps of
+     * a rolling restart: time for anti-entropy to give the ranges whose holders changed their full
+     * set of copies again.
+     */
+    private static final Duration SETTLE_BETWEEN_DEPARTURES = Duration.ofSeconds(10);
     /** How long a crashed process takes to start again. */
     private static final Duration RESTART_TIME = Duration.ofSeconds(10);
 
@@ -77,6 +83,7 @@ final class ClusterSimulation {
     private int addresses;
     private int values;
     private boolean driving = true;
+    private long lastDeparture = Long.MIN_VALUE / 2;
     private final FaultMix mix;
 
     ClusterSimulation(long seed, int steps, FaultMix mix) {
@@ -231,14 +238,13 @@ final class ClusterSimulation {
     }
 
     private void leaveOne() {
-        List<SimulatedNode> ready = running().stream()
-                .filter(node -> node.local.state() == NodeState.READY && !leaving.contains(node.address()))
-                .toList();
-        if (ready.size() < 3) {
+        List<SimulatedNode> ready = running().stream().filter(node -> node.local.state() == NodeState.READY).toList();
+        if (faulty() > 0 || ready.size() < 3) {
             return;
         }
         SimulatedNode node = pick(ready);
         leaving.add(node.address());
+        lastDeparture = loop.elapsedMillis();
         trace(node + " leaves");
         node.leave().thenRun(() -> stop(node));
         // the process exits after dht.leave-timeout whatever is left, as the application's shutdown does
@@ -249,11 +255,12 @@ final class ClusterSimulation {
         if (faulty() > 0) {
             return;
         }
-        List<SimulatedNode> candidates = running().stream().filter(node -> !leaving.contains(node.address())).toList();
+        List<SimulatedNode> candidates = running();
         if (candidates.size() < 3) {
             return;
         }
         SimulatedNode node = pick(candidates);
+        lastDeparture = loop.elapsedMillis();
         trace(node + " crashes");
         stop(node);
         crashed.put(node.address(), loop.elapsedMillis());
@@ -296,8 +303,13 @@ final class ClusterSimulation {
         }
     }
 
+    /**
+     * Nodes down, cut off or leaving: at most one at a time, the faults a replication factor of 3
+     * with quorums of 2 is built to survive.
+     */
     private int faulty() {
-        return crashed.size() + faults.isolated().size();
+        boolean settling = loop.elapsedMillis() - lastDeparture < SETTLE_BETWEEN_DEPARTURES.toMillis();
+        return crashed.size() + faults.isolated().size() + leaving.size() + (settling ? 1 : 0);
     }
 
     private String newAddress() {

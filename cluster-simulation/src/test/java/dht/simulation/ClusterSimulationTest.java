@@ -54,7 +54,7 @@ class ClusterSimulationTest {
 
     /** The faults named by {@code -Ddht.simulation.faults}, a comma-separated list of leaves, crashes, partitions and loss. */
     private static ClusterSimulation.FaultMix mix() {
-        Set<String> on = Set.of(System.getProperty("dht.simulation.faults", "leaves").split(","));
+        Set<String> on = Set.of(System.getProperty("dht.simulation.faults", "leaves,crashes").split(","));
         return new ClusterSimulation.FaultMix(on.contains("leaves"), on.contains("crashes"), on.contains("partitions"),
                 on.contains("loss"));
     }

@@ -17,10 +17,14 @@ final class EventLoop {
     /** Where a run starts: a fixed instant, so that versions and leases read alike in every replay. */
     private static final long START_MILLIS = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
 
+    /** How deep waits in place may nest, each running the events due while it waits. */
+    private static final int MAX_NESTED_PAUSES = 3;
+
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
     private long nowMillis = START_MILLIS;
     private long scheduled;
     private long ran;
+    private int pausing;
 
     long nowMillis() {
         return nowMillis;
@@ -43,9 +47,29 @@ final class EventLoop {
         queue.add(new Event(nowMillis + Math.max(0, delayMillis), scheduled++, name, task));
     }
 
-    /** Time passing inside an event: a message on the wire, a node pausing before it retries. */
+    /** Time passing inside an event: a message on the wire. */
     void advance(long millis) {
         nowMillis += Math.max(0, millis);
+    }
+
+    /**
+     * A task that waits in place for {@code millis}: the events due meanwhile run first, as other
+     * threads would run while it sleeps, unless waits are nested too deep already; then time just
+     * passes.
+     */
+    void pause(long millis) {
+        long until = nowMillis + Math.max(0, millis);
+        if (pausing < MAX_NESTED_PAUSES) {
+            pausing++;
+            try {
+                while (!queue.isEmpty() && queue.peek().at() <= until) {
+                    runNext();
+                }
+            } finally {
+                pausing--;
+            }
+        }
+        nowMillis = Math.max(nowMillis, until);
     }
 
     /** Runs the next event; false when none is left. */

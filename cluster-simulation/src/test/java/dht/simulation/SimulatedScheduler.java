@@ -10,8 +10,8 @@ import java.util.function.BooleanSupplier;
 /**
  * One node's {@link NodeScheduler} in the simulation: its tasks become events of the loop, each
  * delayed by a little jitter drawn from the seed so that tasks due together run in an order the
- * seed chooses; they run only while the node they belong to runs. The calls of one request to
- * several peers run one after another, in place.
+ * seed chooses; they run only while the node they belong to runs. A task that pauses lets the
+ * events due meanwhile run. The calls of one request to several peers run one after another, in place.
  */
 final class SimulatedScheduler implements NodeScheduler {
 
@@ -51,7 +51,7 @@ final class SimulatedScheduler implements NodeScheduler {
 
     @Override
     public void pause(Duration duration) {
-        loop.advance(duration.toMillis());
+        loop.pause(duration.toMillis());
     }
 
     @Override

@@ -38,6 +38,7 @@ import java.util.List;
 public class JoinProcess implements ApplicationListener<WebServerInitializedEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(JoinProcess.class);
+    private static final int PREDECESSOR_REFUSALS_BEFORE_YIELDING = 3;
 
     private final LocalNode node;
     private final RegistryClient registry;
@@ -52,6 +53,8 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
     /** Whether a join runs or waits to be tried again: a removal noticed meanwhile starts no second one. */
     private boolean joining;
     private volatile boolean cancelled;
+    /** Refusals in a row from predecessors that own no range (see {@link #askToJoin}). */
+    private int predecessorRefusals;
 
     public JoinProcess(LocalNode node, RegistryClient registry, PeerClient peers, InboundTransfers inbound,
                        TransferService transfers, NodeProperties properties, RingRefresher ringRefresher, RingWalk ringWalk,
@@ -215,8 +218,8 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
     private void spliceIn(NodeRef self, Splice splice, boolean first) {
         NodeRef joiner = self.atPosition(splice.position());
         log.info("{} joins between {} and {}", joiner, splice.predecessor(), splice.successor());
-        JoinAccepted accepted = peers.join(splice.predecessor(),
-                new JoinRequest(joiner, splice.successor(), joiner.equals(self) ? null : self));
+        JoinAccepted accepted = askToJoin(self, splice.predecessor(), new JoinRequest(joiner, splice.successor(),
+                joiner.equals(self) ? null : self));
         NeighborView view = new NeighborView(joiner, accepted.predecessor(), accepted.successor());
         Pending pending = node.changeOwnership(() -> {
             // the first position replaces the node's placeholder at its ID, which owns nothing yet
@@ -243,6 +246,32 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
         if (!successorTold && !tellSuccessor(self, joiner, accepted.successor())) {
             log.warn("{} could not tell its successor {} that it precedes it now; if that node is gone, this one's failure "
                     + "detector takes its range over", joiner, accepted.successor());
+        }
+    }
+
+    /**
+     * Asks the predecessor the registry named to splice this node in. A predecessor that owns no
+     * range (it is joining again itself, after a restart its neighbors did not notice) cannot, and
+     * cannot join again either while this node holds the registry's one ring change: after a few
+     * such refusals in a row this node lets the change go, so that the other one joins first.
+     */
+    private JoinAccepted askToJoin(NodeRef self, NodeRef predecessor, JoinRequest request) {
+        try {
+            JoinAccepted accepted = peers.join(predecessor, request);
+            predecessorRefusals = 0;
+            return accepted;
+        } catch (PeerFailure e) {
+            if (e.isRefusal(PeerFailure.Reason.BUSY) && ++predecessorRefusals >= PREDECESSOR_REFUSALS_BEFORE_YIELDING) {
+                predecessorRefusals = 0;
+                log.warn("{} refused {} {} times in a row; {} lets the ring change go for it to join first", predecessor,
+                        self, PREDECESSOR_REFUSALS_BEFORE_YIELDING, self);
+                try {
+                    registry.remove(self.id());
+                } catch (PeerFailure notLetGo) {
+                    log.warn("could not let the registry's ring change go: {}", notLetGo.getMessage());
+                }
+            }
+            throw e;
         }
     }
 

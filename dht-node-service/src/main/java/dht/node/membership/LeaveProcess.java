@@ -11,8 +11,8 @@ import dht.node.peer.PeerFailure;
 import dht.node.peer.RegistryClient;
 import dht.node.storage.KeyValueStore;
 import dht.node.time.NodeScheduler;
-import dht.node.transfer.OutboundHandoffs;
 import dht.node.transfer.OutboundHandoffs.Handoff;
+import dht.node.transfer.OutboundHandoffs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -111,36 +111,65 @@ public class LeaveProcess implements SmartLifecycle {
             // positions next to each other go as one range, so that each range goes to another node
             Neighborhood merged = node.neighborhood().orElseThrow().withRunsMerged();
             node.update(merged, NodeState.LEAVING);
-            merged.views().forEach(view -> outbound.beginMove(view.ownedRange(), view.predecessor()));
             return merged.views();
         });
+        Instant deadline = scheduler.now().plus(properties.leaveTimeout());
         List<CompletableFuture<Void>> handoffs = new ArrayList<>();
+        boolean allHandedOver = true;
         for (NeighborView view : leaving) {
-            handOver(view).ifPresent(handoff -> {
-                handoffs.add(handoff.done());
-                try {
-                    peers.setPredecessor(view.successor(), view.predecessor());
-                } catch (PeerFailure e) {
-                    log.warn("could not tell {} its new predecessor {}: {}", view.successor(), view.predecessor(), e.getMessage());
-                }
-            });
+            Optional<Handoff> handoff = handOver(view, deadline);
+            if (handoff.isEmpty()) {
+                allHandedOver = false;
+                continue;
+            }
+            handoffs.add(handoff.get().done());
+            NodeRef predecessor = handoff.get().recipient();
+            try {
+                peers.setPredecessor(view.successor(), predecessor);
+            } catch (PeerFailure e) {
+                log.warn("could not tell {} its new predecessor {}: {}", view.successor(), predecessor, e.getMessage());
+            }
+        }
+        if (!allHandedOver) {
+            // still a member: once this node is gone, its predecessor finds it dead and serves its range from the replicas
+            return CompletableFuture.allOf(handoffs.toArray(CompletableFuture[]::new))
+                    .thenRun(() -> node.update(NodeState.LEFT));
         }
         return CompletableFuture.allOf(handoffs.toArray(CompletableFuture[]::new)).thenRun(() -> left(self));
     }
 
-    /** Hands the range of one position to its predecessor; empty if the predecessor refused or did not answer. */
-    private Optional<Handoff> handOver(NeighborView view) {
-        KeyRange range = view.ownedRange();
-        NodeRef predecessor = view.predecessor();
-        Handoff handoff = outbound.of(range).orElseThrow();
-        try {
-            peers.handover(predecessor, new Handover(view.self(), view.successor(), range));
-            return Optional.of(handoff);
-        } catch (PeerFailure e) {
-            log.error("{} could not hand {} to {}: {}; its {} keys are lost", view.self(), range, predecessor,
-                    e.getMessage(), store.countIn(range));
-            outbound.finish(handoff);
-            return Optional.empty();
+    /**
+     * Hands the range of one position to its predecessor. A predecessor that does not answer may be
+     * gone: its own predecessor takes its place once it finds it dead, and tells this node so; the
+     * handover is tried again with that one, until {@code dht.leave-timeout}. Empty if it never
+     * went through.
+     */
+    private Optional<Handoff> handOver(NeighborView leaving, Instant deadline) {
+        KeyRange range = leaving.ownedRange();
+        NeighborView view = leaving;
+        while (true) {
+            NodeRef predecessor = view.predecessor();
+            Handoff handoff = outbound.beginMove(range, predecessor);
+            try {
+                peers.handover(predecessor, new Handover(view.self(), view.successor(), range));
+                return Optional.of(handoff);
+            } catch (PeerFailure e) {
+                outbound.cancel(handoff);
+                if (scheduler.now().isAfter(deadline)) {
+                    log.error("{} could not hand {} to {} within {}: {}; its {} keys stay here and on the replicas", view.self(),
+                            range, predecessor, properties.leaveTimeout(), e.getMessage(), store.countIn(range));
+                    return Optional.empty();
+                }
+                log.warn("{} could not hand {} to {}: {}; trying again in {}", view.self(), range, predecessor, e.getMessage(),
+                        properties.retryInterval());
+            }
+            try {
+                scheduler.pause(properties.retryInterval());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+            view = node.neighborhood().flatMap(current -> current.viewAt(leaving.self().id())).orElse(view);
         }
     }
 

@@ -60,11 +60,11 @@ public class NeighborService {
     public JoinAccepted acceptJoin(JoinRequest request) {
         NodeRef joiner = request.joiner();
         node.neighborhood().flatMap(neighborhood -> neighborhood.viewBefore(joiner))
-                .filter(view -> !acceptedJoins.containsKey(joiner))
+                .filter(view -> !isRepeated(request))
                 .ifPresent(view -> failureDetector.restarted(view.successor()));
         return node.changeOwnership(() -> {
             Neighborhood neighborhood = requireOwner();
-            if (neighborhood.viewBefore(joiner).isPresent() && acceptedJoins.containsKey(joiner)) {
+            if (neighborhood.viewBefore(joiner).isPresent() && isRepeated(request)) {
                 JoinAccepted accepted = acceptedJoins.get(joiner);
                 // the joiner lost the answer, or gave up its pull: it pulls again, from the start
                 beginHandoff(accepted.range(), joiner);
@@ -143,6 +143,16 @@ public class NeighborService {
                 });
             }
         });
+    }
+
+    /**
+     * Whether the joiner asks again for the join this node accepted last (its answer was lost, or its
+     * pull failed): the same joiner between the same neighbors. A joiner that names another
+     * successor restarted since, and the ring changed behind it meanwhile.
+     */
+    private boolean isRepeated(JoinRequest request) {
+        JoinAccepted accepted = acceptedJoins.get(request.joiner());
+        return accepted != null && accepted.successor().equals(request.successor());
     }
 
     /** The first replica of a range is the node before its owner: this one keeps its copies, unless there are no replicas. */

@@ -66,6 +66,11 @@ public class OutboundHandoffs {
         });
     }
 
+    /** Drops a handoff that never began: its recipient did not take the range. */
+    public void cancel(Handoff handoff) {
+        handoffs.remove(handoff.range(), handoff);
+    }
+
     public Optional<Handoff> of(KeyRange range) {
         return Optional.ofNullable(handoffs.get(range));
     }
