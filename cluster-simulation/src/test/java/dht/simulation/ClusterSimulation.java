@@ -10,7 +10,9 @@ import dht.core.RingPosition;
 import dht.core.wire.Entry;
 import dht.node.config.NodeProperties;
 import dht.node.membership.NodeState;
+import dht.node.peer.KeyFailure;
 import dht.node.peer.KeyOptions;
+import dht.node.peer.KeyOutcome;
 import dht.node.peer.PeerFailure;
 import dht.node.storage.InMemoryKeyValueStore;
 import dht.registry.config.RegistryProperties;
@@ -19,8 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.ErrorResponseException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,6 +36,8 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -202,10 +204,9 @@ final class ClusterSimulation {
         writes.computeIfAbsent(key, k -> new ArrayList<>()).add(write);
         trace("client writes " + key + "=" + value + " through " + entry.get());
         answer(() -> entry.get().keys.put(Key.of(key), value.getBytes(StandardCharsets.UTF_8), "text/plain", 0, KeyOptions.NONE))
-                .filter(response -> response.getStatusCode().is2xxSuccessful())
-                .ifPresent(response -> {
+                .ifPresent(outcome -> {
                     write.acknowledged = true;
-                    trace("acknowledged " + key + "=" + value + " by " + response.getHeaders().getFirst("X-DHT-Owner"));
+                    trace("acknowledged " + key + "=" + value + " by " + outcome.owner());
                 });
     }
 
@@ -216,20 +217,19 @@ final class ClusterSimulation {
         }
         String key = pick(List.copyOf(writes.keySet()));
         answer(() -> entry.get().keys.get(Key.of(key), 0, KeyOptions.NONE))
-                .filter(response -> response.getStatusCode().is2xxSuccessful())
-                .ifPresent(response -> {
-                    String value = new String((byte[]) response.getBody(), StandardCharsets.UTF_8);
+                .ifPresent(outcome -> {
+                    String value = valueOf(outcome);
                     if (writes.get(key).stream().noneMatch(write -> write.value.equals(value))) {
                         violations.add("a read of %s through %s answered %s, which no client wrote", key, entry.get(), value);
                     }
                 });
     }
 
-    /** A client's answer; a problem or a failed peer is an answer too, anything else thrown is a bug. */
-    private Optional<ResponseEntity<?>> answer(java.util.function.Supplier<ResponseEntity<?>> request) {
+    /** A client's answer; empty when the key request failed, or a peer did. Anything else thrown is a bug. */
+    private Optional<KeyOutcome> answer(Supplier<KeyOutcome> request) {
         try {
-            return Optional.ofNullable(request.get());
-        } catch (ErrorResponseException | PeerFailure failed) {
+            return Optional.of(request.get());
+        } catch (KeyFailure | PeerFailure failed) {
             return Optional.empty();
         } catch (RuntimeException bug) {
             violations.add("a client request failed: %s", Network.describe(bug));
@@ -297,7 +297,7 @@ final class ClusterSimulation {
 
     private void healOne() {
         if (!faults.isolated().isEmpty()) {
-            String address = pick(List.copyOf(new java.util.TreeSet<>(faults.isolated())));
+            String address = pick(List.copyOf(new TreeSet<>(faults.isolated())));
             trace(address + " is reachable again");
             faults.heal(address);
         }
@@ -456,13 +456,15 @@ final class ClusterSimulation {
             return;
         }
         SimulatedNode through = pick(running());
-        Optional<ResponseEntity<?>> read = answer(() -> through.keys.get(Key.of(key), 0, KeyOptions.NONE));
-        String value = read.filter(response -> response.getStatusCode().is2xxSuccessful())
-                .map(response -> new String((byte[]) response.getBody(), StandardCharsets.UTF_8)).orElse(null);
+        String value = answer(() -> through.keys.get(Key.of(key), 0, KeyOptions.NONE)).map(ClusterSimulation::valueOf).orElse(null);
         if (!allowed.contains(value)) {
             violations.add("settled, %s was acknowledged as %s but reads as %s through %s", key,
                     attempts.get(lastAcknowledged).value, value, through);
         }
+    }
+
+    private static String valueOf(KeyOutcome read) {
+        return new String(((KeyOutcome.Found) read).entry().value(), StandardCharsets.UTF_8);
     }
 
     private int acknowledgedKeys() {

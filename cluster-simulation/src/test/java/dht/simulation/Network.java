@@ -2,6 +2,7 @@ package dht.simulation;
 
 import dht.core.NodeRef;
 import dht.node.peer.HttpFailures;
+import dht.node.peer.KeyFailure;
 import dht.node.peer.PeerFailure;
 import dht.node.peer.Refusal;
 import org.springframework.web.ErrorResponseException;
@@ -18,8 +19,8 @@ import java.util.function.Supplier;
  * The wire between the simulated nodes and the registry: a call reaches the node running at the
  * address, and answers what its service answers, unless the message is lost or the node is down or
  * cut off. A request lost on its way never runs; one whose answer is lost has run, and the caller
- * only sees it time out. A refusal becomes the protocol's, as the HTTP edge makes it; anything else
- * a node throws at a peer is a bug, recorded.
+ * only sees it time out. A refusal or a failed call to a third node becomes the protocol's, as the
+ * HTTP edge makes it; anything else a node throws at a peer is a bug, recorded.
  */
 final class Network {
 
@@ -80,14 +81,21 @@ final class Network {
         T answer;
         try {
             answer = handler.get();
+        } catch (KeyFailure failure) {
+            throw failure; // the key's answer, relayed as the web edge would
         } catch (Refusal refusal) {
             throw PeerFailure.refused(peer, refusal.reason(), refusal.getMessage());
         } catch (ErrorResponseException problem) {
             throw PeerFailure.refused(peer, HttpFailures.reasonFor(problem.getStatusCode()), problem.getBody().getDetail());
         } catch (PeerFailure failure) {
-            // the peer's own call to another peer failed, and the peer let it out: a bug of the peer's
-            violations.add("%s threw %s at its caller of %s", peer, failure, what);
-            throw PeerFailure.refused(peer, PeerFailure.Reason.FAILED, failure.getMessage());
+            // the peer's own call to another peer failed: its web edge answers 503 when that peer was busy, or
+            // its calls to it paused, 409 when it refused for a conflict, else 502 or 504
+            throw PeerFailure.refused(peer, switch (failure) {
+                case PeerFailure.Paused paused -> PeerFailure.Reason.BUSY;
+                case PeerFailure.Refused refused when refused.reason() == PeerFailure.Reason.BUSY
+                        || refused.reason() == PeerFailure.Reason.CONFLICT -> refused.reason();
+                default -> PeerFailure.Reason.FAILED;
+            }, failure.getMessage());
         } catch (RuntimeException bug) {
             violations.add("%s failed on %s: %s", peer, what, describe(bug));
             throw PeerFailure.refused(peer, PeerFailure.Reason.FAILED, bug.toString());

@@ -11,13 +11,11 @@ import dht.core.wire.JoinRequest;
 import dht.core.wire.RangeDigest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
+import dht.node.peer.KeyOutcome;
 import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.peer.Refusal;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.ErrorResponseException;
 
 import java.util.List;
 import java.util.Optional;
@@ -37,41 +35,12 @@ final class SimulatedPeers implements PeerClient {
     }
 
     @Override
-    public ResponseEntity<byte[]> forward(NodeRef next, KeyRequest request) {
-        return network.call(caller, next, "forward " + request.method() + " " + request.key().value(),
-                peer -> relayed(peer, request));
-    }
-
-    /** What the peer's web edge answers the request, as the forwarding node receives it. */
-    static ResponseEntity<byte[]> relayed(SimulatedNode peer, KeyRequest request) {
-        try {
-            ResponseEntity<?> answer = switch (request.method().name()) {
-                case "GET" -> peer.keys.get(request.key(), request.hops(), request.options());
-                case "PUT" -> peer.keys.put(request.key(), request.body(), request.contentType(), request.hops(), request.options());
-                case "DELETE" -> peer.keys.delete(request.key(), request.hops(), request.options());
-                default -> throw new IllegalArgumentException("no such key request: " + request.method());
-            };
-            byte[] body = answer.getBody() instanceof byte[] bytes ? bytes : null;
-            return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders()).body(body);
-        } catch (ErrorResponseException problem) {
-            return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders()).build();
-        } catch (PeerFailure failure) {
-            return ResponseEntity.status(statusOf(failure)).build();
-        }
-    }
-
-    /** The status the node's problem handling gives a failed call to a peer. */
-    static HttpStatus statusOf(PeerFailure failure) {
-        return switch (failure) {
-            case PeerFailure.TimedOut timedOut -> HttpStatus.GATEWAY_TIMEOUT;
-            case PeerFailure.Unreachable unreachable -> HttpStatus.BAD_GATEWAY;
-            case PeerFailure.Paused paused -> HttpStatus.SERVICE_UNAVAILABLE;
-            case PeerFailure.Refused refused -> switch (refused.reason()) {
-                case CONFLICT -> HttpStatus.CONFLICT;
-                case BUSY -> HttpStatus.SERVICE_UNAVAILABLE;
-                case NOT_FOUND, REJECTED, FAILED -> HttpStatus.BAD_GATEWAY;
-            };
-        };
+    public KeyOutcome forward(NodeRef next, KeyRequest request) {
+        return network.call(caller, next, "forward " + request.method() + " " + request.key().value(), peer -> switch (request.method().name()) {
+            case "GET" -> peer.keys.get(request.key(), request.hops(), request.options());
+            case "PUT" -> peer.keys.put(request.key(), request.body(), request.contentType(), request.hops(), request.options());
+            default -> peer.keys.delete(request.key(), request.hops(), request.options());
+        });
     }
 
     @Override

@@ -3,21 +3,18 @@ package dht.node.keys;
 import dht.core.HybridClock;
 import dht.core.Key;
 import dht.core.NodeRef;
-import dht.core.RingPosition;
 import dht.core.wire.Entry;
-import dht.core.wire.KeyWritten;
 import dht.node.membership.LocalNode;
+import dht.node.peer.KeyFailure;
 import dht.node.peer.KeyOptions;
+import dht.node.peer.KeyOutcome;
 import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerClient;
 import dht.node.replication.Replicator;
 import dht.node.storage.KeyLocks;
 import dht.node.storage.KeyValueStore;
-import dht.node.transfer.InboundTransfers;
 import dht.node.transfer.InboundTransfers.Pending;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
+import dht.node.transfer.InboundTransfers;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -61,8 +58,8 @@ public class KeyCoordinator {
                 Optional<Entry> local = stored.isPresent() ? stored : fromSource(key, pending);
                 Entry entry = newestOfQuorum(self, key, local, options, hops)
                         .filter(e -> !e.tombstone())
-                        .orElseThrow(() -> KeyProblems.notFound(key.value(), self.id(), hops));
-                return value(entry, self.id(), hops);
+                        .orElseThrow(() -> KeyFailure.notFound(self.id(), hops));
+                return new KeyOutcome.Found(entry, self.id(), hops);
             };
         };
     }
@@ -78,11 +75,7 @@ public class KeyCoordinator {
             return () -> {
                 Entry entry = written.entry();
                 requireQuorum(self, key, entry, options, hops);
-                return ResponseEntity.status(written.replaced() ? HttpStatus.OK : HttpStatus.CREATED)
-                        .headers(KeyHeaders.of(self.id(), hops))
-                        .eTag(entry.version().toString())
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .body(new KeyWritten(key.value(), key.position(), self.id(), entry.version()));
+                return new KeyOutcome.Stored(key, entry.version(), !written.replaced(), self.id(), hops);
             };
         };
     }
@@ -92,7 +85,7 @@ public class KeyCoordinator {
         return (self, source) -> {
             Written written = writeLocally(self, key, source, options, hops, current -> {
                 if (current.filter(held -> !held.tombstone()).isEmpty()) {
-                    throw KeyProblems.notFound(key.value(), self.id(), hops);
+                    throw KeyFailure.notFound(self.id(), hops);
                 }
                 return Entry.tombstone(key.value(), clock.stamp(self.id()));
             });
@@ -101,7 +94,7 @@ public class KeyCoordinator {
             }
             return () -> {
                 requireQuorum(self, key, written.entry(), options, hops);
-                return ResponseEntity.noContent().headers(KeyHeaders.of(self.id(), hops)).build();
+                return new KeyOutcome.Deleted(self.id(), hops);
             };
         };
     }
@@ -152,7 +145,7 @@ public class KeyCoordinator {
         int needed = (options.writeQuorum() != null ? options.writeQuorum() : replicator.quorum(replicas)) - 1;
         int confirmed = replicator.replicate(entry, replicas, needed);
         if (confirmed < needed) {
-            throw KeyProblems.noQuorum(confirmed + 1, needed + 1, self.id(), hops);
+            throw KeyFailure.noWriteQuorum(confirmed + 1, needed + 1, self.id(), hops);
         }
     }
 
@@ -165,14 +158,14 @@ public class KeyCoordinator {
         int needed = (options.readQuorum() != null ? options.readQuorum() : replicator.readQuorum(replicas)) - 1;
         Replicator.Read read = replicator.newest(key.value(), local, replicas, needed);
         if (read.answered() < needed) {
-            throw KeyProblems.noReadQuorum(read.answered() + 1, needed + 1, self.id(), hops);
+            throw KeyFailure.noReadQuorum(read.answered() + 1, needed + 1, self.id(), hops);
         }
         return read.newest();
     }
 
     private void requirePreconditions(KeyOptions options, Optional<Entry> current, NodeRef self, int hops) {
         if (!Preconditions.hold(options, current)) {
-            throw KeyProblems.preconditionFailed(current.filter(entry -> !entry.tombstone()).map(Entry::version), self.id(), hops);
+            throw KeyFailure.preconditionFailed(current.filter(entry -> !entry.tombstone()).map(Entry::version), self.id(), hops);
         }
     }
 
@@ -202,19 +195,10 @@ public class KeyCoordinator {
         return peers.fetch(pending.get().source(), key.value()).or(() -> store.get(key.value()));
     }
 
-    /** A stored value as the answer to a read. */
-    static ResponseEntity<?> value(Entry entry, RingPosition owner, int hops) {
-        return ResponseEntity.ok()
-                .headers(KeyHeaders.of(owner, hops))
-                .contentType(MediaType.parseMediaType(entry.contentType()))
-                .eTag(entry.version().toString())
-                .body(entry.value());
-    }
-
     /** The part of a local request that runs after the ownership lock is let go. */
     @FunctionalInterface
     interface Finish {
-        ResponseEntity<?> complete();
+        KeyOutcome complete();
     }
 
     /** The local part of a write, under the ownership lock, given what was fetched for it before. */

@@ -4,25 +4,24 @@ import dht.core.Key;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
-import dht.core.wire.DhtHeaders;
 import dht.core.wire.Entry;
 import dht.node.config.NodeProperties;
 import dht.node.keys.KeyCoordinator.Finish;
 import dht.node.keys.KeyCoordinator.SourceCopy;
 import dht.node.keys.KeyCoordinator.WriteStep;
-import dht.node.membership.LocalNode;
 import dht.node.membership.LocalNode.Route;
+import dht.node.membership.LocalNode;
 import dht.node.membership.RingView;
+import dht.node.peer.KeyFailure;
 import dht.node.peer.KeyOptions;
+import dht.node.peer.KeyOutcome;
 import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.replication.Replicator;
 import dht.node.telemetry.DhtMetrics;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
-import org.springframework.web.ErrorResponseException;
 
 import java.util.List;
 import java.util.Optional;
@@ -56,17 +55,17 @@ public class KeyService {
         this.ringView = ringView;
     }
 
-    public ResponseEntity<?> get(Key key, int hops, KeyOptions options) {
+    public KeyOutcome get(Key key, int hops, KeyOptions options) {
         KeyRequest request = KeyRequest.read(key, hops, options);
         requireServable(request);
         return serve(request, coordinator.read(key, options, hops));
     }
 
-    public ResponseEntity<?> put(Key key, byte[] value, String contentType, int hops, KeyOptions options) {
+    public KeyOutcome put(Key key, byte[] value, String contentType, int hops, KeyOptions options) {
         return serveWrite(KeyRequest.write(key, hops, value, contentType, options), coordinator.put(key, value, contentType, options, hops));
     }
 
-    public ResponseEntity<?> delete(Key key, int hops, KeyOptions options) {
+    public KeyOutcome delete(Key key, int hops, KeyOptions options) {
         return serveWrite(KeyRequest.delete(key, hops, options), coordinator.delete(key, options, hops));
     }
 
@@ -77,26 +76,26 @@ public class KeyService {
      * the replicas outside them. Should a transfer of the key's range begin or end between the two,
      * the copy fetched is of no use and the write starts over, a few times at most.
      */
-    private ResponseEntity<?> serveWrite(KeyRequest request, WriteStep write) {
+    private KeyOutcome serveWrite(KeyRequest request, WriteStep write) {
         requireServable(request);
         for (int attempt = 1; attempt <= 3; attempt++) {
             SourceCopy source = coordinator.prepareWrite(request);
-            ResponseEntity<?> response = serve(request, self -> write.apply(self, source));
-            if (response != null) {
-                return response;
+            KeyOutcome outcome = serve(request, self -> write.apply(self, source));
+            if (outcome != null) {
+                return outcome;
             }
         }
-        throw KeyProblems.ringChanging(node.self().map(NodeRef::id).orElse(null), request.hops());
+        throw KeyFailure.ringChanging(node.self().map(NodeRef::id).orElse(null), request.hops());
     }
 
     /** Refuses a request that has gone round too often, or a client's while this node is not in the ring. */
     private void requireServable(KeyRequest request) {
         RingPosition self = node.self().map(NodeRef::id).orElse(null);
         if (request.hops() >= properties.maxHops()) {
-            throw KeyProblems.loop(request.hops(), properties.maxHops(), self);
+            throw KeyFailure.loop(request.hops(), properties.maxHops(), self);
         }
         if (request.hops() == 0 && !node.state().servesClients()) {
-            throw KeyProblems.notInRing(node.state(), self, request.hops());
+            throw KeyFailure.notInRing(node.state().name(), self, request.hops());
         }
     }
 
@@ -107,7 +106,7 @@ public class KeyService {
      * preparation went stale, and the caller starts over. The caller checked that the request is
      * servable at all ({@link #requireServable}), once, before anything else.
      */
-    private ResponseEntity<?> serve(KeyRequest request, Function<NodeRef, Finish> local) {
+    private KeyOutcome serve(KeyRequest request, Function<NodeRef, Finish> local) {
         int hops = request.hops();
         NodeRef selfNode = node.self().orElse(null);
         RingPosition self = selfNode == null ? null : selfNode.id();
@@ -117,33 +116,42 @@ public class KeyService {
             Routed routed = node.whileOwnershipHeld(() -> {
                 Route route = node.route(position);
                 if (!route.inRing()) {
-                    throw KeyProblems.notInRing(node.state(), self, hops);
+                    throw KeyFailure.notInRing(node.state().name(), self, hops);
                 }
                 return route.local() ? new Routed(route, local.apply(selfNode)) : new Routed(route, null);
             });
-            ResponseEntity<?> response;
+            KeyOutcome outcome;
             if (!routed.route().local()) {
                 metrics.forwarded(operation);
-                response = forward(routed.route().target(), position, request.forwarded());
+                outcome = forward(routed.route().target(), position, request.forwarded());
             } else if (routed.finish() == null) {
                 return null;
             } else {
-                response = routed.finish().complete();
+                outcome = routed.finish().complete();
             }
             if (hops == 0) {
-                metrics.answered(operation, response.getStatusCode().value(), response.getHeaders().getFirst(DhtHeaders.HOPS));
+                metrics.answered(operation, DhtMetrics.Outcome.SUCCESS, outcome.hops());
             }
-            return response;
-        } catch (ErrorResponseException e) {
+            return outcome;
+        } catch (KeyFailure e) {
             if (hops == 0) {
-                metrics.answered(operation, e.getStatusCode().value(), e.getHeaders().getFirst(DhtHeaders.HOPS));
+                metrics.answered(operation, switch (e.kind()) {
+                    case NOT_FOUND -> DhtMetrics.Outcome.NOT_FOUND;
+                    case PRECONDITION_FAILED -> DhtMetrics.Outcome.CLIENT_ERROR;
+                    default -> DhtMetrics.Outcome.SERVER_ERROR;
+                }, e.hops());
+            }
+            throw e;
+        } catch (PeerFailure e) {
+            if (hops == 0) {
+                metrics.answered(operation, DhtMetrics.Outcome.SERVER_ERROR, hops);
             }
             throw e;
         }
     }
 
     /** Forwards to the chosen hop; if it cannot be reached, once more through the closest finger before the key. */
-    private ResponseEntity<?> forward(NodeRef target, RingPosition position, KeyRequest request) {
+    private KeyOutcome forward(NodeRef target, RingPosition position, KeyRequest request) {
         try {
             return peers.forward(target, request);
         } catch (PeerFailure e) {
@@ -151,7 +159,7 @@ public class KeyService {
                 throw e;
             }
             if (request.method() == HttpMethod.GET) {
-                Optional<ResponseEntity<?>> fromReplica = readFromReplica(target, position, request);
+                Optional<KeyOutcome> fromReplica = readFromReplica(target, position, request);
                 if (fromReplica.isPresent()) {
                     return fromReplica.get();
                 }
@@ -165,7 +173,7 @@ public class KeyService {
      * A read whose owner cannot be reached, answered by the first of the other replicas to answer
      * (all asked at once): the nodes before the owner, which take over its range.
      */
-    private Optional<ResponseEntity<?>> readFromReplica(NodeRef owner, RingPosition position, KeyRequest request) {
+    private Optional<KeyOutcome> readFromReplica(NodeRef owner, RingPosition position, KeyRequest request) {
         Ring ring = ringView.ring();
         if (ring.isEmpty() || !ring.memberOwning(position).sameNodeAs(owner)) {
             return Optional.empty();
@@ -179,8 +187,8 @@ public class KeyService {
             return Optional.empty();
         }
         Entry found = read.newest().filter(entry -> !entry.tombstone())
-                .orElseThrow(() -> KeyProblems.notFound(request.key().value(), ownerNode.id(), request.hops()));
-        return Optional.of(KeyCoordinator.value(found, ownerNode.id(), request.hops()));
+                .orElseThrow(() -> KeyFailure.notFound(ownerNode.id(), request.hops()));
+        return Optional.of(new KeyOutcome.Found(found, ownerNode.id(), request.hops()));
     }
 
     private record Routed(Route route, Finish finish) {

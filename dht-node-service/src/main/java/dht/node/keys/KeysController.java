@@ -5,6 +5,7 @@ import dht.core.wire.DhtHeaders;
 import dht.core.wire.KeyWritten;
 import dht.node.config.NodeProperties;
 import dht.node.peer.KeyOptions;
+import dht.node.peer.KeyOutcome;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -14,6 +15,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -64,7 +66,7 @@ class KeysController {
     ResponseEntity<?> get(@Parameter(description = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F", example = "user:42") @PathVariable String key,
                           @Parameter(description = "Copies to consult, the owner's included (default dht.read-quorum)") @RequestParam(name = "r", required = false) Integer r,
                           HttpServletRequest request) {
-        return StoredValues.guarded(keys.get(validKey(key), hops.of(request), options(null, r, null, null)));
+        return answer(keys.get(validKey(key), hops.of(request), options(null, r, null, null)));
     }
 
     @Operation(summary = "Write a key", description = "Stores the body as opaque bytes together with its Content-Type "
@@ -92,7 +94,7 @@ class KeysController {
         Key validKey = validKey(key);
         KeyOptions options = options(w, null, ifMatch, ifNoneMatch);
         String contentType = storedContentType(request.getContentType());
-        return keys.put(validKey, boundedBody(request), contentType, hops.of(request), options);
+        return answer(keys.put(validKey, boundedBody(request), contentType, hops.of(request), options));
     }
 
     @Operation(summary = "Delete a key")
@@ -107,7 +109,7 @@ class KeysController {
                              @Parameter(description = IF_MATCH) @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                              @Parameter(description = IF_NONE_MATCH) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
                              HttpServletRequest request) {
-        return keys.delete(validKey(key), hops.of(request), options(w, null, ifMatch, ifNoneMatch));
+        return answer(keys.delete(validKey(key), hops.of(request), options(w, null, ifMatch, ifNoneMatch)));
     }
 
     @Operation(summary = "An empty key", description = "Always 400: a key has at least one byte.")
@@ -115,6 +117,23 @@ class KeysController {
     @RequestMapping(path = {"", "/"})
     ResponseEntity<?> emptyKey() {
         throw KeyProblems.invalidKey("The key is empty; a key is 1 to " + Key.MAX_BYTES + " bytes of UTF-8.");
+    }
+
+    /** What a key request ended in, as HTTP: a value sandboxed, a write's version, or no content. */
+    private static ResponseEntity<?> answer(KeyOutcome outcome) {
+        HttpHeaders headers = KeyHeaders.of(outcome.owner(), outcome.hops());
+        return switch (outcome) {
+            case KeyOutcome.Found found -> StoredValues.guarded(ResponseEntity.ok().headers(headers)
+                    .contentType(MediaType.parseMediaType(found.entry().contentType()))
+                    .eTag(found.entry().version().toString())
+                    .body(found.entry().value()));
+            case KeyOutcome.Stored stored -> ResponseEntity.status(stored.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                    .headers(headers)
+                    .eTag(stored.version().toString())
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(new KeyWritten(stored.key().value(), stored.key().position(), stored.owner(), stored.version()));
+            case KeyOutcome.Deleted deleted -> ResponseEntity.noContent().headers(headers).build();
+        };
     }
 
     /**

@@ -24,11 +24,8 @@ final class StoredValues {
     private StoredValues() {
     }
 
-    /** {@code response} (a value, or a problem) with the headers that keep a browser from running a value. */
+    /** A value's {@code response} with the headers that keep a browser from running the value. */
     static ResponseEntity<?> guarded(ResponseEntity<?> response) {
-        if (!response.getStatusCode().is2xxSuccessful()) {
-            return response;
-        }
         HttpHeaders headers = new HttpHeaders();
         headers.putAll(response.getHeaders());
         headers.set("Content-Security-Policy", SANDBOX);

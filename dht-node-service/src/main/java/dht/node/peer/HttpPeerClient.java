@@ -2,6 +2,8 @@ package dht.node.peer;
 
 import dht.core.NeighborView;
 import dht.core.NodeRef;
+import dht.core.RingPosition;
+import dht.core.Version;
 import dht.core.wire.DhtHeaders;
 import dht.core.wire.DigestRequest;
 import dht.core.wire.Entry;
@@ -20,6 +22,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
@@ -28,13 +32,15 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 import org.springframework.web.util.UriComponentsBuilder;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -45,9 +51,6 @@ import java.util.function.Supplier;
  */
 @Component
 public class HttpPeerClient implements PeerClient {
-
-    private static final Set<String> RELAYED_HEADERS = Set.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.ETAG,
-            HttpHeaders.LOCATION, HttpHeaders.RETRY_AFTER, DhtHeaders.OWNER, DhtHeaders.HOPS);
 
     private final RestClient rest;
     private final RestClient probes;
@@ -67,8 +70,9 @@ public class HttpPeerClient implements PeerClient {
     }
 
     @Override
-    public ResponseEntity<byte[]> forward(NodeRef next, KeyRequest request) {
-        return call(next, request.idempotent(), () -> {
+    public KeyOutcome forward(NodeRef next, KeyRequest request) {
+        // the peer's answer is read inside the call, thrown outside it: a key's failure is no failure of the peer
+        Answer answer = call(next, request.idempotent(), () -> {
             KeyOptions options = request.options();
             UriComponentsBuilder uri = base(next).pathSegment("keys", request.key().value());
             Optional.ofNullable(options.writeQuorum()).ifPresent(w -> uri.queryParam("w", w));
@@ -81,18 +85,54 @@ public class HttpPeerClient implements PeerClient {
             if (request.body() != null) {
                 spec.contentType(MediaType.parseMediaType(request.contentType())).body(request.body());
             }
-            return spec.exchange((req, response) -> {
-                HttpHeaders relayed = new HttpHeaders();
-                response.getHeaders().forEach((name, values) -> {
-                    if (RELAYED_HEADERS.stream().anyMatch(name::equalsIgnoreCase)) {
-                        relayed.addAll(name, values);
-                    }
-                });
-                byte[] body = response.getBody().readAllBytes();
-                // an empty body stays absent, so that no Content-Type is invented for a 204
-                return ResponseEntity.status(response.getStatusCode()).headers(relayed).body(body.length == 0 ? null : body);
-            });
+            return spec.exchange((req, response) -> answer(next, request, response.getStatusCode(), response.getHeaders(),
+                    response.getBody().readAllBytes()));
         });
+        if (answer.failure() != null) {
+            throw answer.failure();
+        }
+        return answer.outcome();
+    }
+
+    /** A peer's answer to a forwarded key request, read back into the protocol's outcome or failure. */
+    private Answer answer(NodeRef peer, KeyRequest request, HttpStatusCode status, HttpHeaders headers, byte[] body) {
+        RingPosition owner = Optional.ofNullable(headers.getFirst(DhtHeaders.OWNER)).map(RingPosition::parse).orElse(null);
+        int hops = Optional.ofNullable(headers.getFirst(DhtHeaders.HOPS)).map(Integer::parseInt).orElse(request.hops());
+        Version version = Optional.ofNullable(headers.getETag()).map(tag -> Version.parse(tag.replace("\"", ""))).orElse(null);
+        if (status.is2xxSuccessful() && version == null && request.method() != HttpMethod.DELETE) {
+            return new Answer(null, PeerFailure.refused(peer, PeerFailure.Reason.FAILED, "an answer without the key's version"));
+        }
+        if (status.is2xxSuccessful()) {
+            return new Answer(switch (request.method().name()) {
+                case "GET" -> new KeyOutcome.Found(new Entry(request.key().value(), body,
+                        Objects.requireNonNullElse(headers.getFirst(HttpHeaders.CONTENT_TYPE), MediaType.APPLICATION_OCTET_STREAM_VALUE),
+                        version), owner, hops);
+                case "PUT" -> new KeyOutcome.Stored(request.key(), version, status.value() == 201, owner, hops);
+                default -> new KeyOutcome.Deleted(owner, hops);
+            }, null);
+        }
+        Problem problem = Problem.in(body);
+        return HttpKeyFailures.kindOf(status, problem.title())
+                .map(kind -> new Answer(null, new KeyFailure(kind, problem.detail(), owner, hops, version)))
+                .orElseGet(() -> new Answer(null, HttpFailures.refusal(peer, status, problem.detail())));
+    }
+
+    /** The title and detail of a peer's problem response; neither when it answered something else. */
+    private record Problem(String title, String detail) {
+
+        private static final JsonMapper JSON = JsonMapper.builder().build();
+
+        static Problem in(byte[] body) {
+            try {
+                return body.length == 0 ? new Problem(null, null) : JSON.readValue(body, Problem.class);
+            } catch (JacksonException notAProblem) {
+                return new Problem(null, null);
+            }
+        }
+    }
+
+    /** Either what a forwarded request ended in, or how it failed. */
+    private record Answer(KeyOutcome outcome, RuntimeException failure) {
     }
 
     @Override

@@ -3,14 +3,13 @@ package dht.node.peer;
 import dht.core.NeighborView;
 import dht.core.NodeRef;
 import dht.core.wire.DigestRequest;
-import dht.core.wire.RangeDigest;
 import dht.core.wire.Entry;
 import dht.core.wire.Handover;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
+import dht.core.wire.RangeDigest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
-import org.springframework.http.ResponseEntity;
 
 import java.util.List;
 import java.util.Optional;
@@ -21,8 +20,8 @@ import java.util.Optional;
  */
 public interface PeerClient {
 
-    /** Sends a client's key request on toward its owner and answers whatever comes back. */
-    ResponseEntity<byte[]> forward(NodeRef next, KeyRequest request);
+    /** Sends a client's key request on toward its owner: what it ended in, or its {@link KeyFailure}. */
+    KeyOutcome forward(NodeRef next, KeyRequest request);
 
     /** Asks the future predecessor to make the joiner its successor. */
     JoinAccepted join(NodeRef predecessor, JoinRequest request);

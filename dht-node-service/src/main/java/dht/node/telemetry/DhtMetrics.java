@@ -35,16 +35,19 @@ public class DhtMetrics {
                 .register(registry);
     }
 
-    /** A client's request entering the ring here was answered with {@code status}. */
-    public void answered(String operation, int status, String hopsHeader) {
-        registry.counter("dht.requests", "operation", operation, "outcome", outcome(status)).increment();
-        if (hopsHeader != null) {
-            try {
-                hops.record(Integer.parseInt(hopsHeader));
-            } catch (NumberFormatException ignored) {
-                // a peer's malformed header says nothing about hops
-            }
+    /** How a client's request that entered the ring here ended. */
+    public enum Outcome {
+        SUCCESS, NOT_FOUND, CLIENT_ERROR, SERVER_ERROR;
+
+        private String tag() {
+            return name().toLowerCase();
         }
+    }
+
+    /** A client's request entering the ring here ended in {@code outcome}, after {@code hopsTaken} forwards. */
+    public void answered(String operation, Outcome outcome, int hopsTaken) {
+        registry.counter("dht.requests", "operation", operation, "outcome", outcome.tag()).increment();
+        hops.record(hopsTaken);
     }
 
     public void forwarded(String operation) {
@@ -57,15 +60,5 @@ public class DhtMetrics {
 
     public void transferredOut(long keys) {
         transferredOut.increment(keys);
-    }
-
-    private static String outcome(int status) {
-        if (status == 404) {
-            return "not_found";
-        }
-        if (status < 400) {
-            return "success";
-        }
-        return status < 500 ? "client_error" : "server_error";
     }
 }

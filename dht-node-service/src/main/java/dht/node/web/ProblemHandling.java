@@ -1,11 +1,14 @@
 package dht.node.web;
 
+import dht.core.wire.DhtHeaders;
+import dht.node.peer.HttpKeyFailures;
+import dht.node.peer.KeyFailure;
 import dht.node.peer.PeerFailure;
 import dht.node.peer.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -67,6 +70,22 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     }
 
     /** This node refused a peer's request: the reason's status, with the refusal's own title and detail. */
+    /** A key request the ring could not serve, with the owner that answered and the forwards it took, as every key response has. */
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> keyFailed(KeyFailure failure) {
+        HttpKeyFailures http = HttpKeyFailures.of(failure.kind());
+        HttpHeaders headers = new HttpHeaders();
+        if (failure.owner() != null) {
+            headers.set(DhtHeaders.OWNER, failure.owner().toString());
+        }
+        headers.set(DhtHeaders.HOPS, Integer.toString(failure.hops()));
+        if (http.retry()) {
+            headers.set(HttpHeaders.RETRY_AFTER, "1");
+        }
+        failure.current().ifPresent(version -> headers.setETag("\"" + version + "\""));
+        return ResponseEntity.status(http.status()).headers(headers).body(problem(http.status(), http.title(), failure.getMessage()));
+    }
+
     @ExceptionHandler
     ResponseEntity<ProblemDetail> refused(Refusal refusal) {
         HttpHeaders headers = new HttpHeaders();

@@ -15,6 +15,7 @@ import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
 import dht.node.membership.RingView;
 import dht.node.peer.KeyOptions;
+import dht.node.peer.KeyOutcome;
 import dht.node.peer.PeerClient;
 import dht.node.replication.Replicator;
 import dht.node.storage.InMemoryKeyValueStore;
@@ -102,8 +103,9 @@ class KeyServiceTest {
 
     @Test
     void aWriteCopiesToTheReplicasOutsideTheLocks() {
-        assertThat(keys.put(ownKey, bytes("v"), "text/plain", 0, KeyOptions.NONE).getStatusCode().value()).isEqualTo(201);
-        assertThat(keys.delete(ownKey, 0, KeyOptions.NONE).getStatusCode().value()).isEqualTo(204);
+        assertThat(keys.put(ownKey, bytes("v"), "text/plain", 0, KeyOptions.NONE))
+                .isInstanceOfSatisfying(KeyOutcome.Stored.class, stored -> assertThat(stored.created()).isTrue());
+        assertThat(keys.delete(ownKey, 0, KeyOptions.NONE)).isInstanceOf(KeyOutcome.Deleted.class);
         assertThat(remoteCalls).hasValue(2);
     }
 
@@ -111,7 +113,7 @@ class KeyServiceTest {
     void aReadAsksTheReplicasOutsideTheLocks() {
         keys.put(ownKey, bytes("v"), "text/plain", 0, KeyOptions.NONE);
 
-        assertThat(keys.get(ownKey, 0, KeyOptions.NONE).getBody()).isEqualTo(bytes("v"));
+        assertThat(valueOf(keys.get(ownKey, 0, KeyOptions.NONE))).isEqualTo(bytes("v"));
         assertThat(remoteCalls).hasValue(2);
     }
 
@@ -119,7 +121,8 @@ class KeyServiceTest {
     void aConditionalWriteCatchesUpOutsideTheLocks() {
         KeyOptions createIfAbsent = new KeyOptions(null, null, null, "*");
 
-        assertThat(keys.put(ownKey, bytes("v"), "text/plain", 0, createIfAbsent).getStatusCode().value()).isEqualTo(201);
+        assertThat(keys.put(ownKey, bytes("v"), "text/plain", 0, createIfAbsent))
+                .isInstanceOfSatisfying(KeyOutcome.Stored.class, stored -> assertThat(stored.created()).isTrue());
         assertThat(remoteCalls).as("catch-up read, then the copies").hasValue(2);
     }
 
@@ -127,13 +130,18 @@ class KeyServiceTest {
     void whileTheRangeIsArrivingTheSourcesCopyIsFetchedOutsideTheLocks() {
         inbound.begin(KeyRange.wholeRing(RingPosition.MIN), SOURCE);
 
-        assertThat(keys.get(ownKey, 0, KeyOptions.NONE).getBody()).isEqualTo(bytes("from the source"));
-        assertThat(keys.put(ownKey, bytes("v"), "text/plain", 0, KeyOptions.NONE).getStatusCode().value())
-                .as("replacing the source's copy").isEqualTo(200);
+        assertThat(valueOf(keys.get(ownKey, 0, KeyOptions.NONE))).isEqualTo(bytes("from the source"));
+        assertThat(keys.put(ownKey, bytes("v"), "text/plain", 0, KeyOptions.NONE))
+                .as("replacing the source's copy")
+                .isInstanceOfSatisfying(KeyOutcome.Stored.class, stored -> assertThat(stored.created()).isFalse());
         assertThat(remoteCalls).as("source read and replica read, source read and copies").hasValue(4);
     }
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] valueOf(KeyOutcome outcome) {
+        return ((KeyOutcome.Found) outcome).entry().value();
     }
 }

@@ -2,9 +2,13 @@ package dht.node.keys;
 
 import dht.core.Key;
 import dht.core.RingPosition;
+import dht.core.Version;
 import dht.core.wire.DhtHeaders;
+import dht.core.wire.Entry;
 import dht.node.config.NodeProperties;
+import dht.node.peer.KeyFailure;
 import dht.node.peer.KeyOptions;
+import dht.node.peer.KeyOutcome;
 import dht.web.ClusterSecurity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +20,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -44,6 +47,8 @@ import static org.mockito.Mockito.verifyNoInteractions;
 class KeysControllerTest {
 
     private static final int MAX_VALUE_BYTES = 16;
+    private static final RingPosition OWNER = RingPosition.parse("00c3f22a00000000");
+    private static final KeyOutcome CREATED = new KeyOutcome.Stored(Key.of("k"), new Version(1, OWNER), true, OWNER, 0);
 
     @TestConfiguration
     @EnableConfigurationProperties(NodeProperties.class)
@@ -89,7 +94,7 @@ class KeysControllerTest {
     @Test
     void aKeyOfExactly1024BytesReachesTheService() {
         String key = "é".repeat(512);
-        doReturn(ResponseEntity.ok().build()).when(keys).get(Key.of(key), 0, KeyOptions.NONE);
+        doReturn(found("text/plain", "v")).when(keys).get(Key.of(key), 0, KeyOptions.NONE);
 
         assertThat(mvc.get().uri(keyUri(key))).hasStatus(HttpStatus.OK);
         verify(keys).get(Key.of(key), 0, KeyOptions.NONE);
@@ -107,7 +112,7 @@ class KeysControllerTest {
     @Test
     void aValueOfExactlyTheLimitReachesTheService() {
         byte[] value = new byte[MAX_VALUE_BYTES];
-        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq(Key.of("k")), any(), anyString(), anyInt(), any());
+        doReturn(CREATED).when(keys).put(eq(Key.of("k")), any(), anyString(), anyInt(), any());
 
         assertThat(mvc.put().uri("/keys/k").contentType(MediaType.APPLICATION_OCTET_STREAM).content(value))
                 .hasStatus(HttpStatus.CREATED);
@@ -117,7 +122,7 @@ class KeysControllerTest {
     @Test
     void aPutWithoutContentTypeIsStoredAsOctetStream() {
         byte[] value = "hello".getBytes(StandardCharsets.UTF_8);
-        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq(Key.of("k")), any(), anyString(), anyInt(), any());
+        doReturn(CREATED).when(keys).put(eq(Key.of("k")), any(), anyString(), anyInt(), any());
 
         assertThat(mvc.put().uri("/keys/k").content(value)).hasStatus(HttpStatus.CREATED);
         verify(keys).put(Key.of("k"), value, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0, KeyOptions.NONE);
@@ -126,7 +131,7 @@ class KeysControllerTest {
     @Test
     void aPutKeepsTheContentTypeItWasSentWith() {
         byte[] value = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
-        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq(Key.of("k")), any(), anyString(), anyInt(), any());
+        doReturn(CREATED).when(keys).put(eq(Key.of("k")), any(), anyString(), anyInt(), any());
 
         assertThat(mvc.put().uri("/keys/k").contentType("application/json;charset=UTF-8").content(value))
                 .hasStatus(HttpStatus.CREATED);
@@ -135,7 +140,7 @@ class KeysControllerTest {
 
     @Test
     void anEncodedSlashInAKeyReachesTheServiceAsASlash() {
-        doReturn(ResponseEntity.noContent().build()).when(keys).delete(Key.of("a/b"), 0, KeyOptions.NONE);
+        doReturn(new KeyOutcome.Deleted(OWNER, 0)).when(keys).delete(Key.of("a/b"), 0, KeyOptions.NONE);
 
         assertThat(mvc.delete().uri(URI.create("/keys/a%2Fb"))).hasStatus(HttpStatus.NO_CONTENT);
         verify(keys).delete(Key.of("a/b"), 0, KeyOptions.NONE);
@@ -144,7 +149,7 @@ class KeysControllerTest {
     @Test
     void theHopsHeaderOfAMemberIsPassedOnAsTheHopCount() {
         asMember();
-        doReturn(ResponseEntity.ok().build()).when(keys).get(Key.of("k"), 3, KeyOptions.NONE);
+        doReturn(found("text/plain", "v")).when(keys).get(Key.of("k"), 3, KeyOptions.NONE);
 
         assertThat(mvc.get().uri("/keys/k").header(DhtHeaders.HOPS, "3")).hasStatus(HttpStatus.OK);
         verify(keys).get(Key.of("k"), 3, KeyOptions.NONE);
@@ -163,8 +168,8 @@ class KeysControllerTest {
 
     @Test
     void aClientsHopsHeaderIsIgnored() {
-        doReturn(ResponseEntity.ok().build()).when(keys).get(Key.of("k"), 0, KeyOptions.NONE);
-        doReturn(ResponseEntity.noContent().build()).when(keys).delete(Key.of("k"), 0, KeyOptions.NONE);
+        doReturn(found("text/plain", "v")).when(keys).get(Key.of("k"), 0, KeyOptions.NONE);
+        doReturn(new KeyOutcome.Deleted(OWNER, 0)).when(keys).delete(Key.of("k"), 0, KeyOptions.NONE);
 
         // a negative count would have disabled the loop limit, any other skipped the readiness check
         assertThat(mvc.get().uri("/keys/k").header(DhtHeaders.HOPS, "-5")).hasStatus(HttpStatus.OK);
@@ -176,13 +181,13 @@ class KeysControllerTest {
 
     @Test
     void aStoredValueIsServedSandboxedAndActiveTypesAsAttachments() {
-        doReturn(ResponseEntity.ok().contentType(MediaType.TEXT_HTML).body("<script>alert(1)</script>".getBytes()))
+        doReturn(found("text/html", "<script>alert(1)</script>"))
                 .when(keys).get(Key.of("page"), 0, KeyOptions.NONE);
-        doReturn(ResponseEntity.ok().contentType(MediaType.valueOf("image/svg+xml")).body("<svg/>".getBytes()))
+        doReturn(found("image/svg+xml", "<svg/>"))
                 .when(keys).get(Key.of("drawing"), 0, KeyOptions.NONE);
-        doReturn(ResponseEntity.ok().contentType(MediaType.valueOf("text/javascript")).body("alert(1)".getBytes()))
+        doReturn(found("text/javascript", "alert(1)"))
                 .when(keys).get(Key.of("script"), 0, KeyOptions.NONE);
-        doReturn(ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body("hello".getBytes()))
+        doReturn(found("text/plain", "hello"))
                 .when(keys).get(Key.of("text"), 0, KeyOptions.NONE);
 
         for (String active : new String[]{"page", "drawing", "script"}) {
@@ -202,7 +207,7 @@ class KeysControllerTest {
     void aKeyTheServiceDoesNotFindIsANotFoundProblemWithTheKeyHeaders() {
         asMember();
         RingPosition owner = RingPosition.parse("00c3f22a00000000");
-        doThrow(KeyProblems.notFound("k", owner, 1)).when(keys).get(Key.of("k"), 1, KeyOptions.NONE);
+        doThrow(KeyFailure.notFound(owner, 1)).when(keys).get(Key.of("k"), 1, KeyOptions.NONE);
 
         assertThat(mvc.get().uri("/keys/k").header(DhtHeaders.HOPS, "1"))
                 .hasStatus(HttpStatus.NOT_FOUND)
@@ -215,7 +220,7 @@ class KeysControllerTest {
     @Test
     void aWildcardContentTypeIsStoredAsOctetStream() {
         byte[] value = {1};
-        doReturn(ResponseEntity.status(HttpStatus.CREATED).build()).when(keys).put(eq(Key.of("k")), any(), anyString(), anyInt(), any());
+        doReturn(CREATED).when(keys).put(eq(Key.of("k")), any(), anyString(), anyInt(), any());
 
         assertThat(mvc.put().uri("/keys/k").header(HttpHeaders.CONTENT_TYPE, "*/*").content(value)).hasStatus(HttpStatus.CREATED);
         assertThat(mvc.put().uri("/keys/k").header(HttpHeaders.CONTENT_TYPE, "text/*").content(value)).hasStatus(HttpStatus.CREATED);
@@ -225,8 +230,8 @@ class KeysControllerTest {
 
     @Test
     void quorumsAndConditionsReachTheService() {
-        doReturn(ResponseEntity.ok().build()).when(keys).put(eq(Key.of("k")), any(), anyString(), anyInt(), any());
-        doReturn(ResponseEntity.ok().build()).when(keys).get(eq(Key.of("k")), anyInt(), any());
+        doReturn(found("text/plain", "v")).when(keys).put(eq(Key.of("k")), any(), anyString(), anyInt(), any());
+        doReturn(found("text/plain", "v")).when(keys).get(eq(Key.of("k")), anyInt(), any());
 
         assertThat(mvc.put().uri("/keys/k?w=3").header(HttpHeaders.IF_MATCH, "\"v\"").content(new byte[]{1})).hasStatus(HttpStatus.OK);
         assertThat(mvc.get().uri("/keys/k?r=1")).hasStatus(HttpStatus.OK);
@@ -246,6 +251,10 @@ class KeysControllerTest {
     }
 
     /** The key as one percent-encoded path segment, as a client sends it. */
+    private static KeyOutcome found(String contentType, String value) {
+        return new KeyOutcome.Found(new Entry("k", value.getBytes(StandardCharsets.UTF_8), contentType, new Version(1, OWNER)), OWNER, 0);
+    }
+
     private static URI keyUri(String key) {
         return UriComponentsBuilder.fromPath("/keys").pathSegment(key).build().encode().toUri();
     }

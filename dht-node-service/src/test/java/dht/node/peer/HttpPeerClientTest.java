@@ -26,8 +26,6 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.ssl.DefaultSslBundleRegistry;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -127,7 +125,7 @@ class HttpPeerClientTest {
     // a neighbor that answers
 
     @Test
-    void forwardRelaysTheNeighborsStatusBodyAndKeyHeaders() {
+    void forwardReadsTheNeighborsValueVersionAndKeyHeaders() {
         neighbor.stubFor(get(urlEqualTo("/keys/user:42")).willReturn(aResponse()
                 .withStatus(200)
                 .withHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8")
@@ -137,15 +135,15 @@ class HttpPeerClientTest {
                 .withHeader("X-Unrelated", "not relayed")
                 .withBody("hello")));
 
-        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read(Key.of("user:42"), 1, KeyOptions.NONE));
+        KeyOutcome outcome = client.forward(peer, KeyRequest.read(Key.of("user:42"), 1, KeyOptions.NONE));
 
-        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(response.getBody()).asString(StandardCharsets.UTF_8).isEqualTo("hello");
-        assertThat(response.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE)).isEqualTo("text/plain;charset=UTF-8");
-        assertThat(response.getHeaders().getETag()).isEqualTo("\"0000000000000001-00c3f22a00000000\"");
-        assertThat(response.getHeaders().getFirst(DhtHeaders.OWNER)).isEqualTo("00c3f22a00000000");
-        assertThat(response.getHeaders().getFirst(DhtHeaders.HOPS)).isEqualTo("2");
-        assertThat(response.getHeaders().containsHeader("X-Unrelated")).isFalse();
+        assertThat(outcome).isInstanceOfSatisfying(KeyOutcome.Found.class, found -> {
+            assertThat(found.entry().value()).asString(StandardCharsets.UTF_8).isEqualTo("hello");
+            assertThat(found.entry().contentType()).isEqualTo("text/plain;charset=UTF-8");
+            assertThat(found.entry().version()).isEqualTo(Version.parse("0000000000000001-00c3f22a00000000"));
+            assertThat(found.owner()).isEqualTo(RingPosition.parse("00c3f22a00000000"));
+            assertThat(found.hops()).isEqualTo(2);
+        });
     }
 
     @Test
@@ -161,11 +159,12 @@ class HttpPeerClientTest {
     @Test
     void forwardSendsAWritesBodyWithItsContentType() {
         byte[] value = {0, 1, 2, (byte) 0xff};
-        neighbor.stubFor(put(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(201)));
+        neighbor.stubFor(put(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(201)
+                .withHeader(HttpHeaders.ETAG, "\"0000000000000001-00c3f22a00000000\"")));
 
-        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.write(Key.of("k"), 0, value, "image/png", KeyOptions.NONE));
+        KeyOutcome outcome = client.forward(peer, KeyRequest.write(Key.of("k"), 0, value, "image/png", KeyOptions.NONE));
 
-        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        assertThat(outcome).isInstanceOfSatisfying(KeyOutcome.Stored.class, stored -> assertThat(stored.created()).isTrue());
         neighbor.verify(putRequestedFor(urlEqualTo("/keys/k"))
                 .withHeader(HttpHeaders.CONTENT_TYPE, equalTo("image/png"))
                 .withHeader(DhtHeaders.HOPS, equalTo("0"))
@@ -174,7 +173,8 @@ class HttpPeerClientTest {
 
     @Test
     void forwardCarriesTheClientsQuorumsAndCondition() {
-        neighbor.stubFor(put(urlPathEqualTo("/keys/k")).willReturn(aResponse().withStatus(200)));
+        neighbor.stubFor(put(urlPathEqualTo("/keys/k")).willReturn(aResponse().withStatus(200)
+                .withHeader(HttpHeaders.ETAG, "\"0000000000000001-00c3f22a00000000\"")));
         KeyOptions options = new KeyOptions(3, 1, "\"0000000000000001-00000000000000aa\"", null);
 
         client.forward(peer, KeyRequest.write(Key.of("k"), 1, new byte[]{1}, "text/plain", options));
@@ -187,18 +187,29 @@ class HttpPeerClientTest {
     // a neighbor that answers 5xx
 
     @Test
-    void forwardRelaysAServerErrorWithoutThrowing() {
+    void forwardReadsAKeyProblemBackIntoTheFailureWithoutCountingItAgainstThePeer() {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse()
                 .withStatus(503)
                 .withHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
                 .withHeader(HttpHeaders.RETRY_AFTER, "1")
-                .withBody("{\"status\":503,\"title\":\"Node not in the ring\"}")));
+                .withHeader(DhtHeaders.HOPS, "2")
+                .withBody("{\"status\":503,\"title\":\"Node not in the ring\",\"detail\":\"This node is joining.\"}")));
 
-        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE));
+        KeyFailure failure = catchThrowableOfType(KeyFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 1, KeyOptions.NONE)));
 
-        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-        assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
-        assertThat(response.getBody()).asString(StandardCharsets.UTF_8).contains("Node not in the ring");
+        assertThat(failure.kind()).isEqualTo(KeyFailure.Kind.NOT_IN_RING);
+        assertThat(failure.getMessage()).isEqualTo("This node is joining.");
+        assertThat(failure.hops()).isEqualTo(2);
+        neighbor.verify(1, getRequestedFor(urlEqualTo("/keys/k")));
+        assertThat(circuitBreakers.circuitBreaker("peer-" + peer.address(), "peer").getMetrics().getNumberOfFailedCalls()).isZero();
+    }
+
+    @Test
+    void forwardTurnsAnyOtherErrorOfTheNeighborIntoARefusal() {
+        neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(500).withBody("<html>oops</html>")));
+
+        assertThat(catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE))))
+                .isInstanceOfSatisfying(PeerFailure.Refused.class, refused -> assertThat(refused.reason()).isEqualTo(PeerFailure.Reason.FAILED));
     }
 
     @Test
@@ -344,11 +355,10 @@ class HttpPeerClientTest {
     void anOpenCircuitToOneNeighborLeavesCallsToAnotherAlone() throws IOException {
         NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
         circuitBreakers.circuitBreaker("peer-" + down.address(), "peer").transitionToOpenState();
-        neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withBody("v")));
+        neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200)
+                .withHeader(HttpHeaders.ETAG, "\"0000000000000001-00c3f22a00000000\"").withBody("v")));
 
-        ResponseEntity<byte[]> response = client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE));
-
-        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE))).isInstanceOf(KeyOutcome.Found.class);
         assertThat(catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE))))
                 .isInstanceOf(PeerFailure.Paused.class);
     }
