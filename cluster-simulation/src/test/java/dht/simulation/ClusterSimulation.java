@@ -13,6 +13,7 @@ import dht.node.membership.NodeState;
 import dht.node.peer.KeyFailure;
 import dht.node.peer.KeyOptions;
 import dht.node.peer.KeyOutcome;
+import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerFailure;
 import dht.node.storage.InMemoryKeyValueStore;
 import dht.registry.config.RegistryProperties;
@@ -24,6 +25,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -203,7 +205,8 @@ final class ClusterSimulation {
         Write write = new Write(value);
         writes.computeIfAbsent(key, k -> new ArrayList<>()).add(write);
         trace("client writes " + key + "=" + value + " through " + entry.get());
-        answer(() -> entry.get().keys.put(Key.of(key), value.getBytes(StandardCharsets.UTF_8), "text/plain", 0, KeyOptions.NONE))
+        answer(() -> entry.get().keys.put(KeyRequest.write(Key.of(key), 0, clientDeadline(), value.getBytes(StandardCharsets.UTF_8),
+                "text/plain", KeyOptions.NONE)))
                 .ifPresent(outcome -> {
                     write.acknowledged = true;
                     trace("acknowledged " + key + "=" + value + " by " + outcome.owner());
@@ -216,13 +219,18 @@ final class ClusterSimulation {
             return;
         }
         String key = pick(List.copyOf(writes.keySet()));
-        answer(() -> entry.get().keys.get(Key.of(key), 0, KeyOptions.NONE))
+        answer(() -> entry.get().keys.get(KeyRequest.read(Key.of(key), 0, clientDeadline(), KeyOptions.NONE)))
                 .ifPresent(outcome -> {
                     String value = valueOf(outcome);
                     if (writes.get(key).stream().noneMatch(write -> write.value.equals(value))) {
                         violations.add("a read of %s through %s answered %s, which no client wrote", key, entry.get(), value);
                     }
                 });
+    }
+
+    /** A client waits as long as a node would for it ({@code dht.request-timeout}). */
+    private Instant clientDeadline() {
+        return loop.now().plus(properties.requestTimeout());
     }
 
     /** A client's answer; empty when the key request failed, or a peer did. Anything else thrown is a bug. */
@@ -456,7 +464,8 @@ final class ClusterSimulation {
             return;
         }
         SimulatedNode through = pick(running());
-        String value = answer(() -> through.keys.get(Key.of(key), 0, KeyOptions.NONE)).map(ClusterSimulation::valueOf).orElse(null);
+        String value = answer(() -> through.keys.get(KeyRequest.read(Key.of(key), 0, clientDeadline(), KeyOptions.NONE)))
+                .map(ClusterSimulation::valueOf).orElse(null);
         if (!allowed.contains(value)) {
             violations.add("settled, %s was acknowledged as %s but reads as %s through %s", key,
                     attempts.get(lastAcknowledged).value, value, through);

@@ -87,7 +87,7 @@ final class SimulatedNode {
         Replicator replicator = new Replicator(local, ringView, peers, properties, copies, scheduler);
         replicaSync = new ReplicaSync(local, replicator, peers, store, copies, properties, transfers, scheduler);
         keys = new KeyService(local, new KeyCoordinator(local, store, locks, inbound, peers, clock, replicator), peers,
-                properties, metrics, replicator, ringView);
+                properties, metrics, replicator, ringView, scheduler);
     }
 
     String address() {

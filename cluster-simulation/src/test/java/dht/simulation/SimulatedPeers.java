@@ -37,9 +37,9 @@ final class SimulatedPeers implements PeerClient {
     @Override
     public KeyOutcome forward(NodeRef next, KeyRequest request) {
         return network.call(caller, next, "forward " + request.method() + " " + request.key().value(), peer -> switch (request.method().name()) {
-            case "GET" -> peer.keys.get(request.key(), request.hops(), request.options());
-            case "PUT" -> peer.keys.put(request.key(), request.body(), request.contentType(), request.hops(), request.options());
-            default -> peer.keys.delete(request.key(), request.hops(), request.options());
+            case "GET" -> peer.keys.get(request);
+            case "PUT" -> peer.keys.put(request);
+            default -> peer.keys.delete(request);
         });
     }
 

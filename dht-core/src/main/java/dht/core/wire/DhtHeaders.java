@@ -7,6 +7,11 @@ public final class DhtHeaders {
     public static final String OWNER = "X-DHT-Owner";
     /** Hop count of a request on its way between nodes; only cluster members may send it. */
     public static final String HOPS = "X-DHT-Hops";
+    /**
+     * The milliseconds a client's request has left when a node forwards it, so that no node works on
+     * for a client that already gave up; only cluster members may send it.
+     */
+    public static final String TIME_LEFT = "X-DHT-Time-Left-Ms";
     /** Whether a transfer round reached the end of its range. */
     public static final String TRANSFER_LAST = "X-DHT-Transfer-Last";
 

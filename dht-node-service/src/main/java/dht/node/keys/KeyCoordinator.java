@@ -50,13 +50,15 @@ public class KeyCoordinator {
     }
 
     /** A read's local part (under the ownership lock) and what follows it: the previous holder's copy if the range is arriving, the replicas. */
-    Function<NodeRef, Finish> read(Key key, KeyOptions options, int hops) {
+    Function<NodeRef, Finish> read(KeyRequest request) {
+        Key key = request.key();
+        int hops = request.hops();
         return self -> {
             Optional<Entry> stored = store.get(key.value());
             Optional<Pending> pending = inbound.pendingFor(key.position());
             return () -> {
                 Optional<Entry> local = stored.isPresent() ? stored : fromSource(key, pending);
-                Entry entry = newestOfQuorum(self, key, local, options, hops)
+                Entry entry = newestOfQuorum(self, request, local)
                         .filter(e -> !e.tombstone())
                         .orElseThrow(() -> KeyFailure.notFound(self.id(), hops));
                 return new KeyOutcome.Found(entry, self.id(), hops);
@@ -65,25 +67,29 @@ public class KeyCoordinator {
     }
 
     /** A write's local part, given what was fetched for it before the locks, and the copies to the replicas after them. */
-    WriteStep put(Key key, byte[] value, String contentType, KeyOptions options, int hops) {
+    WriteStep put(KeyRequest request) {
+        Key key = request.key();
+        int hops = request.hops();
         return (self, source) -> {
-            Written written = writeLocally(self, key, source, options, hops,
-                    current -> new Entry(key.value(), value, contentType, clock.stamp(self.id())));
+            Written written = writeLocally(self, request, source,
+                    current -> new Entry(key.value(), request.body(), request.contentType(), clock.stamp(self.id())));
             if (written == null) {
                 return null;
             }
             return () -> {
                 Entry entry = written.entry();
-                requireQuorum(self, key, entry, options, hops);
+                requireQuorum(self, request, entry);
                 return new KeyOutcome.Stored(key, entry.version(), !written.replaced(), self.id(), hops);
             };
         };
     }
 
     /** A delete's local part: a tombstone, if there is a value to delete; then its copies. */
-    WriteStep delete(Key key, KeyOptions options, int hops) {
+    WriteStep delete(KeyRequest request) {
+        Key key = request.key();
+        int hops = request.hops();
         return (self, source) -> {
-            Written written = writeLocally(self, key, source, options, hops, current -> {
+            Written written = writeLocally(self, request, source, current -> {
                 if (current.filter(held -> !held.tombstone()).isEmpty()) {
                     throw KeyFailure.notFound(self.id(), hops);
                 }
@@ -93,7 +99,7 @@ public class KeyCoordinator {
                 return null;
             }
             return () -> {
-                requireQuorum(self, key, written.entry(), options, hops);
+                requireQuorum(self, request, written.entry());
                 return new KeyOutcome.Deleted(self.id(), hops);
             };
         };
@@ -104,15 +110,15 @@ public class KeyCoordinator {
      * request's conditions hold; null when the previous holder's copy fetched for it went stale
      * (a transfer of the key's range began or ended since).
      */
-    private Written writeLocally(NodeRef self, Key key, SourceCopy source, KeyOptions options, int hops,
-                                 Function<Optional<Entry>, Entry> write) {
+    private Written writeLocally(NodeRef self, KeyRequest request, SourceCopy source, Function<Optional<Entry>, Entry> write) {
+        Key key = request.key();
         Optional<Pending> pending = inbound.pendingFor(key.position());
         if (source.isStaleFor(pending)) {
             return null;
         }
         return locks.withLock(key.value(), () -> {
             Optional<Entry> current = currentTouching(key, pending, source);
-            requirePreconditions(options, current, self, hops);
+            requirePreconditions(request, current, self);
             Entry stamped = write.apply(current);
             store.put(stamped);
             return new Written(stamped, current.filter(previous -> !previous.tombstone()).isPresent());
@@ -131,7 +137,7 @@ public class KeyCoordinator {
                 .flatMap(p -> peers.fetch(p.source(), key.value()));
         if (request.options().conditional()) {
             // right after a failover the new owner's copy may trail a replica's: a condition is checked against the newest
-            newestOfQuorum(self.get(), key, Entry.newer(store.get(key.value()), atSource), request.options(), request.hops());
+            newestOfQuorum(self.get(), request, Entry.newer(store.get(key.value()), atSource));
         }
         return new SourceCopy(pending, atSource);
     }
@@ -140,12 +146,13 @@ public class KeyCoordinator {
      * Copies the write to the replicas; unless enough confirm it in time ({@code ?w=}, else
      * {@code dht.write-quorum}), it is not acknowledged.
      */
-    private void requireQuorum(NodeRef self, Key key, Entry entry, KeyOptions options, int hops) {
-        List<NodeRef> replicas = replicator.replicasOf(key.position());
-        int needed = (options.writeQuorum() != null ? options.writeQuorum() : replicator.quorum(replicas)) - 1;
-        int confirmed = replicator.replicate(entry, replicas, needed);
+    private void requireQuorum(NodeRef self, KeyRequest request, Entry entry) {
+        List<NodeRef> replicas = replicator.replicasOf(request.key().position());
+        Integer asked = request.options().writeQuorum();
+        int needed = (asked != null ? asked : replicator.quorum(replicas)) - 1;
+        int confirmed = replicator.replicate(entry, replicas, needed, request.deadline());
         if (confirmed < needed) {
-            throw KeyFailure.noWriteQuorum(confirmed + 1, needed + 1, self.id(), hops);
+            throw KeyFailure.noWriteQuorum(confirmed + 1, needed + 1, self.id(), request.hops());
         }
     }
 
@@ -153,19 +160,21 @@ public class KeyCoordinator {
      * The newest copy among this node's and those of the replicas asked ({@code ?r=}, else
      * {@code dht.read-quorum}, copies in all); fewer answers than that and the read fails.
      */
-    private Optional<Entry> newestOfQuorum(NodeRef self, Key key, Optional<Entry> local, KeyOptions options, int hops) {
-        List<NodeRef> replicas = replicator.replicasOf(key.position());
-        int needed = (options.readQuorum() != null ? options.readQuorum() : replicator.readQuorum(replicas)) - 1;
-        Replicator.Read read = replicator.newest(key.value(), local, replicas, needed);
+    private Optional<Entry> newestOfQuorum(NodeRef self, KeyRequest request, Optional<Entry> local) {
+        List<NodeRef> replicas = replicator.replicasOf(request.key().position());
+        Integer asked = request.options().readQuorum();
+        int needed = (asked != null ? asked : replicator.readQuorum(replicas)) - 1;
+        Replicator.Read read = replicator.newest(request.key().value(), local, replicas, needed, request.deadline());
         if (read.answered() < needed) {
-            throw KeyFailure.noReadQuorum(read.answered() + 1, needed + 1, self.id(), hops);
+            throw KeyFailure.noReadQuorum(read.answered() + 1, needed + 1, self.id(), request.hops());
         }
         return read.newest();
     }
 
-    private void requirePreconditions(KeyOptions options, Optional<Entry> current, NodeRef self, int hops) {
-        if (!Preconditions.hold(options, current)) {
-            throw KeyFailure.preconditionFailed(current.filter(entry -> !entry.tombstone()).map(Entry::version), self.id(), hops);
+    private void requirePreconditions(KeyRequest request, Optional<Entry> current, NodeRef self) {
+        if (!Preconditions.hold(request.options(), current)) {
+            throw KeyFailure.preconditionFailed(current.filter(entry -> !entry.tombstone()).map(Entry::version), self.id(),
+                    request.hops());
         }
     }
 

@@ -20,6 +20,7 @@ import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.replication.Replicator;
 import dht.node.telemetry.DhtMetrics;
+import dht.node.time.NodeScheduler;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Service;
 
@@ -43,9 +44,11 @@ public class KeyService {
     private final DhtMetrics metrics;
     private final Replicator replicator;
     private final RingView ringView;
+    private final NodeScheduler scheduler;
 
     public KeyService(LocalNode node, KeyCoordinator coordinator, PeerClient peers, NodeProperties properties, DhtMetrics metrics,
-               Replicator replicator, RingView ringView) {
+                      Replicator replicator, RingView ringView, NodeScheduler scheduler) {
+        this.scheduler = scheduler;
         this.node = node;
         this.coordinator = coordinator;
         this.peers = peers;
@@ -55,18 +58,17 @@ public class KeyService {
         this.ringView = ringView;
     }
 
-    public KeyOutcome get(Key key, int hops, KeyOptions options) {
-        KeyRequest request = KeyRequest.read(key, hops, options);
+    public KeyOutcome get(KeyRequest request) {
         requireServable(request);
-        return serve(request, coordinator.read(key, options, hops));
+        return serve(request, coordinator.read(request));
     }
 
-    public KeyOutcome put(Key key, byte[] value, String contentType, int hops, KeyOptions options) {
-        return serveWrite(KeyRequest.write(key, hops, value, contentType, options), coordinator.put(key, value, contentType, options, hops));
+    public KeyOutcome put(KeyRequest request) {
+        return serveWrite(request, coordinator.put(request));
     }
 
-    public KeyOutcome delete(Key key, int hops, KeyOptions options) {
-        return serveWrite(KeyRequest.delete(key, hops, options), coordinator.delete(key, options, hops));
+    public KeyOutcome delete(KeyRequest request) {
+        return serveWrite(request, coordinator.delete(request));
     }
 
     /**
@@ -150,8 +152,12 @@ public class KeyService {
         }
     }
 
-    /** Forwards to the chosen hop; if it cannot be reached, once more through the closest finger before the key. */
+    /**
+     * Forwards to the chosen hop; if it cannot be reached, once more through the closest finger
+     * before the key. A request whose client gave up already goes no further.
+     */
     private KeyOutcome forward(NodeRef target, RingPosition position, KeyRequest request) {
+        requireTimeLeft(target, request);
         try {
             return peers.forward(target, request);
         } catch (PeerFailure e) {
@@ -165,6 +171,7 @@ public class KeyService {
                 }
             }
             NodeRef fallback = node.fallback(position, target).orElseThrow(() -> e);
+            requireTimeLeft(fallback, request);
             return peers.forward(fallback, request);
         }
     }
@@ -182,13 +189,19 @@ public class KeyService {
         List<NodeRef> others = ring.replicasOf(position, properties.replicationFactor()).stream()
                 .filter(replica -> !replica.equals(ownerNode))
                 .toList();
-        Replicator.Read read = replicator.firstAnswers(request.key().value(), others, 1);
+        Replicator.Read read = replicator.firstAnswers(request.key().value(), others, 1, request.deadline());
         if (read.answered() == 0) {
             return Optional.empty();
         }
         Entry found = read.newest().filter(entry -> !entry.tombstone())
                 .orElseThrow(() -> KeyFailure.notFound(ownerNode.id(), request.hops()));
         return Optional.of(new KeyOutcome.Found(found, ownerNode.id(), request.hops()));
+    }
+
+    private void requireTimeLeft(NodeRef next, KeyRequest request) {
+        if (!scheduler.now().isBefore(request.deadline())) {
+            throw PeerFailure.timedOut(next, properties.requestTimeout(), null);
+        }
     }
 
     private record Routed(Route route, Finish finish) {

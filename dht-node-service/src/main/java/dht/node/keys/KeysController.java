@@ -6,6 +6,7 @@ import dht.core.wire.KeyWritten;
 import dht.node.config.NodeProperties;
 import dht.node.peer.KeyOptions;
 import dht.node.peer.KeyOutcome;
+import dht.node.peer.KeyRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -42,11 +43,11 @@ class KeysController {
 
     private final KeyService keys;
     private final NodeProperties properties;
-    private final PeerHops hops;
+    private final ForwardingHeaders forwarding;
 
-    KeysController(KeyService keys, NodeProperties properties, PeerHops hops) {
+    KeysController(KeyService keys, NodeProperties properties, ForwardingHeaders forwarding) {
         this.keys = keys;
-        this.hops = hops;
+        this.forwarding = forwarding;
         this.properties = properties;
     }
 
@@ -66,7 +67,8 @@ class KeysController {
     ResponseEntity<?> get(@Parameter(description = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F", example = "user:42") @PathVariable String key,
                           @Parameter(description = "Copies to consult, the owner's included (default dht.read-quorum)") @RequestParam(name = "r", required = false) Integer r,
                           HttpServletRequest request) {
-        return answer(keys.get(validKey(key), hops.of(request), options(null, r, null, null)));
+        return answer(keys.get(KeyRequest.read(validKey(key), forwarding.hops(request), forwarding.deadline(request),
+                options(null, r, null, null))));
     }
 
     @Operation(summary = "Write a key", description = "Stores the body as opaque bytes together with its Content-Type "
@@ -94,7 +96,8 @@ class KeysController {
         Key validKey = validKey(key);
         KeyOptions options = options(w, null, ifMatch, ifNoneMatch);
         String contentType = storedContentType(request.getContentType());
-        return answer(keys.put(validKey, boundedBody(request), contentType, hops.of(request), options));
+        return answer(keys.put(KeyRequest.write(validKey, forwarding.hops(request), forwarding.deadline(request),
+                boundedBody(request), contentType, options)));
     }
 
     @Operation(summary = "Delete a key")
@@ -109,7 +112,8 @@ class KeysController {
                              @Parameter(description = IF_MATCH) @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                              @Parameter(description = IF_NONE_MATCH) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
                              HttpServletRequest request) {
-        return answer(keys.delete(validKey(key), hops.of(request), options(w, null, ifMatch, ifNoneMatch)));
+        return answer(keys.delete(KeyRequest.delete(validKey(key), forwarding.hops(request), forwarding.deadline(request),
+                options(w, null, ifMatch, ifNoneMatch))));
     }
 
     @Operation(summary = "An empty key", description = "Always 400: a key has at least one byte.")

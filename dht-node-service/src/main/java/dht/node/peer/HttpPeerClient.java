@@ -38,6 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -79,7 +81,8 @@ public class HttpPeerClient implements PeerClient {
             Optional.ofNullable(options.readQuorum()).ifPresent(r -> uri.queryParam("r", r));
             RestClient.RequestBodySpec spec = rest.method(request.method())
                     .uri(uri.build().encode().toUri())
-                    .header(DhtHeaders.HOPS, Integer.toString(request.hops()));
+                    .header(DhtHeaders.HOPS, Integer.toString(request.hops()))
+                    .header(DhtHeaders.TIME_LEFT, Long.toString(Math.max(0, Duration.between(Instant.now(), request.deadline()).toMillis())));
             Optional.ofNullable(options.ifMatch()).ifPresent(tags -> spec.header(HttpHeaders.IF_MATCH, tags));
             Optional.ofNullable(options.ifNoneMatch()).ifPresent(tags -> spec.header(HttpHeaders.IF_NONE_MATCH, tags));
             if (request.body() != null) {

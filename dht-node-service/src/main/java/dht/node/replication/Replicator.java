@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -45,10 +46,12 @@ public class Replicator {
     private final NodeProperties properties;
     private final Copies copies;
     private final Executor executor;
+    private final NodeScheduler scheduler;
 
     public Replicator(LocalNode node, RingView ringView, PeerClient peers, NodeProperties properties, Copies copies,
                       NodeScheduler scheduler) {
         this.executor = scheduler.fanOut();
+        this.scheduler = scheduler;
         this.node = node;
         this.copies = copies;
         this.ringView = ringView;
@@ -79,10 +82,11 @@ public class Replicator {
     }
 
     /**
-     * Sends {@code entry} to every one of {@code replicas} and waits, at most {@code dht.request-timeout},
+     * Sends {@code entry} to every one of {@code replicas} and waits, at most {@code dht.request-timeout}
+     * and not past {@code deadline},
      * until {@code needed} of them confirmed it; answers how many did. The rest still get their copy.
      */
-    public int replicate(Entry entry, List<NodeRef> replicas, int needed) {
+    public int replicate(Entry entry, List<NodeRef> replicas, int needed, Instant deadline) {
         if (needed <= 0 || replicas.isEmpty()) {
             return 0;
         }
@@ -105,7 +109,7 @@ public class Replicator {
                     });
         }
         try {
-            enough.get(properties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            enough.get(waitUntil(deadline).toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             log.debug("copies of {} not all confirmed in time", entry.key());
         } catch (InterruptedException e) {
@@ -118,8 +122,8 @@ public class Replicator {
      * The newest of this node's copy and those of the first {@code others} of {@code replicas} to
      * answer (see {@link #firstAnswers}). A newer copy found elsewhere also replaces the local one.
      */
-    public Read newest(String key, Optional<Entry> local, List<NodeRef> replicas, int others) {
-        Read read = firstAnswers(key, replicas, others);
+    public Read newest(String key, Optional<Entry> local, List<NodeRef> replicas, int others, Instant deadline) {
+        Read read = firstAnswers(key, replicas, others, deadline);
         Optional<Entry> newest = Entry.newer(local, read.newest());
         if (newest.isPresent() && newest != local) {
             copies.keepNewer(List.of(newest.get()));
@@ -132,14 +136,14 @@ public class Replicator {
      * are asked at first; the next one as soon as one of them fails, or when none has answered for
      * {@link #HEDGE} (a hedged read, as Cassandra's speculative retry), so that a slow or dead replica
      * costs a read little while the others answer, and a healthy ring asks no more replicas than
-     * needed. The read waits {@code dht.request-timeout} at most. Nothing is stored here.
+     * needed. The read waits {@code dht.request-timeout} at most, and not past {@code deadline}. Nothing is stored here.
      */
-    public Read firstAnswers(String key, List<NodeRef> replicas, int needed) {
+    public Read firstAnswers(String key, List<NodeRef> replicas, int needed, Instant deadline) {
         if (needed <= 0 || replicas.isEmpty()) {
             return new Read(Optional.empty(), 0);
         }
         BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
-        long deadline = System.nanoTime() + properties.requestTimeout().toNanos();
+        long until = System.nanoTime() + waitUntil(deadline).toNanos();
         Optional<Entry> newest = Optional.empty();
         int answered = 0;
         int asked = 0;
@@ -149,7 +153,7 @@ public class Replicator {
         }
         try {
             while (answered < needed && outstanding > 0) {
-                long left = deadline - System.nanoTime();
+                long left = until - System.nanoTime();
                 if (left <= 0) {
                     log.debug("fewer than {} replicas answered for {} in time", needed, key);
                     break;
@@ -173,6 +177,12 @@ public class Replicator {
             Thread.currentThread().interrupt();
         }
         return new Read(newest, answered);
+    }
+
+    /** How long a request may still wait for replicas: {@code dht.request-timeout} at most, and never past its deadline. */
+    private Duration waitUntil(Instant deadline) {
+        Duration left = Duration.between(scheduler.now(), deadline);
+        return left.isNegative() ? Duration.ZERO : left.compareTo(properties.requestTimeout()) < 0 ? left : properties.requestTimeout();
     }
 
     private void ask(NodeRef replica, String key, BlockingQueue<Answer> answers) {

@@ -16,19 +16,24 @@ import dht.node.membership.NodeState;
 import dht.node.membership.RingView;
 import dht.node.peer.KeyOptions;
 import dht.node.peer.KeyOutcome;
+import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerClient;
+import dht.node.peer.PeerFailure;
 import dht.node.replication.Replicator;
 import dht.node.storage.InMemoryKeyValueStore;
 import dht.node.storage.KeyLocks;
 import dht.node.telemetry.DhtMetrics;
+import dht.node.time.ThreadScheduler;
 import dht.node.transfer.InboundTransfers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.stubbing.Answer;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,11 +41,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 /**
@@ -50,6 +59,8 @@ import static org.mockito.Mockito.when;
  * changes or other requests for the same key.
  */
 class KeyServiceTest {
+
+    private static final Instant DEADLINE = Instant.now().plusSeconds(600);
 
     private static final NodeRef SELF = NodeRef.at("self.example:7001");
     private static final NodeRef SOURCE = NodeRef.at("source.example:7002");
@@ -67,7 +78,7 @@ class KeyServiceTest {
     private final AtomicInteger remoteCalls = new AtomicInteger();
     private final KeyService keys = new KeyService(node,
             new KeyCoordinator(node, store, locks, inbound, peers, new HybridClock(System::currentTimeMillis), replicator),
-            peers, properties, mock(DhtMetrics.class), replicator, ringView);
+            peers, properties, mock(DhtMetrics.class), replicator, ringView, new ThreadScheduler(new SimpleAsyncTaskScheduler()));
     private Key ownKey;
 
     @BeforeEach
@@ -85,8 +96,8 @@ class KeyServiceTest {
         when(replicator.replicasOf(any())).thenReturn(replicas);
         when(replicator.quorum(any())).thenReturn(2);
         when(replicator.readQuorum(any())).thenReturn(2);
-        when(replicator.replicate(any(), any(), anyInt())).thenAnswer(remote(invocation -> 1));
-        when(replicator.newest(anyString(), any(), any(), anyInt())).thenAnswer(remote(invocation -> new Replicator.Read(invocation.getArgument(1), 1)));
+        when(replicator.replicate(any(), any(), anyInt(), any())).thenAnswer(remote(invocation -> 1));
+        when(replicator.newest(anyString(), any(), any(), anyInt(), any())).thenAnswer(remote(invocation -> new Replicator.Read(invocation.getArgument(1), 1)));
         when(peers.fetch(eq(SOURCE), anyString())).thenAnswer(remote(invocation -> Optional.of(new Entry(invocation.getArgument(1),
                 "from the source".getBytes(StandardCharsets.UTF_8), "text/plain", new Version(1, SOURCE.id())))));
     }
@@ -103,17 +114,17 @@ class KeyServiceTest {
 
     @Test
     void aWriteCopiesToTheReplicasOutsideTheLocks() {
-        assertThat(keys.put(ownKey, bytes("v"), "text/plain", 0, KeyOptions.NONE))
+        assertThat(keys.put(KeyRequest.write(ownKey, 0, DEADLINE, bytes("v"), "text/plain", KeyOptions.NONE)))
                 .isInstanceOfSatisfying(KeyOutcome.Stored.class, stored -> assertThat(stored.created()).isTrue());
-        assertThat(keys.delete(ownKey, 0, KeyOptions.NONE)).isInstanceOf(KeyOutcome.Deleted.class);
+        assertThat(keys.delete(KeyRequest.delete(ownKey, 0, DEADLINE, KeyOptions.NONE))).isInstanceOf(KeyOutcome.Deleted.class);
         assertThat(remoteCalls).hasValue(2);
     }
 
     @Test
     void aReadAsksTheReplicasOutsideTheLocks() {
-        keys.put(ownKey, bytes("v"), "text/plain", 0, KeyOptions.NONE);
+        keys.put(KeyRequest.write(ownKey, 0, DEADLINE, bytes("v"), "text/plain", KeyOptions.NONE));
 
-        assertThat(valueOf(keys.get(ownKey, 0, KeyOptions.NONE))).isEqualTo(bytes("v"));
+        assertThat(valueOf(keys.get(KeyRequest.read(ownKey, 0, DEADLINE, KeyOptions.NONE)))).isEqualTo(bytes("v"));
         assertThat(remoteCalls).hasValue(2);
     }
 
@@ -121,7 +132,7 @@ class KeyServiceTest {
     void aConditionalWriteCatchesUpOutsideTheLocks() {
         KeyOptions createIfAbsent = new KeyOptions(null, null, null, "*");
 
-        assertThat(keys.put(ownKey, bytes("v"), "text/plain", 0, createIfAbsent))
+        assertThat(keys.put(KeyRequest.write(ownKey, 0, DEADLINE, bytes("v"), "text/plain", createIfAbsent)))
                 .isInstanceOfSatisfying(KeyOutcome.Stored.class, stored -> assertThat(stored.created()).isTrue());
         assertThat(remoteCalls).as("catch-up read, then the copies").hasValue(2);
     }
@@ -130,8 +141,8 @@ class KeyServiceTest {
     void whileTheRangeIsArrivingTheSourcesCopyIsFetchedOutsideTheLocks() {
         inbound.begin(KeyRange.wholeRing(RingPosition.MIN), SOURCE);
 
-        assertThat(valueOf(keys.get(ownKey, 0, KeyOptions.NONE))).isEqualTo(bytes("from the source"));
-        assertThat(keys.put(ownKey, bytes("v"), "text/plain", 0, KeyOptions.NONE))
+        assertThat(valueOf(keys.get(KeyRequest.read(ownKey, 0, DEADLINE, KeyOptions.NONE)))).isEqualTo(bytes("from the source"));
+        assertThat(keys.put(KeyRequest.write(ownKey, 0, DEADLINE, bytes("v"), "text/plain", KeyOptions.NONE)))
                 .as("replacing the source's copy")
                 .isInstanceOfSatisfying(KeyOutcome.Stored.class, stored -> assertThat(stored.created()).isFalse());
         assertThat(remoteCalls).as("source read and replica read, source read and copies").hasValue(4);
@@ -139,6 +150,27 @@ class KeyServiceTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aRequestWhoseClientGaveUpIsNotForwarded() {
+        Key foreignKey = IntStream.range(0, 10_000).mapToObj(i -> "key-" + i)
+                .filter(key -> !ringView.ring().ownerOfKey(key).equals(SELF)).map(Key::of).findFirst().orElseThrow();
+
+        assertThatThrownBy(() -> keys.get(KeyRequest.read(foreignKey, 1, Instant.now().minusMillis(1), KeyOptions.NONE)))
+                .isInstanceOf(PeerFailure.TimedOut.class);
+        verify(peers, never()).forward(any(), any());
+    }
+
+    @Test
+    void aForwardedRequestKeepsItsClientsDeadline() {
+        Key foreignKey = IntStream.range(0, 10_000).mapToObj(i -> "key-" + i)
+                .filter(key -> !ringView.ring().ownerOfKey(key).equals(SELF)).map(Key::of).findFirst().orElseThrow();
+        when(peers.forward(any(), any())).thenReturn(new KeyOutcome.Deleted(OTHER.id(), 1));
+
+        keys.delete(KeyRequest.delete(foreignKey, 0, DEADLINE, KeyOptions.NONE));
+
+        verify(peers).forward(any(), argThat(request -> request.deadline().equals(DEADLINE) && request.hops() == 1));
     }
 
     private static byte[] valueOf(KeyOutcome outcome) {

@@ -35,6 +35,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +48,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.binaryEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -67,6 +69,7 @@ class HttpPeerClientTest {
 
     // generous, so that a loaded machine's slow answer is not taken for a peer that does not answer
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    private static final Instant DEADLINE = Instant.now().plusSeconds(600);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** Not a speed threshold: only that a call to a misbehaving peer cannot hang. */
     private static final Duration HANG_GUARD = Duration.ofSeconds(5);
@@ -135,7 +138,7 @@ class HttpPeerClientTest {
                 .withHeader("X-Unrelated", "not relayed")
                 .withBody("hello")));
 
-        KeyOutcome outcome = client.forward(peer, KeyRequest.read(Key.of("user:42"), 1, KeyOptions.NONE));
+        KeyOutcome outcome = client.forward(peer, KeyRequest.read(Key.of("user:42"), 1, DEADLINE, KeyOptions.NONE));
 
         assertThat(outcome).isInstanceOfSatisfying(KeyOutcome.Found.class, found -> {
             assertThat(found.entry().value()).asString(StandardCharsets.UTF_8).isEqualTo("hello");
@@ -147,13 +150,14 @@ class HttpPeerClientTest {
     }
 
     @Test
-    void forwardSendsTheHopCountAndTheKeyPercentEncodedAsOnePathSegment() {
+    void forwardSendsTheHopCountTheTimeLeftAndTheKeyPercentEncodedAsOnePathSegment() {
         neighbor.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(204)));
 
-        client.forward(peer, KeyRequest.delete(Key.of("a/b c%ü"), 3, KeyOptions.NONE));
+        client.forward(peer, KeyRequest.delete(Key.of("a/b c%ü"), 3, DEADLINE, KeyOptions.NONE));
 
         neighbor.verify(anyRequestedFor(urlEqualTo("/keys/a%2Fb%20c%25%C3%BC"))
-                .withHeader(DhtHeaders.HOPS, equalTo("3")));
+                .withHeader(DhtHeaders.HOPS, equalTo("3"))
+                .withHeader(DhtHeaders.TIME_LEFT, matching("[1-9][0-9]{5}")));
     }
 
     @Test
@@ -162,7 +166,7 @@ class HttpPeerClientTest {
         neighbor.stubFor(put(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(201)
                 .withHeader(HttpHeaders.ETAG, "\"0000000000000001-00c3f22a00000000\"")));
 
-        KeyOutcome outcome = client.forward(peer, KeyRequest.write(Key.of("k"), 0, value, "image/png", KeyOptions.NONE));
+        KeyOutcome outcome = client.forward(peer, KeyRequest.write(Key.of("k"), 0, DEADLINE, value, "image/png", KeyOptions.NONE));
 
         assertThat(outcome).isInstanceOfSatisfying(KeyOutcome.Stored.class, stored -> assertThat(stored.created()).isTrue());
         neighbor.verify(putRequestedFor(urlEqualTo("/keys/k"))
@@ -177,7 +181,7 @@ class HttpPeerClientTest {
                 .withHeader(HttpHeaders.ETAG, "\"0000000000000001-00c3f22a00000000\"")));
         KeyOptions options = new KeyOptions(3, 1, "\"0000000000000001-00000000000000aa\"", null);
 
-        client.forward(peer, KeyRequest.write(Key.of("k"), 1, new byte[]{1}, "text/plain", options));
+        client.forward(peer, KeyRequest.write(Key.of("k"), 1, DEADLINE, new byte[]{1}, "text/plain", options));
 
         neighbor.verify(putRequestedFor(urlEqualTo("/keys/k?w=3&r=1"))
                 .withHeader(HttpHeaders.IF_MATCH, equalTo("\"0000000000000001-00000000000000aa\""))
@@ -195,7 +199,7 @@ class HttpPeerClientTest {
                 .withHeader(DhtHeaders.HOPS, "2")
                 .withBody("{\"status\":503,\"title\":\"Node not in the ring\",\"detail\":\"This node is joining.\"}")));
 
-        KeyFailure failure = catchThrowableOfType(KeyFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 1, KeyOptions.NONE)));
+        KeyFailure failure = catchThrowableOfType(KeyFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 1, DEADLINE, KeyOptions.NONE)));
 
         assertThat(failure.kind()).isEqualTo(KeyFailure.Kind.NOT_IN_RING);
         assertThat(failure.getMessage()).isEqualTo("This node is joining.");
@@ -208,7 +212,7 @@ class HttpPeerClientTest {
     void forwardTurnsAnyOtherErrorOfTheNeighborIntoARefusal() {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(500).withBody("<html>oops</html>")));
 
-        assertThat(catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE))))
+        assertThat(catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 0, DEADLINE, KeyOptions.NONE))))
                 .isInstanceOfSatisfying(PeerFailure.Refused.class, refused -> assertThat(refused.reason()).isEqualTo(PeerFailure.Reason.FAILED));
     }
 
@@ -257,7 +261,7 @@ class HttpPeerClientTest {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withFixedDelay((int) REQUEST_TIMEOUT.multipliedBy(3).toMillis())));
 
         PeerFailure e = assertTimeoutPreemptively(HANG_GUARD,
-                () -> catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE))));
+                () -> catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 0, DEADLINE, KeyOptions.NONE))));
 
         assertThat(e).isInstanceOf(PeerFailure.TimedOut.class);
     }
@@ -267,7 +271,7 @@ class HttpPeerClientTest {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200).withFixedDelay((int) REQUEST_TIMEOUT.multipliedBy(3).toMillis())));
 
         assertTimeoutPreemptively(HANG_GUARD,
-                () -> catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE))));
+                () -> catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 0, DEADLINE, KeyOptions.NONE))));
 
         neighbor.verify(1, getRequestedFor(urlEqualTo("/keys/k")));
     }
@@ -279,7 +283,7 @@ class HttpPeerClientTest {
         NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
 
         PeerFailure e = assertTimeoutPreemptively(HANG_GUARD,
-                () -> catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE))));
+                () -> catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read(Key.of("k"), 0, DEADLINE, KeyOptions.NONE))));
 
         assertThat(e).isInstanceOf(PeerFailure.Unreachable.class);
         assertThat(e.peer()).isEqualTo(down);
@@ -289,7 +293,7 @@ class HttpPeerClientTest {
     void anIdempotentCallIsAttemptedAgainWhenTheConnectionCouldNotBeMade() throws IOException {
         NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
 
-        catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE)));
+        catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read(Key.of("k"), 0, DEADLINE, KeyOptions.NONE)));
 
         // the breaker sits inside the retry, so it sees every attempt
         assertThat(failedAttemptsAt(down)).isEqualTo(3);
@@ -300,7 +304,7 @@ class HttpPeerClientTest {
         NodeRef down = NodeRef.at("127.0.0.1:" + unusedPort());
 
         catchThrowableOfType(PeerFailure.class,
-                () -> client.forward(down, KeyRequest.write(Key.of("k"), 0, new byte[]{1}, "application/octet-stream", KeyOptions.NONE)));
+                () -> client.forward(down, KeyRequest.write(Key.of("k"), 0, DEADLINE, new byte[]{1}, "application/octet-stream", KeyOptions.NONE)));
 
         assertThat(failedAttemptsAt(down)).isEqualTo(1);
     }
@@ -309,7 +313,7 @@ class HttpPeerClientTest {
     void aConnectionResetAfterTheRequestWasSentIsUnreachable() {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-        PeerFailure e = catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE)));
+        PeerFailure e = catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 0, DEADLINE, KeyOptions.NONE)));
 
         assertThat(e).isInstanceOf(PeerFailure.Unreachable.class);
     }
@@ -318,7 +322,7 @@ class HttpPeerClientTest {
     void anIdempotentCallIsNotRetriedAfterAConnectionReset() {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-        catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE)));
+        catchThrowableOfType(PeerFailure.class, () -> client.forward(peer, KeyRequest.read(Key.of("k"), 0, DEADLINE, KeyOptions.NONE)));
 
         // the request may have reached the peer, so it is no ConnectionFailure: one attempt of the
         // client's own (the JDK HttpClient underneath may still resend a GET once by itself)
@@ -330,7 +334,7 @@ class HttpPeerClientTest {
         neighbor.stubFor(put(urlEqualTo("/keys/k")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
         catchThrowableOfType(PeerFailure.class,
-                () -> client.forward(peer, KeyRequest.write(Key.of("k"), 0, new byte[]{1}, "application/octet-stream", KeyOptions.NONE)));
+                () -> client.forward(peer, KeyRequest.write(Key.of("k"), 0, DEADLINE, new byte[]{1}, "application/octet-stream", KeyOptions.NONE)));
 
         neighbor.verify(1, putRequestedFor(urlEqualTo("/keys/k")));
     }
@@ -358,8 +362,8 @@ class HttpPeerClientTest {
         neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200)
                 .withHeader(HttpHeaders.ETAG, "\"0000000000000001-00c3f22a00000000\"").withBody("v")));
 
-        assertThat(client.forward(peer, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE))).isInstanceOf(KeyOutcome.Found.class);
-        assertThat(catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read(Key.of("k"), 0, KeyOptions.NONE))))
+        assertThat(client.forward(peer, KeyRequest.read(Key.of("k"), 0, DEADLINE, KeyOptions.NONE))).isInstanceOf(KeyOutcome.Found.class);
+        assertThat(catchThrowableOfType(PeerFailure.class, () -> client.forward(down, KeyRequest.read(Key.of("k"), 0, DEADLINE, KeyOptions.NONE))))
                 .isInstanceOf(PeerFailure.Paused.class);
     }
 

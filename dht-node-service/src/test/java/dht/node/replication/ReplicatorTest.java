@@ -20,6 +20,7 @@ import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,7 +68,7 @@ class ReplicatorTest {
         when(peers.fetch(eq(QUICK), any())).thenReturn(Optional.of(copy));
 
         Replicator.Read read = assertTimeoutPreemptively(HANG_GUARD,
-                () -> replicator.newest("k", Optional.empty(), List.of(SLOW, DOWN, QUICK), 1));
+                () -> replicator.newest("k", Optional.empty(), List.of(SLOW, DOWN, QUICK), 1, Instant.now().plusSeconds(600)));
 
         assertThat(read.answered()).isEqualTo(1);
         assertThat(read.newest()).contains(copy);
@@ -77,7 +78,7 @@ class ReplicatorTest {
     void aReadThatNoReplicaAnswersEndsWhenAllHaveFailed() {
         when(peers.fetch(any(), any())).thenThrow(PeerFailure.unreachable(DOWN, null));
 
-        Replicator.Read read = assertTimeoutPreemptively(HANG_GUARD, () -> replicator.newest("k", Optional.empty(), List.of(DOWN, QUICK), 1));
+        Replicator.Read read = assertTimeoutPreemptively(HANG_GUARD, () -> replicator.newest("k", Optional.empty(), List.of(DOWN, QUICK), 1, Instant.now().plusSeconds(600)));
 
         assertThat(read.answered()).isZero();
         assertThat(read.newest()).isEmpty();
