@@ -43,6 +43,24 @@ class ClusterSimulationTest {
                 .isEmpty());
     }
 
+    /**
+     * With joins and graceful leaves only, every replica keeps running, and a read must meet the
+     * copies of every acknowledged write (R + W > N) wherever it enters: never stale.
+     */
+    @Test
+    void whileEveryReplicaRunsNoReadIsStale() {
+        List<ClusterSimulation.Result> failed = new ArrayList<>();
+        for (long seed = 1; seed <= Math.max(1, Integer.getInteger("dht.simulation.seeds", 1000) / 4); seed++) {
+            ClusterSimulation.Result result = new ClusterSimulation(seed, STEPS, new ClusterSimulation.FaultMix(true, false, false, false)).run();
+            if (!result.passed()) {
+                failed.add(result);
+            }
+        }
+        assertThat(failed).as("runs that broke an invariant").allSatisfy(result -> assertThat(result.violations())
+                .as(describe(result) + " (with -Ddht.simulation.faults=leaves)")
+                .isEmpty());
+    }
+
     @Test
     void aSeedReplaysExactly() {
         for (long seed : new long[]{7, 25, 4242}) {

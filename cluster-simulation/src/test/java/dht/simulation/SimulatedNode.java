@@ -86,7 +86,7 @@ final class SimulatedNode {
         leaveProcess = new LeaveProcess(local, registryClient, peers, outbound, store, joinProcess, events, properties, scheduler);
         Replicator replicator = new Replicator(local, ringView, peers, properties, copies, scheduler);
         replicaSync = new ReplicaSync(local, replicator, peers, store, copies, properties, transfers, scheduler);
-        keys = new KeyService(local, new KeyCoordinator(local, store, locks, inbound, peers, clock, replicator), peers,
+        keys = new KeyService(local, new KeyCoordinator(store, locks, inbound, peers, clock, replicator, copies), peers,
                 properties, metrics, replicator, ringView, scheduler);
     }
 

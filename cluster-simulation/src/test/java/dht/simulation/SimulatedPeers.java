@@ -1,5 +1,6 @@
 package dht.simulation;
 
+import dht.core.Key;
 import dht.core.NeighborView;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
@@ -115,6 +116,11 @@ final class SimulatedPeers implements PeerClient {
     @Override
     public boolean isAlivePatiently(NodeRef node) {
         return isAlive(node);
+    }
+
+    @Override
+    public Optional<Entry> fetchOwnerCopy(NodeRef owner, String key) {
+        return network.call(caller, owner, "owner's copy of " + key, peer -> peer.keys.ownerCopy(Key.of(key)));
     }
 
     @Override

@@ -43,7 +43,7 @@ class ArchitectureTest {
     void aKeyIsHashedOnceWhereItsRequestComesIn() {
         noClasses().should().callMethod(RingPosition.class, "ofKey", String.class)
                 .orShould().callMethod(Ring.class, "ownerOfKey", String.class).check(node);
-        noClasses().that().doNotHaveFullyQualifiedName("dht.node.keys.KeysController")
+        noClasses().that().areNotAnnotatedWith(RestController.class)
                 .should().callMethod(Key.class, "of", String.class).check(node);
     }
 

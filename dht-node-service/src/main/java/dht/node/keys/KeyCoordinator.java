@@ -3,23 +3,27 @@ package dht.node.keys;
 import dht.core.HybridClock;
 import dht.core.Key;
 import dht.core.NodeRef;
+import dht.core.RingPosition;
 import dht.core.wire.Entry;
-import dht.node.membership.LocalNode;
 import dht.node.peer.KeyFailure;
 import dht.node.peer.KeyOptions;
 import dht.node.peer.KeyOutcome;
 import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerClient;
+import dht.node.peer.PeerFailure;
 import dht.node.replication.Replicator;
+import dht.node.storage.Copies;
 import dht.node.storage.KeyLocks;
 import dht.node.storage.KeyValueStore;
 import dht.node.transfer.InboundTransfers.Pending;
 import dht.node.transfer.InboundTransfers;
+import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The owner's side of a key request: the local read or write that runs under the ownership lock,
@@ -30,17 +34,17 @@ import java.util.function.Function;
 @Component
 public class KeyCoordinator {
 
-    private final LocalNode node;
     private final KeyValueStore store;
     private final KeyLocks locks;
     private final InboundTransfers inbound;
     private final PeerClient peers;
     private final HybridClock clock;
     private final Replicator replicator;
+    private final Copies copies;
 
-    public KeyCoordinator(LocalNode node, KeyValueStore store, KeyLocks locks, InboundTransfers inbound, PeerClient peers,
-                   HybridClock clock, Replicator replicator) {
-        this.node = node;
+    public KeyCoordinator(KeyValueStore store, KeyLocks locks, InboundTransfers inbound, PeerClient peers,
+                          HybridClock clock, Replicator replicator, Copies copies) {
+        this.copies = copies;
         this.store = store;
         this.locks = locks;
         this.inbound = inbound;
@@ -50,36 +54,69 @@ public class KeyCoordinator {
     }
 
     /** A read's local part (under the ownership lock) and what follows it: the previous holder's copy if the range is arriving, the replicas. */
-    Function<NodeRef, Finish> read(KeyRequest request) {
+    Function<Serving, Finish> read(KeyRequest request) {
         Key key = request.key();
         int hops = request.hops();
-        return self -> {
-            Optional<Entry> stored = store.get(key.value());
-            Optional<Pending> pending = inbound.pendingFor(key.position());
+        return serving -> {
+            Supplier<Optional<Entry>> local = localCopy(key);
+            if (!serving.forOwner()) {
+                return () -> readForOwner(serving, request, local.get());
+            }
             return () -> {
-                Optional<Entry> local = stored.isPresent() ? stored : fromSource(key, pending);
-                Entry entry = newestOfQuorum(self, request, local)
+                Entry entry = newestOfQuorum(serving.owner().id(), request, local.get())
                         .filter(e -> !e.tombstone())
-                        .orElseThrow(() -> KeyFailure.notFound(self.id(), hops));
-                return new KeyOutcome.Found(entry, self.id(), hops);
+                        .orElseThrow(() -> KeyFailure.notFound(serving.owner().id(), hops));
+                return new KeyOutcome.Found(entry, serving.owner().id(), hops);
             };
         };
+    }
+
+    /**
+     * A read a replica serves for the key's owner: the newer of its own copy and the owner's, the
+     * owner's being in every write's quorum too. A newer copy of the owner's replaces this node's.
+     * Should the owner not answer, or no longer own the key, the read goes to the owner the usual
+     * way ({@link ServeElsewhere}).
+     */
+    private KeyOutcome readForOwner(Serving serving, KeyRequest request, Optional<Entry> local) {
+        Optional<Entry> owners;
+        try {
+            owners = peers.fetchOwnerCopy(serving.owner(), request.key().value());
+        } catch (PeerFailure e) {
+            throw new ServeElsewhere();
+        }
+        Optional<Entry> newest = Entry.newer(local, owners);
+        if (newest.isPresent() && newest != local) {
+            copies.keepNewer(List.of(newest.get()));
+        }
+        RingPosition owner = serving.owner().id();
+        Entry entry = newest.filter(e -> !e.tombstone()).orElseThrow(() -> KeyFailure.notFound(owner, request.hops()));
+        return new KeyOutcome.Found(entry, owner, request.hops());
+    }
+
+    /**
+     * This node's copy of a key, read under the ownership lock; the rest (the previous holder's copy
+     * while the key's range is arriving here) once the lock is let go.
+     */
+    Supplier<Optional<Entry>> localCopy(Key key) {
+        Optional<Entry> stored = store.get(key.value());
+        Optional<Pending> pending = inbound.pendingFor(key.position());
+        return () -> stored.isPresent() ? stored : fromSource(key, pending);
     }
 
     /** A write's local part, given what was fetched for it before the locks, and the copies to the replicas after them. */
     WriteStep put(KeyRequest request) {
         Key key = request.key();
         int hops = request.hops();
-        return (self, source) -> {
-            Written written = writeLocally(self, request, source,
-                    current -> new Entry(key.value(), request.body(), request.contentType(), clock.stamp(self.id())));
+        return (serving, source) -> {
+            Written written = writeLocally(serving.owner().id(), request, source,
+                    current -> new Entry(key.value(), request.body(), request.contentType(), clock.stamp(serving.self().id())));
             if (written == null) {
                 return null;
             }
             return () -> {
                 Entry entry = written.entry();
-                requireQuorum(self, request, entry);
-                return new KeyOutcome.Stored(key, entry.version(), !written.replaced(), self.id(), hops);
+                requireQuorum(serving, request, entry);
+                return new KeyOutcome.Stored(key, entry.version(), !written.replaced(), serving.owner().id(), hops);
             };
         };
     }
@@ -88,19 +125,19 @@ public class KeyCoordinator {
     WriteStep delete(KeyRequest request) {
         Key key = request.key();
         int hops = request.hops();
-        return (self, source) -> {
-            Written written = writeLocally(self, request, source, current -> {
+        return (serving, source) -> {
+            Written written = writeLocally(serving.owner().id(), request, source, current -> {
                 if (current.filter(held -> !held.tombstone()).isEmpty()) {
-                    throw KeyFailure.notFound(self.id(), hops);
+                    throw KeyFailure.notFound(serving.owner().id(), hops);
                 }
-                return Entry.tombstone(key.value(), clock.stamp(self.id()));
+                return Entry.tombstone(key.value(), clock.stamp(serving.self().id()));
             });
             if (written == null) {
                 return null;
             }
             return () -> {
-                requireQuorum(self, request, written.entry());
-                return new KeyOutcome.Deleted(self.id(), hops);
+                requireQuorum(serving, request, written.entry());
+                return new KeyOutcome.Deleted(serving.owner().id(), hops);
             };
         };
     }
@@ -110,7 +147,7 @@ public class KeyCoordinator {
      * request's conditions hold; null when the previous holder's copy fetched for it went stale
      * (a transfer of the key's range began or ended since).
      */
-    private Written writeLocally(NodeRef self, KeyRequest request, SourceCopy source, Function<Optional<Entry>, Entry> write) {
+    private Written writeLocally(RingPosition owner, KeyRequest request, SourceCopy source, Function<Optional<Entry>, Entry> write) {
         Key key = request.key();
         Optional<Pending> pending = inbound.pendingFor(key.position());
         if (source.isStaleFor(pending)) {
@@ -118,26 +155,31 @@ public class KeyCoordinator {
         }
         return locks.withLock(key.value(), () -> {
             Optional<Entry> current = currentTouching(key, pending, source);
-            requirePreconditions(request, current, self);
+            requirePreconditions(request, current, owner);
             Entry stamped = write.apply(current);
             store.put(stamped);
             return new Written(stamped, current.filter(previous -> !previous.tombstone()).isPresent());
         });
     }
 
-    /** Before a write's locks: a condition's catch-up, and the previous holder's copy if the key's range is arriving here. */
-    SourceCopy prepareWrite(KeyRequest request) {
+    /**
+     * Before a write's locks, where it is served ({@code serving}; empty when it is forwarded): a
+     * condition's catch-up, a delete's look for the value elsewhere when this node holds none, and
+     * the previous holder's copy if the key's range is arriving here.
+     */
+    SourceCopy prepareWrite(KeyRequest request, Optional<RingPosition> serving) {
         Key key = request.key();
-        Optional<NodeRef> self = node.self();
-        if (self.isEmpty() || !node.route(key.position()).local()) {
-            return SourceCopy.NONE; // forwarded: the owner prepares it
+        if (serving.isEmpty()) {
+            return SourceCopy.NONE; // forwarded: where it is served, it is prepared
         }
         Optional<Pending> pending = inbound.pendingFor(key.position());
         Optional<Entry> atSource = pending.filter(p -> !p.wasTouched(key.value()))
                 .flatMap(p -> peers.fetch(p.source(), key.value()));
-        if (request.options().conditional()) {
-            // right after a failover the new owner's copy may trail a replica's: a condition is checked against the newest
-            newestOfQuorum(self.get(), request, Entry.newer(store.get(key.value()), atSource));
+        Optional<Entry> local = Entry.newer(store.get(key.value()), atSource);
+        boolean deletingWhatIsNotHere = request.method() == HttpMethod.DELETE && local.filter(entry -> !entry.tombstone()).isEmpty();
+        if (request.options().conditional() || deletingWhatIsNotHere) {
+            // this node's copy may trail one a write through another replica (or before a failover) left on the others
+            newestOfQuorum(serving.get(), request, local);
         }
         return new SourceCopy(pending, atSource);
     }
@@ -146,13 +188,13 @@ public class KeyCoordinator {
      * Copies the write to the replicas; unless enough confirm it in time ({@code ?w=}, else
      * {@code dht.write-quorum}), it is not acknowledged.
      */
-    private void requireQuorum(NodeRef self, KeyRequest request, Entry entry) {
+    private void requireQuorum(Serving serving, KeyRequest request, Entry entry) {
         List<NodeRef> replicas = replicator.replicasOf(request.key().position());
         Integer asked = request.options().writeQuorum();
         int needed = (asked != null ? asked : replicator.quorum(replicas)) - 1;
         int confirmed = replicator.replicate(entry, replicas, needed, request.deadline());
         if (confirmed < needed) {
-            throw KeyFailure.noWriteQuorum(confirmed + 1, needed + 1, self.id(), request.hops());
+            throw KeyFailure.noWriteQuorum(confirmed + 1, needed + 1, serving.owner().id(), request.hops());
         }
     }
 
@@ -160,21 +202,20 @@ public class KeyCoordinator {
      * The newest copy among this node's and those of the replicas asked ({@code ?r=}, else
      * {@code dht.read-quorum}, copies in all); fewer answers than that and the read fails.
      */
-    private Optional<Entry> newestOfQuorum(NodeRef self, KeyRequest request, Optional<Entry> local) {
+    private Optional<Entry> newestOfQuorum(RingPosition owner, KeyRequest request, Optional<Entry> local) {
         List<NodeRef> replicas = replicator.replicasOf(request.key().position());
         Integer asked = request.options().readQuorum();
         int needed = (asked != null ? asked : replicator.readQuorum(replicas)) - 1;
         Replicator.Read read = replicator.newest(request.key().value(), local, replicas, needed, request.deadline());
         if (read.answered() < needed) {
-            throw KeyFailure.noReadQuorum(read.answered() + 1, needed + 1, self.id(), request.hops());
+            throw KeyFailure.noReadQuorum(read.answered() + 1, needed + 1, owner, request.hops());
         }
         return read.newest();
     }
 
-    private void requirePreconditions(KeyRequest request, Optional<Entry> current, NodeRef self) {
+    private void requirePreconditions(KeyRequest request, Optional<Entry> current, RingPosition owner) {
         if (!Preconditions.hold(request.options(), current)) {
-            throw KeyFailure.preconditionFailed(current.filter(entry -> !entry.tombstone()).map(Entry::version), self.id(),
-                    request.hops());
+            throw KeyFailure.preconditionFailed(current.filter(entry -> !entry.tombstone()).map(Entry::version), owner, request.hops());
         }
     }
 
@@ -213,7 +254,23 @@ public class KeyCoordinator {
     /** The local part of a write, under the ownership lock, given what was fetched for it before. */
     @FunctionalInterface
     interface WriteStep {
-        Finish apply(NodeRef self, SourceCopy source);
+        Finish apply(Serving serving, SourceCopy source);
+    }
+
+    /** Where a request is served: this node, for the key's owner (itself, or the owner whose replica this node holds). */
+    record Serving(NodeRef self, NodeRef owner) {
+
+        boolean forOwner() {
+            return owner.sameNodeAs(self);
+        }
+    }
+
+    /** A replica could not serve a read for the owner: it goes on to the owner as any request does. */
+    static final class ServeElsewhere extends RuntimeException {
+
+        ServeElsewhere() {
+            super(null, null, false, false);
+        }
     }
 
     /** The previous holder's copy of a key, fetched before a write's locks, for the transfer that was pending then. */

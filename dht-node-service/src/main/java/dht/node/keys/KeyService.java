@@ -7,10 +7,13 @@ import dht.core.RingPosition;
 import dht.core.wire.Entry;
 import dht.node.config.NodeProperties;
 import dht.node.keys.KeyCoordinator.Finish;
+import dht.node.keys.KeyCoordinator.ServeElsewhere;
+import dht.node.keys.KeyCoordinator.Serving;
 import dht.node.keys.KeyCoordinator.SourceCopy;
 import dht.node.keys.KeyCoordinator.WriteStep;
 import dht.node.membership.LocalNode.Route;
 import dht.node.membership.LocalNode;
+import dht.node.membership.NodeState;
 import dht.node.membership.RingView;
 import dht.node.peer.KeyFailure;
 import dht.node.peer.KeyOptions;
@@ -18,6 +21,7 @@ import dht.node.peer.KeyOutcome;
 import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
+import dht.node.peer.Refusal;
 import dht.node.replication.Replicator;
 import dht.node.telemetry.DhtMetrics;
 import dht.node.time.NodeScheduler;
@@ -27,6 +31,7 @@ import org.springframework.stereotype.Service;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Where a key request is served: here when this node owns the key (its {@link KeyCoordinator}
@@ -72,6 +77,20 @@ public class KeyService {
     }
 
     /**
+     * This node's copy of a key it owns, for a replica that serves a read itself
+     * ({@link PeerClient#fetchOwnerCopy}); refused unless this node owns the key by its own neighbors.
+     */
+    public Optional<Entry> ownerCopy(Key key) {
+        Supplier<Optional<Entry>> copy = node.whileOwnershipHeld(() -> {
+            if (!node.owns(key.position())) {
+                throw Refusal.conflict("Not the key's owner", "This node does not own position " + key.position() + ".");
+            }
+            return coordinator.localCopy(key);
+        });
+        return copy.get();
+    }
+
+    /**
      * A write: what it needs from other nodes is fetched before any lock is taken (the newest copy
      * of a read quorum for a condition; the previous holder's copy while the key's range is still
      * arriving), then the local write runs under the ownership and key locks, then the copies go to
@@ -81,7 +100,7 @@ public class KeyService {
     private KeyOutcome serveWrite(KeyRequest request, WriteStep write) {
         requireServable(request);
         for (int attempt = 1; attempt <= 3; attempt++) {
-            SourceCopy source = coordinator.prepareWrite(request);
+            SourceCopy source = coordinator.prepareWrite(request, servedHereFor(request).map(NodeRef::id));
             KeyOutcome outcome = serve(request, self -> write.apply(self, source));
             if (outcome != null) {
                 return outcome;
@@ -102,13 +121,33 @@ public class KeyService {
     }
 
     /**
-     * Serves the request here when this node owns the key, else forwards it. Only {@code local}
-     * runs under the ownership lock, and touches the local store only; what it answers runs after
-     * the lock is let go, and does whatever waits on other nodes. A write step may answer null: its
-     * preparation went stale, and the caller starts over. The caller checked that the request is
-     * servable at all ({@link #requireServable}), once, before anything else.
+     * The owner a request served here is served for: this node when it owns the key; the key's owner
+     * for a read when this node holds one of the key's replicas, as any replica does (Dynamo's
+     * preference list), its own copy and the owner's making the read quorum (see
+     * {@link KeyCoordinator#read}). Empty when the request goes on to another node.
      */
-    private KeyOutcome serve(KeyRequest request, Function<NodeRef, Finish> local) {
+    private Optional<NodeRef> servedHereFor(KeyRequest request) {
+        Route route = node.route(request.key().position());
+        if (route.local()) {
+            return Optional.of(route.target());
+        }
+        Integer asked = request.options().readQuorum();
+        boolean twoCopiesDo = (asked != null ? asked : properties.effectiveReadQuorum()) <= 2;
+        if (!route.inRing() || request.method() != HttpMethod.GET || !twoCopiesDo || node.state() != NodeState.READY) {
+            return Optional.empty();
+        }
+        return replicator.ownerIfReplicaHere(request.key().position());
+    }
+
+    /**
+     * Serves the request here when this node owns the key or coordinates it as a replica, else
+     * forwards it. Only {@code local} runs under the ownership lock, and touches the local store
+     * only; what it answers runs after the lock is let go, and does whatever waits on other nodes.
+     * A write step may answer null: its preparation went stale, and the caller starts over. The
+     * caller checked that the request is servable at all ({@link #requireServable}), once, before
+     * anything else.
+     */
+    private KeyOutcome serve(KeyRequest request, Function<Serving, Finish> local) {
         int hops = request.hops();
         NodeRef selfNode = node.self().orElse(null);
         RingPosition self = selfNode == null ? null : selfNode.id();
@@ -120,16 +159,24 @@ public class KeyService {
                 if (!route.inRing()) {
                     throw KeyFailure.notInRing(node.state().name(), self, hops);
                 }
-                return route.local() ? new Routed(route, local.apply(selfNode)) : new Routed(route, null);
+                return servedHereFor(request)
+                        .map(owner -> Routed.here(route.target(), local.apply(new Serving(selfNode, owner))))
+                        .orElseGet(() -> Routed.onTo(route.target()));
             });
-            KeyOutcome outcome;
-            if (!routed.route().local()) {
+            KeyOutcome outcome = null;
+            if (routed.here()) {
+                if (routed.finish() == null) {
+                    return null;
+                }
+                try {
+                    outcome = routed.finish().complete();
+                } catch (ServeElsewhere e) {
+                    // a replica could not read the owner's copy: the request goes on to the owner
+                }
+            }
+            if (outcome == null) {
                 metrics.forwarded(operation);
-                outcome = forward(routed.route().target(), position, request.forwarded());
-            } else if (routed.finish() == null) {
-                return null;
-            } else {
-                outcome = routed.finish().complete();
+                outcome = forward(routed.next(), position, request.forwarded());
             }
             if (hops == 0) {
                 metrics.answered(operation, DhtMetrics.Outcome.SUCCESS, outcome.hops());
@@ -177,8 +224,9 @@ public class KeyService {
     }
 
     /**
-     * A read whose owner cannot be reached, answered by the first of the other replicas to answer
-     * (all asked at once): the nodes before the owner, which take over its range.
+     * A read whose owner cannot be reached, answered by the other replicas (the nodes before the
+     * owner, which take over its range): as many as the read quorum asks for, so that the read still
+     * meets every acknowledged write's copies; empty when fewer answer.
      */
     private Optional<KeyOutcome> readFromReplica(NodeRef owner, RingPosition position, KeyRequest request) {
         Ring ring = ringView.ring();
@@ -189,8 +237,10 @@ public class KeyService {
         List<NodeRef> others = ring.replicasOf(position, properties.replicationFactor()).stream()
                 .filter(replica -> !replica.equals(ownerNode))
                 .toList();
-        Replicator.Read read = replicator.firstAnswers(request.key().value(), others, 1, request.deadline());
-        if (read.answered() == 0) {
+        Integer asked = request.options().readQuorum();
+        int needed = Math.min(asked != null ? asked : properties.effectiveReadQuorum(), others.size());
+        Replicator.Read read = replicator.firstAnswers(request.key().value(), others, needed, request.deadline());
+        if (read.answered() == 0 || read.answered() < needed) {
             return Optional.empty();
         }
         Entry found = read.newest().filter(entry -> !entry.tombstone())
@@ -204,6 +254,18 @@ public class KeyService {
         }
     }
 
-    private record Routed(Route route, Finish finish) {
+    /**
+     * Where a request goes: served here, its local part done and {@code finish} to follow (null when a
+     * write's preparation went stale), else, or should a replica not manage it, on to {@code next}.
+     */
+    private record Routed(NodeRef next, boolean here, Finish finish) {
+
+        static Routed here(NodeRef next, Finish finish) {
+            return new Routed(next, true, finish);
+        }
+
+        static Routed onTo(NodeRef next) {
+            return new Routed(next, false, null);
+        }
     }
 }

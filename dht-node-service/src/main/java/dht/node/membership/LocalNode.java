@@ -86,6 +86,11 @@ public class LocalNode {
         return Route.forward(current.nextHop(position, ringView.ring()).orElseThrow());
     }
 
+    /** Whether this node owns {@code position}, by its own neighbors: call while ownership is held. */
+    public boolean owns(RingPosition position) {
+        return route(position).local();
+    }
+
     /** The next hop when the ring view's candidate {@code failed} cannot be reached (see {@link Neighborhood#fallbackHop}). */
     public Optional<NodeRef> fallback(RingPosition position, NodeRef failed) {
         Neighborhood current = neighborhood;

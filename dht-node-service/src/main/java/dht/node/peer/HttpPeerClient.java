@@ -233,7 +233,16 @@ public class HttpPeerClient implements PeerClient {
 
     @Override
     public Optional<Entry> fetch(NodeRef source, String key) {
-        return call(source, true, () -> rest.get().uri(uri(source, "internal", "entries", key))
+        return entry(source, "internal", "entries", key);
+    }
+
+    @Override
+    public Optional<Entry> fetchOwnerCopy(NodeRef owner, String key) {
+        return entry(owner, "internal", "owned", key);
+    }
+
+    private Optional<Entry> entry(NodeRef source, String... path) {
+        return call(source, true, () -> rest.get().uri(uri(source, path))
                 .accept(MediaType.parseMediaType(EntryCodec.MEDIA_TYPE))
                 .exchange((req, response) -> {
                     if (response.getStatusCode().value() == 404) {

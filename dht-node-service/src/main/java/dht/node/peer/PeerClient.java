@@ -58,4 +58,11 @@ public interface PeerClient {
 
     /** Reads one entry straight from a node's store, without routing. */
     Optional<Entry> fetch(NodeRef source, String key);
+
+    /**
+     * The owner's copy of a key, for a replica that serves a read itself: the owner answers only
+     * while it owns the key by its own neighbors, and refuses ({@link PeerFailure.Reason#CONFLICT})
+     * otherwise, so that a replica with a stale view of the ring cannot take another node's copy for the owner's.
+     */
+    Optional<Entry> fetchOwnerCopy(NodeRef owner, String key);
 }

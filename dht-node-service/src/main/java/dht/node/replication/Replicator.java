@@ -2,6 +2,7 @@ package dht.node.replication;
 
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
+import dht.core.Ring;
 import dht.core.RingPosition;
 import dht.core.wire.Entry;
 import dht.node.config.NodeProperties;
@@ -69,6 +70,23 @@ public class Replicator {
         return ringView.ringWith(self).replicasOf(owning, properties.replicationFactor()).stream()
                 .filter(replica -> !replica.sameNodeAs(self.node()))
                 .toList();
+    }
+
+    /**
+     * The key's owner at {@code position}, when this node holds one of its replicas (by the ring
+     * view, this node at its own positions): then it may coordinate a request for the key itself.
+     */
+    public Optional<NodeRef> ownerIfReplicaHere(RingPosition position) {
+        Neighborhood self = node.neighborhood().orElse(null);
+        if (self == null) {
+            return Optional.empty();
+        }
+        Ring ring = ringView.ringWith(self);
+        if (ring.isEmpty()) {
+            return Optional.empty();
+        }
+        List<NodeRef> holders = ring.replicasOf(position, properties.replicationFactor());
+        return holders.stream().anyMatch(holder -> holder.sameNodeAs(self.node())) ? Optional.of(holders.getFirst()) : Optional.empty();
     }
 
     /** How many copies a write needs, this node's included, given the {@code replicas} that can hold one. */

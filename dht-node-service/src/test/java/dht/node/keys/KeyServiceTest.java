@@ -20,6 +20,7 @@ import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.replication.Replicator;
+import dht.node.storage.Copies;
 import dht.node.storage.InMemoryKeyValueStore;
 import dht.node.storage.KeyLocks;
 import dht.node.telemetry.DhtMetrics;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.mockito.stubbing.Answer;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.http.HttpMethod;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 import java.nio.charset.StandardCharsets;
@@ -77,7 +79,8 @@ class KeyServiceTest {
     private final Replicator replicator = mock(Replicator.class);
     private final AtomicInteger remoteCalls = new AtomicInteger();
     private final KeyService keys = new KeyService(node,
-            new KeyCoordinator(node, store, locks, inbound, peers, new HybridClock(System::currentTimeMillis), replicator),
+            new KeyCoordinator(store, locks, inbound, peers, new HybridClock(System::currentTimeMillis), replicator,
+                    new Copies(store, locks, new HybridClock(System::currentTimeMillis))),
             peers, properties, mock(DhtMetrics.class), replicator, ringView, new ThreadScheduler(new SimpleAsyncTaskScheduler()));
     private Key ownKey;
 
@@ -153,9 +156,43 @@ class KeyServiceTest {
     }
 
     @Test
-    void aRequestWhoseClientGaveUpIsNotForwarded() {
-        Key foreignKey = IntStream.range(0, 10_000).mapToObj(i -> "key-" + i)
+    void aReplicaThatIsNotTheOwnerServesAReadItselfWithTheOwnersCopy() {
+        Key foreignKey = foreignKey();
+        store.put(new Entry(foreignKey.value(), bytes("here"), "text/plain", new Version(1, OTHER.id())));
+        when(replicator.ownerIfReplicaHere(foreignKey.position())).thenReturn(Optional.of(OTHER));
+        when(peers.fetchOwnerCopy(eq(OTHER), anyString())).thenAnswer(remote(invocation -> Optional.empty()));
+
+        KeyOutcome outcome = keys.get(KeyRequest.read(foreignKey, 0, DEADLINE, KeyOptions.NONE));
+
+        assertThat(outcome.owner()).as("X-DHT-Owner names the owner, not the replica").isEqualTo(OTHER.id());
+        assertThat(valueOf(outcome)).isEqualTo(bytes("here"));
+        verify(peers, never()).forward(any(), any());
+        assertThat(remoteCalls).as("the owner's copy only").hasValue(1);
+    }
+
+    @Test
+    void aReplicaSendsWritesAndReadsTheOwnerDoesNotConfirmOnToTheOwner() {
+        Key foreignKey = foreignKey();
+        when(replicator.ownerIfReplicaHere(foreignKey.position())).thenReturn(Optional.of(OTHER));
+        when(peers.fetchOwnerCopy(eq(OTHER), anyString())).thenThrow(PeerFailure.refused(OTHER, PeerFailure.Reason.CONFLICT, "not the owner"));
+        when(peers.forward(any(), any())).thenReturn(new KeyOutcome.Deleted(OTHER.id(), 1));
+
+        keys.put(KeyRequest.write(foreignKey, 0, DEADLINE, bytes("v"), "text/plain", KeyOptions.NONE));
+        keys.get(KeyRequest.read(foreignKey, 0, DEADLINE, KeyOptions.NONE));
+
+        verify(peers).forward(any(), argThat(request -> request.method() == HttpMethod.PUT));
+        verify(peers).forward(any(), argThat(request -> request.method() == HttpMethod.GET));
+        assertThat(store.get(foreignKey.value())).as("a replica writes nothing for the owner").isEmpty();
+    }
+
+    private Key foreignKey() {
+        return IntStream.range(0, 10_000).mapToObj(i -> "key-" + i)
                 .filter(key -> !ringView.ring().ownerOfKey(key).equals(SELF)).map(Key::of).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aRequestWhoseClientGaveUpIsNotForwarded() {
+        Key foreignKey = foreignKey();
 
         assertThatThrownBy(() -> keys.get(KeyRequest.read(foreignKey, 1, Instant.now().minusMillis(1), KeyOptions.NONE)))
                 .isInstanceOf(PeerFailure.TimedOut.class);
@@ -164,8 +201,7 @@ class KeyServiceTest {
 
     @Test
     void aForwardedRequestKeepsItsClientsDeadline() {
-        Key foreignKey = IntStream.range(0, 10_000).mapToObj(i -> "key-" + i)
-                .filter(key -> !ringView.ring().ownerOfKey(key).equals(SELF)).map(Key::of).findFirst().orElseThrow();
+        Key foreignKey = foreignKey();
         when(peers.forward(any(), any())).thenReturn(new KeyOutcome.Deleted(OTHER.id(), 1));
 
         keys.delete(KeyRequest.delete(foreignKey, 0, DEADLINE, KeyOptions.NONE));
