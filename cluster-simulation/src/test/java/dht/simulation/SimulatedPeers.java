@@ -119,6 +119,14 @@ final class SimulatedPeers implements PeerClient {
     }
 
     @Override
+    public void replicateToOwner(NodeRef owner, Entry entry) {
+        network.call(caller, owner, "write for the owner " + entry.key(), peer -> {
+            peer.keys.storeAsOwner(Key.of(entry.key()), entry);
+            return null;
+        });
+    }
+
+    @Override
     public Optional<Entry> fetchOwnerCopy(NodeRef owner, String key) {
         return network.call(caller, owner, "owner's copy of " + key, peer -> peer.keys.ownerCopy(Key.of(key)));
     }

@@ -93,6 +93,11 @@ public class KeyCoordinator {
         return new KeyOutcome.Found(entry, owner, request.hops());
     }
 
+    /** Keeps a copy of a write unless a newer version is held here. */
+    void storeCopy(Entry entry) {
+        copies.keepNewer(List.of(entry));
+    }
+
     /**
      * This node's copy of a key, read under the ownership lock; the rest (the previous holder's copy
      * while the key's range is arriving here) once the lock is let go.
@@ -192,9 +197,15 @@ public class KeyCoordinator {
         List<NodeRef> replicas = replicator.replicasOf(request.key().position());
         Integer asked = request.options().writeQuorum();
         int needed = (asked != null ? asked : replicator.quorum(replicas)) - 1;
-        int confirmed = replicator.replicate(entry, replicas, needed, request.deadline());
-        if (confirmed < needed) {
-            throw KeyFailure.noWriteQuorum(confirmed + 1, needed + 1, serving.owner().id(), request.hops());
+        NodeRef owner = serving.forOwner() ? null
+                : replicas.stream().filter(replica -> replica.sameNodeAs(serving.owner())).findFirst().orElseThrow(ServeElsewhere::new);
+        Replicator.Replication copies = replicator.replicate(entry, replicas, needed, owner, request.deadline());
+        if (!copies.ownerConfirmed()) {
+            // the owner did not take the write (gone, or no longer the owner): it goes to the owner the usual way
+            throw new ServeElsewhere();
+        }
+        if (copies.confirmed() < needed) {
+            throw KeyFailure.noWriteQuorum(copies.confirmed() + 1, needed + 1, serving.owner().id(), request.hops());
         }
     }
 

@@ -91,6 +91,21 @@ public class KeyService {
     }
 
     /**
+     * Stores, as the key's owner, a write one of its replicas coordinated
+     * ({@link PeerClient#replicateToOwner}); refused unless this node owns the key by its own neighbors.
+     */
+    public void storeAsOwner(Key key, Entry entry) {
+        RingPosition position = key.position();
+        node.whileOwnershipHeld(() -> {
+            if (!node.owns(position)) {
+                throw Refusal.conflict("Not the key's owner", "This node does not own position " + position + ".");
+            }
+            coordinator.storeCopy(entry);
+            return null;
+        });
+    }
+
+    /**
      * A write: what it needs from other nodes is fetched before any lock is taken (the newest copy
      * of a read quorum for a condition; the previous holder's copy while the key's range is still
      * arriving), then the local write runs under the ownership and key locks, then the copies go to
@@ -122,9 +137,11 @@ public class KeyService {
 
     /**
      * The owner a request served here is served for: this node when it owns the key; the key's owner
-     * for a read when this node holds one of the key's replicas, as any replica does (Dynamo's
-     * preference list), its own copy and the owner's making the read quorum (see
-     * {@link KeyCoordinator#read}). Empty when the request goes on to another node.
+     * when this node holds one of the key's replicas, as any replica does (Dynamo's preference list),
+     * except a conditional write, which the owner alone serializes, and a read that asks for more
+     * than two copies. The owner fences what a replica serves: a read takes its copy and a write
+     * counts once it holds it, each only while it owns the key by its own neighbors (see
+     * {@link KeyCoordinator}). Empty when the request goes on to another node.
      */
     private Optional<NodeRef> servedHereFor(KeyRequest request) {
         Route route = node.route(request.key().position());
@@ -133,10 +150,12 @@ public class KeyService {
         }
         Integer asked = request.options().readQuorum();
         boolean twoCopiesDo = (asked != null ? asked : properties.effectiveReadQuorum()) <= 2;
-        if (!route.inRing() || request.method() != HttpMethod.GET || !twoCopiesDo || node.state() != NodeState.READY) {
+        boolean read = request.method() == HttpMethod.GET;
+        if (!route.inRing() || (read && !twoCopiesDo) || request.options().conditional() || node.state() != NodeState.READY) {
             return Optional.empty();
         }
-        return replicator.ownerIfReplicaHere(request.key().position());
+        // a ring view that names this node the owner, where its own neighbors say otherwise, is stale
+        return replicator.ownerIfReplicaHere(request.key().position()).filter(owner -> node.self().filter(owner::sameNodeAs).isEmpty());
     }
 
     /**

@@ -205,7 +205,16 @@ public class HttpPeerClient implements PeerClient {
 
     @Override
     public void replicate(NodeRef replica, List<Entry> entries) {
-        call(replica, true, () -> rest.post().uri(uri(replica, "internal", "replicas"))
+        store(replica, entries, "internal", "replicas");
+    }
+
+    @Override
+    public void replicateToOwner(NodeRef owner, Entry entry) {
+        store(owner, List.of(entry), "internal", "owned");
+    }
+
+    private void store(NodeRef node, List<Entry> entries, String... path) {
+        call(node, true, () -> rest.post().uri(uri(node, path))
                 .contentType(MediaType.parseMediaType(EntryCodec.MEDIA_TYPE))
                 .body(EntryCodec.toBytes(entries))
                 .retrieve().toBodilessEntity());

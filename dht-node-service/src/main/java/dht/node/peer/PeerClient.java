@@ -50,6 +50,13 @@ public interface PeerClient {
     /** Stores copies on a replica, which keeps each unless it holds a newer version. */
     void replicate(NodeRef replica, List<Entry> entries);
 
+    /**
+     * Stores a write a replica coordinated on the key's owner, which keeps it unless it holds a newer
+     * version, and refuses ({@link PeerFailure.Reason#CONFLICT}) unless it owns the key by its own
+     * neighbors: a write counts only once its owner holds it.
+     */
+    void replicateToOwner(NodeRef owner, Entry entry);
+
     /** Whether the node answers its liveness probe within {@code dht.probe-timeout}. */
     boolean isAlive(NodeRef node);
 

@@ -27,6 +27,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -105,17 +106,33 @@ public class Replicator {
      * until {@code needed} of them confirmed it; answers how many did. The rest still get their copy.
      */
     public int replicate(Entry entry, List<NodeRef> replicas, int needed, Instant deadline) {
-        if (needed <= 0 || replicas.isEmpty()) {
-            return 0;
+        return replicate(entry, replicas, needed, null, deadline).confirmed();
+    }
+
+    /**
+     * As {@link #replicate(Entry, List, int, Instant)}, for a write one of the key's replicas
+     * coordinated: {@code owner} (one of {@code replicas}) gets its copy as the owner
+     * ({@link PeerClient#replicateToOwner}, refused unless it owns the key), and the wait goes on
+     * until it confirmed, too.
+     */
+    public Replication replicate(Entry entry, List<NodeRef> replicas, int needed, NodeRef owner, Instant deadline) {
+        if ((needed <= 0 && owner == null) || replicas.isEmpty()) {
+            return new Replication(0, owner == null);
         }
         AtomicInteger confirmed = new AtomicInteger();
+        AtomicBoolean ownerConfirmed = new AtomicBoolean(owner == null);
         AtomicInteger outstanding = new AtomicInteger(replicas.size());
         CompletableFuture<Void> enough = new CompletableFuture<>();
         for (NodeRef replica : replicas) {
-            CompletableFuture.runAsync(() -> peers.replicate(replica, List.of(entry)), executor)
+            boolean toOwner = replica.equals(owner);
+            Runnable copy = toOwner ? () -> peers.replicateToOwner(replica, entry) : () -> peers.replicate(replica, List.of(entry));
+            CompletableFuture.runAsync(copy, executor)
                     .whenComplete((ok, failure) -> {
                         if (failure == null) {
-                            if (confirmed.incrementAndGet() >= needed) {
+                            if (toOwner) {
+                                ownerConfirmed.set(true);
+                            }
+                            if (confirmed.incrementAndGet() >= needed && ownerConfirmed.get()) {
                                 enough.complete(null);
                             }
                         } else {
@@ -133,7 +150,11 @@ public class Replicator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return confirmed.get();
+        return new Replication(confirmed.get(), ownerConfirmed.get());
+    }
+
+    /** How many replicas confirmed a copy in time, and whether the owner did, where it had to. */
+    public record Replication(int confirmed, boolean ownerConfirmed) {
     }
 
     /**

@@ -51,6 +51,7 @@ import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -99,7 +100,7 @@ class KeyServiceTest {
         when(replicator.replicasOf(any())).thenReturn(replicas);
         when(replicator.quorum(any())).thenReturn(2);
         when(replicator.readQuorum(any())).thenReturn(2);
-        when(replicator.replicate(any(), any(), anyInt(), any())).thenAnswer(remote(invocation -> 1));
+        when(replicator.replicate(any(), any(), anyInt(), any(), any())).thenAnswer(remote(invocation -> new Replicator.Replication(1, true)));
         when(replicator.newest(anyString(), any(), any(), anyInt(), any())).thenAnswer(remote(invocation -> new Replicator.Read(invocation.getArgument(1), 1)));
         when(peers.fetch(eq(SOURCE), anyString())).thenAnswer(remote(invocation -> Optional.of(new Entry(invocation.getArgument(1),
                 "from the source".getBytes(StandardCharsets.UTF_8), "text/plain", new Version(1, SOURCE.id())))));
@@ -171,18 +172,32 @@ class KeyServiceTest {
     }
 
     @Test
-    void aReplicaSendsWritesAndReadsTheOwnerDoesNotConfirmOnToTheOwner() {
+    void aReplicaServesAWriteItselfOnceTheOwnerTookIt() {
         Key foreignKey = foreignKey();
         when(replicator.ownerIfReplicaHere(foreignKey.position())).thenReturn(Optional.of(OTHER));
+
+        KeyOutcome outcome = keys.put(KeyRequest.write(foreignKey, 0, DEADLINE, bytes("v"), "text/plain", KeyOptions.NONE));
+
+        assertThat(outcome.owner()).isEqualTo(OTHER.id());
+        assertThat(store.get(foreignKey.value())).isPresent();
+        verify(replicator).replicate(any(), any(), anyInt(), eq(OTHER), any());
+        verify(peers, never()).forward(any(), any());
+    }
+
+    @Test
+    void aReplicaSendsOnWhatTheOwnerDoesNotTakeAndEveryConditionalWrite() {
+        Key foreignKey = foreignKey();
+        when(replicator.ownerIfReplicaHere(foreignKey.position())).thenReturn(Optional.of(OTHER));
+        when(replicator.replicate(any(), any(), anyInt(), eq(OTHER), any())).thenAnswer(remote(invocation -> new Replicator.Replication(1, false)));
         when(peers.fetchOwnerCopy(eq(OTHER), anyString())).thenThrow(PeerFailure.refused(OTHER, PeerFailure.Reason.CONFLICT, "not the owner"));
         when(peers.forward(any(), any())).thenReturn(new KeyOutcome.Deleted(OTHER.id(), 1));
 
         keys.put(KeyRequest.write(foreignKey, 0, DEADLINE, bytes("v"), "text/plain", KeyOptions.NONE));
         keys.get(KeyRequest.read(foreignKey, 0, DEADLINE, KeyOptions.NONE));
+        keys.put(KeyRequest.write(foreignKey, 0, DEADLINE, bytes("w"), "text/plain", new KeyOptions(null, null, "*", null)));
 
-        verify(peers).forward(any(), argThat(request -> request.method() == HttpMethod.PUT));
+        verify(peers, times(2)).forward(any(), argThat(request -> request.method() == HttpMethod.PUT));
         verify(peers).forward(any(), argThat(request -> request.method() == HttpMethod.GET));
-        assertThat(store.get(foreignKey.value())).as("a replica writes nothing for the owner").isEmpty();
     }
 
     private Key foreignKey() {
