@@ -298,14 +298,33 @@ warm_up() { # label api hosts
 }
 
 # loads the keys, warms up, then measures GET and PUT against the target
+# requests the nodes at hosts served whose uri tag begins with prefix (their http.server.requests counts)
+served() { # hosts uri-prefix
+  local host sum=0
+  for host in ${1//,/ }; do
+    sum=$((sum + $(prometheus "${host##*:}" http_server_requests_seconds_count "uri=\"$2")))
+  done
+  echo "$sum"
+}
+
 measure_kv() { # label api hosts
-  local label=$1 api=$2 hosts=$3 op
+  local label=$1 api=$2 hosts=$3 op internal client
   log "$label: writing $kv_keys keys of $value_bytes bytes"
   load_keys "$label" "$api" "$hosts" "$kv_keys" k "$value_bytes" 300
   warm_up "$label" "$api" "$hosts"
   for op in get put; do
     log "$label: measuring ${op^^} for $wrk_seconds s ($wrk_threads threads, $wrk_connections connections, random keys)"
+    local cluster=false
+    [[ $api == dht && $hosts == *,* ]] && cluster=true
+    if $cluster; then
+      internal=$(served "$hosts" /internal) client=$(served "$hosts" /keys)
+    fi
     run_wrk "$label" "$op" "$wrk_seconds" "$api" "$hosts" "$logs/wrk-$label-$op.txt"
+    if $cluster; then
+      # the calls between nodes that one client request costs
+      result[$label.$op.internal_per_request]=$(awk -v i="$(($(served "$hosts" /internal) - internal))" \
+        -v c="$(($(served "$hosts" /keys) - client))" 'BEGIN {printf "%.2f", (c > 0 ? i / c : 0)}')
+    fi
     log "  $label ${op^^}: ${result[$label.$op.rps]} requests/s, p99 $((${result[$label.$op.p99_us]} / 1000)) ms"
   done
 }
@@ -483,6 +502,9 @@ kv_row() { # label title op
   local p="$1.$3" hops=""
   if [[ ${result[$p.hops_mean]:-n/a} != n/a ]]; then
     hops=", mean hops ${result[$p.hops_mean]}"
+  fi
+  if [[ -n ${result[$p.internal_per_request]:-} ]]; then
+    hops+=", ${result[$p.internal_per_request]} internal requests served per request"
   fi
   printf '| %s | %s | %s req/s | p50 %s ms, p99 %s ms, p99.9 %s ms; %s requests, %s errors, %s non-2xx%s; after %s s of warm-up |\n' \
     "${3^^}" "$2" "$(int "${result[$p.rps]}")" "$(ms "${result[$p.p50_us]}")" "$(ms "${result[$p.p99_us]}")" \
