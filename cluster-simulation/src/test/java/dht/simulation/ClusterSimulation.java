@@ -58,6 +58,8 @@ final class ClusterSimulation {
     /** The least time to settle: an anti-entropy round after the last write, whatever else looks done. */
     private static final Duration SETTLED_AFTER = Duration.ofSeconds(25);
     private static final int TRACE_LENGTH = 60;
+    /** What a client's delete writes, and what a replica holding a tombstone reads as. */
+    private static final String DELETED = "(deleted)";
     /**
      * The least time between two nodes leaving or crashing, as an operator waits between the steps of
      * a rolling restart: time for anti-entropy to give the ranges whose holders changed their full
@@ -201,12 +203,16 @@ final class ClusterSimulation {
             return;
         }
         String key = writes.isEmpty() || random.nextInt(10) < 7 ? "key-" + writes.size() : pick(List.copyOf(writes.keySet()));
-        String value = "value-" + values++;
+        // now and then a delete of a key written before: its tombstone travels as a value does
+        String value = writes.containsKey(key) && random.nextInt(5) == 0 ? DELETED : "value-" + values++;
         Write write = new Write(value);
         writes.computeIfAbsent(key, k -> new ArrayList<>()).add(write);
         trace("client writes " + key + "=" + value + " through " + entry.get());
-        answer(() -> entry.get().keys.put(KeyRequest.write(Key.of(key), 0, clientDeadline(), value.getBytes(StandardCharsets.UTF_8),
-                "text/plain", KeyOptions.NONE)))
+        Key written = Key.of(key);
+        answer(() -> value.equals(DELETED)
+                ? entry.get().keys.delete(KeyRequest.delete(written, 0, clientDeadline(), KeyOptions.NONE))
+                : entry.get().keys.put(KeyRequest.write(written, 0, clientDeadline(), value.getBytes(StandardCharsets.UTF_8),
+                        "text/plain", KeyOptions.NONE)))
                 .ifPresent(outcome -> {
                     write.acknowledged = true;
                     trace("acknowledged " + key + "=" + value + " by " + outcome.owner());
@@ -458,7 +464,7 @@ final class ClusterSimulation {
         Map<String, String> copies = new TreeMap<>();
         for (NodeRef replica : ring.replicasOf(position, properties.replicationFactor())) {
             Optional<Entry> copy = disks.get(replica.address()).get(key);
-            copies.put(replica.address(), copy.map(entry -> entry.tombstone() ? "(deleted)" : new String(entry.value(), StandardCharsets.UTF_8)
+            copies.put(replica.address(), copy.map(entry -> entry.tombstone() ? DELETED : new String(entry.value(), StandardCharsets.UTF_8)
                     + " " + entry.version()).orElse("(none)"));
         }
         if (copies.values().stream().distinct().count() != 1
@@ -470,7 +476,7 @@ final class ClusterSimulation {
         SimulatedNode through = pick(running());
         String value = answer(() -> through.keys.get(KeyRequest.read(Key.of(key), 0, clientDeadline(), KeyOptions.NONE)))
                 .map(ClusterSimulation::valueOf).orElse(null);
-        if (!allowed.contains(value)) {
+        if (!allowed.contains(value == null ? DELETED : value)) {
             violations.add("settled, %s was acknowledged as %s but reads as %s through %s", key,
                     attempts.get(lastAcknowledged).value, value, through);
         }

@@ -27,7 +27,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -106,33 +105,19 @@ public class Replicator {
      * until {@code needed} of them confirmed it; answers how many did. The rest still get their copy.
      */
     public int replicate(Entry entry, List<NodeRef> replicas, int needed, Instant deadline) {
-        return replicate(entry, replicas, needed, null, deadline).confirmed();
-    }
-
-    /**
-     * As {@link #replicate(Entry, List, int, Instant)}, for a write one of the key's replicas
-     * coordinated: {@code owner} (one of {@code replicas}) gets its copy as the owner
-     * ({@link PeerClient#replicateToOwner}, refused unless it owns the key), and the wait goes on
-     * until it confirmed, too.
-     */
-    public Replication replicate(Entry entry, List<NodeRef> replicas, int needed, NodeRef owner, Instant deadline) {
-        if ((needed <= 0 && owner == null) || replicas.isEmpty()) {
-            return new Replication(0, owner == null);
+        if (needed <= 0 || replicas.isEmpty()) {
+            replicas.forEach(replica -> CompletableFuture.runAsync(() -> peers.replicate(replica, List.of(entry)), executor)
+                    .exceptionally(failure -> null));
+            return 0;
         }
         AtomicInteger confirmed = new AtomicInteger();
-        AtomicBoolean ownerConfirmed = new AtomicBoolean(owner == null);
         AtomicInteger outstanding = new AtomicInteger(replicas.size());
         CompletableFuture<Void> enough = new CompletableFuture<>();
         for (NodeRef replica : replicas) {
-            boolean toOwner = replica.equals(owner);
-            Runnable copy = toOwner ? () -> peers.replicateToOwner(replica, entry) : () -> peers.replicate(replica, List.of(entry));
-            CompletableFuture.runAsync(copy, executor)
+            CompletableFuture.runAsync(() -> peers.replicate(replica, List.of(entry)), executor)
                     .whenComplete((ok, failure) -> {
                         if (failure == null) {
-                            if (toOwner) {
-                                ownerConfirmed.set(true);
-                            }
-                            if (confirmed.incrementAndGet() >= needed && ownerConfirmed.get()) {
+                            if (confirmed.incrementAndGet() >= needed) {
                                 enough.complete(null);
                             }
                         } else {
@@ -150,7 +135,28 @@ public class Replicator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new Replication(confirmed.get(), ownerConfirmed.get());
+        return confirmed.get();
+    }
+
+    /**
+     * As {@link #replicate(Entry, List, int, Instant)}, for a write one of the key's replicas
+     * coordinated: {@code owner} (one of {@code replicas}) gets its copy first, as the owner
+     * ({@link PeerClient#replicateToOwner}, refused unless it owns the key), and only once it took
+     * it do the others get theirs: a write its owner does not take reaches no other node, and can go
+     * to the owner the usual way.
+     */
+    public Replication replicate(Entry entry, List<NodeRef> replicas, int needed, NodeRef owner, Instant deadline) {
+        if (owner == null) {
+            return new Replication(replicate(entry, replicas, needed, deadline), true);
+        }
+        try {
+            peers.replicateToOwner(owner, entry);
+        } catch (PeerFailure e) {
+            log.debug("the owner {} did not take {}: {}", owner, entry.key(), e.getMessage());
+            return new Replication(0, false);
+        }
+        List<NodeRef> others = replicas.stream().filter(replica -> !replica.equals(owner)).toList();
+        return new Replication(1 + replicate(entry, others, needed - 1, deadline), true);
     }
 
     /** How many replicas confirmed a copy in time, and whether the owner did, where it had to. */
