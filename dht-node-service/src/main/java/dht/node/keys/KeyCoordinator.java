@@ -113,7 +113,7 @@ public class KeyCoordinator {
         Key key = request.key();
         int hops = request.hops();
         return (serving, source) -> {
-            Written written = writeLocally(serving.owner().id(), request, source,
+            Written written = writeLocally(serving, request, source,
                     current -> new Entry(key.value(), request.body(), request.contentType(), clock.stamp(serving.self().id())));
             if (written == null) {
                 return null;
@@ -131,7 +131,7 @@ public class KeyCoordinator {
         Key key = request.key();
         int hops = request.hops();
         return (serving, source) -> {
-            Written written = writeLocally(serving.owner().id(), request, source, current -> {
+            Written written = writeLocally(serving, request, source, current -> {
                 if (current.filter(held -> !held.tombstone()).isEmpty()) {
                     throw KeyFailure.notFound(serving.owner().id(), hops);
                 }
@@ -150,9 +150,11 @@ public class KeyCoordinator {
     /**
      * Stores what {@code write} makes of the key's current value, under the key's lock and once the
      * request's conditions hold; null when the previous holder's copy fetched for it went stale
-     * (a transfer of the key's range began or ended since).
+     * (a transfer of the key's range began or ended since). A replica serving the write for the owner
+     * stores nothing yet: its copy follows the owner's ({@link #requireQuorum}), so that a write the
+     * owner refuses is nowhere, not even where anti-entropy could take it from.
      */
-    private Written writeLocally(RingPosition owner, KeyRequest request, SourceCopy source, Function<Optional<Entry>, Entry> write) {
+    private Written writeLocally(Serving serving, KeyRequest request, SourceCopy source, Function<Optional<Entry>, Entry> write) {
         Key key = request.key();
         Optional<Pending> pending = inbound.pendingFor(key.position());
         if (source.isStaleFor(pending)) {
@@ -160,9 +162,11 @@ public class KeyCoordinator {
         }
         return locks.withLock(key.value(), () -> {
             Optional<Entry> current = currentTouching(key, pending, source);
-            requirePreconditions(request, current, owner);
+            requirePreconditions(request, current, serving.owner().id());
             Entry stamped = write.apply(current);
-            store.put(stamped);
+            if (serving.forOwner()) {
+                store.put(stamped);
+            }
             return new Written(stamped, current.filter(previous -> !previous.tombstone()).isPresent());
         });
     }
@@ -199,13 +203,16 @@ public class KeyCoordinator {
         int needed = (asked != null ? asked : replicator.quorum(replicas)) - 1;
         NodeRef owner = serving.forOwner() ? null
                 : replicas.stream().filter(replica -> replica.sameNodeAs(serving.owner())).findFirst().orElseThrow(ServeElsewhere::new);
-        Replicator.Replication copies = replicator.replicate(entry, replicas, needed, owner, request.deadline());
-        if (!copies.ownerConfirmed()) {
+        Replicator.Replication confirmed = replicator.replicate(entry, replicas, needed, owner, request.deadline());
+        if (!confirmed.ownerConfirmed()) {
             // the owner did not take the write (gone, or no longer the owner): it goes to the owner the usual way
             throw new ServeElsewhere();
         }
-        if (copies.confirmed() < needed) {
-            throw KeyFailure.noWriteQuorum(copies.confirmed() + 1, needed + 1, serving.owner().id(), request.hops());
+        if (owner != null) {
+            copies.keepNewer(List.of(entry));
+        }
+        if (confirmed.confirmed() < needed) {
+            throw KeyFailure.noWriteQuorum(confirmed.confirmed() + 1, needed + 1, serving.owner().id(), request.hops());
         }
     }
 

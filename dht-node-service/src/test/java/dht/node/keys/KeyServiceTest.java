@@ -198,6 +198,7 @@ class KeyServiceTest {
 
         verify(peers, times(2)).forward(any(), argThat(request -> request.method() == HttpMethod.PUT));
         verify(peers).forward(any(), argThat(request -> request.method() == HttpMethod.GET));
+        assertThat(store.get(foreignKey.value())).as("a write the owner did not take is nowhere, not even here").isEmpty();
     }
 
     private Key foreignKey() {
