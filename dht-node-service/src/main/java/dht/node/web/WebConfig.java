@@ -15,7 +15,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.convert.converter.Converter;
 
-@OpenAPIDefinition(info = @Info(title = "DHT node", description = "Any node serves any key, forwarding what it does not own. "
+@OpenAPIDefinition(info = @Info(title = "DHT node", description = "Any node serves any key: a node holding one of the key's "
+        + "replicas serves it itself, fenced by the key's owner; any other forwards it. "
         + "With API keys configured, /keys needs one; cluster endpoints need the cluster token."))
 @SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "An API key (dht.security.api-keys) for /keys and ring events, or the cluster token "
