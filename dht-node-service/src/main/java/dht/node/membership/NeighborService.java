@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** This node's side of its neighbors' joins and leaves. */
@@ -59,7 +61,7 @@ public class NeighborService {
      */
     public JoinAccepted acceptJoin(JoinRequest request) {
         NodeRef joiner = request.joiner();
-        node.neighborhood().flatMap(neighborhood -> neighborhood.viewBefore(joiner))
+        node.neighborhood().flatMap(neighborhood -> staleSplice(neighborhood, request))
                 .filter(view -> !isRepeated(request))
                 .ifPresent(view -> failureDetector.restarted(view.successor()));
         return node.changeOwnership(() -> {
@@ -143,6 +145,31 @@ public class NeighborService {
                 });
             }
         });
+    }
+
+    /**
+     * The position of this node through which the joiner's node was spliced in before, where the
+     * joiner no longer builds on that splice: it restarted and asks for the same position again, or
+     * an earlier attempt of a join at several positions broke off and the joiner now asks for a
+     * position past the one it was spliced in at (the registry, which does not list it yet, plans
+     * its positions without that one); or the registry gave the position of a node it removed, which
+     * still answers (joining again), to the joiner. Either way the member that was there is gone.
+     */
+    private static Optional<NeighborView> staleSplice(Neighborhood neighborhood, JoinRequest request) {
+        NodeRef joiner = request.joiner();
+        Optional<NeighborView> before = neighborhood.viewBefore(joiner);
+        if (before.isPresent()) {
+            return before;
+        }
+        NeighborView closest = neighborhood.views().stream()
+                .min(Comparator.comparing((NeighborView view) -> view.self().id().distanceTo(joiner.id()), Long::compareUnsigned))
+                .orElseThrow();
+        NodeRef successor = closest.successor();
+        boolean passedOver = successor.sameNodeAs(joiner) && !successor.equals(request.successor())
+                && KeyRange.of(closest.self().id(), joiner.id()).contains(successor.id());
+        // the registry gives a position only where no member stands: another node there is gone from it
+        boolean givenAway = successor.id().equals(joiner.id()) && !successor.sameNodeAs(joiner);
+        return passedOver || givenAway ? Optional.of(closest) : Optional.empty();
     }
 
     /**
