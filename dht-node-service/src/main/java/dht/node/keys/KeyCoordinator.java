@@ -6,7 +6,6 @@ import dht.core.NodeRef;
 import dht.core.RingPosition;
 import dht.core.wire.Entry;
 import dht.node.peer.KeyFailure;
-import dht.node.peer.KeyOptions;
 import dht.node.peer.KeyOutcome;
 import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerClient;
@@ -84,10 +83,7 @@ public class KeyCoordinator {
         } catch (PeerFailure e) {
             throw new ServeElsewhere();
         }
-        Optional<Entry> newest = Entry.newer(local, owners);
-        if (newest.isPresent() && newest != local) {
-            copies.keepNewer(List.of(newest.get()));
-        }
+        Optional<Entry> newest = copies.newerOf(local, owners);
         RingPosition owner = serving.owner().id();
         Entry entry = newest.filter(e -> !e.tombstone()).orElseThrow(() -> KeyFailure.notFound(owner, request.hops()));
         return new KeyOutcome.Found(entry, owner, request.hops());

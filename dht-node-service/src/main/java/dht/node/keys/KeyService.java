@@ -16,7 +16,6 @@ import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
 import dht.node.membership.RingView;
 import dht.node.peer.KeyFailure;
-import dht.node.peer.KeyOptions;
 import dht.node.peer.KeyOutcome;
 import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerClient;
@@ -81,13 +80,7 @@ public class KeyService {
      * ({@link PeerClient#fetchOwnerCopy}); refused unless this node owns the key by its own neighbors.
      */
     public Optional<Entry> ownerCopy(Key key) {
-        Supplier<Optional<Entry>> copy = node.whileOwnershipHeld(() -> {
-            if (!node.owns(key.position())) {
-                throw Refusal.conflict("Not the key's owner", "This node does not own position " + key.position() + ".");
-            }
-            return coordinator.localCopy(key);
-        });
-        return copy.get();
+        return whileOwning(key, () -> coordinator.localCopy(key)).get();
     }
 
     /**
@@ -95,13 +88,19 @@ public class KeyService {
      * ({@link PeerClient#replicateToOwner}); refused unless this node owns the key by its own neighbors.
      */
     public void storeAsOwner(Key key, Entry entry) {
-        RingPosition position = key.position();
-        node.whileOwnershipHeld(() -> {
-            if (!node.owns(position)) {
-                throw Refusal.conflict("Not the key's owner", "This node does not own position " + position + ".");
-            }
+        whileOwning(key, () -> {
             coordinator.storeCopy(entry);
             return null;
+        });
+    }
+
+    /** Runs {@code action} while this node owns {@code key} by its own neighbors; refused when it does not. */
+    private <T> T whileOwning(Key key, Supplier<T> action) {
+        return node.whileOwnershipHeld(() -> {
+            if (!node.owns(key.position())) {
+                throw Refusal.conflict("Not the key's owner", "This node does not own position " + key.position() + ".");
+            }
+            return action.get();
         });
     }
 
@@ -115,7 +114,8 @@ public class KeyService {
     private KeyOutcome serveWrite(KeyRequest request, WriteStep write) {
         requireServable(request);
         for (int attempt = 1; attempt <= 3; attempt++) {
-            SourceCopy source = coordinator.prepareWrite(request, servedHereFor(request).map(NodeRef::id));
+            SourceCopy source = coordinator.prepareWrite(request,
+                    servedHereFor(request, node.route(request.key().position())).map(NodeRef::id));
             KeyOutcome outcome = serve(request, self -> write.apply(self, source));
             if (outcome != null) {
                 return outcome;
@@ -143,8 +143,7 @@ public class KeyService {
      * counts once it holds it, each only while it owns the key by its own neighbors (see
      * {@link KeyCoordinator}). Empty when the request goes on to another node.
      */
-    private Optional<NodeRef> servedHereFor(KeyRequest request) {
-        Route route = node.route(request.key().position());
+    private Optional<NodeRef> servedHereFor(KeyRequest request, Route route) {
         if (route.local()) {
             return Optional.of(route.target());
         }
@@ -154,8 +153,7 @@ public class KeyService {
         if (!route.inRing() || (read && !twoCopiesDo) || request.options().conditional() || node.state() != NodeState.READY) {
             return Optional.empty();
         }
-        // a ring view that names this node the owner, where its own neighbors say otherwise, is stale
-        return replicator.ownerIfReplicaHere(request.key().position()).filter(owner -> node.self().filter(owner::sameNodeAs).isEmpty());
+        return replicator.ownerIfReplicaHere(request.key().position());
     }
 
     /**
@@ -178,7 +176,7 @@ public class KeyService {
                 if (!route.inRing()) {
                     throw KeyFailure.notInRing(node.state().name(), self, hops);
                 }
-                return servedHereFor(request)
+                return servedHereFor(request, route)
                         .map(owner -> Routed.here(route.target(), local.apply(new Serving(selfNode, owner))))
                         .orElseGet(() -> Routed.onTo(route.target()));
             });
@@ -259,7 +257,7 @@ public class KeyService {
         Integer asked = request.options().readQuorum();
         int needed = Math.min(asked != null ? asked : properties.effectiveReadQuorum(), others.size());
         Replicator.Read read = replicator.firstAnswers(request.key().value(), others, needed, request.deadline());
-        if (read.answered() == 0 || read.answered() < needed) {
+        if (read.answered() < Math.max(needed, 1)) {
             return Optional.empty();
         }
         Entry found = read.newest().filter(entry -> !entry.tombstone())

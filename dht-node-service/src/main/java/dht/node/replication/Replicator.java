@@ -73,8 +73,9 @@ public class Replicator {
     }
 
     /**
-     * The key's owner at {@code position}, when this node holds one of its replicas (by the ring
-     * view, this node at its own positions): then it may coordinate a request for the key itself.
+     * The key's owner at {@code position}, when this node holds one of its other replicas (by the ring
+     * view, this node at its own positions): then it may coordinate a request for the key itself. A
+     * view that names this node the owner, where its own neighbors did not, is stale: empty then.
      */
     public Optional<NodeRef> ownerIfReplicaHere(RingPosition position) {
         Neighborhood self = node.neighborhood().orElse(null);
@@ -86,7 +87,9 @@ public class Replicator {
             return Optional.empty();
         }
         List<NodeRef> holders = ring.replicasOf(position, properties.replicationFactor());
-        return holders.stream().anyMatch(holder -> holder.sameNodeAs(self.node())) ? Optional.of(holders.getFirst()) : Optional.empty();
+        NodeRef owner = holders.getFirst();
+        boolean replicaHere = !owner.sameNodeAs(self.node()) && holders.stream().anyMatch(holder -> holder.sameNodeAs(self.node()));
+        return replicaHere ? Optional.of(owner) : Optional.empty();
     }
 
     /** How many copies a write needs, this node's included, given the {@code replicas} that can hold one. */
@@ -105,11 +108,6 @@ public class Replicator {
      * until {@code needed} of them confirmed it; answers how many did. The rest still get their copy.
      */
     public int replicate(Entry entry, List<NodeRef> replicas, int needed, Instant deadline) {
-        if (needed <= 0 || replicas.isEmpty()) {
-            replicas.forEach(replica -> CompletableFuture.runAsync(() -> peers.replicate(replica, List.of(entry)), executor)
-                    .exceptionally(failure -> null));
-            return 0;
-        }
         AtomicInteger confirmed = new AtomicInteger();
         AtomicInteger outstanding = new AtomicInteger(replicas.size());
         CompletableFuture<Void> enough = new CompletableFuture<>();
@@ -127,6 +125,9 @@ public class Replicator {
                             enough.complete(null);
                         }
                     });
+        }
+        if (needed <= 0 || replicas.isEmpty()) {
+            return 0; // the copies still go out
         }
         try {
             enough.get(waitUntil(deadline).toMillis(), TimeUnit.MILLISECONDS);
@@ -169,11 +170,7 @@ public class Replicator {
      */
     public Read newest(String key, Optional<Entry> local, List<NodeRef> replicas, int others, Instant deadline) {
         Read read = firstAnswers(key, replicas, others, deadline);
-        Optional<Entry> newest = Entry.newer(local, read.newest());
-        if (newest.isPresent() && newest != local) {
-            copies.keepNewer(List.of(newest.get()));
-        }
-        return new Read(newest, read.answered());
+        return new Read(copies.newerOf(local, read.newest()), read.answered());
     }
 
     /**

@@ -5,6 +5,7 @@ import dht.core.wire.Entry;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -28,6 +29,18 @@ public class Copies {
     /** Stores each copy unless a newer version of its key is here; answers how many it stored. */
     public int keepNewer(List<Entry> copies) {
         return keepNewer(copies, key -> true);
+    }
+
+    /**
+     * The newer of this node's copy of a key and one read elsewhere; a newer one from elsewhere also
+     * replaces this node's (read repair).
+     */
+    public Optional<Entry> newerOf(Optional<Entry> local, Optional<Entry> elsewhere) {
+        Optional<Entry> newest = Entry.newer(local, elsewhere);
+        if (newest.isPresent() && newest != local) {
+            keepNewer(List.of(newest.get()));
+        }
+        return newest;
     }
 
     /** As {@link #keepNewer(List)}, for the keys {@code wanted} accepts while their locks are held. */
