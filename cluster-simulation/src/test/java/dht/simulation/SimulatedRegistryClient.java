@@ -28,7 +28,7 @@ final class SimulatedRegistryClient implements RegistryClient {
 
     @Override
     public Registration register(RegisterRequest request) {
-        return call("register", () -> membership.register(request.address(), request.id(), request.positionCount()));
+        return call("register", () -> membership.register(request.address(), request.id(), request.positionCount(), request.virtualPositions()));
     }
 
     @Override

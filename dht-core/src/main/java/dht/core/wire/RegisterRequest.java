@@ -15,7 +15,7 @@ import java.util.List;
  * ({@code dht.node-id}); otherwise the registry hashes the address. {@code virtualNodes}, the
  * number of ring positions the node asks for, is present only above 1 ({@code dht.virtual-nodes});
  * {@code virtualPositions}, where a live member stands besides its ID, only when it announces
- * itself with virtual nodes.
+ * itself with virtual nodes, or where a joiner retrying stands from an attempt that broke off.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RegisterRequest(

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Probes the successor of each of the node's positions every {@code dht.probe-interval}; after
@@ -101,6 +102,18 @@ public class FailureDetector {
         declareDead(successor, false);
     }
 
+    /**
+     * A position of another node that this node links to is stale: that node's join broke off
+     * before it held the position, and another joiner now asks for it or for one past it. Only
+     * that position is closed out; the node stays a member at its other positions.
+     */
+    synchronized void positionGone(NodeRef stale) {
+        Ring ring = freshRing();
+        List<NodeRef> relinkedTo = closeOut(ring, stale, view -> view.successor().equals(stale), stale::equals);
+        log.warn("{} never took its place; {} takes over its range up to {}", stale, node.neighborhood().orElseThrow().node(),
+                relinkedTo);
+    }
+
     private void declareDead(NodeRef dead) {
         declareDead(dead, true);
     }
@@ -112,23 +125,40 @@ public class FailureDetector {
     private void declareDead(NodeRef dead, boolean deregister) {
         Ring ring = freshRing();
         NodeRef deadNode = ring.nodeAt(dead.id()).orElse(dead);
-        Neighborhood before = node.neighborhood().orElseThrow();
-        Map<NodeRef, NodeRef> replacements = new LinkedHashMap<>();
-        for (NeighborView view : before.views()) {
-            if (view.successor().sameNodeAs(dead)) {
-                replacements.put(view.self(), nextLiveAfter(ring, view.successor(), before));
-            }
-        }
-        log.error("{} is dead; {} takes over its ranges up to {}", deadNode, before.node(), replacements.values());
-        List<NeighborView> relinked = node.changeOwnership(() -> {
-            Neighborhood current = node.neighborhood().orElseThrow();
-            Neighborhood next = current.withSuccessorsReplaced(dead, replacements);
-            node.update(next, node.state());
-            return next.views().stream().filter(view -> !current.views().contains(view) && replacements.containsKey(view.self())).toList();
-        });
+        List<NodeRef> relinkedTo = closeOut(ring, dead, view -> view.successor().sameNodeAs(dead), dead::sameNodeAs);
+        log.error("{} is dead; {} took over its ranges up to {}", deadNode, node.neighborhood().orElseThrow().node(), relinkedTo);
         ringView.remove(deadNode.id());
         outbound.abandon(dead);
         events.publishEvent(RingEvent.about("node-dead", deadNode));
+        if (!deregister) {
+            return;
+        }
+        try {
+            registry.remove(deadNode.id());
+        } catch (PeerFailure e) {
+            log.warn("could not have the registry drop {}: {}", deadNode, e.getMessage());
+        }
+    }
+
+    /**
+     * Links each of this node's positions whose successor is {@code closed} to the next live
+     * position after it that is not {@code gone}, takes over the range up to there, and tells each
+     * new successor its predecessor. Answers where the positions link to now.
+     */
+    private List<NodeRef> closeOut(Ring ring, NodeRef closed, Predicate<NeighborView> linksToClosed, Predicate<NodeRef> gone) {
+        Neighborhood before = node.neighborhood().orElseThrow();
+        Map<NodeRef, NodeRef> replacements = new LinkedHashMap<>();
+        for (NeighborView view : before.views()) {
+            if (linksToClosed.test(view)) {
+                replacements.put(view.self(), nextLiveAfter(ring, view.successor(), before, gone));
+            }
+        }
+        List<NeighborView> relinked = node.changeOwnership(() -> {
+            Neighborhood current = node.neighborhood().orElseThrow();
+            Neighborhood next = current.withSuccessorsReplaced(closed, replacements);
+            node.update(next, node.state());
+            return next.views().stream().filter(view -> !current.views().contains(view) && replacements.containsKey(view.self())).toList();
+        });
         for (NeighborView view : relinked) {
             if (!view.successor().sameNodeAs(view.self())) {
                 try {
@@ -138,14 +168,7 @@ public class FailureDetector {
                 }
             }
         }
-        if (!deregister) {
-            return;
-        }
-        try {
-            registry.remove(deadNode.id());
-        } catch (PeerFailure e) {
-            log.warn("could not have the registry drop {}: {}", deadNode, e.getMessage());
-        }
+        return List.copyOf(replacements.values());
     }
 
     /**
@@ -168,14 +191,14 @@ public class FailureDetector {
      * The first position after the dead one, clockwise in the ring view, whose node answers a
      * probe; this node's own next position if none before it does.
      */
-    private NodeRef nextLiveAfter(Ring ring, NodeRef dead, Neighborhood self) {
+    private NodeRef nextLiveAfter(Ring ring, NodeRef dead, Neighborhood self, Predicate<NodeRef> gone) {
         NodeRef ownNext = self.viewAfter(dead.id()).self();
         long ownDistance = dead.id().distanceTo(ownNext.id());
         Set<RingPosition> seen = new HashSet<>();
         NodeRef candidate = ring.isEmpty() ? ownNext : ring.memberAfter(dead.id());
         while (!candidate.sameNodeAs(self.node()) && seen.add(candidate.id())
                 && Long.compareUnsigned(dead.id().distanceTo(candidate.id()), ownDistance) < 0) {
-            if (!candidate.sameNodeAs(dead) && peers.isAlive(candidate)) {
+            if (!gone.test(candidate) && peers.isAlive(candidate)) {
                 return candidate;
             }
             candidate = ring.memberAfter(candidate.id());

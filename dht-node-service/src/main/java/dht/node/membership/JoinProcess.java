@@ -55,11 +55,20 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
     private volatile boolean cancelled;
     /** Refusals in a row from predecessors that own no range (see {@link #askToJoin}). */
     private int predecessorRefusals;
+    /**
+     * The positions besides its ID the registry gave this node last: a retry asks for them again,
+     * so that it builds on the splices an attempt that broke off made, rather than leaving them
+     * behind in its neighbors' views.
+     */
+    private List<RingPosition> plannedPositions = List.of();
+    /** When this run of the node started: its predecessors tell a retry of this run from a restart by it. */
+    private final long incarnation;
 
     public JoinProcess(LocalNode node, RegistryClient registry, PeerClient peers, InboundTransfers inbound,
                        TransferService transfers, NodeProperties properties, RingRefresher ringRefresher, RingWalk ringWalk,
                        NeighborService neighbors, NodeScheduler scheduler) {
         this.scheduler = scheduler;
+        this.incarnation = scheduler.now().toEpochMilli();
         this.neighbors = neighbors;
         this.ringWalk = ringWalk;
         this.ringRefresher = ringRefresher;
@@ -155,8 +164,10 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
             return;
         }
         Integer virtualNodes = properties.virtualNodes() > 1 ? properties.virtualNodes() : null;
-        Registration registration = registry.register(new RegisterRequest(self.address(), properties.nodeId(), virtualNodes, null));
+        Registration registration = registry.register(new RegisterRequest(self.address(), properties.nodeId(), virtualNodes,
+                plannedPositions.isEmpty() ? null : plannedPositions));
         List<Splice> splices = registration.splicesInOrder();
+        plannedPositions = splices.stream().map(Splice::position).filter(position -> !position.equals(self.id())).toList();
         if (registration.isFirst()) {
             startRing(self, splices.stream().map(Splice::position).filter(position -> !position.equals(self.id())).toList());
         } else {
@@ -219,7 +230,7 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
         NodeRef joiner = self.atPosition(splice.position());
         log.info("{} joins between {} and {}", joiner, splice.predecessor(), splice.successor());
         JoinAccepted accepted = askToJoin(self, splice.predecessor(), new JoinRequest(joiner, splice.successor(),
-                joiner.equals(self) ? null : self));
+                joiner.equals(self) ? null : self, incarnation));
         NeighborView view = new NeighborView(joiner, accepted.predecessor(), accepted.successor());
         Pending pending = node.changeOwnership(() -> {
             // the first position replaces the node's placeholder at its ID, which owns nothing yet

@@ -4,6 +4,7 @@ import dht.core.KeyRange;
 import dht.core.NeighborView;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
+import dht.core.RingPosition;
 import dht.core.wire.Handover;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
@@ -39,7 +40,7 @@ public class NeighborService {
     private final NodeProperties properties;
     private final NodeScheduler scheduler;
     private final FailureDetector failureDetector;
-    private final Map<NodeRef, JoinAccepted> acceptedJoins = new ConcurrentHashMap<>();
+    private final Map<NodeRef, AcceptedJoin> acceptedJoins = new ConcurrentHashMap<>();
 
     public NeighborService(LocalNode node, InboundTransfers inbound, OutboundHandoffs outbound, TransferService transfers,
                            RingView ringView, NodeProperties properties, NodeScheduler scheduler,
@@ -62,13 +63,20 @@ public class NeighborService {
     public JoinAccepted acceptJoin(JoinRequest request) {
         NodeRef joiner = request.joiner();
         node.neighborhood().flatMap(neighborhood -> staleSplice(neighborhood, request))
-                .filter(view -> !isRepeated(request))
-                .ifPresent(view -> failureDetector.restarted(view.successor()));
+                .filter(stale -> !isRepeated(request))
+                .ifPresent(stale -> {
+                    if (stale.nodeRestarted()) {
+                        failureDetector.restarted(stale.view().successor());
+                    } else {
+                        failureDetector.positionGone(stale.view().successor());
+                    }
+                });
         return node.changeOwnership(() -> {
             Neighborhood neighborhood = requireOwner();
-            if (neighborhood.viewBefore(joiner).isPresent() && isRepeated(request)) {
-                JoinAccepted accepted = acceptedJoins.get(joiner);
-                // the joiner lost the answer, or gave up its pull: it pulls again, from the start
+            if (isRepeated(request) && (neighborhood.viewBefore(joiner).isPresent() || splicedPast(neighborhood, request))) {
+                JoinAccepted accepted = acceptedJoins.get(joiner).answer();
+                // the joiner lost the answer, or gave up its pull: it pulls again, from the start (where it spliced
+                // further positions in between since, the last of them tells this position its predecessor again)
                 beginHandoff(accepted.range(), joiner);
                 return accepted;
             }
@@ -91,7 +99,7 @@ public class NeighborService {
             node.update(view.withSuccessor(joiner), node.state());
             JoinAccepted accepted = new JoinAccepted(view.self(), view.successor(), range);
             acceptedJoins.keySet().removeIf(earlier -> !earlier.sameNodeAs(joiner));
-            acceptedJoins.put(joiner, accepted);
+            acceptedJoins.put(joiner, new AcceptedJoin(accepted, request));
             ringView.addPosition(request.joiningNode(), joiner.id());
             log.info("{} joins after {} and takes over {}", joiner, view.self(), range);
             return accepted;
@@ -149,37 +157,68 @@ public class NeighborService {
 
     /**
      * The position of this node through which the joiner's node was spliced in before, where the
-     * joiner no longer builds on that splice: it restarted and asks for the same position again, or
-     * an earlier attempt of a join at several positions broke off and the joiner now asks for a
-     * position past the one it was spliced in at (the registry, which does not list it yet, plans
-     * its positions without that one); or the registry gave the position of a node it removed, which
-     * still answers (joining again), to the joiner. Either way the member that was there is gone.
+     * joiner no longer builds on that splice. It restarted and asks for the same position again:
+     * the member it was is gone at every position. Or an earlier attempt of a join at several
+     * positions broke off and the joiner now asks for a position past the one it was spliced in at
+     * (the registry could not give it the same positions again); or the registry gave a position
+     * where an earlier joiner's splice broke off to another joiner: that one position is stale.
      */
-    private static Optional<NeighborView> staleSplice(Neighborhood neighborhood, JoinRequest request) {
+    private static Optional<StaleSplice> staleSplice(Neighborhood neighborhood, JoinRequest request) {
         NodeRef joiner = request.joiner();
         Optional<NeighborView> before = neighborhood.viewBefore(joiner);
         if (before.isPresent()) {
-            return before;
+            return Optional.of(new StaleSplice(before.get(), true));
         }
-        NeighborView closest = neighborhood.views().stream()
-                .min(Comparator.comparing((NeighborView view) -> view.self().id().distanceTo(joiner.id()), Long::compareUnsigned))
-                .orElseThrow();
+        NeighborView closest = closestBefore(neighborhood, joiner.id());
         NodeRef successor = closest.successor();
-        boolean passedOver = successor.sameNodeAs(joiner) && !successor.equals(request.successor())
-                && KeyRange.of(closest.self().id(), joiner.id()).contains(successor.id());
-        // the registry gives a position only where no member stands: another node there is gone from it
+        // the registry gives a position only where no member stands: another node there never took its place
         boolean givenAway = successor.id().equals(joiner.id()) && !successor.sameNodeAs(joiner);
-        return passedOver || givenAway ? Optional.of(closest) : Optional.empty();
+        return splicedPast(neighborhood, request) || givenAway ? Optional.of(new StaleSplice(closest, false)) : Optional.empty();
+    }
+
+    /**
+     * Whether the joiner's node stands at a position between this node's closest position before
+     * the joiner and the joiner: it spliced in there first, as the registry orders positions falling
+     * into one range from its far end back, or at a position it no longer asks for.
+     */
+    private static boolean splicedPast(Neighborhood neighborhood, JoinRequest request) {
+        NodeRef joiner = request.joiner();
+        NeighborView closest = closestBefore(neighborhood, joiner.id());
+        NodeRef successor = closest.successor();
+        return successor.sameNodeAs(joiner) && !successor.equals(request.successor())
+                && KeyRange.of(closest.self().id(), joiner.id()).contains(successor.id());
+    }
+
+    private static NeighborView closestBefore(Neighborhood neighborhood, RingPosition position) {
+        return neighborhood.views().stream()
+                .min(Comparator.comparing((NeighborView view) -> view.self().id().distanceTo(position), Long::compareUnsigned))
+                .orElseThrow();
+    }
+
+    /** A view whose successor is stale: the whole node, restarted, or that one position. */
+    private record StaleSplice(NeighborView view, boolean nodeRestarted) {
     }
 
     /**
      * Whether the joiner asks again for the join this node accepted last (its answer was lost, or its
-     * pull failed): the same joiner between the same neighbors. A joiner that names another
-     * successor restarted since, and the ring changed behind it meanwhile.
+     * pull failed, or a later position's failed): the same run of the joining node. Where the ring
+     * changed behind the joiner meanwhile, it names another successor, and the earlier answer still
+     * holds: the position is spliced in, and once ready it finds a successor that is gone itself.
+     * A joiner that restarted since starts over. Without an incarnation, only the same successor
+     * tells a repeat.
      */
     private boolean isRepeated(JoinRequest request) {
-        JoinAccepted accepted = acceptedJoins.get(request.joiner());
-        return accepted != null && accepted.successor().equals(request.successor());
+        AcceptedJoin accepted = acceptedJoins.get(request.joiner());
+        if (accepted == null) {
+            return false;
+        }
+        return request.incarnation() != null
+                ? request.incarnation().equals(accepted.request().incarnation())
+                : accepted.answer().successor().equals(request.successor());
+    }
+
+    /** The answer given to a join, and the request it answered. */
+    private record AcceptedJoin(JoinAccepted answer, JoinRequest request) {
     }
 
     /** The first replica of a range is the node before its owner: this one keeps its copies, unless there are no replicas. */

@@ -58,9 +58,10 @@ public class Membership {
     /**
      * Registers a joining node and names the neighbors it splices in between, at each of its
      * {@code positionCount} positions. A node registering again under its own address (a restart)
-     * takes its old place, at its old positions if it asks for as many.
+     * takes its old place, at its old positions if it asks for as many; a joiner retrying keeps the
+     * {@code heldPositions} it spliced in at before where they stand free.
      */
-    public Registration register(String address, RingPosition pinnedId, int positionCount) {
+    public Registration register(String address, RingPosition pinnedId, int positionCount, List<RingPosition> heldPositions) {
         NodeRef joiner = new NodeRef(pinnedId != null ? pinnedId : RingPosition.ofAddress(address), address);
         lock.lock();
         try {
@@ -79,7 +80,9 @@ public class Membership {
             Ring others = ring.without(joiner.id());
             List<RingPosition> virtualPositions = ring.contains(joiner.id()) && ring.positionsOf(joiner.id()).size() == positionCount
                     ? ring.virtualPositionsOf(joiner.id())
-                    : VirtualPositions.allocate(others, joiner, positionCount);
+                    : free(others, joiner, heldPositions, positionCount)
+                    ? List.copyOf(heldPositions)
+                    : clearOfRemovedIds(VirtualPositions.allocate(others, joiner, positionCount));
             change = change.at(virtualPositions);
             if (others.isEmpty()) {
                 log.info("node {} at {} starts the ring", joiner.id(), address);
@@ -96,6 +99,31 @@ public class Membership {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The positions, each moved back before the ID of a node this registry removed, should it fall
+     * on one: halving ranges lands exactly on positions that stood in the ring before, and a removed
+     * node joins again at its ID.
+     */
+    private List<RingPosition> clearOfRemovedIds(List<RingPosition> positions) {
+        return positions.stream().map(position -> {
+            RingPosition clear = position;
+            while (removed.contains(clear)) {
+                clear = new RingPosition(clear.value() - 1);
+            }
+            return clear;
+        }).toList();
+    }
+
+    /**
+     * Whether the positions a joiner asks to keep (it stands there from a join that broke off) are
+     * as many as it asks for and stand free: then it keeps them, and its retry builds on the
+     * splices it made, instead of leaving them stale in its neighbors' views.
+     */
+    private static boolean free(Ring others, NodeRef joiner, List<RingPosition> held, int positionCount) {
+        return held != null && held.size() == positionCount - 1 && Set.copyOf(held).size() == held.size()
+                && held.stream().noneMatch(position -> position.equals(joiner.id()) || others.nodeAt(position).isPresent());
     }
 
     /**

@@ -55,7 +55,7 @@ class NodesController {
     @ApiResponse(responseCode = "503", description = "Another join or leave is in progress; retry after Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Registration> register(@Valid @RequestBody RegisterRequest body) {
-        Registration registration = membership.register(body.address(), body.id(), body.positionCount());
+        Registration registration = membership.register(body.address(), body.id(), body.positionCount(), body.virtualPositions());
         return ResponseEntity
                 .created(ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").build(registration.id().toString()))
                 .body(registration);

@@ -34,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -94,7 +95,7 @@ class MembershipTest {
 
     @Test
     void aNodeWithoutPinnedIdGetsTheHashOfItsAddress() {
-        Registration registration = membership.register("localhost:50001", null, 1);
+        Registration registration = membership.register("localhost:50001", null, 1, null);
 
         assertThat(registration.id()).isEqualTo(RingPosition.ofAddress("localhost:50001"));
     }
@@ -124,7 +125,7 @@ class MembershipTest {
     void anIdHeldAtAnotherAddressIsADuplicate() {
         join(A);
 
-        assertThatThrownBy(() -> membership.register("other.example:7009", A.id(), 1))
+        assertThatThrownBy(() -> membership.register("other.example:7009", A.id(), 1, null))
                 .isInstanceOf(DuplicateNodeIdException.class)
                 .satisfies(e -> assertThat(((DuplicateNodeIdException) e).present()).isEqualTo(A));
     }
@@ -133,7 +134,7 @@ class MembershipTest {
     void anIdStillJoiningAtAnotherAddressIsADuplicate() {
         register(A);
 
-        assertThatThrownBy(() -> membership.register("other.example:7009", A.id(), 1))
+        assertThatThrownBy(() -> membership.register("other.example:7009", A.id(), 1, null))
                 .isInstanceOf(DuplicateNodeIdException.class);
     }
 
@@ -142,7 +143,7 @@ class MembershipTest {
         register(A);
         clock.advance(LEASE.plusSeconds(1));
 
-        Registration registration = membership.register("other.example:7009", A.id(), 1);
+        Registration registration = membership.register("other.example:7009", A.id(), 1, null);
 
         assertThat(registration.node()).isEqualTo(new NodeRef(A.id(), "other.example:7009"));
     }
@@ -185,11 +186,11 @@ class MembershipTest {
     @Test
     void aRegisterWaitsAsLongAsTheRingChangeWaitForTheJoinInProgress() throws Exception {
         Membership patient = new Membership(new RegistryProperties(LEASE, Duration.ofSeconds(30)), clock);
-        patient.register(A.address(), A.id(), 1);
+        patient.register(A.address(), A.id(), 1, null);
         patient.joined(A.id());
-        patient.register(B.address(), B.id(), 1);
+        patient.register(B.address(), B.id(), 1, null);
 
-        CompletableFuture<Registration> waiting = CompletableFuture.supplyAsync(() -> patient.register(C.address(), C.id(), 1));
+        CompletableFuture<Registration> waiting = CompletableFuture.supplyAsync(() -> patient.register(C.address(), C.id(), 1, null));
         await("the register still waiting").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> !waiting.isDone());
         patient.joined(B.id());
 
@@ -294,7 +295,7 @@ class MembershipTest {
                 String address = "node-" + i + ".example:" + (7000 + i);
                 joins.add(threads.submit(() -> {
                     start.await();
-                    Registration registration = patient.register(address, null, 1);
+                    Registration registration = patient.register(address, null, 1, null);
                     // still inside this node's exclusive ring change: the list records the join order
                     inJoinOrder.add(registration);
                     patient.joined(registration.id());
@@ -326,9 +327,9 @@ class MembershipTest {
     @Test
     void aRegistrationWaitingForTheJoinInProgressIsAnsweredWithTheRingAfterIt() throws Exception {
         Membership patient = new Membership(new RegistryProperties(LEASE, Duration.ofSeconds(30)), clock);
-        patient.register(A.address(), A.id(), 1);
+        patient.register(A.address(), A.id(), 1, null);
         AtomicReference<Registration> waiting = new AtomicReference<>();
-        Thread second = Thread.ofPlatform().start(() -> waiting.set(patient.register(B.address(), B.id(), 1)));
+        Thread second = Thread.ofPlatform().start(() -> waiting.set(patient.register(B.address(), B.id(), 1, null)));
         await("the second registration waits for the first join").atMost(Duration.ofSeconds(10))
                 .until(() -> second.getState() == Thread.State.TIMED_WAITING);
 
@@ -345,7 +346,7 @@ class MembershipTest {
         Ring expected = Ring.empty();
         for (int i = 0; i < 5; i++) {
             NodeRef node = NodeRef.at("vnode-" + i + ".example:7000");
-            Registration registration = membership.register(node.address(), null, 8);
+            Registration registration = membership.register(node.address(), null, 8, null);
             assertThat(registration.splices()).hasSize(8).extracting(Splice::position).contains(node.id()).doesNotHaveDuplicates();
             NavigableMap<RingPosition, NodeRef> members = new TreeMap<>();
             for (NodeRef member : expected.nodes()) {
@@ -380,16 +381,65 @@ class MembershipTest {
     void aNodeWithVirtualNodesRegisteringAgainKeepsItsPositions() {
         NodeRef a = NodeRef.at("vnode-a.example:7000");
         NodeRef b = NodeRef.at("vnode-b.example:7000");
-        membership.register(a.address(), null, 4);
+        membership.register(a.address(), null, 4, null);
         membership.joined(a.id());
-        membership.register(b.address(), null, 4);
+        membership.register(b.address(), null, 4, null);
         membership.joined(b.id());
         List<RingPosition> before = membership.ring().positionsOf(b.id());
 
-        Registration again = membership.register(b.address(), null, 4);
+        Registration again = membership.register(b.address(), null, 4, null);
 
         assertThat(again.splices()).extracting(Splice::position).containsExactlyInAnyOrderElementsOf(before);
         assertThat(again.splices()).allSatisfy(splice -> assertThat(splice.predecessor().sameNodeAs(a)).isTrue());
+    }
+
+    @Test
+    void aJoinerRetryingKeepsThePositionsItHoldsWhereTheyStandFree() {
+        NodeRef a = NodeRef.at("vnode-a.example:7000");
+        NodeRef c = NodeRef.at("vnode-c.example:7000");
+        membership.register(a.address(), null, 4, null);
+        membership.joined(a.id());
+        membership.register(c.address(), null, 4, null);
+        membership.joined(c.id());
+        NodeRef b = NodeRef.at("vnode-b.example:7000");
+        List<RingPosition> held = membership.register(b.address(), null, 4, null).splicesInOrder().stream()
+                .map(Splice::position).filter(position -> !position.equals(b.id())).toList();
+        membership.remove(b.id()); // its join broke off, and the ring changed meanwhile
+        membership.remove(c.id());
+
+        Registration retry = membership.register(b.address(), null, 4, held);
+
+        assertThat(retry.splicesInOrder()).extracting(Splice::position).containsExactlyInAnyOrderElementsOf(
+                Stream.concat(Stream.of(b.id()), held.stream()).toList());
+    }
+
+    @Test
+    void noJoinerGetsTheIdOfARemovedNodeAsAPosition() {
+        NodeRef a = NodeRef.at("vnode-a.example:7000");
+        NodeRef c = NodeRef.at("vnode-c.example:7000");
+        membership.register(a.address(), null, 4, null);
+        membership.joined(a.id());
+        RingPosition wouldBeTaken = VirtualPositions.allocate(membership.ring(), c, 4).getFirst();
+        membership.register("removed.example:7000", wouldBeTaken, 1, null);
+        membership.joined(wouldBeTaken);
+        membership.remove(wouldBeTaken);
+
+        Registration registration = membership.register(c.address(), null, 4, null);
+
+        assertThat(registration.splicesInOrder()).extracting(Splice::position).hasSize(4).doesNotContain(wouldBeTaken);
+    }
+
+    @Test
+    void aJoinerAskingForATakenPositionGetsNewOnes() {
+        NodeRef a = NodeRef.at("vnode-a.example:7000");
+        membership.register(a.address(), null, 4, null);
+        membership.joined(a.id());
+        NodeRef b = NodeRef.at("vnode-b.example:7000");
+        List<RingPosition> taken = List.of(membership.ring().virtualPositionsOf(a.id()).getFirst(), new RingPosition(1), new RingPosition(2));
+
+        Registration registration = membership.register(b.address(), null, 4, taken);
+
+        assertThat(registration.splicesInOrder()).extracting(Splice::position).doesNotContain(taken.getFirst());
     }
 
     @Test
@@ -401,7 +451,7 @@ class MembershipTest {
     }
 
     private Registration register(NodeRef node) {
-        return membership.register(node.address(), node.id(), 1);
+        return membership.register(node.address(), node.id(), 1, null);
     }
 
     private void join(NodeRef node) {

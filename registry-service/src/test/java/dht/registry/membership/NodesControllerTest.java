@@ -48,7 +48,7 @@ class NodesControllerTest {
 
     @Test
     void registeringAnswersCreatedWithTheNodesLocationAndNeighbors() {
-        given(membership.register("b.example:7002", null, 1)).willReturn(new Registration(B.id(), B.address(), A, A));
+        given(membership.register("b.example:7002", null, 1, null)).willReturn(new Registration(B.id(), B.address(), A, A));
 
         assertThat(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON).content("{\"address\":\"b.example:7002\"}"))
                 .hasStatus(HttpStatus.CREATED)
@@ -62,7 +62,7 @@ class NodesControllerTest {
 
     @Test
     void registeringWithAPinnedIdPassesItOn() {
-        given(membership.register("b.example:7002", B.id(), 1)).willReturn(new Registration(B.id(), B.address(), null, null));
+        given(membership.register("b.example:7002", B.id(), 1, null)).willReturn(new Registration(B.id(), B.address(), null, null));
 
         assertThat(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"address\":\"b.example:7002\",\"id\":\"5000000000000000\"}"))
@@ -96,7 +96,7 @@ class NodesControllerTest {
     @Test
     void registeringAnIdAnotherNodeHoldsIsAConflictProblem() {
         NodeRef duplicate = new NodeRef(A.id(), "other.example:7009");
-        given(membership.register(anyString(), any(), anyInt())).willThrow(new DuplicateNodeIdException(duplicate, A));
+        given(membership.register(anyString(), any(), anyInt(), any())).willThrow(new DuplicateNodeIdException(duplicate, A));
 
         assertThat(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"address\":\"other.example:7009\",\"id\":\"1000000000000000\"}"))
@@ -109,7 +109,7 @@ class NodesControllerTest {
 
     @Test
     void registeringDuringAnotherRingChangeIsUnavailableWithRetryAfter() {
-        given(membership.register(anyString(), any(), anyInt())).willThrow(new RingChangeInProgressException(A, MemberState.JOINING));
+        given(membership.register(anyString(), any(), anyInt(), any())).willThrow(new RingChangeInProgressException(A, MemberState.JOINING));
 
         assertThat(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON).content("{\"address\":\"b.example:7002\"}"))
                 .hasStatus(HttpStatus.SERVICE_UNAVAILABLE)

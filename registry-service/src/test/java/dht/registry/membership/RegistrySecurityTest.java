@@ -72,7 +72,7 @@ class RegistrySecurityTest {
 
         @Test
         void aNodeWithTheTokenRegisters() {
-            given(membership.register(anyString(), any(), anyInt())).willReturn(
+            given(membership.register(anyString(), any(), anyInt(), any())).willReturn(
                     new Registration(RingPosition.parse(ID), "b.example:7002", null, null));
 
             assertThat(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON)
