@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the command that replays it, alone and with the nodes' logs:
  * {@code ./mvnw -pl cluster-simulation test -Ddht.simulation.seed=SEED -Ddht.simulation.log=INFO}.
  * {@code -Ddht.simulation.seeds} and {@code -Ddht.simulation.steps} set how many runs and how long
- * each; the {@code simulation-long} profile runs a hundred thousand.
+ * each, {@code -Ddht.simulation.virtual-nodes} the positions of every node (else 1 or 4, drawn from
+ * the seed); the {@code simulation-long} profile runs a hundred thousand.
  */
 class ClusterSimulationTest {
 

@@ -95,11 +95,19 @@ public class FailureDetector {
     /**
      * A successor of this node asks to join anew: it restarted before its probes went unanswered.
      * The member it was is gone, and is closed out of the ring as a dead one is, except that the
-     * registry, which it registered with again, keeps it: its join goes on from there.
+     * registry, which it registered with again, keeps it: its join goes on from there. Only its
+     * positions of that earlier run are closed out: those this node spliced in for its current run
+     * ({@code ofEarlierRun} tells them apart) stay.
      */
-    synchronized void restarted(NodeRef successor) {
+    synchronized void restarted(NodeRef successor, Predicate<NodeRef> ofEarlierRun) {
         missed.remove(successor.address());
-        declareDead(successor, false);
+        Predicate<NodeRef> gone = position -> position.sameNodeAs(successor) && ofEarlierRun.test(position);
+        Ring ring = freshRing();
+        List<NodeRef> relinkedTo = closeOut(ring, successor, view -> gone.test(view.successor()), gone);
+        log.warn("{} restarted; {} took over the ranges of its earlier run up to {}", successor,
+                node.neighborhood().orElseThrow().node(), relinkedTo);
+        outbound.abandon(gone);
+        events.publishEvent(RingEvent.about("node-dead", successor));
     }
 
     /**
@@ -114,25 +122,34 @@ public class FailureDetector {
                 relinkedTo);
     }
 
-    private void declareDead(NodeRef dead) {
-        declareDead(dead, true);
+    /**
+     * A successor that answers but holds no place in the ring (it restarted, and waits to join
+     * again) is gone as the member it was, and closed out as a restarted one. Its probes cannot show
+     * it: it is alive.
+     */
+    synchronized void closeOutIfPlaceless(NodeRef successor) {
+        try {
+            peers.neighbors(successor);
+        } catch (PeerFailure e) {
+            if (e.isRefusal(PeerFailure.Reason.BUSY)) {
+                log.warn("successor {} holds no place in the ring: {}", successor, e.getMessage());
+                restarted(successor, position -> true);
+            }
+        }
     }
 
     /**
      * Every position of this node whose successor stood on the dead node links to the next
-     * position after it that answers and takes over the range up to there.
+     * position after it that answers and takes over the range up to there, and the registry drops it.
      */
-    private void declareDead(NodeRef dead, boolean deregister) {
+    private void declareDead(NodeRef dead) {
         Ring ring = freshRing();
         NodeRef deadNode = ring.nodeAt(dead.id()).orElse(dead);
         List<NodeRef> relinkedTo = closeOut(ring, dead, view -> view.successor().sameNodeAs(dead), dead::sameNodeAs);
         log.error("{} is dead; {} took over its ranges up to {}", deadNode, node.neighborhood().orElseThrow().node(), relinkedTo);
         ringView.remove(deadNode.id());
-        outbound.abandon(dead);
+        outbound.abandon(dead::sameNodeAs);
         events.publishEvent(RingEvent.about("node-dead", deadNode));
-        if (!deregister) {
-            return;
-        }
         try {
             registry.remove(deadNode.id());
         } catch (PeerFailure e) {

@@ -39,6 +39,7 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
 
     private static final Logger log = LoggerFactory.getLogger(JoinProcess.class);
     private static final int PREDECESSOR_REFUSALS_BEFORE_YIELDING = 3;
+    private static final int YIELDED_RETRIES = 3;
 
     private final LocalNode node;
     private final RegistryClient registry;
@@ -53,8 +54,13 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
     /** Whether a join runs or waits to be tried again: a removal noticed meanwhile starts no second one. */
     private boolean joining;
     private volatile boolean cancelled;
-    /** Refusals in a row from predecessors that own no range (see {@link #askToJoin}). */
+    /**
+     * Attempts in a row that a predecessor owning no range refused (see {@link #askToJoin}); the
+     * positions spliced in before the refusal within one attempt do not end the row.
+     */
     private int predecessorRefusals;
+    /** Whether the attempt that just failed let the registry's ring change go. */
+    private boolean yielded;
     /**
      * The positions besides its ID the registry gave this node last: a retry asks for them again,
      * so that it builds on the splices an attempt that broke off made, rather than leaving them
@@ -147,15 +153,26 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
             ringRefresher.refresh();
             return;
         } catch (PeerFailure | IllegalStateException e) {
-            log.warn("join attempt {} of {} failed: {}; retrying in {}", attempt, self, e.getMessage(), properties.retryInterval());
+            log.warn("join attempt {} of {} failed: {}; retrying in {}", attempt, self, e.getMessage(), nextRetry());
         } catch (RuntimeException e) {
-            log.error("join attempt {} of {} failed; retrying in {}", attempt, self, properties.retryInterval(), e);
+            log.error("join attempt {} of {} failed; retrying in {}", attempt, self, nextRetry(), e);
         }
-        scheduler.runAfter(properties.retryInterval(), "join", () -> attempt(self, attempt + 1));
+        Duration wait = nextRetry();
+        yielded = false;
+        scheduler.runAfter(wait, "join", () -> attempt(self, attempt + 1));
+    }
+
+    /**
+     * A node that let the registry's ring change go waits for a few of the other's retries, so that
+     * the other registers first; otherwise it would take the change back at its own next retry.
+     */
+    private Duration nextRetry() {
+        return yielded ? properties.retryInterval().multipliedBy(YIELDED_RETRIES) : properties.retryInterval();
     }
 
     private synchronized void finished() {
         joining = false;
+        predecessorRefusals = 0;
     }
 
     private void join(NodeRef self) {
@@ -268,9 +285,7 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
      */
     private JoinAccepted askToJoin(NodeRef self, NodeRef predecessor, JoinRequest request) {
         try {
-            JoinAccepted accepted = peers.join(predecessor, request);
-            predecessorRefusals = 0;
-            return accepted;
+            return peers.join(predecessor, request);
         } catch (PeerFailure e) {
             if (e.isRefusal(PeerFailure.Reason.BUSY) && ++predecessorRefusals >= PREDECESSOR_REFUSALS_BEFORE_YIELDING) {
                 predecessorRefusals = 0;
@@ -278,6 +293,7 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
                         self, PREDECESSOR_REFUSALS_BEFORE_YIELDING, self);
                 try {
                     registry.remove(self.id());
+                    yielded = true;
                 } catch (PeerFailure notLetGo) {
                     log.warn("could not let the registry's ring change go: {}", notLetGo.getMessage());
                 }

@@ -66,11 +66,16 @@ public class NeighborService {
                 .filter(stale -> !isRepeated(request))
                 .ifPresent(stale -> {
                     if (stale.nodeRestarted()) {
-                        failureDetector.restarted(stale.view().successor());
+                        failureDetector.restarted(stale.view().successor(), position -> !acceptedInRun(position, request));
                     } else {
                         failureDetector.positionGone(stale.view().successor());
                     }
                 });
+        // the registry names another successor: the one this node links to may have restarted, and wait to join again
+        node.neighborhood().map(neighborhood -> closestBefore(neighborhood, joiner.id()).successor())
+                .filter(successor -> !successor.equals(request.successor()) && !successor.sameNodeAs(joiner)
+                        && !successor.sameNodeAs(node.self().orElseThrow()))
+                .ifPresent(failureDetector::closeOutIfPlaceless);
         return node.changeOwnership(() -> {
             Neighborhood neighborhood = requireOwner();
             if (isRepeated(request) && (neighborhood.viewBefore(joiner).isPresent() || splicedPast(neighborhood, request))) {
@@ -159,8 +164,8 @@ public class NeighborService {
      * The position of this node through which the joiner's node was spliced in before, where the
      * joiner no longer builds on that splice. It restarted and asks for the same position again:
      * the member it was is gone at every position. Or an earlier attempt of a join at several
-     * positions broke off and the joiner now asks for a position past the one it was spliced in at
-     * (the registry could not give it the same positions again); or the registry gave a position
+     * positions broke off and the joiner, asking for a position near the one it was spliced in at,
+     * no longer plans that one (the registry could not give it the same positions again); or the registry gave a position
      * where an earlier joiner's splice broke off to another joiner: that one position is stale.
      */
     private static Optional<StaleSplice> staleSplice(Neighborhood neighborhood, JoinRequest request) {
@@ -171,9 +176,11 @@ public class NeighborService {
         }
         NeighborView closest = closestBefore(neighborhood, joiner.id());
         NodeRef successor = closest.successor();
+        // the registry names the joiner's own position as the successor where it planned it there: any other is left behind
+        boolean leftBehind = successor.sameNodeAs(joiner) && !successor.equals(request.successor());
         // the registry gives a position only where no member stands: another node there never took its place
         boolean givenAway = successor.id().equals(joiner.id()) && !successor.sameNodeAs(joiner);
-        return splicedPast(neighborhood, request) || givenAway ? Optional.of(new StaleSplice(closest, false)) : Optional.empty();
+        return leftBehind || givenAway ? Optional.of(new StaleSplice(closest, false)) : Optional.empty();
     }
 
     /**
@@ -215,6 +222,12 @@ public class NeighborService {
         return request.incarnation() != null
                 ? request.incarnation().equals(accepted.request().incarnation())
                 : accepted.answer().successor().equals(request.successor());
+    }
+
+    /** Whether this node spliced {@code position} in for the run of the joining node that sends {@code request}. */
+    private boolean acceptedInRun(NodeRef position, JoinRequest request) {
+        AcceptedJoin accepted = acceptedJoins.get(position);
+        return accepted != null && request.incarnation() != null && request.incarnation().equals(accepted.request().incarnation());
     }
 
     /** The answer given to a join, and the request it answered. */

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * Ranges this node gave away and still holds keys of, until their new owner has confirmed every
@@ -53,15 +54,15 @@ public class OutboundHandoffs {
     }
 
     /**
-     * Ends every handoff to a node declared dead: this node owns those ranges again, so a late
+     * Ends every handoff to the recipients declared dead: this node owns those ranges again, so a late
      * confirmation from it must not delete a thing.
      */
-    public void abandon(NodeRef recipient) {
+    public void abandon(Predicate<NodeRef> recipients) {
         handoffs.values().removeIf(handoff -> {
-            if (!handoff.recipient().sameNodeAs(recipient)) {
+            if (!recipients.test(handoff.recipient())) {
                 return false;
             }
-            log.warn("abandoned handing {} to {}: it was declared dead", handoff.range(), recipient);
+            log.warn("abandoned handing {} to {}: it was declared dead", handoff.range(), handoff.recipient());
             return true;
         });
     }

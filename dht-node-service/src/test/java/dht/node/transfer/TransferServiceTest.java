@@ -137,7 +137,7 @@ class TransferServiceTest {
         storeKeys(10);
         TransferPage page = transfers.page(new TransferRequest(range, null, null, 20));
 
-        outbound.abandon(SELF);
+        outbound.abandon(SELF::sameNodeAs);
 
         StoreCursor end = page.entries().getLast().cursor();
         assertThatThrownBy(() -> transfers.page(new TransferRequest(range, end, end, 20)))
