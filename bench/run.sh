@@ -368,7 +368,7 @@ sequential_writes() { # label api hosts
 # ---------------------------------------------------------------------------------------------
 # preparation
 
-# shellcheck source=../deploy/local/find-java.sh
+# shellcheck source-path=SCRIPTDIR source=../deploy/local/find-java.sh
 . "$root/deploy/local/find-java.sh"
 
 need() { # command debian-package
@@ -547,6 +547,7 @@ rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$memory_pid/status")
 # the heap peaks right before a collection: the largest "before" of the GC log's "123M->45M(512M)"
 read -r peak_heap_mib peak_committed_mib < <(grep -oE '[0-9]+M->[0-9]+M\([0-9]+M\)' "$gc_log" |
   awk -F'[M>()-]+' '{ if ($1 > h) h = $1; if ($3 > c) c = $3 } END {print h + 0, c + 0}')
+# shellcheck disable=SC2086
 max_heap_mib=$(( $("$java" $jvm_opts -XX:+PrintFlagsFinal -version 2>/dev/null | awk '$2 == "MaxHeapSize" {print $4}') / 1048576 ))
 disk_mib=$(du -sm "$work/data/memory-node" | awk '{print $1}')
 log "  $memory_keys keys; peak RSS $((peak_rss_kib / 1024)) MiB; peak heap used $peak_heap_mib MiB; after GC $((heap_after_gc / 1048576)) MiB"
@@ -626,6 +627,7 @@ declare -A title=(
     sequential_row "$label" "${title[$label]}"
   done
   hops_ok=true
+  # shellcheck disable=SC2094 # reads the ring benchmark's result, writes the table
   while read -r line; do
     case $line in
       RING*)
