@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The DHT benchmark: builds what it needs, runs every measurement on this machine and prints one table.
-#   bench/run.sh            the full run (about 20-25 minutes)
-#   bench/run.sh --quick    smaller and shorter, to try it out (about 5 minutes)
+#   bench/run.sh            the full run (about 30-40 minutes)
+#   bench/run.sh --quick    smaller and shorter, to try it out (about 7 minutes)
 #   bench/run.sh --no-build use the jars already built (bench/README.md has the build command)
 # Environment: BENCH_MAVEN_ARGS (extra Maven arguments, e.g. -o), BENCH_JAVA_OPTS (JVM options for
 # every JVM it starts), JAVA_HOME (a JDK >= 21; otherwise the newest under the usual folders).
@@ -34,16 +34,19 @@ if $quick; then
   wrk_seconds=5 warmup_round_seconds=3 warmup_max_rounds=2 kv_keys=2000
   ring_sizes=1,2,4,5,8 ring_keys=1000
   transfer_mib=32 memory_values=100000
+  sequential_values=10000 sequential_max_seconds=120
 else
   mode=full
   wrk_seconds=20 warmup_round_seconds=10 warmup_max_rounds=8 kv_keys=10000
   ring_sizes=1,2,4,5,8,16,32 ring_keys=5000
   transfer_mib=256 memory_values=1000000
+  sequential_values=100000 sequential_max_seconds=600
 fi
 value_bytes=100          # values of the throughput runs and the memory run
 transfer_value_bytes=4096
 wrk_threads=3            # one per node of the 3-node cluster: each thread enters at its own node
 wrk_connections=24
+paced_connections=24     # at a fixed rate: one connection per wrk thread, each on its own schedule
 jvm_opts=${BENCH_JAVA_OPTS:--XX:+ExitOnOutOfMemoryError}
 
 # ports: 53000-53999 only
@@ -51,6 +54,7 @@ cluster_registry_port=53000 cluster_first_node_port=53001
 single_registry_port=53010 single_node_port=53011
 trivial_port=53020
 etcd_client_port=53030 etcd_peer_port=53031
+etcd3_first_client_port=53040 etcd3_first_peer_port=53043 # 53040-53042 and 53043-53045
 ring_first_port=53100 ring_last_port=53199
 transfer_registry_port=53200 transfer_source_port=53201 transfer_joiner_port=53202
 memory_registry_port=53300 memory_node_port=53301
@@ -220,11 +224,15 @@ prometheus() { # port metric [tag]: sums the samples of a metric, of those with 
 declare -A result
 
 # random keys for some seconds; runs wrk in the background so that Ctrl-C reaches the trap, and
-# stores its BENCH line in result[label.op.*]
-run_wrk() { # label op(get|put) seconds api hosts out-file
-  local label=$1 op=$2 seconds=$3 api=$4 hosts=$5 out=$6 pid line
-  BENCH_API=$api BENCH_MODE=$op BENCH_HOSTS=$hosts BENCH_THREADS=$wrk_threads BENCH_KEYS=$kv_keys BENCH_PREFIX=k \
-    BENCH_VALUE_BYTES=$value_bytes wrk -t"$wrk_threads" -c"$wrk_connections" -d"${seconds}s" --timeout 10s \
+# stores its BENCH line in result[label.op.*]. With a rate, at that fixed rate: one connection per
+# thread, each sending on its own schedule (lua/kv.lua's delay())
+run_wrk() { # label op(get|put) seconds api hosts out-file [requests-per-second]
+  local label=$1 op=$2 seconds=$3 api=$4 hosts=$5 out=$6 rate=${7:-} pid line threads=$wrk_threads connections=$wrk_connections
+  if [[ -n $rate ]]; then
+    threads=$paced_connections connections=$paced_connections
+  fi
+  BENCH_API=$api BENCH_MODE=$op BENCH_HOSTS=$hosts BENCH_THREADS=$threads BENCH_KEYS=$kv_keys BENCH_PREFIX=k \
+    BENCH_VALUE_BYTES=$value_bytes BENCH_RATE=$rate wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s \
     -s "$lua" "http://${hosts%%,*}" >"$out" 2>&1 &
   pid=$!
   track "$pid" wrk
@@ -241,16 +249,15 @@ parse_into() { # prefix "BENCH k=v ...": stores result[prefix.k]=v
   done
 }
 
-# writes keys 0..n-1 once each, entering at the given hosts in turn; bounded by max-seconds
-load_keys() { # label api hosts keys prefix value-bytes max-seconds progress-port
-  local label=$1 api=$2 hosts=$3 keys=$4 prefix=$5 bytes=$6 max_seconds=$7 progress_port=${8:-}
-  local done_file=$work/load-$label.done out=$logs/wrk-load-$label.txt threads pid deadline next_report line
-  threads=$(tr ',' '\n' <<<"$hosts" | wc -l)
-  ((threads >= 2)) || threads=2
+# writes keys 0..n-1 once each, in order, the wrk threads entering at the given hosts in turn;
+# bounded by max-seconds; stores wrk's BENCH line in result[load.label.*]
+run_load() { # label api hosts keys prefix value-bytes max-seconds threads connections [progress-port]
+  local label=$1 api=$2 hosts=$3 keys=$4 prefix=$5 bytes=$6 max_seconds=$7 threads=$8 connections=$9 progress_port=${10:-}
+  local done_file=$work/load-$label.done out=$logs/wrk-load-$label.txt pid deadline next_report line
   rm -f "$done_file"
   BENCH_API=$api BENCH_MODE=load BENCH_HOSTS=$hosts BENCH_THREADS=$threads BENCH_KEYS=$keys BENCH_PREFIX=$prefix \
     BENCH_VALUE_BYTES=$bytes BENCH_DONE_FILE=$done_file \
-    wrk -t"$threads" -c$((threads * 8)) -d"${max_seconds}s" --timeout 10s -s "$lua" "http://${hosts%%,*}" >"$out" 2>&1 &
+    wrk -t"$threads" -c"$connections" -d"${max_seconds}s" --timeout 10s -s "$lua" "http://${hosts%%,*}" >"$out" 2>&1 &
   pid=$!
   track "$pid" wrk-load
   deadline=$((SECONDS + max_seconds + 5))
@@ -270,6 +277,14 @@ load_keys() { # label api hosts keys prefix value-bytes max-seconds progress-por
   wait "$pid" || true
   line=$(grep '^BENCH ' "$out") || die "loading $label gave no result; see $out"
   parse_into "load.$label" "$line"
+}
+
+# writes keys 0..n-1 once each, 8 connections per host (2 hosts' worth at least), all of them or fails
+load_keys() { # label api hosts keys prefix value-bytes max-seconds [progress-port]
+  local label=$1 keys=$4 max_seconds=$7 threads out=$logs/wrk-load-$1.txt
+  threads=$(tr ',' '\n' <<<"$3" | wc -l)
+  ((threads >= 2)) || threads=2
+  run_load "$label" "$2" "$3" "$keys" "$5" "$6" "$max_seconds" "$threads" $((threads * 8)) "${8:-}"
   ((${result[load.$label.answered]} >= keys)) ||
     die "loading $label: only ${result[load.$label.answered]} of $keys keys answered within $max_seconds s"
   ((${result[load.$label.non2xx]} == 0 && ${result[load.$label.errors]} == 0)) ||
@@ -278,6 +293,7 @@ load_keys() { # label api hosts keys prefix value-bytes max-seconds progress-por
 }
 
 int() { awk -v n="$1" 'BEGIN {printf "%.0f", n}'; }
+ms() { awk -v u="$1" 'BEGIN {printf (u < 10000 ? "%.2f" : "%.1f"), u / 1000}'; }
 
 # rounds of PUT and GET until the GET rate settles (within 5% of the round before), at most
 # warmup_max_rounds: three JVMs compiling their hot code on two shared cores take minutes, not seconds
@@ -297,7 +313,6 @@ warm_up() { # label api hosts
   result[$label.warmup_seconds]=$((round * 2 * warmup_round_seconds))
 }
 
-# loads the keys, warms up, then measures GET and PUT against the target
 # requests the nodes at hosts served whose uri tag begins with prefix (their http.server.requests counts)
 served() { # hosts uri-prefix
   local host sum=0
@@ -307,8 +322,10 @@ served() { # hosts uri-prefix
   echo "$sum"
 }
 
+# loads the keys, warms up, then measures GET and PUT against the target: their peak rate, then
+# their latency at half that rate
 measure_kv() { # label api hosts
-  local label=$1 api=$2 hosts=$3 op internal client
+  local label=$1 api=$2 hosts=$3 op internal client rate
   log "$label: writing $kv_keys keys of $value_bytes bytes"
   load_keys "$label" "$api" "$hosts" "$kv_keys" k "$value_bytes" 300
   warm_up "$label" "$api" "$hosts"
@@ -327,12 +344,31 @@ measure_kv() { # label api hosts
     fi
     log "  $label ${op^^}: ${result[$label.$op.rps]} requests/s, p99 $((${result[$label.$op.p99_us]} / 1000)) ms"
   done
+  for op in get put; do
+    rate=$(awk -v r="${result[$label.$op.rps]}" 'BEGIN {r = int(r / 2); print (r > 0 ? r : 1)}')
+    log "$label: ${op^^} at $rate requests/s, half its peak, for $wrk_seconds s ($paced_connections connections, each on its own schedule)"
+    run_wrk "$label-half" "$op" "$wrk_seconds" "$api" "$hosts" "$logs/wrk-$label-$op-half.txt" "$rate"
+    log "  $label ${op^^} at $rate/s: p50 $(ms "${result[$label-half.$op.due_p50_us]}") ms, p99 $(ms "${result[$label-half.$op.due_p99_us]}") ms, p99.9 $(ms "${result[$label-half.$op.due_p999_us]}") ms from when each request was due; ${result[$label-half.$op.late]} of ${result[$label-half.$op.answered]} sent more than 1 ms late"
+  done
+}
+
+# writes keys s0..s<n-1> one at a time through one connection (wrk -t1 -c1) entering at the first
+# host: each write waits for the answer to the one before
+sequential_writes() { # label api hosts
+  local label=$1 p=load.sequential-$1
+  log "$label: writing $sequential_values values of $value_bytes bytes one at a time through one connection (at most $sequential_max_seconds s)"
+  run_load "sequential-$label" "$2" "${3%%,*}" "$sequential_values" s "$value_bytes" "$sequential_max_seconds" 1 1
+  ((${result[$p.non2xx]} == 0 && ${result[$p.errors]} == 0)) ||
+    die "writing one at a time to $label: ${result[$p.non2xx]} non-2xx answers, ${result[$p.errors]} errors; see $logs/wrk-load-sequential-$label.txt"
+  # from the first request sent to the last answer (wrk's own duration runs on until it is stopped)
+  result[$label.sequential.rps]=$(awk -v n="${result[$p.answered]}" -v s="${result[$p.span_seconds]}" 'BEGIN {printf "%.1f", (s > 0 ? n / s : 0)}')
+  log "  $label: ${result[$p.answered]} of $sequential_values values written in ${result[$p.span_seconds]} s, ${result[$label.sequential.rps]} per second"
 }
 
 # ---------------------------------------------------------------------------------------------
 # preparation
 
-# shellcheck source=../deploy/local/find-java.sh
+# shellcheck source-path=SCRIPTDIR source=../deploy/local/find-java.sh
 . "$root/deploy/local/find-java.sh"
 
 need() { # command debian-package
@@ -372,7 +408,8 @@ tools="wrk $(wrk -v 2>&1 | awk 'NR == 1 {print $2}'), etcd $(etcd --version 2>/d
 log "$mode run on $machine; JDK $jdk; $tools; commit $commit"
 
 # ---------------------------------------------------------------------------------------------
-# 1. throughput and latency: the trivial endpoint, one node, three nodes, etcd
+# 1. throughput and latency: the trivial endpoint, one node, three nodes, etcd with one and three
+# members; each at its peak, then at half of it; and writes one at a time through one connection
 
 log "== throughput: trivial Spring Boot endpoint"
 start_java trivial "$trivial_port" "$trivial_jar"
@@ -386,6 +423,7 @@ start_registry single-registry "$single_registry_port"
 start_node single-node "$single_node_port" "$single_registry_port"
 wait_ready single-node "$single_node_port"
 measure_kv single dht "127.0.0.1:$single_node_port"
+sequential_writes single dht "127.0.0.1:$single_node_port"
 stop_all
 
 log "== throughput: three nodes (RocksDB, replication factor 3 with write and read quorum 2, the defaults)"
@@ -408,15 +446,38 @@ for i in 0 1 2; do
   done
 done
 measure_kv cluster dht "$cluster_hosts"
+sequential_writes cluster dht "$cluster_hosts"
 stop_all
 
+start_etcd() { # name client-port peer-port data-dir initial-cluster
+  launch "$1" "$2 $3" etcd --name "$1" --data-dir "$4" \
+    --listen-client-urls "http://127.0.0.1:$2" --advertise-client-urls "http://127.0.0.1:$2" \
+    --listen-peer-urls "http://127.0.0.1:$3" --initial-advertise-peer-urls "http://127.0.0.1:$3" \
+    --initial-cluster "$5" --initial-cluster-state new
+}
+
 log "== throughput: etcd's HTTP API (one member, its defaults)"
-launch etcd "$etcd_client_port $etcd_peer_port" etcd --name bench --data-dir "$work/etcd" \
-  --listen-client-urls "http://127.0.0.1:$etcd_client_port" --advertise-client-urls "http://127.0.0.1:$etcd_client_port" \
-  --listen-peer-urls "http://127.0.0.1:$etcd_peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \
-  --initial-cluster "bench=http://127.0.0.1:$etcd_peer_port"
-wait_http etcd "http://127.0.0.1:$etcd_client_port/health" 60
-measure_kv etcd etcd "127.0.0.1:$etcd_client_port"
+start_etcd etcd1 "$etcd_client_port" "$etcd_peer_port" "$work/etcd1" "etcd1=http://127.0.0.1:$etcd_peer_port"
+wait_http etcd1 "http://127.0.0.1:$etcd_client_port/health" 60
+measure_kv etcd1 etcd "127.0.0.1:$etcd_client_port"
+sequential_writes etcd1 etcd "127.0.0.1:$etcd_client_port"
+stop_all
+
+log "== throughput: etcd's HTTP API (three members, their defaults; loaded like the three nodes)"
+etcd3_cluster='' etcd3_hosts=''
+for i in 0 1 2; do
+  etcd3_cluster+=${etcd3_cluster:+,}e$i=http://127.0.0.1:$((etcd3_first_peer_port + i))
+  etcd3_hosts+=${etcd3_hosts:+,}127.0.0.1:$((etcd3_first_client_port + i))
+done
+for i in 0 1 2; do
+  start_etcd "e$i" $((etcd3_first_client_port + i)) $((etcd3_first_peer_port + i)) "$work/etcd3/e$i" "$etcd3_cluster"
+done
+# a member answers 200 once the three have elected a leader
+for i in 0 1 2; do
+  wait_http "e$i" "http://127.0.0.1:$((etcd3_first_client_port + i))/health" 60
+done
+measure_kv etcd3 etcd "$etcd3_hosts"
+sequential_writes etcd3 etcd "$etcd3_hosts"
 stop_all
 
 # ---------------------------------------------------------------------------------------------
@@ -486,6 +547,7 @@ rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$memory_pid/status")
 # the heap peaks right before a collection: the largest "before" of the GC log's "123M->45M(512M)"
 read -r peak_heap_mib peak_committed_mib < <(grep -oE '[0-9]+M->[0-9]+M\([0-9]+M\)' "$gc_log" |
   awk -F'[M>()-]+' '{ if ($1 > h) h = $1; if ($3 > c) c = $3 } END {print h + 0, c + 0}')
+# shellcheck disable=SC2086
 max_heap_mib=$(( $("$java" $jvm_opts -XX:+PrintFlagsFinal -version 2>/dev/null | awk '$2 == "MaxHeapSize" {print $4}') / 1048576 ))
 disk_mib=$(du -sm "$work/data/memory-node" | awk '{print $1}')
 log "  $memory_keys keys; peak RSS $((peak_rss_kib / 1024)) MiB; peak heap used $peak_heap_mib MiB; after GC $((heap_after_gc / 1048576)) MiB"
@@ -494,7 +556,6 @@ stop_all
 # ---------------------------------------------------------------------------------------------
 # the table
 
-ms() { awk -v u="$1" 'BEGIN {printf (u < 10000 ? "%.2f" : "%.1f"), u / 1000}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 met() { awk -v v="$1" -v t="$2" 'BEGIN {print (v >= t ? "met" : "missed")}'; }
 
@@ -512,7 +573,39 @@ kv_row() { # label title op
     "${result[$1.warmup_seconds]}"
 }
 
+# latency at a fixed rate, half the peak: counted from when each request was due (and wrk's own,
+# from when it was sent)
+half_row() { # label title op
+  local p="$1-half.$3"
+  printf '| %s at half the peak | %s | p99 %s ms | %s req/s asked (half of %s), %s held; from when each request was due: p50 %s ms, p99 %s ms, p99.9 %s ms; from when it was sent (wrk): p50 %s ms, p99 %s ms, p99.9 %s ms; %s of %s requests sent more than 1 ms late, %s errors, %s non-2xx |\n' \
+    "${3^^}" "$2" "$(ms "${result[$p.due_p99_us]}")" "$(int "${result[$p.rate]}")" "$(int "${result[$1.$3.rps]}")" \
+    "$(int "$(ratio "${result[$p.answered]}" "${result[$p.span_seconds]}")")" "$(ms "${result[$p.due_p50_us]}")" \
+    "$(ms "${result[$p.due_p99_us]}")" "$(ms "${result[$p.due_p999_us]}")" "$(ms "${result[$p.p50_us]}")" \
+    "$(ms "${result[$p.p99_us]}")" "$(ms "${result[$p.p999_us]}")" "${result[$p.late]}" "$(int "${result[$p.answered]}")" \
+    "${result[$p.errors]}" "${result[$p.non2xx]}"
+}
+
+sequential_row() { # label title
+  local p="load.sequential-$1" bound=""
+  if ((${result[$p.answered]} < sequential_values)); then
+    bound="; stopped at the bound of $sequential_max_seconds s"
+  fi
+  printf '| PUT one at a time, one connection | %s | %s writes/s | %s of %s values of %s bytes in %s s (wrk -t1 -c1, entering at the first node or member); wrk'"'"'s latency: p50 %s ms, p99 %s ms, p99.9 %s ms%s |\n' \
+    "$2" "$(int "${result[$1.sequential.rps]}")" "$(int "${result[$p.answered]}")" "$(int "$sequential_values")" \
+    "$value_bytes" "${result[$p.span_seconds]}" "$(ms "${result[$p.p50_us]}")" "$(ms "${result[$p.p99_us]}")" \
+    "$(ms "${result[$p.p999_us]}")" "$bound"
+}
+
 field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
+
+etcd_version=$(etcd --version 2>/dev/null | awk '/etcd Version/ {print $3}')
+declare -A title=(
+  [trivial]="trivial Spring Boot endpoint (same HTTP stack, values in a map)"
+  [single]="DHT, 1 node"
+  [cluster]="DHT, 3 nodes, replication factor 3"
+  [etcd1]="etcd $etcd_version HTTP API, 1 member"
+  [etcd3]="etcd $etcd_version HTTP API, 3 members"
+)
 
 {
   echo "DHT benchmark, $mode run, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit"
@@ -520,18 +613,21 @@ field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
   echo
   echo "| measurement | setup | result | details |"
   echo "| --- | --- | --- | --- |"
-  for label in trivial single cluster etcd; do
-    case $label in
-      trivial) title="trivial Spring Boot endpoint (same HTTP stack, values in a map)" ;;
-      single) title="DHT, 1 node" ;;
-      cluster) title="DHT, 3 nodes, replication factor 3" ;;
-      etcd) title="etcd $(etcd --version 2>/dev/null | awk '/etcd Version/ {print $3}') HTTP API, 1 member" ;;
-    esac
+  for label in trivial single cluster etcd1 etcd3; do
     for op in get put; do
-      kv_row "$label" "$title" "$op"
+      kv_row "$label" "${title[$label]}" "$op"
     done
   done
+  for label in trivial single cluster etcd1 etcd3; do
+    for op in get put; do
+      half_row "$label" "${title[$label]}" "$op"
+    done
+  done
+  for label in single cluster etcd1 etcd3; do
+    sequential_row "$label" "${title[$label]}"
+  done
   hops_ok=true
+  # shellcheck disable=SC2094 # reads the ring benchmark's result, writes the table
   while read -r line; do
     case $line in
       RING*)
@@ -559,11 +655,28 @@ field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
   printf '| target | a node serves at least half the GET throughput of the trivial endpoint | %s | node %s / trivial %s = %s |\n' \
     "$(met "$r" 0.5)" "$(int "${result[single.get.rps]}")" "$(int "${result[trivial.get.rps]}")" "$r"
   for op in get put; do
-    r=$(ratio "${result[cluster.$op.rps]}" "${result[etcd.$op.rps]}")
-    printf '| target | the 3-node cluster beats etcd on %s | %s | cluster %s / etcd %s = %s |\n' \
+    r=$(ratio "${result[cluster.$op.rps]}" "${result[etcd1.$op.rps]}")
+    printf '| target | the 3-node cluster beats the 1-member etcd on %s | %s | cluster %s / etcd-1 %s = %s |\n' \
       "${op^^}" "$(awk -v r="$r" 'BEGIN {print (r > 1 ? "met" : "missed")}')" "$(int "${result[cluster.$op.rps]}")" \
-      "$(int "${result[etcd.$op.rps]}")" "$r"
+      "$(int "${result[etcd1.$op.rps]}")" "$r"
   done
+  for op in get put; do
+    r=$(ratio "${result[cluster.$op.rps]}" "${result[etcd3.$op.rps]}")
+    printf '| target | the 3-node cluster serves at least 1.0x the 3-member etcd on %s | %s | cluster %s / etcd-3 %s = %s |\n' \
+      "${op^^}" "$(met "$r" 1.0)" "$(int "${result[cluster.$op.rps]}")" "$(int "${result[etcd3.$op.rps]}")" "$r"
+    r=$(ratio "${result[cluster.$op.rps]}" "${result[etcd1.$op.rps]}")
+    printf '| target | the 3-node cluster serves at least 0.5x the 1-member etcd on %s | %s | cluster %s / etcd-1 %s = %s |\n' \
+      "${op^^}" "$(met "$r" 0.5)" "$(int "${result[cluster.$op.rps]}")" "$(int "${result[etcd1.$op.rps]}")" "$r"
+  done
+  for op in get put; do
+    printf '| target | the 3-node cluster answers %s with p99 under 10 ms at half its peak rate | %s | p99 %s ms at %s req/s, from when each request was due (1 node: %s ms at %s req/s) |\n' \
+      "${op^^}" "$(awk -v u="${result[cluster-half.$op.due_p99_us]}" 'BEGIN {print (u < 10000 ? "met" : "missed")}')" \
+      "$(ms "${result[cluster-half.$op.due_p99_us]}")" "$(int "${result[cluster-half.$op.rate]}")" \
+      "$(ms "${result[single-half.$op.due_p99_us]}")" "$(int "${result[single-half.$op.rate]}")"
+  done
+  printf '| target | the 3-node cluster takes 1,000 or more writes/s one at a time through one connection | %s | %s writes/s (1 node %s, etcd-1 %s, etcd-3 %s) |\n' \
+    "$(met "${result[cluster.sequential.rps]}" 1000)" "$(int "${result[cluster.sequential.rps]}")" \
+    "$(int "${result[single.sequential.rps]}")" "$(int "${result[etcd1.sequential.rps]}")" "$(int "${result[etcd3.sequential.rps]}")"
   printf '| target | key transfer at 50 MB/s or more | %s | %s MB/s |\n' "$(met "$transfer_rate" 50)" "$transfer_rate"
   printf '| target | at most 1 hop in a stable ring of any size | %s | largest X-DHT-Hops seen over all ring sizes, with and without virtual nodes |\n' \
     "$($hops_ok && echo met || echo missed)"

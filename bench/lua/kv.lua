@@ -11,8 +11,16 @@
 --   BENCH_VALUE_BYTES size of each value written
 --   BENCH_DONE_FILE   load mode: each thread appends a line here when it is done (wrk itself runs
 --                     for its whole -d unless interrupted, so the caller sends SIGINT once all are)
+--   BENCH_RATE    get | put at a fixed rate: requests per second over all threads. Each thread sends
+--                 on its own schedule, one request every BENCH_THREADS / BENCH_RATE seconds, and
+--                 counts each request's latency from when it was due (see delay() below). Run wrk
+--                 with one connection per thread (-c equal to -t): response() cannot tell the
+--                 connections of a thread apart.
 -- done() prints one line: BENCH requests=... rps=... p50_us=... p99_us=... p999_us=... errors=... non2xx=...
--- hops_mean=... (the mean X-DHT-Hops, n/a where the answers carry none)
+-- hops_mean=... (the mean X-DHT-Hops, n/a where the answers carry none) span_seconds=... (from the
+-- first request sent to the last answer, over all threads); at a fixed rate also rate=... (the one
+-- asked for) due_p50_us=... due_p99_us=... due_p999_us=... (latency from when each request was due)
+-- late=... (requests sent more than 1 ms after they were due)
 
 local api = os.getenv("BENCH_API") or "dht"
 local mode = os.getenv("BENCH_MODE") or "get"
@@ -22,6 +30,19 @@ local keys = tonumber(os.getenv("BENCH_KEYS") or "10000")
 local prefix = os.getenv("BENCH_PREFIX") or "k"
 local value_bytes = tonumber(os.getenv("BENCH_VALUE_BYTES") or "100")
 local done_file = os.getenv("BENCH_DONE_FILE")
+local rate = tonumber(os.getenv("BENCH_RATE") or "")
+
+-- a monotonic clock in microseconds (wrk's Lua is LuaJIT, whose ffi calls libc)
+local ffi = require("ffi")
+ffi.cdef [[
+typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+int clock_gettime(int clock_id, bench_timespec *ts);
+]]
+local timespec = ffi.new("bench_timespec")
+local function now_us()
+  ffi.C.clock_gettime(1, timespec) -- CLOCK_MONOTONIC
+  return tonumber(timespec.tv_sec) * 1e6 + tonumber(timespec.tv_nsec) / 1e3
+end
 
 local hosts = {}
 for host in string.gmatch(hosts_setting, "[^,]+") do
@@ -61,6 +82,10 @@ local value, value64, encoded_keys
 local next_key, step, quota = 0, 1, 0
 -- globals, so that done() can read them from each thread
 responses, non2xx, hops_sum, hops_seen = 0, 0, 0, 0
+first_us, last_us = nil, nil
+-- at a fixed rate: latency from when each request was due, in microseconds rounded down to 4
+-- significant digits -> how many requests took that long; and how many were sent late
+latencies, late = {}, 0
 local stopped = false
 
 function init(args)
@@ -107,8 +132,43 @@ local function etcd_request(n)
   return wrk.format("POST", "/v3/kv/put", headers, '{"key":"' .. encoded_keys[n] .. '","value":"' .. value64 .. '"}')
 end
 
+-- at a fixed rate: when the thread's next request is due, and when its last one was sent
+local interval_us, due_us, sent_us
+
+if rate then
+  -- wrk calls delay() before each request of a connection and sends it that many milliseconds
+  -- later. The schedule is fixed: a request that comes back late does not push the next ones
+  -- back; they go out at once until the thread is on schedule again, and their latency counts
+  -- from when they were due (what wrk's own numbers, counted from when a request was sent, leave
+  -- out: coordinated omission).
+  function delay()
+    local now = now_us()
+    if due_us then
+      due_us = due_us + interval_us
+    else
+      -- the threads' schedules are spread over one interval
+      interval_us = 1e6 * threads_count / rate
+      due_us = now + interval_us * index / threads_count
+    end
+    -- wrk's timers count in whole milliseconds: this wakes up to 1 ms before the request is due
+    return math.max(0, math.floor((due_us - now) / 1000))
+  end
+end
+
+local function record_latency(us)
+  local scale = 1
+  while us >= 10000 do
+    us = us / 10
+    scale = scale * 10
+  end
+  local bucket = math.floor(us) * scale
+  latencies[bucket] = (latencies[bucket] or 0) + 1
+end
+
 function request()
   local n = key_number()
+  sent_us = now_us()
+  first_us = first_us or sent_us
   if api == "etcd" then
     return etcd_request(n)
   end
@@ -116,7 +176,17 @@ function request()
 end
 
 function response(status, headers, body)
+  local now = now_us()
+  last_us = now
   responses = responses + 1
+  if rate then
+    -- from when it was due, or from when it was sent if that was sooner
+    local start = math.min(sent_us, due_us)
+    if sent_us > due_us + 1000 then
+      late = late + 1
+    end
+    record_latency(now - start)
+  end
   if status < 200 or status > 299 then
     non2xx = non2xx + 1
   end
@@ -140,13 +210,47 @@ function response(status, headers, body)
   end
 end
 
+-- nearest rank over the buckets of record_latency
+local function percentiles(counts, total, ...)
+  local buckets = {}
+  for bucket in pairs(counts) do
+    table.insert(buckets, bucket)
+  end
+  table.sort(buckets)
+  local out = {}
+  for i, p in ipairs({ ... }) do
+    local rank, seen = math.max(1, math.ceil(total * p / 100)), 0
+    out[i] = 0
+    for _, bucket in ipairs(buckets) do
+      seen = seen + counts[bucket]
+      if seen >= rank then
+        out[i] = bucket
+        break
+      end
+    end
+  end
+  return unpack(out)
+end
+
 function done(summary, latency, requests)
-  local bad, answered, hops, seen = 0, 0, 0, 0
+  local bad, answered, hops, seen, first, last, due, due_total, sent_late = 0, 0, 0, 0, nil, nil, {}, 0, 0
   for _, thread in ipairs(threads) do
     bad = bad + (tonumber(thread:get("non2xx")) or 0)
     answered = answered + (tonumber(thread:get("responses")) or 0)
     hops = hops + (tonumber(thread:get("hops_sum")) or 0)
     seen = seen + (tonumber(thread:get("hops_seen")) or 0)
+    local f, l = tonumber(thread:get("first_us")), tonumber(thread:get("last_us"))
+    if f and (not first or f < first) then
+      first = f
+    end
+    if l and (not last or l > last) then
+      last = l
+    end
+    for bucket, count in pairs(thread:get("latencies")) do
+      due[bucket] = (due[bucket] or 0) + count
+      due_total = due_total + count
+    end
+    sent_late = sent_late + (tonumber(thread:get("late")) or 0)
   end
   local hops_mean = "n/a"
   if seen > 0 then
@@ -154,8 +258,19 @@ function done(summary, latency, requests)
   end
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
   local seconds = summary.duration / 1e6
+  local span = 0
+  if first and last then
+    span = (last - first) / 1e6
+  end
+  local fixed_rate = ""
+  if rate then
+    local p50, p99, p999 = percentiles(due, due_total, 50, 99, 99.9)
+    fixed_rate = string.format(" rate=%.1f due_p50_us=%d due_p99_us=%d due_p999_us=%d late=%d", rate, p50, p99, p999,
+      sent_late)
+  end
   io.write(string.format(
-    "BENCH requests=%d answered=%d seconds=%.2f rps=%.1f p50_us=%d p99_us=%d p999_us=%d max_us=%d errors=%d non2xx=%d hops_mean=%s\n",
+    "BENCH requests=%d answered=%d seconds=%.2f rps=%.1f p50_us=%d p99_us=%d p999_us=%d max_us=%d errors=%d non2xx=%d hops_mean=%s span_seconds=%.3f%s\n",
     summary.requests, answered, seconds, summary.requests / seconds,
-    latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max, errors, bad, hops_mean))
+    latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max, errors, bad, hops_mean,
+    span, fixed_rate))
 end
