@@ -8,7 +8,8 @@
 #   deploy/checks/http-examples.sh
 # Uses the cluster already running on ports 50000-50003, or starts one (deploy/local/cluster.sh,
 # which builds the jars if needed) and stops it at the end. Handed a cluster by deploy/checks/all.sh
-# (DHT_CHECKS_CLUSTER set), it runs once, with the environment DHT_CHECKS_ENV names; with a cluster
+# (DHT_CHECKS_CLUSTER set), it runs once, with the environment DHT_CHECKS_ENV names, and leaves
+# leave.http to the caller when DHT_CHECKS_LEAVE=later (the Prism check runs it); with a cluster
 # it did not start, it skips the second run (set DHT_CHECKS_ENV=local-secured and the
 # DHT_SECURITY_* variables to run the examples against a cluster with credentials of your own).
 # Output: target/httpyac/<environment>.txt.
@@ -30,7 +31,9 @@ run_examples() { # environment
   # the dashboard's metrics, now that requests went through every node (leave.http takes one away)
   metrics=$(for url in "$registry_url" "${node_urls[@]}"; do curl_as_member -fsS "$url/actuator/prometheus"; done) \
     || run_status=1
-  if [[ $DHT_CHECKS_CLUSTER == started-here-* ]]; then
+  if [[ ${DHT_CHECKS_LEAVE:-} == later ]]; then
+    log "note: left http-examples/leave/leave.http to a later check (DHT_CHECKS_LEAVE=later)"
+  elif [[ $DHT_CHECKS_CLUSTER == started-here-* ]]; then
     run_httpyac http-examples/leave/leave.http
   else
     log "note: skipped http-examples/leave/leave.http: it makes a node leave, and this cluster was not started by the checks"

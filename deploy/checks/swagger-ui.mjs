@@ -1,5 +1,7 @@
-// Drives each app's Swagger UI in headless Chromium as a person would: the page lists the
-// operations, and on a node "Try it out" stores a key with PUT and reads it back with GET.
+// Drives each app's Swagger UI in headless Chromium as a person would: the page opens on the client
+// group, titled with the app's name and version, and lists its operations (the internal group's
+// behind the definition selector), and on a node "Try it out" stores a key with PUT and reads it back
+// with GET.
 // Screenshots go to the output folder (default target/swagger-ui).
 //   node deploy/checks/swagger-ui.mjs [--node URL] [--registry URL] [--out DIR] [--chromium PATH]
 import { chromium } from 'playwright-core';
@@ -41,19 +43,44 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.setDefaultTimeout(20_000);
 
-  /** Opens an app's Swagger UI and answers the operations it lists, as "METHOD /path". */
-  async function openSwaggerUi(baseUrl, name) {
-    console.log(`${name}: ${baseUrl}/swagger-ui.html`);
-    const response = await page.goto(`${baseUrl}/swagger-ui.html`, { waitUntil: 'domcontentloaded' });
-    check(response && response.ok(), `${name}: Swagger UI answers (${response && response.status()})`);
+  /** The operations the page lists, as "METHOD /path", once the selected definition has loaded. */
+  async function listedOperations(name, group) {
     await page.locator('.opblock').first().waitFor();
     const operations = await page.locator('.opblock').evaluateAll((blocks) => blocks.map((block) => {
       const method = block.querySelector('.opblock-summary-method')?.textContent?.trim();
       const path = block.querySelector('.opblock-summary-path')?.getAttribute('data-path');
       return `${method} ${path}`;
     }));
-    await page.screenshot({ path: join(out, `${name}-operations.png`), fullPage: true });
+    await page.screenshot({ path: join(out, `${name}-${group}-operations.png`), fullPage: true });
     return operations;
+  }
+
+  /**
+   * Opens an app's Swagger UI: it offers the client and the internal group, opens on the client
+   * group, titled with the app's name and version. Answers the operations the client group lists.
+   */
+  async function openSwaggerUi(baseUrl, name, title) {
+    console.log(`${name}: ${baseUrl}/swagger-ui.html`);
+    const response = await page.goto(`${baseUrl}/swagger-ui.html`, { waitUntil: 'domcontentloaded' });
+    check(response && response.ok(), `${name}: Swagger UI answers (${response && response.status()})`);
+    const definitions = page.locator('.topbar select');
+    await definitions.waitFor();
+    const groups = await definitions.locator('option').allTextContents();
+    check(groups.length === 2 && groups[0].startsWith('Client API') && groups[1].startsWith('Internal API'),
+      `${name}: offers the client group first, then the internal one (${groups.join(' | ')})`);
+    const operations = await listedOperations(name, 'client');
+    const heading = (await page.locator('.information-container .title').first().textContent()).trim();
+    check(heading.startsWith(title) && /\d+\.\d+\.\d+/.test(heading), `${name}: titled with its name and version ("${heading}")`);
+    return operations;
+  }
+
+  /** Switches to the internal group and answers the operations it lists. */
+  async function openInternalGroup(name) {
+    const definitions = page.locator('.topbar select');
+    const internal = (await definitions.locator('option').allTextContents()).find((group) => group.startsWith('Internal API'));
+    await definitions.selectOption({ label: internal });
+    await page.locator('.opblock-tag', { hasText: 'Internal' }).first().waitFor();
+    return listedOperations(name, 'internal');
   }
 
   /** Expands an operation, presses "Try it out", fills the parameters and the body, executes it. */
@@ -104,10 +131,14 @@ try {
   }
 
   // a node: its public key API, tried out
-  const nodeOperations = await openSwaggerUi(options.node, 'node');
-  for (const expected of ['PUT /keys/{key}', 'GET /keys/{key}', 'DELETE /keys/{key}']) {
+  const nodeOperations = await openSwaggerUi(options.node, 'node', 'DHT node');
+  for (const expected of ['PUT /keys/{key}', 'GET /keys/{key}', 'DELETE /keys/{key}', 'GET /actuator/health/readiness',
+    'GET /actuator/ring', 'GET /actuator/prometheus']) {
     check(nodeOperations.includes(expected), `node: lists ${expected}`);
   }
+  check(nodeOperations[0] === 'GET /keys/{key}', `node: the key operations come first (${nodeOperations[0]})`);
+  check(!nodeOperations.some((operation) => operation.includes('/internal/')), 'node: the client group holds no internal operation');
+  check(!nodeOperations.some((operation) => /^\S+ \/keys\/?$/.test(operation)), 'node: no operation without a key (the empty-key handler is hidden)');
   const key = `swagger-ui-${Date.now()}`;
   const value = `hello from Swagger UI ${new Date().toISOString()}`;
   const put = await tryItOut('operations-Keys-put', { key }, value);
@@ -126,15 +157,24 @@ try {
   await page.screenshot({ path: join(out, 'node-after.png'), fullPage: true });
   // leave nothing behind
   await fetch(`${options.node}/keys/${encodeURIComponent(key)}`, { method: 'DELETE' });
+  const nodeInternal = await openInternalGroup('node');
+  for (const expected of ['POST /internal/join', 'POST /internal/transfer', 'POST /internal/replicas']) {
+    check(nodeInternal.includes(expected), `node: the internal group lists ${expected}`);
+  }
+  check(!nodeInternal.some((operation) => operation.includes('/keys/')), 'node: the internal group holds no key operation');
 
   // the registry: its membership API listed, the ring read through "Try it out"
-  const registryOperations = await openSwaggerUi(options.registry, 'registry');
-  for (const expected of ['POST /nodes', 'GET /nodes', 'GET /nodes/owner', 'GET /nodes/{id}', 'DELETE /nodes/{id}']) {
+  const registryOperations = await openSwaggerUi(options.registry, 'registry', 'DHT registry');
+  for (const expected of ['GET /nodes', 'GET /nodes/owner', 'GET /nodes/{id}', 'DELETE /nodes/{id}', 'GET /actuator/health']) {
     check(registryOperations.includes(expected), `registry: lists ${expected}`);
   }
   const ring = await tryItOut('operations-Nodes-ring', {});
   check(ring.status === '200' && ring.body.includes('"nodes"'), `registry: GET /nodes through "Try it out" answers ${ring.status} with the ring`);
   await ring.operation.screenshot({ path: join(out, 'registry-ring.png') });
+  const registryInternal = await openInternalGroup('registry');
+  for (const expected of ['POST /nodes', 'PUT /nodes/{id}', 'POST /nodes/{id}/ready', 'POST /nodes/{id}/leave']) {
+    check(registryInternal.includes(expected), `registry: the internal group lists ${expected}`);
+  }
 } catch (error) {
   failed++;
   console.log(`  FAIL  ${error.message.split('\n')[0]}`);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Opens the Swagger UI of a node and of the registry in headless Chromium (Debian's chromium, driven
-# by playwright-core), checks that the operations are listed, stores a key with PUT and reads it
-# back with GET through the node's "Try it out", and reads the ring through the registry's.
+# by playwright-core), checks that each opens on its client group, titled with the app's name and
+# version, lists the operations (the internal ones in the internal group only), stores a key with PUT
+# and reads it back with GET through the node's "Try it out", and reads the ring through the
+# registry's.
 #   deploy/checks/swagger-ui.sh
 # Screenshots: target/swagger-ui/*.png. Uses the cluster already running on ports 50000-50003, or
 # starts one (deploy/local/cluster.sh) and stops it at the end. Installs chromium with apt-get

@@ -28,6 +28,12 @@ public class ProblemWebConfig {
         return SocketPeer.recorder();
     }
 
+    /** An OpenAPI group the app does not have is a 404 problem. */
+    @Bean
+    UnknownDocumentGroup unknownDocumentGroup() {
+        return new UnknownDocumentGroup();
+    }
+
     /** Request bodies with unknown fields are refused. */
     @Bean
     StrictJson strictJson(JsonMapper jsonMapper) {

@@ -40,6 +40,12 @@ class KeysController {
     private static final String WRITE_QUORUM = "Copies that must confirm the write, the owner's included (default dht.write-quorum)";
     private static final String IF_MATCH = "Apply only if the key's current ETag is one of these (or * for any value): compare-and-set";
     private static final String IF_NONE_MATCH = "* to apply only if the key has no value: create-if-absent";
+    private static final String VERSION = "The value's version, for If-Match and If-None-Match";
+    private static final String OWNER = "ID of the node that owns the key";
+    private static final String HOPS = "Forwards between nodes before the request was served";
+    private static final String HEX_ID = "^[0-9a-f]{16}$";
+    /** Any JSON value, described where the node's documents are made (NodeApiDocumentation). */
+    private static final String JSON_VALUE = "#/components/schemas/JsonValue";
 
     private final KeyService keys;
     private final NodeProperties properties;
@@ -54,10 +60,15 @@ class KeysController {
     @Operation(summary = "Read a key", description = "Answers the stored bytes with the stored Content-Type and an ETag, "
             + "sandboxed (Content-Security-Policy: sandbox, X-Content-Type-Options: nosniff) and, for types a browser "
             + "would run (HTML, SVG, XML, JavaScript), as an attachment.")
-    @ApiResponse(responseCode = "200", description = "The value", headers = {
-            @Header(name = DhtHeaders.OWNER, description = "ID of the node that owns the key"),
-            @Header(name = DhtHeaders.HOPS, description = "Forwards between nodes before the request was served")},
-            content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "200", description = "The value, with the Content-Type it was stored with", headers = {
+            @Header(name = HttpHeaders.ETAG, description = VERSION, schema = @Schema(type = "string")),
+            @Header(name = DhtHeaders.OWNER, description = OWNER, schema = @Schema(type = "string", pattern = HEX_ID)),
+            @Header(name = DhtHeaders.HOPS, description = HOPS, schema = @Schema(type = "integer", minimum = "0"))},
+            content = {
+                    // binary first: what a generated client takes a value as; JSON values parsed, anything else as bytes
+                    @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(ref = JSON_VALUE)),
+                    @Content(mediaType = MediaType.ALL_VALUE, schema = @Schema(type = "string", format = "binary"))})
     @ApiResponse(responseCode = "400", description = "Empty key or longer than 1024 bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "404", description = "No value under this key", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "502", description = "A node on the way could not be reached", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
@@ -73,8 +84,16 @@ class KeysController {
 
     @Operation(summary = "Write a key", description = "Stores the body as opaque bytes together with its Content-Type "
             + "(application/octet-stream when absent).")
-    @ApiResponse(responseCode = "201", description = "A new key", content = @Content(mediaType = "application/json", schema = @Schema(implementation = KeyWritten.class)))
-    @ApiResponse(responseCode = "200", description = "The key's value was replaced", content = @Content(mediaType = "application/json", schema = @Schema(implementation = KeyWritten.class)))
+    @ApiResponse(responseCode = "201", description = "A new key", headers = {
+            @Header(name = HttpHeaders.ETAG, description = VERSION, schema = @Schema(type = "string")),
+            @Header(name = DhtHeaders.OWNER, description = OWNER, schema = @Schema(type = "string", pattern = HEX_ID)),
+            @Header(name = DhtHeaders.HOPS, description = HOPS, schema = @Schema(type = "integer", minimum = "0"))},
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = KeyWritten.class)))
+    @ApiResponse(responseCode = "200", description = "The key's value was replaced", headers = {
+            @Header(name = HttpHeaders.ETAG, description = VERSION, schema = @Schema(type = "string")),
+            @Header(name = DhtHeaders.OWNER, description = OWNER, schema = @Schema(type = "string", pattern = HEX_ID)),
+            @Header(name = DhtHeaders.HOPS, description = HOPS, schema = @Schema(type = "integer", minimum = "0"))},
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = KeyWritten.class)))
     @ApiResponse(responseCode = "400", description = "Empty key or longer than 1024 bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "412", description = "If-Match or If-None-Match did not hold; ETag names the current version", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "413", description = "The value is larger than dht.max-value-bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
@@ -83,10 +102,11 @@ class KeysController {
     @ApiResponse(responseCode = "504", description = "A node on the way did not answer in time", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The value: any bytes, stored with their Content-Type",
             content = {
-                    @Content(mediaType = "text/plain", schema = @Schema(type = "string")),
-                    @Content(mediaType = "application/json", schema = @Schema(type = "string")),
-                    @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")),
-                    @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary"))})
+                    // binary first: what a generated client sends a value as
+                    @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(ref = JSON_VALUE)),
+                    @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string")),
+                    @Content(mediaType = MediaType.ALL_VALUE, schema = @Schema(type = "string", format = "binary"))})
     @PutMapping(path = "/{key}", consumes = MediaType.ALL_VALUE)
     ResponseEntity<?> put(@Parameter(description = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F", example = "user:42") @PathVariable String key,
                           @Parameter(description = WRITE_QUORUM) @RequestParam(name = "w", required = false) Integer w,
@@ -101,7 +121,10 @@ class KeysController {
     }
 
     @Operation(summary = "Delete a key")
-    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "204", description = "Deleted", headers = {
+            @Header(name = DhtHeaders.OWNER, description = OWNER, schema = @Schema(type = "string", pattern = HEX_ID)),
+            @Header(name = DhtHeaders.HOPS, description = HOPS, schema = @Schema(type = "integer", minimum = "0"))},
+            content = @Content)
     @ApiResponse(responseCode = "400", description = "Empty key or longer than 1024 bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "404", description = "No value under this key", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "412", description = "If-Match or If-None-Match did not hold; ETag names the current version", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
@@ -116,8 +139,8 @@ class KeysController {
                 options(w, null, ifMatch, ifNoneMatch))));
     }
 
-    @Operation(summary = "An empty key", description = "Always 400: a key has at least one byte.")
-    @ApiResponse(responseCode = "400", description = "Empty key", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    /** Always 400: a key has at least one byte. No operation of the documents: a path without a key is none of the API's. */
+    @Operation(hidden = true)
     @RequestMapping(path = {"", "/"})
     ResponseEntity<?> emptyKey() {
         throw KeyProblems.invalidKey("The key is empty; a key is 1 to " + Key.MAX_BYTES + " bytes of UTF-8.");

@@ -5,6 +5,8 @@ import dht.core.wire.Entry;
 import dht.core.wire.EntryCodec;
 import dht.node.config.NodeProperties;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,8 +41,8 @@ class OwnerCopyController {
             + "as a binary batch of one entry: kept unless a newer version is held, and only while this node owns the key "
             + "by its own neighbors.")
     @ApiResponse(responseCode = "204", description = "Stored (or already newer here)")
-    @ApiResponse(responseCode = "400", description = "Not a batch of one entry")
-    @ApiResponse(responseCode = "409", description = "This node does not own the key")
+    @ApiResponse(responseCode = "400", description = "Not a batch of one entry", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "409", description = "This node does not own the key", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @PostMapping(path = "/internal/owned", consumes = EntryCodec.MEDIA_TYPE)
     ResponseEntity<Void> storeAsOwner(HttpServletRequest request) throws IOException {
         List<Entry> entries;
@@ -59,9 +61,9 @@ class OwnerCopyController {
 
     @Operation(summary = "The owner's copy of a key", description = "For a replica that serves a read itself: "
             + "answered only while this node owns the key by its own neighbors.")
-    @ApiResponse(responseCode = "200", description = "A batch of one entry")
-    @ApiResponse(responseCode = "404", description = "Not stored here")
-    @ApiResponse(responseCode = "409", description = "This node does not own the key")
+    @ApiResponse(responseCode = "200", description = "A batch of one entry", content = @Content(mediaType = EntryCodec.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "404", description = "Not stored here", content = @Content)
+    @ApiResponse(responseCode = "409", description = "This node does not own the key", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @GetMapping("/internal/owned/{key}")
     ResponseEntity<byte[]> ownerCopy(@PathVariable String key) {
         return keys.ownerCopy(validKey(key))

@@ -5,6 +5,8 @@ import dht.core.wire.EntryCodec;
 import dht.node.config.NodeProperties;
 import dht.node.storage.Copies;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -32,7 +34,7 @@ class ReplicaController {
 
     @Operation(summary = "Store copies", description = "A binary entry batch; each entry is kept unless a newer version is held.")
     @ApiResponse(responseCode = "204", description = "Stored (or already newer here)")
-    @ApiResponse(responseCode = "400", description = "Not an entry batch, or more than 100,000 entries")
+    @ApiResponse(responseCode = "400", description = "Not an entry batch, or more than 100,000 entries", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @PostMapping(path = "/internal/replicas", consumes = EntryCodec.MEDIA_TYPE)
     ResponseEntity<Void> store(HttpServletRequest request) throws IOException {
         List<Entry> entries;

@@ -8,9 +8,13 @@ import dht.core.wire.RangeDigest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -37,8 +41,9 @@ class TransferController {
     @Operation(summary = "Pull one page of a range being handed over",
             description = "Deletes what the receiver confirmed, then answers the next entries as a binary batch; "
                     + "X-DHT-Transfer-Last tells whether the range has no more.")
-    @ApiResponse(responseCode = "200", description = "A batch of entries")
-    @ApiResponse(responseCode = "409", description = "This node is not handing over that range")
+    @ApiResponse(responseCode = "200", description = "A batch of entries", content = @Content(mediaType = EntryCodec.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary")),
+            headers = @Header(name = DhtHeaders.TRANSFER_LAST, description = "Whether the range has no more", schema = @Schema(type = "boolean")))
+    @ApiResponse(responseCode = "409", description = "This node is not handing over that range", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @PostMapping(path = "/transfer", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<byte[]> page(@RequestBody TransferRequest request) {
         return batch(transfers.page(request));
@@ -53,7 +58,8 @@ class TransferController {
 
     @Operation(summary = "Read one page of a range", description = "What this node holds of the range, as a binary batch; "
             + "deletes nothing. Replicas reconcile their copies with it.")
-    @ApiResponse(responseCode = "200", description = "A batch of entries")
+    @ApiResponse(responseCode = "200", description = "A batch of entries", content = @Content(mediaType = EntryCodec.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary")),
+            headers = @Header(name = DhtHeaders.TRANSFER_LAST, description = "Whether the range has no more", schema = @Schema(type = "boolean")))
     @PostMapping(path = "/ranges/read", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<byte[]> read(@RequestBody TransferRequest request) {
         return batch(transfers.read(request));
@@ -61,7 +67,8 @@ class TransferController {
 
     @Operation(summary = "Digest of a range", description = "One hash per arc of the range, of the keys and versions this "
             + "node holds there; replicas compare digests and exchange only the arcs that differ.")
-    @ApiResponse(responseCode = "200", description = "The digest")
+    @ApiResponse(responseCode = "200", description = "The digest", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+            schema = @Schema(implementation = RangeDigest.class)))
     @PostMapping(path = "/ranges/digest", consumes = MediaType.APPLICATION_JSON_VALUE)
     RangeDigest digest(@RequestBody DigestRequest request) {
         return transfers.digest(request);
@@ -69,7 +76,7 @@ class TransferController {
 
     @Operation(summary = "Confirm the end of a transfer")
     @ApiResponse(responseCode = "204", description = "The range is handed over")
-    @ApiResponse(responseCode = "409", description = "Not every key was confirmed, or no such transfer")
+    @ApiResponse(responseCode = "409", description = "Not every key was confirmed, or no such transfer", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @PostMapping(path = "/transfer/complete", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Void> complete(@RequestBody TransferRequest request) {
         transfers.complete(request);
@@ -77,8 +84,8 @@ class TransferController {
     }
 
     @Operation(summary = "Read one stored entry without routing", description = "For a node whose range is still arriving.")
-    @ApiResponse(responseCode = "200", description = "A batch of one entry")
-    @ApiResponse(responseCode = "404", description = "Not stored here")
+    @ApiResponse(responseCode = "200", description = "A batch of one entry", content = @Content(mediaType = EntryCodec.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "404", description = "Not stored here", content = @Content)
     @GetMapping("/entries/{key}")
     ResponseEntity<byte[]> entry(@PathVariable String key) {
         return transfers.read(key)

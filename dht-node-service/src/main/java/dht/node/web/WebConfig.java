@@ -2,12 +2,8 @@ package dht.node.web;
 
 import dht.core.RingPosition;
 import dht.web.ProblemWebConfig;
-import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
-import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
-import io.swagger.v3.oas.models.security.SecurityRequirement;
-import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -15,14 +11,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.convert.converter.Converter;
 
-@OpenAPIDefinition(info = @Info(title = "DHT node", description = "Any node serves any key: a node holding one of the key's "
-        + "replicas serves it itself, fenced by the key's owner; any other forwards it. "
-        + "With API keys configured, /keys needs one; cluster endpoints need the cluster token."))
 @SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "An API key (dht.security.api-keys) for /keys and ring events, or the cluster token "
                 + "(dht.security.cluster-token) for everything; an app with none configured ignores it")
 @Configuration(proxyBeanMethods = false)
-@Import(ProblemWebConfig.class)
+@Import({ProblemWebConfig.class, NodeApiDocumentation.class})
 class WebConfig {
 
     /** Ring positions in paths, parameters and {@code dht.node-id} are 16 hex digits; anything else is refused. */
@@ -40,14 +33,5 @@ class WebConfig {
             // and '\', sent as %5C, stays in its key rather than being refused as a path separator
             connector.setEncodedReverseSolidusHandling("passthrough");
         };
-    }
-
-    /**
-     * Every operation may carry the bearer token, none must (an app without credentials configured
-     * ignores it): so Swagger UI's "Authorize" sends it with each request.
-     */
-    @Bean
-    OpenApiCustomizer optionalBearerToken() {
-        return openApi -> openApi.addSecurityItem(new SecurityRequirement().addList("bearer")).addSecurityItem(new SecurityRequirement());
     }
 }

@@ -23,7 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
 import java.util.List;
 import java.util.Objects;
 
-@Tag(name = "Nodes")
+@Tag(name = NodesController.MEMBERSHIP)
 @RestController
 class AnnounceController {
 

@@ -32,10 +32,14 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import java.nio.charset.StandardCharsets;
 
-@Tag(name = "Nodes", description = "The ring's membership: joins, leaves and ownership")
 @RestController
 @RequestMapping(path = "/nodes", produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
 class NodesController {
+
+    /** What anyone calls: the ring read, a key's owner found, a node removed. */
+    static final String NODES = "Nodes";
+    /** What nodes call themselves as they join and leave (and announce, see AnnounceController): the internal group. */
+    static final String MEMBERSHIP = "Internal: membership";
 
     private static final int MAX_KEY_BYTES = 1024;
 
@@ -45,6 +49,7 @@ class NodesController {
         this.membership = membership;
     }
 
+    @Tag(name = MEMBERSHIP, description = "Joins, leaves and announcements, as nodes make them")
     @Operation(summary = "Register a joining node",
             description = "Assigns the node its ID (SHA-256 of its address unless pinned) and names the neighbors it "
                     + "splices in between. Joins and leaves happen one at a time: the next waits until this node "
@@ -61,6 +66,7 @@ class NodesController {
                 .body(registration);
     }
 
+    @Tag(name = NODES, description = "The ring: its nodes, a key's owner, removing a node")
     @Operation(summary = "List the ring", description = "The linked-in nodes sorted by ID.")
     @ApiResponse(responseCode = "200", description = "The ring")
     @GetMapping
@@ -68,6 +74,7 @@ class NodesController {
         return new RingListing(membership.members());
     }
 
+    @Tag(name = NODES)
     @Operation(summary = "Show one node")
     @ApiResponse(responseCode = "200", description = "The node")
     @ApiResponse(responseCode = "400", description = "The ID is not 16 hex digits", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
@@ -77,6 +84,7 @@ class NodesController {
         return membership.member(id).orElseThrow(() -> new UnknownNodeException(id, "is not in the ring"));
     }
 
+    @Tag(name = NODES)
     @Operation(summary = "Find the owner of a key")
     @ApiResponse(responseCode = "200", description = "The key's position and owner")
     @ApiResponse(responseCode = "400", description = "Empty key or longer than 1024 bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
@@ -98,6 +106,7 @@ class NodesController {
         return new OwnerAnswer(key, position, owner);
     }
 
+    @Tag(name = MEMBERSHIP)
     @Operation(summary = "Report a join finished", description = "Sent by a node once it is linked in and holds its range.")
     @ApiResponse(responseCode = "204", description = "The node is in the ring")
     @ApiResponse(responseCode = "404", description = "The node has no join in progress", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
@@ -107,6 +116,7 @@ class NodesController {
         return ResponseEntity.noContent().build();
     }
 
+    @Tag(name = MEMBERSHIP)
     @Operation(summary = "Begin a graceful leave", description = "Holds other joins and leaves until the node is removed.")
     @ApiResponse(responseCode = "204", description = "The node may hand its keys over")
     @ApiResponse(responseCode = "404", description = "No such node", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
@@ -117,6 +127,7 @@ class NodesController {
         return ResponseEntity.noContent().build();
     }
 
+    @Tag(name = NODES)
     @Operation(summary = "Remove a node", description = "The end of a graceful leave, or an operator's command.")
     @ApiResponse(responseCode = "204", description = "Removed")
     @ApiResponse(responseCode = "404", description = "No such node", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))

@@ -1,0 +1,79 @@
+package dht.node.web;
+
+import dht.core.wire.RingSnapshot;
+import dht.web.ApiDocumentation;
+import io.swagger.v3.core.converter.ModelConverters;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.media.Schema;
+import org.springdoc.core.customizers.GlobalOpenApiCustomizer;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.models.GroupedOpenApi;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The node's OpenAPI documents: {@code /v3/api-docs} with every operation, and its two groups,
+ * {@code /v3/api-docs/client} (keys, ring events, leaving, Actuator) and {@code /v3/api-docs/internal}
+ * (what cluster members call on each other).
+ */
+@Configuration(proxyBeanMethods = false)
+class NodeApiDocumentation {
+
+    static final String DESCRIPTION = "Any node serves any key: a node holding one of the key's replicas serves it itself, "
+            + "fenced by the key's owner; any other forwards it. With API keys configured, /keys needs one; cluster "
+            + "endpoints need the cluster token.";
+
+    @Bean
+    GlobalOpenApiCustomizer sharedDocumentation(ObjectProvider<BuildProperties> build) {
+        return ApiDocumentation.shared(ApiDocumentation.info("DHT node", DESCRIPTION, build.getIfAvailable()));
+    }
+
+    /**
+     * A value stored as JSON is any JSON value, an object as well as a string: a schema without a
+     * type (what a generator takes as any object). The key operations refer to it.
+     */
+    @Bean
+    GlobalOpenApiCustomizer jsonValueSchema() {
+        return openApi -> {
+            if (openApi.getComponents() != null && openApi.getPaths() != null && openApi.getPaths().containsKey("/keys/{key}")) {
+                openApi.getComponents().addSchemas("JsonValue",
+                        new Schema<>().description("Any JSON value: stored as its bytes, answered as they were sent"));
+            }
+        };
+    }
+
+    /** Not global: the default document gets the Actuator endpoints this way, the client group through its own customizer. */
+    @Bean
+    OpenApiCustomizer actuatorDocumentation() {
+        return actuator();
+    }
+
+    @Bean
+    GroupedOpenApi clientApi() {
+        return ApiDocumentation.clientGroup("Client API: keys, ring events, leaving, Actuator", actuator());
+    }
+
+    @Bean
+    GroupedOpenApi internalApi() {
+        return ApiDocumentation.internalGroup("Internal API: what cluster members call on each other");
+    }
+
+    private static OpenApiCustomizer actuator() {
+        return ApiDocumentation.actuator("The node's place on the ring under dht (its ID, address, predecessor, successor, "
+                + "the range it owns and how many keys it holds), the build and the Java runtime.", NodeApiDocumentation::ring);
+    }
+
+    /** {@code /actuator/ring}, the node's own endpoint: its whole view, with the transfers under way, for members. */
+    private static void ring(io.swagger.v3.oas.models.OpenAPI openApi) {
+        var schemas = ModelConverters.getInstance(true).readAll(RingSnapshot.class);
+        Components components = openApi.getComponents();
+        schemas.forEach(components::addSchemas);
+        openApi.getPaths().addPathItem("/actuator/ring", new PathItem().get(ApiDocumentation.actuatorJson("ring",
+                "This node's view of the ring", "Its place on the ring, the ranges on their way to and from it, how many "
+                        + "nodes it knows and whether its replicas are in sync; for cluster members.",
+                new Schema<>().$ref("#/components/schemas/" + RingSnapshot.class.getSimpleName()))));
+    }
+}
