@@ -100,7 +100,7 @@ final class ClusterSimulation {
         this.faults = new Faults(random, mix.messageLoss() ? new double[]{0, 0.01, 0.05}[random.nextInt(3)] : 0);
         this.network = new Network(loop, faults, violations);
         this.registry = new Membership(new RegistryProperties(Duration.ofSeconds(60), Duration.ZERO), loop.clock());
-        int virtualNodes = Integer.getInteger("dht.simulation.virtual-nodes", random.nextInt(4) == 0 ? 4 : 1);
+        int virtualNodes = Integer.getInteger("dht.simulation.virtual-nodes", random.nextBoolean() ? 8 : 1);
         this.properties = new Binder(new MapConfigurationPropertySource(Map.ofEntries(
                 Map.entry("dht.storage.type", "memory"),
                 Map.entry("dht.virtual-nodes", Integer.toString(virtualNodes)),

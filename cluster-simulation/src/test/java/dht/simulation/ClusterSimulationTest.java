@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the command that replays it, alone and with the nodes' logs:
  * {@code ./mvnw -pl cluster-simulation test -Ddht.simulation.seed=SEED -Ddht.simulation.log=INFO}.
  * {@code -Ddht.simulation.seeds} and {@code -Ddht.simulation.steps} set how many runs and how long
- * each, {@code -Ddht.simulation.virtual-nodes} the positions of every node (else 1 or 4, drawn from
+ * each, {@code -Ddht.simulation.virtual-nodes} the positions of every node (else 1 or 8, drawn from
  * the seed); the {@code simulation-long} profile runs a hundred thousand.
  */
 class ClusterSimulationTest {
@@ -24,7 +24,7 @@ class ClusterSimulationTest {
     void everySeedKeepsTheInvariants() {
         String single = System.getProperty("dht.simulation.seed");
         long first = single != null ? Long.parseLong(single) : Long.getLong("dht.simulation.first-seed", 1);
-        int seeds = single != null ? 1 : Integer.getInteger("dht.simulation.seeds", 1000);
+        int seeds = single != null ? 1 : Integer.getInteger("dht.simulation.seeds", 300);
         List<ClusterSimulation.Result> failed = new ArrayList<>();
         long steps = 0;
         long acknowledged = 0;
@@ -51,7 +51,7 @@ class ClusterSimulationTest {
     @Test
     void whileEveryReplicaRunsNoReadIsStale() {
         List<ClusterSimulation.Result> failed = new ArrayList<>();
-        for (long seed = 1; seed <= Math.max(1, Integer.getInteger("dht.simulation.seeds", 1000) / 4); seed++) {
+        for (long seed = 1; seed <= Math.max(1, Integer.getInteger("dht.simulation.seeds", 300) / 4); seed++) {
             ClusterSimulation.Result result = new ClusterSimulation(seed, STEPS, new ClusterSimulation.FaultMix(true, false, false, false)).run();
             if (!result.passed()) {
                 failed.add(result);

@@ -79,13 +79,14 @@ final class SimulatedNode {
         RingRefresher refresher = new RingRefresher(local, ringView, registryClient, ringWalk, scheduler, properties, events);
         FailureDetector failureDetector = new FailureDetector(local, ringView, peers, registryClient, events, properties, outbound,
                 scheduler);
-        neighbors = new NeighborService(local, inbound, outbound, transfers, ringView, properties, scheduler, failureDetector);
+        Replicator replicator = new Replicator(local, ringView, peers, properties, copies, scheduler);
+        replicaSync = new ReplicaSync(local, replicator, peers, store, copies, properties, transfers, scheduler);
+        neighbors = new NeighborService(local, inbound, outbound, transfers, ringView, properties, scheduler, failureDetector,
+                replicaSync);
         joinProcess = new JoinProcess(local, registryClient, peers, inbound, transfers, properties, refresher, ringWalk,
                 neighbors, scheduler);
         joins[0] = joinProcess;
         leaveProcess = new LeaveProcess(local, registryClient, peers, outbound, store, joinProcess, events, properties, scheduler);
-        Replicator replicator = new Replicator(local, ringView, peers, properties, copies, scheduler);
-        replicaSync = new ReplicaSync(local, replicator, peers, store, copies, properties, transfers, scheduler);
         keys = new KeyService(local, new KeyCoordinator(store, locks, inbound, peers, clock, replicator, copies), peers,
                 properties, metrics, replicator, ringView, scheduler);
     }

@@ -40,11 +40,13 @@ public class NeighborService {
     private final NodeProperties properties;
     private final NodeScheduler scheduler;
     private final FailureDetector failureDetector;
+    private final RangeReconciliation reconciliation;
     private final Map<NodeRef, AcceptedJoin> acceptedJoins = new ConcurrentHashMap<>();
 
     public NeighborService(LocalNode node, InboundTransfers inbound, OutboundHandoffs outbound, TransferService transfers,
                            RingView ringView, NodeProperties properties, NodeScheduler scheduler,
-                           FailureDetector failureDetector) {
+                           FailureDetector failureDetector, RangeReconciliation reconciliation) {
+        this.reconciliation = reconciliation;
         this.scheduler = scheduler;
         this.failureDetector = failureDetector;
         this.properties = properties;
@@ -71,6 +73,9 @@ public class NeighborService {
                         failureDetector.positionGone(stale.view().successor());
                     }
                 });
+        if (!isRepeated(request)) {
+            requireReconciled();
+        }
         // the registry names another successor: the one this node links to may have restarted, and wait to join again
         node.neighborhood().map(neighborhood -> closestBefore(neighborhood, joiner.id()).successor())
                 .filter(successor -> !successor.equals(request.successor()) && !successor.sameNodeAs(joiner)
@@ -245,6 +250,17 @@ public class NeighborService {
 
     private static String describe(List<KeyRange> ranges) {
         return ranges.size() == 1 ? ranges.getFirst().toString() : ranges.toString();
+    }
+
+    /**
+     * A range is handed to a joiner only once this node took in what its replicas hold of it since
+     * its ring last changed: after it took over a dead node's range, say, the keys are on the
+     * replicas alone, and a joiner pulling the range from here would get none of them.
+     */
+    private void requireReconciled() {
+        if (!reconciliation.reconcileIfStale()) {
+            throw RingProblems.busy("This node has not reconciled its ranges with their replicas since its ring changed.");
+        }
     }
 
     private Neighborhood requireOwner() {

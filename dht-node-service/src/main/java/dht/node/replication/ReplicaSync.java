@@ -11,6 +11,7 @@ import dht.core.wire.TransferRequest;
 import dht.node.config.NodeProperties;
 import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
+import dht.node.membership.RangeReconciliation;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.storage.Copies;
@@ -36,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * round every replica holds every key's newest copy, without copying what already agrees.
  */
 @Component
-public class ReplicaSync {
+public class ReplicaSync implements RangeReconciliation {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaSync.class);
     /** Arcs per digest: a reply of some 20 KB that narrows a difference down to 1/1024 of the range. */
@@ -73,6 +74,14 @@ public class ReplicaSync {
                 && last.nodeChanges() == node.changes() && last.replicas().equals(replicasByRange(neighborhood));
     }
 
+    @Override
+    public boolean reconcileIfStale() {
+        if (!inSync()) {
+            syncIfDue();
+        }
+        return inSync();
+    }
+
     public synchronized void syncIfDue() {
         Neighborhood neighborhood = node.neighborhood().orElse(null);
         if (neighborhood == null || node.state() != NodeState.READY) {
@@ -86,15 +95,12 @@ public class ReplicaSync {
         if (!changed && !due) {
             return;
         }
+        boolean everyReplica = true;
         for (Map.Entry<KeyRange, List<NodeRef>> range : replicas.entrySet()) {
-            try {
-                sync(range.getKey(), range.getValue());
-            } catch (PeerFailure e) {
-                log.warn("reconciling {} with its replicas failed ({}); trying again shortly", range.getKey(), e.getMessage());
-                return;
-            }
+            everyReplica &= sync(range.getKey(), range.getValue());
         }
-        synced = new Synced(nodeChanges, replicas, scheduler.now());
+        // a replica that did not answer is met again at the next round, and the others were not kept waiting for it
+        synced = new Synced(nodeChanges, replicas, everyReplica ? scheduler.now() : scheduler.now().minus(properties.antiEntropyInterval()));
     }
 
     /** The ranges this node owns, one per position, each with its replicas. */
@@ -106,27 +112,40 @@ public class ReplicaSync {
         return replicas;
     }
 
-    private void sync(KeyRange range, List<NodeRef> replicas) {
+    /** Reconciles the range with each replica that answers; answers whether every one did. */
+    private boolean sync(KeyRange range, List<NodeRef> replicas) {
         RangeDigest local = null;
+        boolean everyReplica = true;
         for (NodeRef replica : replicas) {
             if (local == null) {
                 local = transfers.digest(new DigestRequest(range, DIGEST_PARTS));
             }
-            List<KeyRange> differing = local.differingArcs(peers.digest(replica, new DigestRequest(range, DIGEST_PARTS)));
-            long pulled = 0;
-            long pushed = 0;
-            for (KeyRange arc : differing) {
-                pulled += takeIn(replica, arc);
-                pushed += sendOut(replica, arc);
-            }
-            if (!differing.isEmpty()) {
-                log.info("reconciled {} with {}: {} of {} arcs differed, {} newer copies taken in, {} entries sent",
-                        range, replica, differing.size(), local.parts().size(), pulled, pushed);
-            }
-            if (pulled > 0) {
-                local = null; // what this replica sent changed it: the next one is compared with a fresh digest
+            try {
+                if (reconcile(range, replica, local) > 0) {
+                    local = null; // what this replica sent changed it: the next one is compared with a fresh digest
+                }
+            } catch (PeerFailure e) {
+                log.warn("reconciling {} with {} failed ({}); trying again shortly", range, replica, e.getMessage());
+                everyReplica = false;
             }
         }
+        return everyReplica;
+    }
+
+    /** Answers how many newer copies the replica gave. */
+    private long reconcile(KeyRange range, NodeRef replica, RangeDigest local) {
+        List<KeyRange> differing = local.differingArcs(peers.digest(replica, new DigestRequest(range, DIGEST_PARTS)));
+        long pulled = 0;
+        long pushed = 0;
+        for (KeyRange arc : differing) {
+            pulled += takeIn(replica, arc);
+            pushed += sendOut(replica, arc);
+        }
+        if (!differing.isEmpty()) {
+            log.info("reconciled {} with {}: {} of {} arcs differed, {} newer copies taken in, {} entries sent",
+                    range, replica, differing.size(), local.parts().size(), pulled, pushed);
+        }
+        return pulled;
     }
 
     private long takeIn(NodeRef replica, KeyRange range) {
