@@ -124,7 +124,7 @@ final class ClusterSimulation {
         }
         settle();
         return new Result(seed, ran, loop.eventsRun(), loop.elapsedMillis(), maxNodes, faults.lossRate(),
-                properties.virtualNodes(), acknowledgedKeys(), violations.all(), List.copyOf(trace));
+                properties.positions(), acknowledgedKeys(), violations.all(), List.copyOf(trace));
     }
 
     private boolean step() {

@@ -70,8 +70,8 @@ class ClusterTest {
         for (int index : cluster.indexes()) {
             var view = cluster.ringView(index);
             RingPosition id = cluster.node(index).ref().id();
-            assertThat(view.successor().id().toString()).isEqualTo(ring.successorOf(id).id().toString());
-            assertThat(view.predecessor().id().toString()).isEqualTo(ring.predecessorOf(id).id().toString());
+            assertThat(view.successor().id().toString()).isEqualTo(ring.memberAfter(id).id().toString());
+            assertThat(view.predecessor().id().toString()).isEqualTo(ring.memberBefore(id).id().toString());
         }
     }
 

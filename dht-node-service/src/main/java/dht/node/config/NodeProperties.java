@@ -50,7 +50,7 @@ import java.util.List;
  * @param storage             which store holds the keys
  * @param virtualNodes        how many ring positions the node stands at: its ID and {@code virtual-nodes - 1}
  *                            more that the registry allocates, so that a few nodes share the keys evenly;
- *                            1 (the default) is one position per node
+ *                            1 (one position per node) unless set
  * @param seedNodes           {@code host:port} of running nodes to join through instead of the
  *                            registry; a seed that lists itself starts a new ring when no other
  *                            seed answers
@@ -80,7 +80,7 @@ public record NodeProperties(
         @NotNull @DefaultValue("24h") Duration tombstoneGrace,
         @NotNull @DefaultValue("data/node") Path dataDir,
         @Valid @NotNull @DefaultValue Storage storage,
-        @Min(1) @Max(RegisterRequest.MAX_VIRTUAL_NODES) @DefaultValue("1") int virtualNodes,
+        @Min(1) @Max(RegisterRequest.MAX_VIRTUAL_NODES) Integer virtualNodes,
         @NotNull @DefaultValue List<@Pattern(regexp = RegisterRequest.ADDRESS, message = "must be host:port") String> seedNodes) {
 
     /**
@@ -94,10 +94,15 @@ public record NodeProperties(
 
     public enum StorageType { ROCKSDB, MEMORY }
 
+    /** How many ring positions the node stands at, its ID's included. */
+    public int positions() {
+        return virtualNodes != null ? virtualNodes : 1;
+    }
+
     /** Virtual positions are the registry's to allocate: joining through seed nodes takes one position. */
     @AssertTrue(message = "dht.virtual-nodes above 1 needs the registry: it cannot be used with dht.seed-nodes")
     public boolean isVirtualNodesWithRegistry() {
-        return virtualNodes == 1 || seedNodes.isEmpty();
+        return positions() == 1 || seedNodes.isEmpty();
     }
 
     /** The write quorum as configured, else a majority of the replication factor. */

@@ -180,7 +180,7 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
             joinThroughSeeds(self);
             return;
         }
-        Integer virtualNodes = properties.virtualNodes() > 1 ? properties.virtualNodes() : null;
+        Integer virtualNodes = properties.positions() > 1 ? properties.positions() : null;
         Registration registration = registry.register(new RegisterRequest(self.address(), properties.nodeId(), virtualNodes,
                 plannedPositions.isEmpty() ? null : plannedPositions));
         List<Splice> splices = registration.splicesInOrder();

@@ -67,7 +67,7 @@ public class RingRefresher {
 
     /** Walks successor after successor; with virtual nodes, whose positions only the registry lists, the view stays as it is. */
     private void walkTheRing() {
-        if (properties.virtualNodes() > 1) {
+        if (properties.positions() > 1) {
             return;
         }
         try {
