@@ -157,9 +157,24 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
         } catch (RuntimeException e) {
             log.error("join attempt {} of {} failed; retrying in {}", attempt, self, nextRetry(), e);
         }
+        ownNothingUntilJoined();
         Duration wait = nextRetry();
         yielded = false;
         scheduler.runAfter(wait, "join", () -> attempt(self, attempt + 1));
+    }
+
+    /**
+     * A join that broke off after splicing some positions in serves none of them until the next
+     * attempt has spliced them again: their predecessors may close them out meanwhile (another
+     * joiner asks there, and finds this node holding no place), and a range must never have two owners.
+     */
+    private void ownNothingUntilJoined() {
+        node.changeOwnership(() -> {
+            if (node.state() == NodeState.TRANSFERRING) {
+                node.update(NodeState.JOINING);
+            }
+            return null;
+        });
     }
 
     /**
