@@ -30,7 +30,8 @@ class CommandsAgainstAClusterTest {
 
     @BeforeAll
     void startCluster() {
-        cluster = TestCluster.builder().nodes(3).build();
+        // one position per node: a ring walked without the registry learns the nodes' IDs, not their virtual positions
+        cluster = TestCluster.builder().nodes(3).nodeProperty("dht.virtual-nodes=1").build();
         registry = cluster.registryUrl();
     }
 
