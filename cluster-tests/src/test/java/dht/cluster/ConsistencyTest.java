@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,14 +63,36 @@ class ConsistencyTest {
     void ofConcurrentCompareAndSetsOnTheSameVersionExactlyOneWins() throws InterruptedException {
         String key = "cas-race";
         String base = client.put(url(0), key, bytes("base"), MediaType.TEXT_PLAIN).getHeaders().getETag();
+
+        int winner = race(i -> put(url(i % 3), key, "contender-" + i, HttpHeaders.IF_MATCH, base), HttpStatus.OK);
+
+        assertThat(body(client.get(url(1), key))).isEqualTo("contender-" + winner);
+    }
+
+    @Test
+    void ofConcurrentCreationsEnteringAtEveryNodeExactlyOneWins() throws InterruptedException {
+        String key = "create-race";
+
+        int winner = race(i -> put(url(i % 3), key, "creator-" + i, HttpHeaders.IF_NONE_MATCH, "*"), HttpStatus.CREATED);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(body(client.get(url(i), key, 3))).isEqualTo("creator-" + winner);
+        }
+    }
+
+    /**
+     * Eight conditional writes of one key at once, entering at every node in turn: exactly one is
+     * answered {@code winning}, every other one 412. Answers the winner.
+     */
+    private int race(IntFunction<ResponseEntity<byte[]>> attempt, HttpStatus winning) throws InterruptedException {
         int contenders = 8;
         Set<Integer> winners = ConcurrentHashMap.newKeySet();
         Set<HttpStatus> losers = ConcurrentHashMap.newKeySet();
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> threads = IntStream.range(0, contenders).mapToObj(i -> Thread.ofVirtual().start(() -> {
             awaitQuietly(start);
-            ResponseEntity<byte[]> answer = put(url(i % 3), key, "contender-" + i, HttpHeaders.IF_MATCH, base);
-            if (answer.getStatusCode() == HttpStatus.OK) {
+            ResponseEntity<byte[]> answer = attempt.apply(i);
+            if (answer.getStatusCode() == winning) {
                 winners.add(i);
             } else {
                 losers.add(HttpStatus.valueOf(answer.getStatusCode().value()));
@@ -79,10 +102,9 @@ class ConsistencyTest {
         for (Thread thread : threads) {
             thread.join(Duration.ofSeconds(30));
         }
-
         assertThat(winners).hasSize(1);
         assertThat(losers).containsOnly(HttpStatus.PRECONDITION_FAILED);
-        assertThat(body(client.get(url(1), key))).isEqualTo("contender-" + winners.iterator().next());
+        return winners.iterator().next();
     }
 
     @Test
