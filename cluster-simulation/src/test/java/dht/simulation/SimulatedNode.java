@@ -76,9 +76,10 @@ final class SimulatedNode {
         SimulatedRegistryClient registryClient = new SimulatedRegistryClient(this, network, registry);
         transfers = new TransferService(store, copies, outbound, peers, properties, metrics, events, scheduler);
         RingWalk ringWalk = new RingWalk(peers);
-        RingRefresher refresher = new RingRefresher(local, ringView, registryClient, ringWalk, scheduler, properties, events);
         FailureDetector failureDetector = new FailureDetector(local, ringView, peers, registryClient, events, properties, outbound,
                 scheduler);
+        RingRefresher refresher = new RingRefresher(local, ringView, registryClient, ringWalk, scheduler, properties, events,
+                failureDetector);
         Replicator replicator = new Replicator(local, ringView, peers, properties, copies, scheduler);
         replicaSync = new ReplicaSync(local, replicator, peers, store, copies, properties, transfers, scheduler);
         neighbors = new NeighborService(local, inbound, outbound, transfers, ringView, properties, scheduler, failureDetector,

@@ -1,5 +1,6 @@
 package dht.node.membership;
 
+import dht.core.NeighborView;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
@@ -11,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+
+import java.util.List;
 
 /**
  * Keeps the {@link RingView} in step with the registry's ring while this node is a member, and
@@ -27,10 +30,12 @@ public class RingRefresher {
     private final NodeProperties properties;
     private final RingWalk ringWalk;
     private final ApplicationEventPublisher events;
+    private final FailureDetector failureDetector;
     private volatile boolean registryReachable = true;
 
     public RingRefresher(LocalNode node, RingView view, RegistryClient registry, RingWalk ringWalk, NodeScheduler scheduler,
-                         NodeProperties properties, ApplicationEventPublisher events) {
+                         NodeProperties properties, ApplicationEventPublisher events, FailureDetector failureDetector) {
+        this.failureDetector = failureDetector;
         this.events = events;
         this.ringWalk = ringWalk;
         this.node = node;
@@ -51,6 +56,9 @@ public class RingRefresher {
                 announce(self);
             }
             view.replace(RingView.withSelf(ring, self));
+            if (node.state() == NodeState.READY) {
+                staleSuccessors(ring, self).forEach(failureDetector::positionGone);
+            }
             if (!registryReachable) {
                 log.info("the registry answers again");
                 registryReachable = true;
@@ -76,6 +84,18 @@ public class RingRefresher {
         } catch (PeerFailure e) {
             log.debug("walking the ring failed at a node that did not answer: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Successors standing at a position the registry lists for no one, on a node it lists at other
+     * positions: left behind by a join of that node that broke off. The node answers its probes, so
+     * only the registry's ring shows that nobody stands there.
+     */
+    private static List<NodeRef> staleSuccessors(Ring ring, Neighborhood self) {
+        return self.views().stream().map(NeighborView::successor).distinct()
+                .filter(successor -> !successor.sameNodeAs(self.node()) && ring.nodeAt(successor.id()).isEmpty()
+                        && ring.nodes().stream().anyMatch(listed -> listed.sameNodeAs(successor)))
+                .toList();
     }
 
     /**
