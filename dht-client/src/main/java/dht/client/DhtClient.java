@@ -284,6 +284,10 @@ public final class DhtClient implements AutoCloseable {
                 continue;
             }
             checkOwner(reply, expectedOwner);
+            if (i > 0) {
+                // the owner failed: whether it crashed or left, the ring may have changed
+                ring.refreshSoon(executor);
+            }
             return reply;
         }
         // the next attempt, after its pause, starts from a fresh view of the ring
@@ -309,7 +313,7 @@ public final class DhtClient implements AutoCloseable {
 
     // ---- answers ----
 
-    private Versioned written(String key, Reply reply) {
+    private static Versioned written(String key, Reply reply) {
         if (reply.status() != 200 && reply.status() != 201) {
             throw failure(key, reply);
         }
