@@ -13,7 +13,8 @@ import java.util.Locale;
  * {@code dht.client.failovers} (requests sent on to another node after one failed, by
  * {@code operation}), {@code dht.client.hops} (forwards between nodes per answer),
  * {@code dht.client.owner.mismatches} (answers naming another owner than the client's view) and
- * {@code dht.client.ring.refreshes} (by {@code outcome}).
+ * {@code dht.client.ring.refreshes} (by {@code outcome}) and, when the client follows ring events,
+ * {@code dht.client.ring.events} (by {@code type}).
  */
 final class ClientMetrics {
 
@@ -68,6 +69,14 @@ final class ClientMetrics {
 
     void ownerMismatch() {
         ownerMismatches.increment();
+    }
+
+    void ringEvent(String type) {
+        Counter.builder("dht.client.ring.events")
+                .description("Ring events received from the node the client follows")
+                .tag("type", type)
+                .register(registry)
+                .increment();
     }
 
     void ringRefreshed(boolean succeeded) {

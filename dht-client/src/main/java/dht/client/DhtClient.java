@@ -65,6 +65,8 @@ public final class DhtClient implements AutoCloseable {
     private final Retry retry;
     private final int failoverNodes;
     private final ExecutorService executor;
+    /** Null unless the builder asked to follow ring events. */
+    private final RingEvents ringEvents;
 
     private DhtClient(Builder builder) {
         HttpClient.Builder http = HttpClient.newBuilder()
@@ -85,6 +87,7 @@ public final class DhtClient implements AutoCloseable {
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(builder.initialBackoff, 2.0, 0.5))
                 .retryOnException(failure -> failure instanceof UnavailableException unavailable && unavailable.worthRetrying())
                 .build());
+        this.ringEvents = builder.followRingEvents ? new RingEvents(ring, transport, metrics) : null;
     }
 
     public static Builder builder() {
@@ -211,6 +214,9 @@ public final class DhtClient implements AutoCloseable {
     /** Stops the client's HTTP client and the threads of calls still running. */
     @Override
     public void close() {
+        if (ringEvents != null) {
+            ringEvents.close();
+        }
         executor.shutdownNow();
         transport.close();
     }
@@ -381,6 +387,7 @@ public final class DhtClient implements AutoCloseable {
         private MeterRegistry meterRegistry;
         private String bearerToken;
         private SSLContext sslContext;
+        private boolean followRingEvents;
 
         private Builder() {
         }
@@ -455,6 +462,16 @@ public final class DhtClient implements AutoCloseable {
         /** The trust store (and client certificate) for a cluster served over HTTPS. */
         public Builder sslContext(SSLContext context) {
             this.sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /**
+         * Follows one node's {@code /ring/events} and reads the ring again as soon as a node joins,
+         * leaves or is declared dead, rather than at the first answer that shows the change; holds
+         * one of the node's event streams ({@code dht.events.max-subscribers}) open.
+         */
+        public Builder followRingEvents() {
+            this.followRingEvents = true;
             return this;
         }
 

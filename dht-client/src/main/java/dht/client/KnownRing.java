@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The client's view of the ring: read from its {@link RingSource} on first use, then again when an
- * answer shows it stale (another owner than expected, a replica that cannot be reached). Refreshes
+ * answer shows it stale (another owner than expected, a replica that cannot be reached) or a ring
+ * event announces a change ({@link #refreshNow}). Refreshes after answers
  * are at least {@code minInterval} apart, so that a ring in the middle of a change, where answers
  * disagree with every view for a moment, does not make each request read the ring again.
  */
@@ -60,6 +61,13 @@ final class KnownRing {
             if (System.nanoTime() - lastRefreshNanos < minInterval.toNanos() && !ring.get().isEmpty()) {
                 return;
             }
+            refreshNow();
+        }
+    }
+
+    /** Reads the ring again now, however recently it was read: for a change the cluster announced. */
+    void refreshNow() {
+        synchronized (refreshing) {
             try {
                 read();
             } catch (Unreachable e) {

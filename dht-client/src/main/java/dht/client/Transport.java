@@ -1,6 +1,7 @@
 package dht.client;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,11 +32,7 @@ final class Transport implements AutoCloseable {
 
     /** A request to {@code uri} with the client's timeout and credential, for the caller to complete. */
     HttpRequest.Builder request(URI uri) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout);
-        if (bearerToken != null) {
-            request.header("Authorization", "Bearer " + bearerToken);
-        }
-        return request;
+        return authorized(HttpRequest.newBuilder(uri).timeout(requestTimeout));
     }
 
     Reply send(HttpRequest request) throws Unreachable {
@@ -48,6 +45,19 @@ final class Transport implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new Unreachable(request.uri().getAuthority() + ": interrupted", true, e);
         }
+    }
+
+    /** Opens a stream such as {@code text/event-stream}: no answer timeout, for as long as the server keeps it open. */
+    HttpResponse<InputStream> openStream(URI uri, String accept) throws IOException, InterruptedException {
+        return http.send(authorized(HttpRequest.newBuilder(uri)).header("Accept", accept).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
+        return request;
     }
 
     @Override

@@ -67,6 +67,19 @@ class DhtClientRingChangesTest {
         assertThat(meters.counter("dht.client.owner.mismatches").count()).isPositive();
     }
 
+    @Test
+    void aClientFollowingRingEventsLearnsAJoinWithoutSendingARequest() {
+        cluster = TestCluster.builder().nodes(3).build();
+        client = DhtClient.builder().registry(URI.create(cluster.registryUrl())).meterRegistry(meters).followRingEvents().build();
+        await("subscribed to a node's ring events").atMost(Duration.ofSeconds(10))
+                .until(() -> meters.counter("dht.client.ring.events", "type", "subscribed").count() >= 1);
+
+        NodeRef joiner = cluster.node(cluster.addNode()).ref();
+
+        await("the client knows the joiner").atMost(Duration.ofSeconds(10)).until(() -> client.knownNodes().contains(joiner));
+        assertThat(meters.find("dht.client.requests").timers()).isEmpty();
+    }
+
     private int indexOf(NodeRef node) {
         return cluster.indexes().stream().filter(index -> cluster.node(index).ref().equals(node)).findFirst().orElseThrow();
     }
