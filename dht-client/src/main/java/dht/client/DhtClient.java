@@ -1,0 +1,492 @@
+package dht.client;
+
+import dht.client.ClientMetrics.Outcome;
+import dht.client.Transport.Reply;
+import dht.client.Transport.Unreachable;
+import dht.core.Key;
+import dht.core.NodeRef;
+import dht.core.Ring;
+import dht.core.wire.DhtHeaders;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import tools.jackson.databind.JsonNode;
+
+import javax.net.ssl.SSLContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A client of the DHT for Java applications. It learns the ring (from the registry, or from the
+ * nodes) and sends each request straight to the key's owner, so that a stable ring serves it without
+ * a forward between nodes ({@link ServedBy#hops()} 0). Should the owner not answer, or not serve yet,
+ * the request goes on to the next replica of the key; should none of them serve, the client reads
+ * the ring again and retries after a pause that grows each time. An answer naming another owner than
+ * the client expected makes it read the ring again too.
+ *
+ * <pre>{@code
+ * try (DhtClient dht = DhtClient.builder().registry(URI.create("http://localhost:50000")).build()) {
+ *     Versioned written = dht.put("greeting", "hello".getBytes(UTF_8), "text/plain");
+ *     dht.replace("greeting", "hello again".getBytes(UTF_8), "text/plain", written.version());
+ *     dht.get("greeting").map(Value::asString).ifPresent(System.out::println);
+ * }
+ * }</pre>
+ *
+ * Thread-safe; one client per application is enough. Failures are {@link DhtException}s.
+ */
+public final class DhtClient implements AutoCloseable {
+
+    /** Answers after which another node may still serve the request. */
+    private static final Set<Integer> SERVE_ELSEWHERE = Set.of(429, 502, 503, 504, 508);
+    /**
+     * The problem titles of a node that refused a request before doing anything with it (as the
+     * nodes themselves read their peers' answers): a conditional write is safe to send elsewhere.
+     */
+    private static final Set<String> REFUSED_UNTOUCHED = Set.of("Node not in the ring", "Ring changing", "Forwarding loop");
+
+    private final Transport transport;
+    private final KnownRing ring;
+    private final ClientMetrics metrics;
+    private final Retry retry;
+    private final int failoverNodes;
+    private final ExecutorService executor;
+    /** Null unless the builder asked to follow ring events. */
+    private final RingEvents ringEvents;
+
+    private DhtClient(Builder builder) {
+        HttpClient.Builder http = HttpClient.newBuilder()
+                // the nodes serve HTTP/1.1; asking for an upgrade to HTTP/2 would only cost a round trip
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(builder.connectTimeout);
+        if (builder.sslContext != null) {
+            http.sslContext(builder.sslContext);
+        }
+        this.transport = new Transport(http.build(), builder.requestTimeout, builder.bearerToken);
+        this.metrics = new ClientMetrics(builder.meterRegistry != null ? builder.meterRegistry : new CompositeMeterRegistry());
+        RingSource source = builder.registry != null ? new RegistryRing(builder.registry, transport) : new WalkedRing(builder.nodes, transport);
+        this.ring = new KnownRing(source, builder.minRingRefreshInterval, metrics);
+        this.failoverNodes = builder.failoverNodes;
+        this.executor = Executors.newVirtualThreadPerTaskExecutor();
+        this.retry = Retry.of("dht-client", RetryConfig.custom()
+                .maxAttempts(builder.maxAttempts)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(builder.initialBackoff, 2.0, 0.5))
+                .retryOnException(failure -> failure instanceof UnavailableException unavailable && unavailable.worthRetrying())
+                .build());
+        this.ringEvents = builder.followRingEvents ? new RingEvents(ring, transport, metrics) : null;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- reads ----
+
+    /** The key's value, or empty when the key has none; consults the cluster's default read quorum. */
+    public Optional<Value> get(String key) {
+        return get(key, Quorum.clusterDefault());
+    }
+
+    /** The key's value, consulting {@code readQuorum} copies ({@code ?r=}) and answering the newest. */
+    public Optional<Value> get(String key, Quorum readQuorum) {
+        return call(KeyCall.get(validKey(key), readQuorum), reply -> {
+            if (reply.status() == 200) {
+                return Optional.of(new Value(reply.body(), reply.header("Content-Type").orElse("application/octet-stream"),
+                        reply.header("ETag").map(KeyCall::unquoted).orElse(null), servedBy(reply)));
+            }
+            if (isAbsentKey(reply)) {
+                return Optional.empty();
+            }
+            throw failure(key, reply);
+        });
+    }
+
+    // ---- writes ----
+
+    /** Stores {@code value} under {@code key} with its content type, over any value the key had. */
+    public Versioned put(String key, byte[] value, String contentType) {
+        return put(key, value, contentType, Quorum.clusterDefault());
+    }
+
+    /** Stores {@code value} once {@code writeQuorum} copies confirm it ({@code ?w=}). */
+    public Versioned put(String key, byte[] value, String contentType, Quorum writeQuorum) {
+        return call(KeyCall.put(validKey(key), requireValue(value), contentType, writeQuorum), reply -> written(key, reply));
+    }
+
+    /**
+     * Stores {@code value} only if the key has no value ({@code If-None-Match: *}).
+     *
+     * @throws ConditionFailedException when the key has a value; nothing was written
+     */
+    public Versioned putIfAbsent(String key, byte[] value, String contentType) {
+        return putIfAbsent(key, value, contentType, Quorum.clusterDefault());
+    }
+
+    public Versioned putIfAbsent(String key, byte[] value, String contentType, Quorum writeQuorum) {
+        return call(KeyCall.putIfAbsent(validKey(key), requireValue(value), contentType, writeQuorum), reply -> written(key, reply));
+    }
+
+    /**
+     * Stores {@code value} only over exactly {@code version} of the key ({@code If-Match}): a
+     * compare-and-set, which the key's owner serializes.
+     *
+     * @param version the version a read ({@link Value#version()}) or a write ({@link Versioned#version()}) answered
+     * @throws ConditionFailedException when the key has another version, or none; nothing was written
+     */
+    public Versioned replace(String key, byte[] value, String contentType, String version) {
+        return replace(key, value, contentType, version, Quorum.clusterDefault());
+    }
+
+    public Versioned replace(String key, byte[] value, String contentType, String version, Quorum writeQuorum) {
+        return call(KeyCall.replace(validKey(key), requireValue(value), contentType, version, writeQuorum), reply -> written(key, reply));
+    }
+
+    /** Deletes the key's value; false when it had none. */
+    public boolean delete(String key) {
+        return delete(key, Quorum.clusterDefault());
+    }
+
+    public boolean delete(String key, Quorum writeQuorum) {
+        return call(KeyCall.delete(validKey(key), writeQuorum), reply -> {
+            if (reply.status() == 200 || reply.status() == 204) {
+                return true;
+            }
+            if (isAbsentKey(reply)) {
+                return false;
+            }
+            throw failure(key, reply);
+        });
+    }
+
+    // ---- the same, asynchronously: each call runs on a virtual thread of its own ----
+
+    public CompletableFuture<Optional<Value>> getAsync(String key) {
+        return async(() -> get(key));
+    }
+
+    public CompletableFuture<Optional<Value>> getAsync(String key, Quorum readQuorum) {
+        return async(() -> get(key, readQuorum));
+    }
+
+    public CompletableFuture<Versioned> putAsync(String key, byte[] value, String contentType) {
+        return async(() -> put(key, value, contentType));
+    }
+
+    public CompletableFuture<Versioned> putAsync(String key, byte[] value, String contentType, Quorum writeQuorum) {
+        return async(() -> put(key, value, contentType, writeQuorum));
+    }
+
+    public CompletableFuture<Versioned> putIfAbsentAsync(String key, byte[] value, String contentType) {
+        return async(() -> putIfAbsent(key, value, contentType));
+    }
+
+    public CompletableFuture<Versioned> replaceAsync(String key, byte[] value, String contentType, String version) {
+        return async(() -> replace(key, value, contentType, version));
+    }
+
+    public CompletableFuture<Boolean> deleteAsync(String key) {
+        return async(() -> delete(key));
+    }
+
+    public CompletableFuture<Boolean> deleteAsync(String key, Quorum writeQuorum) {
+        return async(() -> delete(key, writeQuorum));
+    }
+
+    /** The nodes of the ring as the client knows it now, learning it first if it has not yet. */
+    public List<NodeRef> knownNodes() {
+        return ring.current().nodes();
+    }
+
+    /** Stops the client's HTTP client and the threads of calls still running. */
+    @Override
+    public void close() {
+        if (ringEvents != null) {
+            ringEvents.close();
+        }
+        executor.shutdownNow();
+        transport.close();
+    }
+
+    // ---- one call ----
+
+    private <T> CompletableFuture<T> async(Supplier<T> call) {
+        return CompletableFuture.supplyAsync(call, executor);
+    }
+
+    /** Sends the call to the key's replicas, retrying as configured, and makes the answer a result. */
+    private <T> T call(KeyCall call, Function<Reply, T> result) {
+        Timer.Sample sample = metrics.start();
+        Outcome outcome = Outcome.UNEXPECTED;
+        try {
+            Reply reply = retry.executeSupplier(() -> sendToReplicas(call));
+            T answer = result.apply(reply);
+            outcome = isAbsentKey(reply) ? Outcome.NOT_FOUND : Outcome.SUCCESS;
+            return answer;
+        } catch (DhtException e) {
+            outcome = switch (e) {
+                case ConditionFailedException conditionFailed -> Outcome.CONDITION_FAILED;
+                case InvalidRequestException invalid -> Outcome.INVALID;
+                case AccessDeniedException denied -> Outcome.DENIED;
+                case UnavailableException unavailable -> Outcome.UNAVAILABLE;
+                case UnexpectedAnswerException unexpected -> Outcome.UNEXPECTED;
+            };
+            throw e;
+        } finally {
+            metrics.finished(sample, call.operation(), outcome);
+        }
+    }
+
+    /**
+     * One attempt: the key's owner first, then the replicas after it in the order that they take
+     * over its range, until one serves the request. A conditional write goes on to the next node
+     * only if the one before surely did not apply it, lest the next one judge the condition
+     * against the write's own result.
+     */
+    private Reply sendToReplicas(KeyCall call) {
+        Ring known = ring.current();
+        List<NodeRef> candidates = known.replicasOf(call.key().position(), failoverNodes);
+        String expectedOwner = candidates.getFirst().id().toString();
+        List<String> failures = new ArrayList<>();
+        boolean mayHaveBeenApplied = false;
+        for (int i = 0; i < candidates.size(); i++) {
+            if (i > 0) {
+                metrics.failedOver(call.operation());
+            }
+            NodeRef node = candidates.get(i);
+            Reply reply;
+            try {
+                reply = transport.send(call.request(transport, ring.source().urlOf(node.address())));
+            } catch (Unreachable e) {
+                failures.add(e.getMessage());
+                boolean arrived = call.writes() && e.requestMayHaveArrived();
+                mayHaveBeenApplied |= arrived;
+                if (arrived && call.conditional()) {
+                    throw unavailable(call, failures, true, false);
+                }
+                continue;
+            }
+            if (SERVE_ELSEWHERE.contains(reply.status())) {
+                Problem problem = Problem.of(reply);
+                failures.add(node.address() + " answered " + problem.describe(reply.status()));
+                boolean untouched = reply.status() == 429 || REFUSED_UNTOUCHED.contains(problem.title());
+                mayHaveBeenApplied |= call.writes() && !untouched;
+                if (call.conditional() && !untouched) {
+                    throw unavailable(call, failures, true, false);
+                }
+                continue;
+            }
+            checkOwner(reply, expectedOwner);
+            if (i > 0) {
+                // the owner failed: whether it crashed or left, the ring may have changed
+                ring.refreshSoon(executor);
+            }
+            return reply;
+        }
+        // the next attempt, after its pause, starts from a fresh view of the ring
+        ring.refresh();
+        throw unavailable(call, failures, mayHaveBeenApplied, true);
+    }
+
+    /** An answer naming another owner than the client's view of the ring: the view is stale. */
+    private void checkOwner(Reply reply, String expectedOwner) {
+        metrics.answered(reply.intHeader(DhtHeaders.HOPS).orElse(-1));
+        Optional<String> owner = reply.header(DhtHeaders.OWNER);
+        if (owner.isPresent() && !owner.get().equalsIgnoreCase(expectedOwner)) {
+            metrics.ownerMismatch();
+            ring.refreshSoon(executor);
+        }
+    }
+
+    private static UnavailableException unavailable(KeyCall call, List<String> failures, boolean mayHaveBeenApplied, boolean worthRetrying) {
+        return new UnavailableException("no node served " + call.operation() + " '" + call.key().value() + "' ("
+                + String.join("; ", failures) + ")" + (mayHaveBeenApplied ? "; it may or may not have been applied" : ""),
+                mayHaveBeenApplied, worthRetrying, null);
+    }
+
+    // ---- answers ----
+
+    private static Versioned written(String key, Reply reply) {
+        if (reply.status() != 200 && reply.status() != 201) {
+            throw failure(key, reply);
+        }
+        String version = reply.header("ETag").map(KeyCall::unquoted).orElseGet(() -> versionInBody(reply));
+        return new Versioned(version, reply.status() == 201, servedBy(reply));
+    }
+
+    /** The {@code version} of a write's JSON answer ({@code {key, position, owner, version}}). */
+    private static String versionInBody(Reply reply) {
+        JsonNode body = Json.parseOrNull(reply.body());
+        return body == null ? null : body.path("version").asString(null);
+    }
+
+    /** A node's 404 about the key names its owner; one without is no answer of the DHT (a wrong URL, a proxy). */
+    private static boolean isAbsentKey(Reply reply) {
+        return reply.status() == 404 && reply.header(DhtHeaders.OWNER).isPresent();
+    }
+
+    private static ServedBy servedBy(Reply reply) {
+        return new ServedBy(reply.node(), reply.header(DhtHeaders.OWNER).orElse(""), reply.intHeader(DhtHeaders.HOPS).orElse(-1));
+    }
+
+    /** What a failure answer means for the caller, as a domain exception. */
+    private static DhtException failure(String key, Reply reply) {
+        Problem problem = Problem.of(reply);
+        String described = reply.node() + " answered " + problem.describe(reply.status());
+        return switch (reply.status()) {
+            case 400, 413, 414, 415, 431 -> new InvalidRequestException(described);
+            case 401, 403 -> new AccessDeniedException(described);
+            case 412 -> new ConditionFailedException(key, reply.header("ETag").map(KeyCall::unquoted).orElse(null),
+                    problem.detail().isEmpty() ? null : problem.detail());
+            default -> new UnexpectedAnswerException(described, reply.status());
+        };
+    }
+
+    private static Key validKey(String key) {
+        Objects.requireNonNull(key, "key");
+        try {
+            return Key.of(key);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage(), e);
+        }
+    }
+
+    private static byte[] requireValue(byte[] value) {
+        return Objects.requireNonNull(value, "value");
+    }
+
+    /**
+     * How a {@link DhtClient} finds the cluster and how long it waits. One of {@link #registry} or
+     * {@link #nodes} is required; everything else has a default.
+     */
+    public static final class Builder {
+
+        private URI registry;
+        private List<URI> nodes = List.of();
+        private Duration connectTimeout = Duration.ofSeconds(2);
+        // a little over the nodes' own dht.request-timeout (5 s), so that a node's own 504 arrives before the client gives up
+        private Duration requestTimeout = Duration.ofSeconds(6);
+        private int maxAttempts = 3;
+        private Duration initialBackoff = Duration.ofMillis(100);
+        // the cluster's default replication factor: past the replicas, a node serves a key only by forwarding
+        private int failoverNodes = 3;
+        private Duration minRingRefreshInterval = Duration.ofMillis(200);
+        private MeterRegistry meterRegistry;
+        private String bearerToken;
+        private SSLContext sslContext;
+        private boolean followRingEvents;
+
+        private Builder() {
+        }
+
+        /** Learns the ring from the registry at {@code url} ({@code GET /nodes}), as the nodes do. */
+        public Builder registry(URI url) {
+            this.registry = Objects.requireNonNull(url, "url");
+            return this;
+        }
+
+        /**
+         * Learns the ring from these nodes and the neighbors they name, without a registry; the
+         * scheme of the first is the cluster's.
+         */
+        public Builder nodes(URI... urls) {
+            this.nodes = List.copyOf(Arrays.asList(urls));
+            return this;
+        }
+
+        /** How long a connection to a node may take before the client tries the next; default 2 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** How long the client waits for one node's answer; default 6 s, just over the nodes' own request timeout. */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout, "requestTimeout");
+            return this;
+        }
+
+        /**
+         * Rounds over the key's replicas before a call fails with {@link UnavailableException}, and
+         * the pause before the second (doubling each time, with jitter); default 3 rounds, 100 ms.
+         */
+        public Builder retries(int maxAttempts, Duration initialBackoff) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("at least one attempt, got " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
+            this.initialBackoff = positive(initialBackoff, "initialBackoff");
+            return this;
+        }
+
+        /** How many nodes of a key's replicas one round tries, the owner first; default 3, the cluster's default replication factor. */
+        public Builder failoverNodes(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("at least the owner, got " + count);
+            }
+            this.failoverNodes = count;
+            return this;
+        }
+
+        /** The least time between two reads of the ring; default 200 ms. */
+        public Builder minRingRefreshInterval(Duration interval) {
+            this.minRingRefreshInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /** Where the client's meters go ({@code dht.client.*}); none by default. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** Sent as {@code Authorization: Bearer} on every call: an API key for {@code /keys}. */
+        public Builder bearerToken(String token) {
+            this.bearerToken = Objects.requireNonNull(token, "token");
+            return this;
+        }
+
+        /** The trust store (and client certificate) for a cluster served over HTTPS. */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /**
+         * Follows one node's {@code /ring/events} and reads the ring again as soon as a node joins,
+         * leaves or is declared dead, rather than at the first answer that shows the change; holds
+         * one of the node's event streams ({@code dht.events.max-subscribers}) open.
+         */
+        public Builder followRingEvents() {
+            this.followRingEvents = true;
+            return this;
+        }
+
+        public DhtClient build() {
+            if ((registry == null) == nodes.isEmpty()) {
+                throw new IllegalStateException("name either the registry or one node at least, not both");
+            }
+            return new DhtClient(this);
+        }
+
+        private static Duration positive(Duration duration, String what) {
+            if (duration == null || duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, got " + duration);
+            }
+            return duration;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dht.client;
+
+import dht.client.FakeCluster.Answer;
+import dht.client.FakeCluster.FakeNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Which node the client tries next, and when it must not, against fake nodes that answer on cue. */
+class FailoverTest {
+
+    private static final String KEY = "failover";
+    private static final String VERSION = "0000000000000001-0000000000000002";
+
+    private final FakeCluster cluster = new FakeCluster(3);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final DhtClient client = DhtClient.builder().registry(cluster.registryUrl())
+            .retries(3, Duration.ofMillis(1)).minRingRefreshInterval(Duration.ZERO)
+            .meterRegistry(meters).bearerToken("an-api-key").build();
+    private final List<FakeNode> replicas = cluster.replicasOf(KEY);
+    private final FakeNode owner = replicas.get(0);
+    private final FakeNode second = replicas.get(1);
+    private final FakeNode third = replicas.get(2);
+
+    @AfterEach
+    void stop() {
+        client.close();
+        cluster.close();
+    }
+
+    @Test
+    void aRequestGoesToTheKeysOwnerWithTheCredentialAndTheQuorum() {
+        owner.answers(request -> Answer.value("hello", VERSION, owner));
+
+        Value value = client.get(KEY, Quorum.of(2)).orElseThrow();
+
+        assertThat(value.asString()).isEqualTo("hello");
+        assertThat(value.version()).isEqualTo(VERSION);
+        assertThat(value.servedBy()).isEqualTo(new ServedBy(owner.ref().address(), owner.ref().id().toString(), 0));
+        assertThat(owner.received()).singleElement().satisfies(request -> {
+            assertThat(request.path()).isEqualTo("/keys/" + KEY + "?r=2");
+            assertThat(request.header("Authorization")).isEqualTo("Bearer an-api-key");
+        });
+        assertThat(second.received()).isEmpty();
+    }
+
+    @Test
+    void aNodeThatIsNotInTheRingYetIsPassedOverForTheNextReplica() {
+        owner.answers(request -> Answer.problem(503, "Node not in the ring", owner));
+        second.answers(request -> Answer.value("from the second", VERSION, owner));
+
+        assertThat(client.get(KEY).orElseThrow().asString()).isEqualTo("from the second");
+        assertThat(meters.counter("dht.client.failovers", "operation", "get").count()).isEqualTo(1);
+    }
+
+    @Test
+    void anOwnerThatRefusesConnectionsIsPassedOverForTheNextReplica() {
+        owner.stop();
+        second.answers(request -> Answer.value("from the second", VERSION, owner));
+
+        assertThat(client.get(KEY).orElseThrow().asString()).isEqualTo("from the second");
+    }
+
+    @Test
+    void aConditionalWriteIsNotSentElsewhereOnceANodeMayHaveAppliedIt() {
+        owner.answers(request -> Answer.problem(503, "Write not acknowledged", owner));
+        second.answers(request -> new Answer(201, Map.of("ETag", "\"" + VERSION + "\""), "{}"));
+
+        assertThatThrownBy(() -> client.putIfAbsent(KEY, utf8("v"), "text/plain"))
+                .isInstanceOfSatisfying(UnavailableException.class, failed -> assertThat(failed.mayHaveBeenApplied()).isTrue());
+        assertThat(owner.received()).singleElement().satisfies(request -> assertThat(request.header("If-None-Match")).isEqualTo("*"));
+        assertThat(second.received()).isEmpty();
+    }
+
+    @Test
+    void aConditionalWriteGoesOnWhenTheOwnerRefusedItUntouched() {
+        owner.answers(request -> Answer.problem(503, "Ring changing", owner));
+        second.answers(request -> new Answer(200, Map.of("ETag", "\"" + VERSION + "\""), "{}"));
+
+        Versioned written = client.replace(KEY, utf8("v"), "text/plain", "0000000000000001-0000000000000001");
+
+        assertThat(written.version()).isEqualTo(VERSION);
+        assertThat(second.received()).singleElement()
+                .satisfies(request -> assertThat(request.header("If-Match")).isEqualTo("\"0000000000000001-0000000000000001\""));
+    }
+
+    @Test
+    void whenNoReplicaServesTheClientRereadsTheRingRetriesAndThenFails() {
+        replicas.forEach(node -> node.answers(request -> Answer.problem(503, "Node not in the ring", owner)));
+
+        assertThatThrownBy(() -> client.get(KEY)).isInstanceOfSatisfying(UnavailableException.class,
+                failed -> assertThat(failed.mayHaveBeenApplied()).isFalse());
+        assertThat(replicas).allSatisfy(node -> assertThat(node.received()).hasSize(3));
+        assertThat(cluster.ringReads()).as("the first read and one after each round").isEqualTo(4);
+        assertThat(meters.find("dht.client.requests").tag("outcome", "unavailable").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedConditionIsAConditionFailedExceptionWithTheCurrentVersion() {
+        owner.answers(request -> new Answer(412, Map.of("Content-Type", "application/problem+json", "ETag", "\"" + VERSION + "\""),
+                "{\"title\":\"Precondition failed\",\"detail\":\"The key's current version is " + VERSION + "\"}"));
+
+        assertThatThrownBy(() -> client.putIfAbsent(KEY, utf8("v"), "text/plain"))
+                .isInstanceOfSatisfying(ConditionFailedException.class, failed -> assertThat(failed.currentVersion()).contains(VERSION));
+    }
+
+    @Test
+    void refusalsOfTheCredentialAndServerErrorsAreTheirOwnExceptions() {
+        owner.answers(request -> Answer.problem(401, "Unauthorized", owner));
+        assertThatThrownBy(() -> client.get(KEY)).isInstanceOf(AccessDeniedException.class).hasMessageContaining("401 Unauthorized");
+
+        owner.answers(request -> Answer.problem(500, "Internal Server Error", owner));
+        assertThatThrownBy(() -> client.get(KEY)).isInstanceOfSatisfying(UnexpectedAnswerException.class,
+                failed -> assertThat(failed.status()).isEqualTo(500));
+        assertThat(second.received()).isEmpty();
+    }
+
+    @Test
+    void aNotFoundWithoutAnOwnerIsNoAnswerOfTheDht() {
+        owner.answers(request -> new Answer(404, Map.of(), ""));
+
+        assertThatThrownBy(() -> client.get(KEY)).isInstanceOf(UnexpectedAnswerException.class);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
