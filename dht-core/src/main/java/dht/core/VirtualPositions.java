@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -14,8 +15,8 @@ import java.util.TreeSet;
  * mean, often more), so each further position instead takes the upper part of the largest range of
  * the node that owns the most: what the joiner still lacks of its share of the ring, spread over the
  * positions it has left, and half that range at most. Halves alone overshoot: seven of them can give
- * the joiner more than its share. The same ring and joiner always give the same positions, so that
- * whoever computes them agrees.
+ * the joiner more than its share. The same ring, joiner and reserved positions always give the same
+ * positions, so that whoever computes them agrees.
  */
 public final class VirtualPositions {
 
@@ -27,6 +28,15 @@ public final class VirtualPositions {
      * {@code ring} (which may already list it at its ID alone); none for a count of 1.
      */
     public static List<RingPosition> allocate(Ring ring, NodeRef joiner, int count) {
+        return allocate(ring, joiner, count, Set.of());
+    }
+
+    /**
+     * As {@link #allocate(Ring, NodeRef, int)}, moving each position that would fall on one of the
+     * {@code reserved} ones back until it does not: halving ranges lands exactly on positions that
+     * stood in the ring before, such as the ID of a node that left and may join again.
+     */
+    public static List<RingPosition> allocate(Ring ring, NodeRef joiner, int count, Set<RingPosition> reserved) {
         if (count < 1) {
             throw new IllegalArgumentException("a node stands at one position at least, asked for " + count);
         }
@@ -47,6 +57,10 @@ public final class VirtualPositions {
             BigInteger lacking = share.subtract(loads.ofJoiner()).divide(BigInteger.valueOf(count - 1 - positions.size()));
             BigInteger taken = largest.length().divide(BigInteger.TWO).min(lacking.max(BigInteger.ONE));
             RingPosition position = new RingPosition(largest.end().value() - taken.longValue());
+            while (reserved.contains(position) && taken.compareTo(largest.length().subtract(BigInteger.ONE)) < 0) {
+                taken = taken.add(BigInteger.ONE);
+                position = new RingPosition(largest.end().value() - taken.longValue());
+            }
             positions.add(position);
             loads.giveToJoiner(fullest, largest, position, taken);
         }

@@ -82,7 +82,7 @@ public class Membership {
                     ? ring.virtualPositionsOf(joiner.id())
                     : free(others, joiner, heldPositions, positionCount)
                     ? List.copyOf(heldPositions)
-                    : clearOfRemovedIds(VirtualPositions.allocate(others, joiner, positionCount));
+                    : VirtualPositions.allocate(others, joiner, positionCount, removed);
             change = change.at(virtualPositions);
             if (others.isEmpty()) {
                 log.info("node {} at {} starts the ring", joiner.id(), address);
@@ -99,21 +99,6 @@ public class Membership {
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * The positions, each moved back before the ID of a node this registry removed, should it fall
-     * on one: halving ranges lands exactly on positions that stood in the ring before, and a removed
-     * node joins again at its ID.
-     */
-    private List<RingPosition> clearOfRemovedIds(List<RingPosition> positions) {
-        return positions.stream().map(position -> {
-            RingPosition clear = position;
-            while (removed.contains(clear)) {
-                clear = new RingPosition(clear.value() - 1);
-            }
-            return clear;
-        }).toList();
     }
 
     /**
