@@ -116,7 +116,11 @@ public class FailureDetector {
      * that position is closed out; the node stays a member at its other positions.
      */
     synchronized void positionGone(NodeRef stale) {
-        Ring ring = freshRing();
+        positionGone(stale, freshRing());
+    }
+
+    /** As {@link #positionGone(NodeRef)}, by the registry's {@code ring} as the caller just read it. */
+    synchronized void positionGone(NodeRef stale, Ring ring) {
         List<NodeRef> relinkedTo = closeOut(ring, stale, view -> view.successor().equals(stale), stale::equals);
         log.warn("{} never took its place; {} takes over its range up to {}", stale, node.neighborhood().orElseThrow().node(),
                 relinkedTo);

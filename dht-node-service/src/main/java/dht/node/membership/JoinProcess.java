@@ -201,7 +201,7 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
         List<Splice> splices = registration.splicesInOrder();
         plannedPositions = splices.stream().map(Splice::position).filter(position -> !position.equals(self.id())).toList();
         if (registration.isFirst()) {
-            startRing(self, splices.stream().map(Splice::position).filter(position -> !position.equals(self.id())).toList());
+            startRing(self, plannedPositions);
         } else {
             spliceIn(self, splices);
         }

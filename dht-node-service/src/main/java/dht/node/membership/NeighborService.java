@@ -64,8 +64,9 @@ public class NeighborService {
      */
     public JoinAccepted acceptJoin(JoinRequest request) {
         NodeRef joiner = request.joiner();
+        boolean repeated = isRepeated(request);
         node.neighborhood().flatMap(neighborhood -> staleSplice(neighborhood, request))
-                .filter(stale -> !isRepeated(request))
+                .filter(stale -> !repeated)
                 .ifPresent(stale -> {
                     if (stale.nodeRestarted()) {
                         failureDetector.restarted(stale.view().successor(), position -> !acceptedInRun(position, request));
@@ -73,7 +74,7 @@ public class NeighborService {
                         failureDetector.positionGone(stale.view().successor());
                     }
                 });
-        if (!isRepeated(request)) {
+        if (!repeated) {
             requireReconciled();
         }
         // the registry names another successor: the one this node links to may have restarted, and wait to join again
@@ -181,11 +182,18 @@ public class NeighborService {
         }
         NeighborView closest = closestBefore(neighborhood, joiner.id());
         NodeRef successor = closest.successor();
-        // the registry names the joiner's own position as the successor where it planned it there: any other is left behind
-        boolean leftBehind = successor.sameNodeAs(joiner) && !successor.equals(request.successor());
         // the registry gives a position only where no member stands: another node there never took its place
         boolean givenAway = successor.id().equals(joiner.id()) && !successor.sameNodeAs(joiner);
-        return leftBehind || givenAway ? Optional.of(new StaleSplice(closest, false)) : Optional.empty();
+        return leftBehind(closest, request) || givenAway ? Optional.of(new StaleSplice(closest, false)) : Optional.empty();
+    }
+
+    /**
+     * Whether {@code closest}, this node's position closest before the joiner, links to another
+     * position of the joiner's node than the registry planned there: the registry names the
+     * joiner's own position as the successor only where it planned it so.
+     */
+    private static boolean leftBehind(NeighborView closest, JoinRequest request) {
+        return closest.successor().sameNodeAs(request.joiner()) && !closest.successor().equals(request.successor());
     }
 
     /**
@@ -194,11 +202,8 @@ public class NeighborService {
      * into one range from its far end back, or at a position it no longer asks for.
      */
     private static boolean splicedPast(Neighborhood neighborhood, JoinRequest request) {
-        NodeRef joiner = request.joiner();
-        NeighborView closest = closestBefore(neighborhood, joiner.id());
-        NodeRef successor = closest.successor();
-        return successor.sameNodeAs(joiner) && !successor.equals(request.successor())
-                && KeyRange.of(closest.self().id(), joiner.id()).contains(successor.id());
+        NeighborView closest = closestBefore(neighborhood, request.joiner().id());
+        return leftBehind(closest, request) && KeyRange.of(closest.self().id(), request.joiner().id()).contains(closest.successor().id());
     }
 
     private static NeighborView closestBefore(Neighborhood neighborhood, RingPosition position) {

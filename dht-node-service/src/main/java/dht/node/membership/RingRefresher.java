@@ -14,6 +14,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Keeps the {@link RingView} in step with the registry's ring while this node is a member, and
@@ -57,7 +59,7 @@ public class RingRefresher {
             }
             view.replace(RingView.withSelf(ring, self));
             if (node.state() == NodeState.READY) {
-                staleSuccessors(ring, self).forEach(failureDetector::positionGone);
+                staleSuccessors(ring, self).forEach(stale -> failureDetector.positionGone(stale, ring));
             }
             if (!registryReachable) {
                 log.info("the registry answers again");
@@ -92,9 +94,10 @@ public class RingRefresher {
      * only the registry's ring shows that nobody stands there.
      */
     private static List<NodeRef> staleSuccessors(Ring ring, Neighborhood self) {
+        Set<String> listed = ring.nodes().stream().map(NodeRef::address).collect(Collectors.toSet());
         return self.views().stream().map(NeighborView::successor).distinct()
-                .filter(successor -> !successor.sameNodeAs(self.node()) && ring.nodeAt(successor.id()).isEmpty()
-                        && ring.nodes().stream().anyMatch(listed -> listed.sameNodeAs(successor)))
+                .filter(successor -> !successor.sameNodeAs(self.node()) && listed.contains(successor.address())
+                        && ring.nodeAt(successor.id()).isEmpty())
                 .toList();
     }
 

@@ -91,7 +91,8 @@ public class ReplicaSync implements RangeReconciliation {
         Map<KeyRange, List<NodeRef>> replicas = replicasByRange(neighborhood);
         Synced last = synced;
         boolean changed = last == null || last.nodeChanges() != nodeChanges || !last.replicas().equals(replicas);
-        boolean due = last != null && scheduler.now().isAfter(last.at().plus(properties.antiEntropyInterval()));
+        // a replica that did not answer is met again at the next tick; the others were not kept waiting for it
+        boolean due = last != null && (!last.everyReplica() || scheduler.now().isAfter(last.at().plus(properties.antiEntropyInterval())));
         if (!changed && !due) {
             return;
         }
@@ -99,8 +100,7 @@ public class ReplicaSync implements RangeReconciliation {
         for (Map.Entry<KeyRange, List<NodeRef>> range : replicas.entrySet()) {
             everyReplica &= sync(range.getKey(), range.getValue());
         }
-        // a replica that did not answer is met again at the next round, and the others were not kept waiting for it
-        synced = new Synced(nodeChanges, replicas, everyReplica ? scheduler.now() : scheduler.now().minus(properties.antiEntropyInterval()));
+        synced = new Synced(nodeChanges, replicas, scheduler.now(), everyReplica);
     }
 
     /** The ranges this node owns, one per position, each with its replicas. */
@@ -170,7 +170,7 @@ public class ReplicaSync implements RangeReconciliation {
         return sent.get();
     }
 
-    /** A round: for the neighbors and state as of {@code nodeChanges}, with the replicas of each range. */
-    private record Synced(long nodeChanges, Map<KeyRange, List<NodeRef>> replicas, Instant at) {
+    /** A round: for the neighbors and state as of {@code nodeChanges}, with the replicas of each range, and whether each answered. */
+    private record Synced(long nodeChanges, Map<KeyRange, List<NodeRef>> replicas, Instant at, boolean everyReplica) {
     }
 }
