@@ -505,11 +505,13 @@ cp "$ring_result" "$run_dir/ring.txt"
 transfer_keys=$((transfer_mib * 1048576 / transfer_value_bytes))
 log "== key transfer: one node with $transfer_mib MiB ($transfer_keys values of $transfer_value_bytes bytes), then a node joins"
 start_registry transfer-registry "$transfer_registry_port"
-# pinned IDs: the joiner sits right after the first node, so that it takes over (almost) the whole range
-start_node transfer-source "$transfer_source_port" "$transfer_registry_port" --dht.node-id=0000000000000000
+# pinned IDs at one position each: the joiner sits right after the first node, so that it takes over
+# (almost) the whole range in one transfer (at the default of 8 positions it would pull 8 ranges, and
+# the transfer log line the rate is read from covers one)
+start_node transfer-source "$transfer_source_port" "$transfer_registry_port" --dht.node-id=0000000000000000 --dht.virtual-nodes=1
 wait_ready transfer-source "$transfer_source_port"
 load_keys transfer dht "127.0.0.1:$transfer_source_port" "$transfer_keys" t "$transfer_value_bytes" 900 "$transfer_source_port"
-start_node transfer-joiner "$transfer_joiner_port" "$transfer_registry_port" --dht.node-id=0000000000000001
+start_node transfer-joiner "$transfer_joiner_port" "$transfer_registry_port" --dht.node-id=0000000000000001 --dht.virtual-nodes=1
 joiner_progress() { log "  joining: $(prometheus "$transfer_joiner_port" dht_keys_transferred_total) keys received so far"; }
 wait_http transfer-joiner "http://127.0.0.1:$transfer_joiner_port/actuator/health/readiness" 600 200 joiner_progress
 joiner_log=$logs/transfer-joiner.log
