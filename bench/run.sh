@@ -16,6 +16,7 @@ registry_jar=$root/registry-service/target/registry-service-$version-exec.jar
 node_jar=$root/dht-node-service/target/dht-node-service-$version-exec.jar
 trivial_jar=$here/trivial-endpoint/target/bench-trivial-endpoint-$version-exec.jar
 ring_jar=$here/ring-bench/target/bench-ring-$version-exec.jar
+client_jar=$here/client-bench/target/bench-client-$version-exec.jar
 lua=$here/lua/kv.lua
 
 quick=false
@@ -33,12 +34,14 @@ if $quick; then
   mode=quick
   wrk_seconds=5 warmup_round_seconds=3 warmup_max_rounds=2 kv_keys=2000
   ring_sizes=1,2,4,5,8 ring_keys=1000
+  client_keys=2000 client_seconds=5 client_warmup_seconds=3
   transfer_mib=32 memory_values=100000
   sequential_values=10000 sequential_max_seconds=120
 else
   mode=full
   wrk_seconds=20 warmup_round_seconds=10 warmup_max_rounds=8 kv_keys=10000
   ring_sizes=1,2,4,5,8,16,32 ring_keys=5000
+  client_keys=10000 client_seconds=20 client_warmup_seconds=10
   transfer_mib=256 memory_values=1000000
   sequential_values=100000 sequential_max_seconds=600
 fi
@@ -58,6 +61,7 @@ etcd3_first_client_port=53040 etcd3_first_peer_port=53043 # 53040-53042 and 5304
 ring_first_port=53100 ring_last_port=53199
 transfer_registry_port=53200 transfer_source_port=53201 transfer_joiner_port=53202
 memory_registry_port=53300 memory_node_port=53301
+client_registry_port=53400 client_first_node_port=53401 # 53401-53405
 
 started=$SECONDS
 log() { printf '[%4ds] %s\n' "$((SECONDS - started))" "$*" >&2; }
@@ -210,6 +214,33 @@ start_node() { # name port registry-port args...
 
 wait_ready() { # name port seconds
   wait_http "$1" "http://127.0.0.1:$2/actuator/health/readiness" "${3:-120}"
+}
+
+# one of the benchmark's own Java programs, in the background (so that Ctrl-C reaches the trap), its
+# progress shown indented and kept in logs/NAME.progress.log
+run_bench_jar() { # name max-seconds java-args...
+  local name=$1 max_seconds=$2 pid deadline
+  # shellcheck disable=SC2086
+  "$java" $jvm_opts "${@:3}" >"$logs/$name.log" 2> >(tee "$logs/$name.progress.log" | sed -u 's/^/         /' >&2) &
+  pid=$!
+  track "$pid" "$name"
+  deadline=$((SECONDS + max_seconds))
+  while kill -0 "$pid" 2>/dev/null; do
+    ((SECONDS < deadline)) || die "$name did not finish within $max_seconds s"
+    sleep 1
+  done
+  wait "$pid" || die "$name failed; see $logs/$name.log and $name.progress.log"
+}
+
+# each node's view of the ring catches up within its refresh interval
+await_ring_view() { # node-count first-port: until each of the nodes on consecutive ports knows all of them
+  local count=$1 first_port=$2 deadline=$((SECONDS + 60)) i
+  for ((i = 0; i < count; i++)); do
+    until [[ $(curl -fs "http://127.0.0.1:$((first_port + i))/actuator/ring" | grep -o '"knownNodes":[0-9]*') == "\"knownNodes\":$count" ]]; do
+      ((SECONDS < deadline)) || die "the nodes did not all see a ring of $count within 60 s"
+      sleep 0.3
+    done
+  done
 }
 
 prometheus() { # port metric [tag]: sums the samples of a metric, of those with the tag (name="value") if given
@@ -389,10 +420,10 @@ if $build; then
   log "building the node, the registry and the benchmark's own apps (Maven, tests skipped)"
   # shellcheck disable=SC2086
   (cd "$root" && JAVA_HOME=$java_home ./mvnw -B -q ${BENCH_MAVEN_ARGS:-} -P bench \
-    -pl registry-service,dht-node-service,bench/trivial-endpoint,bench/ring-bench -am package -DskipTests) \
+    -pl registry-service,dht-node-service,bench/trivial-endpoint,bench/ring-bench,bench/client-bench -am package -DskipTests) \
     >"$logs/build.log" 2>&1 || die "the build failed; see $logs/build.log"
 fi
-for jar in "$registry_jar" "$node_jar" "$trivial_jar" "$ring_jar"; do
+for jar in "$registry_jar" "$node_jar" "$trivial_jar" "$ring_jar" "$client_jar"; do
   [[ -f $jar ]] || die "$jar is missing: run without --no-build"
 done
 
@@ -437,14 +468,7 @@ done
 for i in 0 1 2; do
   wait_ready "cluster-node-$i" $((cluster_first_node_port + i))
 done
-# each node's view of the ring catches up within its refresh interval
-deadline=$((SECONDS + 60))
-for i in 0 1 2; do
-  until [[ $(curl -fs "http://127.0.0.1:$((cluster_first_node_port + i))/actuator/ring" | grep -o '"knownNodes":[0-9]*') == '"knownNodes":3' ]]; do
-    ((SECONDS < deadline)) || die "the nodes did not all see a ring of 3 within 60 s"
-    sleep 0.3
-  done
-done
+await_ring_view 3 "$cluster_first_node_port"
 measure_kv cluster dht "$cluster_hosts"
 sequential_writes cluster dht "$cluster_hosts"
 stop_all
@@ -485,18 +509,8 @@ stop_all
 
 log "== hops and keys per node: rings of $ring_sizes nodes in one JVM (keys in memory), $ring_keys PUTs and GETs each"
 ring_result=$work/ring.txt
-# shellcheck disable=SC2086
-"$java" $jvm_opts -Xmx3g -jar "$ring_jar" --sizes="$ring_sizes" --keys="$ring_keys" \
-  --first-port="$ring_first_port" --last-port="$ring_last_port" --result="$ring_result" \
-  >"$logs/ring-bench.log" 2> >(tee "$logs/ring-bench.progress.log" | sed -u 's/^/         /' >&2) &
-ring_pid=$!
-track "$ring_pid" ring-bench
-deadline=$((SECONDS + 900))
-while kill -0 "$ring_pid" 2>/dev/null; do
-  ((SECONDS < deadline)) || die "the ring benchmark did not finish within 900 s"
-  sleep 1
-done
-wait "$ring_pid" || die "the ring benchmark failed; see $logs/ring-bench.log and ring-bench.progress.log"
+run_bench_jar ring-bench 900 -Xmx3g -jar "$ring_jar" --sizes="$ring_sizes" --keys="$ring_keys" \
+  --first-port="$ring_first_port" --last-port="$ring_last_port" --result="$ring_result"
 cp "$ring_result" "$run_dir/ring.txt"
 
 # ---------------------------------------------------------------------------------------------
@@ -556,10 +570,35 @@ log "  $memory_keys keys; peak RSS $((peak_rss_kib / 1024)) MiB; peak heap used 
 stop_all
 
 # ---------------------------------------------------------------------------------------------
+# 5. client routing: one 5-node ring, entered through the Java client and at random nodes
+
+log "== client routing: a ring of 5 nodes, $client_keys keys, the Java client against random entry nodes ($wrk_connections workers each)"
+start_registry client-registry "$client_registry_port"
+client_nodes=
+for i in 0 1 2 3 4; do
+  port=$((client_first_node_port + i))
+  start_node "client-node-$i" "$port" "$client_registry_port"
+  client_nodes+=${client_nodes:+,}127.0.0.1:$port
+done
+for i in 0 1 2 3 4; do
+  wait_ready "client-node-$i" $((client_first_node_port + i))
+done
+await_ring_view 5 "$client_first_node_port"
+client_result=$work/client.txt
+run_bench_jar client-bench 600 -jar "$client_jar" --registry="http://127.0.0.1:$client_registry_port" \
+  --nodes="$client_nodes" --keys="$client_keys" --value-bytes="$value_bytes" --workers="$wrk_connections" \
+  --seconds="$client_seconds" --warmup-seconds="$client_warmup_seconds" --result="$client_result"
+while read -r line; do
+  parse_into "client-$(field "$line" way).$(field "$line" op)" "$line"
+done < <(grep '^CLIENT ' "$client_result")
+stop_all
+
+# ---------------------------------------------------------------------------------------------
 # the table
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 met() { awk -v v="$1" -v t="$2" 'BEGIN {print (v >= t ? "met" : "missed")}'; }
+percent() { awk -v f="$1" 'BEGIN {printf "%.2f", f * 100}'; }
 
 kv_row() { # label title op
   local p="$1.$3" hops=""
@@ -692,6 +731,18 @@ declare -A title=(
   else
     echo "| target | with 8 or more positions per node no node of a 5-node ring holds more than 1.25x the mean | n/a (not implemented) | the node has no dht.virtual-nodes setting |"
   fi
+  for op in get put; do
+    printf '| %s through the Java client | DHT, 5 nodes, replication factor 3 | %s req/s | %sx the %s req/s of requests entering at a random node; hops 0 for %s%% (mean %s) against %s%% (mean %s) at random nodes; p99 %s ms against %s ms; %s and %s errors; %s workers each |\n' \
+      "${op^^}" "$(int "${result[client-client.$op.rps]}")" \
+      "$(ratio "${result[client-client.$op.rps]}" "${result[client-random.$op.rps]}")" "$(int "${result[client-random.$op.rps]}")" \
+      "$(percent "${result[client-client.$op.hops0]}")" "${result[client-client.$op.hops_mean]}" \
+      "$(percent "${result[client-random.$op.hops0]}")" "${result[client-random.$op.hops_mean]}" \
+      "$(ms "${result[client-client.$op.p99_us]}")" "$(ms "${result[client-random.$op.p99_us]}")" \
+      "${result[client-client.$op.errors]}" "${result[client-random.$op.errors]}" "$wrk_connections"
+  done
+  hops0=$(awk -v g="${result[client-client.get.hops0]}" -v p="${result[client-client.put.hops0]}" 'BEGIN {print (g < p ? g : p)}')
+  printf '| target | through the Java client, a stable 5-node ring answers 99%% or more of requests with X-DHT-Hops 0 | %s | %s%% of GETs, %s%% of PUTs |\n' \
+    "$(met "$hops0" 0.99)" "$(percent "${result[client-client.get.hops0]}")" "$(percent "${result[client-client.put.hops0]}")"
 } >"$run_dir/table.md"
 
 cp "$run_dir/table.md" "$results_dir/latest.md"
