@@ -20,6 +20,8 @@ import dht.node.peer.Refusal;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A node's calls to its peers over the simulated wire: each reaches the service the peer's
@@ -119,11 +121,10 @@ final class SimulatedPeers implements PeerClient {
     }
 
     @Override
-    public void replicateToOwner(NodeRef owner, Entry entry) {
-        network.call(caller, owner, "write for the owner " + entry.key(), peer -> {
-            peer.keys.storeAsOwner(Key.of(entry.key()), entry);
-            return null;
-        });
+    public Set<String> replicateToOwner(NodeRef owner, List<Entry> entries) {
+        return network.call(caller, owner, "writes for the owner " + entries.stream().map(Entry::key).toList(),
+                peer -> Set.copyOf(peer.keys.storeAsOwner(entries.stream()
+                        .collect(Collectors.toMap(entry -> Key.of(entry.key()), entry -> entry))).notOwned()));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
 import dht.core.wire.Entry;
+import dht.core.wire.OwnerWrites;
 import dht.node.config.NodeProperties;
 import dht.node.keys.KeyCoordinator.Finish;
 import dht.node.keys.KeyCoordinator.ServeElsewhere;
@@ -27,7 +28,9 @@ import dht.node.time.NodeScheduler;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Service;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -84,14 +87,22 @@ public class KeyService {
     }
 
     /**
-     * Stores, as the key's owner, a write one of its replicas coordinated
-     * ({@link PeerClient#replicateToOwner}); refused unless this node owns the key by its own neighbors.
+     * Stores, as the keys' owner, writes their replicas coordinated ({@link PeerClient#replicateToOwner}),
+     * each unless this node does not own its key by its own neighbors; answers the keys it refused.
      */
-    public void storeAsOwner(Key key, Entry entry) {
-        whileOwning(key, () -> {
-            coordinator.storeCopy(entry);
-            return null;
+    public OwnerWrites storeAsOwner(Map<Key, Entry> writes) {
+        List<String> notOwned = new ArrayList<>();
+        writes.forEach((key, entry) -> {
+            try {
+                whileOwning(key, () -> {
+                    coordinator.storeCopy(entry);
+                    return null;
+                });
+            } catch (Refusal notTheOwner) {
+                notOwned.add(key.value());
+            }
         });
+        return new OwnerWrites(notOwned);
     }
 
     /** Runs {@code action} while this node owns {@code key} by its own neighbors; refused when it does not. */

@@ -3,6 +3,7 @@ package dht.node.keys;
 import dht.core.Key;
 import dht.core.wire.Entry;
 import dht.core.wire.EntryCodec;
+import dht.core.wire.OwnerWrites;
 import dht.node.config.NodeProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -21,7 +22,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 @Tag(name = "Internal: replication", description = "Copies of keys between replicas; not for clients")
 @RestController
@@ -37,26 +40,26 @@ class OwnerCopyController {
         this.properties = properties;
     }
 
-    @Operation(summary = "Store a write as the key's owner", description = "A write one of the key's replicas coordinated, "
-            + "as a binary batch of one entry: kept unless a newer version is held, and only while this node owns the key "
-            + "by its own neighbors.")
-    @ApiResponse(responseCode = "204", description = "Stored (or already newer here)")
-    @ApiResponse(responseCode = "400", description = "Not a batch of one entry", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "409", description = "This node does not own the key", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @PostMapping(path = "/internal/owned", consumes = EntryCodec.MEDIA_TYPE)
-    ResponseEntity<Void> storeAsOwner(HttpServletRequest request) throws IOException {
+    @Operation(summary = "Store writes as the keys' owner", description = "Writes the keys' replicas coordinated, "
+            + "as a binary entry batch of distinct keys: each kept unless a newer version is held, and only while this node "
+            + "owns its key by its own neighbors; the answer names the keys refused for that.")
+    @ApiResponse(responseCode = "200", description = "Stored (or already newer here), except the keys named", content = @Content(mediaType = "application/json", schema = @Schema(implementation = OwnerWrites.class)))
+    @ApiResponse(responseCode = "400", description = "Not an entry batch of distinct, valid keys, or more than 100,000 entries", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @PostMapping(path = "/internal/owned", consumes = EntryCodec.MEDIA_TYPE, produces = MediaType.APPLICATION_JSON_VALUE)
+    OwnerWrites storeAsOwner(HttpServletRequest request) throws IOException {
         List<Entry> entries;
         try {
-            entries = EntryCodec.read(request.getInputStream(), properties.maxValueBytesAsInt(), 1);
+            entries = EntryCodec.read(request.getInputStream(), properties.maxValueBytesAsInt(), EntryCodec.MAX_BATCH_ENTRIES);
         } catch (EntryCodec.TooManyEntries e) {
-            throw notOneEntry(e);
+            throw badBatch("An owner's batch holds at most " + EntryCodec.MAX_BATCH_ENTRIES + " entries.", e);
         }
-        if (entries.size() != 1) {
-            throw notOneEntry(null);
+        Map<Key, Entry> writes = new LinkedHashMap<>();
+        for (Entry entry : entries) {
+            if (writes.putIfAbsent(validKey(entry.key()), entry) != null) {
+                throw badBatch("An owner's batch holds each key once; " + entry.key() + " is in it twice.", null);
+            }
         }
-        Entry entry = entries.getFirst();
-        keys.storeAsOwner(validKey(entry.key()), entry);
-        return ResponseEntity.noContent().build();
+        return keys.storeAsOwner(writes);
     }
 
     @Operation(summary = "The owner's copy of a key", description = "For a replica that serves a read itself: "
@@ -79,9 +82,9 @@ class OwnerCopyController {
         }
     }
 
-    private static ErrorResponseException notOneEntry(Throwable cause) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "A write for the owner is a batch of one entry.");
-        problem.setTitle("Not one entry");
+    private static ErrorResponseException badBatch(String detail, Throwable cause) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        problem.setTitle("Not a batch for the owner");
         return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, cause);
     }
 }

@@ -11,6 +11,7 @@ import dht.core.wire.EntryCodec;
 import dht.core.wire.Handover;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
+import dht.core.wire.OwnerWrites;
 import dht.core.wire.RangeDigest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
@@ -43,6 +44,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -209,15 +211,24 @@ public class HttpPeerClient implements PeerClient {
     }
 
     @Override
-    public void replicateToOwner(NodeRef owner, Entry entry) {
-        store(owner, List.of(entry), "internal", "owned");
+    public Set<String> replicateToOwner(NodeRef owner, List<Entry> entries) {
+        OwnerWrites answer = call(owner, true, () -> post(owner, entries, "internal", "owned")
+                .accept(MediaType.APPLICATION_JSON)
+                .retrieve().body(OwnerWrites.class));
+        if (answer == null) {
+            throw HttpFailures.refusal(owner, HttpStatusCode.valueOf(502), "The owner answered a batch of writes without a body.");
+        }
+        return Set.copyOf(answer.notOwned());
     }
 
     private void store(NodeRef node, List<Entry> entries, String... path) {
-        call(node, true, () -> rest.post().uri(uri(node, path))
+        call(node, true, () -> post(node, entries, path).retrieve().toBodilessEntity());
+    }
+
+    private RestClient.RequestBodySpec post(NodeRef node, List<Entry> entries, String... path) {
+        return rest.post().uri(uri(node, path))
                 .contentType(MediaType.parseMediaType(EntryCodec.MEDIA_TYPE))
-                .body(EntryCodec.toBytes(entries))
-                .retrieve().toBodilessEntity());
+                .body(EntryCodec.toBytes(entries));
     }
 
     /** Probes go around the circuit breaker: they are how a dead peer is told from a slow one. */

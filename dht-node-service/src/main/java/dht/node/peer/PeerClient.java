@@ -13,6 +13,7 @@ import dht.core.wire.TransferRequest;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every call this node makes to another node. Failures surface as a {@link PeerFailure}: the peer
@@ -51,11 +52,11 @@ public interface PeerClient {
     void replicate(NodeRef replica, List<Entry> entries);
 
     /**
-     * Stores a write a replica coordinated on the key's owner, which keeps it unless it holds a newer
-     * version, and refuses ({@link PeerFailure.Reason#CONFLICT}) unless it owns the key by its own
-     * neighbors: a write counts only once its owner holds it.
+     * Stores writes replicas coordinated on the keys' owner, which keeps each unless it holds a newer
+     * version, and refuses it unless it owns the key by its own neighbors (a write counts only once
+     * its owner holds it); answers the keys it refused. The keys are distinct.
      */
-    void replicateToOwner(NodeRef owner, Entry entry);
+    Set<String> replicateToOwner(NodeRef owner, List<Entry> entries);
 
     /** Whether the node answers its liveness probe within {@code dht.probe-timeout}. */
     boolean isAlive(NodeRef node);

@@ -48,10 +48,14 @@ public class Replicator {
     private final Copies copies;
     private final Executor executor;
     private final NodeScheduler scheduler;
+    private final PeerPipeline<Boolean> toReplicas;
+    private final PeerPipeline<Boolean> toOwners;
 
     public Replicator(LocalNode node, RingView ringView, PeerClient peers, NodeProperties properties, Copies copies,
                       NodeScheduler scheduler) {
         this.executor = scheduler.fanOut();
+        this.toReplicas = PeerPipeline.toReplicas(peers, executor);
+        this.toOwners = PeerPipeline.toOwners(peers, executor);
         this.scheduler = scheduler;
         this.node = node;
         this.copies = copies;
@@ -103,7 +107,8 @@ public class Replicator {
     }
 
     /**
-     * Sends {@code entry} to every one of {@code replicas} and waits, at most {@code dht.request-timeout}
+     * Sends {@code entry} to every one of {@code replicas} (in the next call of each one's
+     * {@link PeerPipeline}, with the copies of other requests bound there) and waits, at most {@code dht.request-timeout}
      * and not past {@code deadline},
      * until {@code needed} of them confirmed it; answers how many did. The rest still get their copy.
      */
@@ -112,7 +117,7 @@ public class Replicator {
         AtomicInteger outstanding = new AtomicInteger(replicas.size());
         CompletableFuture<Void> enough = new CompletableFuture<>();
         for (NodeRef replica : replicas) {
-            CompletableFuture.runAsync(() -> peers.replicate(replica, List.of(entry)), executor)
+            toReplicas.send(replica, entry)
                     .whenComplete((ok, failure) -> {
                         if (failure == null) {
                             if (confirmed.incrementAndGet() >= needed) {
@@ -142,18 +147,25 @@ public class Replicator {
     /**
      * As {@link #replicate(Entry, List, int, Instant)}, for a write one of the key's replicas
      * coordinated: {@code owner} (one of {@code replicas}) gets its copy first, as the owner
-     * ({@link PeerClient#replicateToOwner}, refused unless it owns the key), and only once it took
-     * it do the others get theirs: a write its owner does not take reaches no other node, and can go
-     * to the owner the usual way.
+     * ({@link PeerClient#replicateToOwner}, in the next call of its {@link PeerPipeline}; refused
+     * unless it owns the key), and only once it took it do the others get theirs: a write its owner
+     * does not take reaches no other node, and can go to the owner the usual way.
      */
     public Replication replicate(Entry entry, List<NodeRef> replicas, int needed, NodeRef owner, Instant deadline) {
         if (owner == null) {
             return new Replication(replicate(entry, replicas, needed, deadline), true);
         }
+        boolean taken;
         try {
-            peers.replicateToOwner(owner, entry);
-        } catch (PeerFailure e) {
-            log.debug("the owner {} did not take {}: {}", owner, entry.key(), e.getMessage());
+            taken = toOwners.send(owner, entry).get(waitUntil(deadline).toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("the owner {} did not take {} in time: {}", owner, entry.key(), e.getMessage());
+            taken = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            taken = false;
+        }
+        if (!taken) {
             return new Replication(0, false);
         }
         List<NodeRef> others = replicas.stream().filter(replica -> !replica.equals(owner)).toList();

@@ -30,12 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 /**
- * Replica reads are done with the first answers they need, asking one more replica as soon as one
- * fails or is late: a replica that hangs or is down costs a read little while the others answer. (The
+ * Replica reads and writes are done with the first answers they need: a read asks one more replica as
+ * soon as one fails or is late, so a replica that hangs or is down costs it little while the others
+ * answer; a write's quorum does not wait for a replica whose copies are stuck behind a hung call. (The
  * request timeout is set far beyond the hang guard, so waiting for the slow replica would fail the test.)
  */
 class ReplicatorTest {
@@ -82,5 +84,23 @@ class ReplicatorTest {
 
         assertThat(read.answered()).isZero();
         assertThat(read.newest()).isEmpty();
+    }
+
+    @Test
+    void oneSlowReplicaDoesNotSlowAWriteThatAnotherConfirms() {
+        Entry copy = new Entry("k", "v".getBytes(StandardCharsets.UTF_8), "text/plain", new Version(1, RingPosition.MIN));
+        doAnswer(invocation -> {
+            hang.await();
+            return null;
+        }).when(peers).replicate(eq(SLOW), any());
+
+        int confirmed = assertTimeoutPreemptively(HANG_GUARD,
+                () -> replicator.replicate(copy, List.of(SLOW, QUICK), 1, Instant.now().plusSeconds(600)));
+        // the slow replica's next copies queue behind its call in flight; the quick one's do not
+        int again = assertTimeoutPreemptively(HANG_GUARD,
+                () -> replicator.replicate(copy, List.of(SLOW, QUICK), 1, Instant.now().plusSeconds(600)));
+
+        assertThat(confirmed).isEqualTo(1);
+        assertThat(again).isEqualTo(1);
     }
 }
