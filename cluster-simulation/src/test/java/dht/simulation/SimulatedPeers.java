@@ -4,6 +4,8 @@ import dht.core.Key;
 import dht.core.NeighborView;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
+import dht.core.Version;
+import dht.core.wire.CopyAnswer;
 import dht.core.wire.DigestRequest;
 import dht.core.wire.Entry;
 import dht.core.wire.Handover;
@@ -12,13 +14,16 @@ import dht.core.wire.JoinRequest;
 import dht.core.wire.RangeDigest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
+import dht.core.wire.Wanted;
 import dht.node.peer.KeyOutcome;
 import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.peer.Refusal;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -128,8 +133,17 @@ final class SimulatedPeers implements PeerClient {
     }
 
     @Override
-    public Optional<Entry> fetchOwnerCopy(NodeRef owner, String key) {
-        return network.call(caller, owner, "owner's copy of " + key, peer -> peer.keys.ownerCopy(Key.of(key)));
+    public List<CopyAnswer> readCopies(NodeRef replica, List<Wanted> wanted) {
+        return network.call(caller, replica, "copies of " + wanted.stream().map(Wanted::key).toList(),
+                peer -> wanted.stream().map(one -> CopyAnswer.of(peer.transfers.read(one.key()), one.known())).toList());
+    }
+
+    @Override
+    public List<CopyAnswer> readOwnerCopies(NodeRef owner, List<Wanted> wanted) {
+        Map<Key, Version> known = new LinkedHashMap<>();
+        wanted.forEach(one -> known.put(Key.of(one.key()), one.known()));
+        return network.call(caller, owner, "owner's copies of " + wanted.stream().map(Wanted::key).toList(),
+                peer -> peer.keys.ownerCopies(known));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dht.core.HybridClock;
 import dht.core.Key;
 import dht.core.NodeRef;
 import dht.core.RingPosition;
+import dht.core.wire.CopyAnswer;
 import dht.core.wire.Entry;
 import dht.node.peer.KeyFailure;
 import dht.node.peer.KeyOutcome;
@@ -77,13 +78,10 @@ public class KeyCoordinator {
      * way ({@link ServeElsewhere}).
      */
     private KeyOutcome readForOwner(Serving serving, KeyRequest request, Optional<Entry> local) {
-        Optional<Entry> owners;
-        try {
-            owners = peers.fetchOwnerCopy(serving.owner(), request.key().value());
-        } catch (PeerFailure e) {
-            throw new ServeElsewhere();
-        }
-        Optional<Entry> newest = copies.newerOf(local, owners);
+        CopyAnswer answer = replicator.askOwner(serving.owner(), request.key().value(), local, request.deadline())
+                .filter(owners -> owners.kind() != CopyAnswer.Kind.NOT_OWNED)
+                .orElseThrow(ServeElsewhere::new);
+        Optional<Entry> newest = copies.newerOf(local, answer.copyGiven(local));
         RingPosition owner = serving.owner().id();
         Entry entry = newest.filter(e -> !e.tombstone()).orElseThrow(() -> KeyFailure.notFound(owner, request.hops()));
         return new KeyOutcome.Found(entry, owner, request.hops());

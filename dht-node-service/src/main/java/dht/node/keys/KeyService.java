@@ -4,6 +4,8 @@ import dht.core.Key;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.core.Version;
+import dht.core.wire.CopyAnswer;
 import dht.core.wire.Entry;
 import dht.core.wire.OwnerWrites;
 import dht.node.config.NodeProperties;
@@ -79,11 +81,20 @@ public class KeyService {
     }
 
     /**
-     * This node's copy of a key it owns, for a replica that serves a read itself
-     * ({@link PeerClient#fetchOwnerCopy}); refused unless this node owns the key by its own neighbors.
+     * This node's copies of keys it owns, for replicas that serve reads themselves
+     * ({@link PeerClient#readOwnerCopies}), each answered against the version the asker holds;
+     * {@link CopyAnswer.Kind#NOT_OWNED} for a key this node does not own by its own neighbors.
      */
-    public Optional<Entry> ownerCopy(Key key) {
-        return whileOwning(key, () -> coordinator.localCopy(key)).get();
+    public List<CopyAnswer> ownerCopies(Map<Key, Version> known) {
+        List<CopyAnswer> answers = new ArrayList<>(known.size());
+        known.forEach((key, version) -> {
+            try {
+                answers.add(CopyAnswer.of(whileOwning(key, () -> coordinator.localCopy(key)).get(), version));
+            } catch (Refusal notTheOwner) {
+                answers.add(CopyAnswer.notOwned());
+            }
+        });
+        return answers;
     }
 
     /**
@@ -267,7 +278,7 @@ public class KeyService {
                 .toList();
         Integer asked = request.options().readQuorum();
         int needed = Math.min(asked != null ? asked : properties.effectiveReadQuorum(), others.size());
-        Replicator.Read read = replicator.firstAnswers(request.key().value(), others, needed, request.deadline());
+        Replicator.Read read = replicator.firstAnswers(request.key().value(), Optional.empty(), others, needed, request.deadline());
         if (read.answered() < Math.max(needed, 1)) {
             return Optional.empty();
         }

@@ -2,8 +2,11 @@ package dht.node.keys;
 
 import dht.core.Key;
 import dht.core.wire.Entry;
+import dht.core.Version;
+import dht.core.wire.CopyAnswers;
 import dht.core.wire.EntryCodec;
 import dht.core.wire.OwnerWrites;
+import dht.core.wire.Wanted;
 import dht.node.config.NodeProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -16,9 +19,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
@@ -30,7 +32,7 @@ import java.util.Map;
 @RestController
 class OwnerCopyController {
 
-    private static final MediaType ENTRIES = MediaType.parseMediaType(EntryCodec.MEDIA_TYPE);
+    private static final MediaType COPY_ANSWERS = MediaType.parseMediaType(CopyAnswers.MEDIA_TYPE);
 
     private final KeyService keys;
     private final NodeProperties properties;
@@ -62,16 +64,25 @@ class OwnerCopyController {
         return keys.storeAsOwner(writes);
     }
 
-    @Operation(summary = "The owner's copy of a key", description = "For a replica that serves a read itself: "
-            + "answered only while this node owns the key by its own neighbors.")
-    @ApiResponse(responseCode = "200", description = "A batch of one entry", content = @Content(mediaType = EntryCodec.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary")))
-    @ApiResponse(responseCode = "404", description = "Not stored here", content = @Content)
-    @ApiResponse(responseCode = "409", description = "This node does not own the key", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @GetMapping("/internal/owned/{key}")
-    ResponseEntity<byte[]> ownerCopy(@PathVariable String key) {
-        return keys.ownerCopy(validKey(key))
-                .map(entry -> ResponseEntity.ok().contentType(ENTRIES).body(EntryCodec.toBytes(List.<Entry>of(entry))))
-                .orElseGet(() -> ResponseEntity.notFound().build());
+    @Operation(summary = "The owner's copies of keys", description = "For replicas that serve reads themselves: distinct "
+            + "keys, each with the version the asker holds (or none); per key, in order: no copy, the same version (its value "
+            + "stays here), another copy, or not owned by this node by its own neighbors.")
+    @ApiResponse(responseCode = "200", description = "One answer per key", content = @Content(mediaType = CopyAnswers.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "400", description = "Not a list of distinct, valid keys, or more than 100,000", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @PostMapping(path = "/internal/owned/read", consumes = MediaType.APPLICATION_JSON_VALUE, produces = CopyAnswers.MEDIA_TYPE)
+    ResponseEntity<byte[]> ownerCopies(@RequestBody List<Wanted> wanted) {
+        if (wanted.size() > EntryCodec.MAX_BATCH_ENTRIES) {
+            throw badBatch("An owner's read asks for at most " + EntryCodec.MAX_BATCH_ENTRIES + " keys.", null);
+        }
+        Map<Key, Version> known = new LinkedHashMap<>();
+        for (Wanted one : wanted) {
+            Key key = validKey(one.key());
+            if (known.containsKey(key)) {
+                throw badBatch("An owner's read asks for each key once; " + one.key() + " is in it twice.", null);
+            }
+            known.put(key, one.known());
+        }
+        return ResponseEntity.ok().contentType(COPY_ANSWERS).body(CopyAnswers.toBytes(keys.ownerCopies(known)));
     }
 
     private static Key validKey(String key) {

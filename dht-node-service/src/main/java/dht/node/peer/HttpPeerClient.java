@@ -4,6 +4,8 @@ import dht.core.NeighborView;
 import dht.core.NodeRef;
 import dht.core.RingPosition;
 import dht.core.Version;
+import dht.core.wire.CopyAnswer;
+import dht.core.wire.CopyAnswers;
 import dht.core.wire.DhtHeaders;
 import dht.core.wire.DigestRequest;
 import dht.core.wire.Entry;
@@ -15,6 +17,7 @@ import dht.core.wire.OwnerWrites;
 import dht.core.wire.RangeDigest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
+import dht.core.wire.Wanted;
 import dht.node.config.NodeProperties;
 import dht.node.security.SecurityProperties;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -257,8 +260,29 @@ public class HttpPeerClient implements PeerClient {
     }
 
     @Override
-    public Optional<Entry> fetchOwnerCopy(NodeRef owner, String key) {
-        return entry(owner, "internal", "owned", key);
+    public List<CopyAnswer> readCopies(NodeRef replica, List<Wanted> wanted) {
+        return copyAnswers(replica, wanted, "internal", "replicas", "read");
+    }
+
+    @Override
+    public List<CopyAnswer> readOwnerCopies(NodeRef owner, List<Wanted> wanted) {
+        return copyAnswers(owner, wanted, "internal", "owned", "read");
+    }
+
+    private List<CopyAnswer> copyAnswers(NodeRef node, List<Wanted> wanted, String... path) {
+        byte[] body = call(node, true, () -> rest.post().uri(uri(node, path))
+                .contentType(MediaType.APPLICATION_JSON).body(wanted)
+                .accept(MediaType.parseMediaType(CopyAnswers.MEDIA_TYPE))
+                .retrieve().body(byte[].class));
+        try {
+            List<CopyAnswer> answers = CopyAnswers.fromBytes(body == null ? new byte[0] : body, wanted.size(), properties.maxValueBytesAsInt());
+            if (answers.size() != wanted.size()) {
+                throw new IOException(answers.size() + " answers for " + wanted.size() + " keys");
+            }
+            return answers;
+        } catch (IOException e) {
+            throw PeerFailure.refused(node, PeerFailure.Reason.FAILED, "unreadable copy answers (" + e.getMessage() + ")");
+        }
     }
 
     private Optional<Entry> entry(NodeRef source, String... path) {

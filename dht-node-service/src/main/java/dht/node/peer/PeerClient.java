@@ -2,6 +2,7 @@ package dht.node.peer;
 
 import dht.core.NeighborView;
 import dht.core.NodeRef;
+import dht.core.wire.CopyAnswer;
 import dht.core.wire.DigestRequest;
 import dht.core.wire.Entry;
 import dht.core.wire.Handover;
@@ -10,6 +11,7 @@ import dht.core.wire.JoinRequest;
 import dht.core.wire.RangeDigest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
+import dht.core.wire.Wanted;
 
 import java.util.List;
 import java.util.Optional;
@@ -68,9 +70,15 @@ public interface PeerClient {
     Optional<Entry> fetch(NodeRef source, String key);
 
     /**
-     * The owner's copy of a key, for a replica that serves a read itself: the owner answers only
-     * while it owns the key by its own neighbors, and refuses ({@link PeerFailure.Reason#CONFLICT})
-     * otherwise, so that a replica with a stale view of the ring cannot take another node's copy for the owner's.
+     * A replica's copies of keys, one answer per key in order; a copy of the version the asker named
+     * comes back as a confirmation alone. The keys are distinct.
      */
-    Optional<Entry> fetchOwnerCopy(NodeRef owner, String key);
+    List<CopyAnswer> readCopies(NodeRef replica, List<Wanted> wanted);
+
+    /**
+     * As {@link #readCopies}, the owner's copies, for a replica that serves a read itself: the owner
+     * answers {@link CopyAnswer.Kind#NOT_OWNED} for a key it does not own by its own neighbors, so that
+     * a replica with a stale view of the ring cannot take another node's copy for the owner's.
+     */
+    List<CopyAnswer> readOwnerCopies(NodeRef owner, List<Wanted> wanted);
 }

@@ -4,7 +4,9 @@ import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.core.wire.CopyAnswer;
 import dht.core.wire.Entry;
+import dht.core.wire.Wanted;
 import dht.node.config.NodeProperties;
 import dht.node.membership.LocalNode;
 import dht.node.membership.RingView;
@@ -46,16 +48,19 @@ public class Replicator {
     private final PeerClient peers;
     private final NodeProperties properties;
     private final Copies copies;
-    private final Executor executor;
     private final NodeScheduler scheduler;
-    private final PeerPipeline<Boolean> toReplicas;
-    private final PeerPipeline<Boolean> toOwners;
+    private final PeerPipeline<Entry, Boolean> toReplicas;
+    private final PeerPipeline<Entry, Boolean> toOwners;
+    private final PeerPipeline<Wanted, CopyAnswer> readsOfReplicas;
+    private final PeerPipeline<Wanted, CopyAnswer> readsOfOwners;
 
     public Replicator(LocalNode node, RingView ringView, PeerClient peers, NodeProperties properties, Copies copies,
                       NodeScheduler scheduler) {
-        this.executor = scheduler.fanOut();
+        Executor executor = scheduler.fanOut();
         this.toReplicas = PeerPipeline.toReplicas(peers, executor);
         this.toOwners = PeerPipeline.toOwners(peers, executor);
+        this.readsOfReplicas = PeerPipeline.readsOfReplicas(peers, executor);
+        this.readsOfOwners = PeerPipeline.readsOfOwners(peers, executor);
         this.scheduler = scheduler;
         this.node = node;
         this.copies = copies;
@@ -181,18 +186,39 @@ public class Replicator {
      * answer (see {@link #firstAnswers}). A newer copy found elsewhere also replaces the local one.
      */
     public Read newest(String key, Optional<Entry> local, List<NodeRef> replicas, int others, Instant deadline) {
-        Read read = firstAnswers(key, replicas, others, deadline);
+        Read read = firstAnswers(key, local, replicas, others, deadline);
         return new Read(copies.newerOf(local, read.newest()), read.answered());
     }
 
     /**
-     * The newest copy among the first {@code needed} of {@code replicas} to answer. As many as needed
+     * The owner's answer for a key, for a replica that serves a read itself and holds {@code local}
+     * (a copy of the same version comes back as a confirmation alone; {@link CopyAnswer#copyGiven});
+     * empty when the owner did not answer in time. It goes in the next call of the owner's
+     * {@link PeerPipeline}, with the reads of other requests bound there.
+     */
+    public Optional<CopyAnswer> askOwner(NodeRef owner, String key, Optional<Entry> local, Instant deadline) {
+        try {
+            return Optional.of(readsOfOwners.send(owner, Wanted.of(key, local)).get(waitUntil(deadline).toNanos(), TimeUnit.NANOSECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("the owner {} did not answer for {} in time: {}", owner, key, e.getMessage());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The newest copy among the first {@code needed} of {@code replicas} to answer, each answering
+     * against {@code known}, the asker's own copy (the same version comes back as a confirmation
+     * alone, its value staying home; the reads go in the next call of each replica's
+     * {@link PeerPipeline}). As many as needed
      * are asked at first; the next one as soon as one of them fails, or when none has answered for
      * {@link #HEDGE} (a hedged read, as Cassandra's speculative retry), so that a slow or dead replica
      * costs a read little while the others answer, and a healthy ring asks no more replicas than
      * needed. The read waits {@code dht.request-timeout} at most, and not past {@code deadline}. Nothing is stored here.
      */
-    public Read firstAnswers(String key, List<NodeRef> replicas, int needed, Instant deadline) {
+    public Read firstAnswers(String key, Optional<Entry> known, List<NodeRef> replicas, int needed, Instant deadline) {
         if (needed <= 0 || replicas.isEmpty()) {
             return new Read(Optional.empty(), 0);
         }
@@ -203,7 +229,7 @@ public class Replicator {
         int asked = 0;
         int outstanding = 0;
         for (; asked < Math.min(needed, replicas.size()); asked++, outstanding++) {
-            ask(replicas.get(asked), key, answers);
+            ask(replicas.get(asked), Wanted.of(key, known), known, answers);
         }
         try {
             while (answered < needed && outstanding > 0) {
@@ -223,7 +249,7 @@ public class Replicator {
                 }
                 if (asked < replicas.size()) {
                     // a replica failed, or none answered for a while: ask the next one too
-                    ask(replicas.get(asked++), key, answers);
+                    ask(replicas.get(asked++), Wanted.of(key, known), known, answers);
                     outstanding++;
                 }
             }
@@ -239,12 +265,12 @@ public class Replicator {
         return left.isNegative() ? Duration.ZERO : left.compareTo(properties.requestTimeout()) < 0 ? left : properties.requestTimeout();
     }
 
-    private void ask(NodeRef replica, String key, BlockingQueue<Answer> answers) {
-        executor.execute(() -> {
-            try {
-                answers.add(new Answer(peers.fetch(replica, key)));
-            } catch (RuntimeException failure) {
-                log.debug("{} did not answer for {}: {}", replica, key, failure.getMessage());
+    private void ask(NodeRef replica, Wanted wanted, Optional<Entry> known, BlockingQueue<Answer> answers) {
+        readsOfReplicas.send(replica, wanted).whenComplete((answer, failure) -> {
+            if (failure == null && answer.kind() != CopyAnswer.Kind.NOT_OWNED) {
+                answers.add(new Answer(answer.copyGiven(known)));
+            } else {
+                log.debug("{} did not answer for {}: {}", replica, wanted.key(), failure == null ? answer : failure.getMessage());
                 answers.add(new Answer(null));
             }
         });

@@ -1,7 +1,9 @@
 package dht.node.storage;
 
 import dht.core.HybridClock;
+import dht.core.wire.CopyAnswer;
 import dht.core.wire.Entry;
+import dht.core.wire.Wanted;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -11,7 +13,8 @@ import java.util.function.Predicate;
 /**
  * Takes in copies of entries from other nodes (replica writes, anti-entropy, key transfers): each
  * key's lock held, the newer version kept, and this node's clock moved past every version seen,
- * so that a later local write of the key is stamped newer than the copy.
+ * so that a later local write of the key is stamped newer than the copy; and answers other nodes'
+ * reads of its copies.
  */
 @Component
 public class Copies {
@@ -41,6 +44,11 @@ public class Copies {
             keepNewer(List.of(newest.get()));
         }
         return newest;
+    }
+
+    /** This node's copies of keys, each answered against the version the asker holds ({@link CopyAnswer#of}). */
+    public List<CopyAnswer> answer(List<Wanted> wanted) {
+        return wanted.stream().map(one -> CopyAnswer.of(store.get(one.key()), one.known())).toList();
     }
 
     /** As {@link #keepNewer(List)}, for the keys {@code wanted} accepts while their locks are held. */

@@ -9,6 +9,7 @@ import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
 import dht.core.Version;
+import dht.core.wire.CopyAnswer;
 import dht.core.wire.Entry;
 import dht.node.config.NodeProperties;
 import dht.node.membership.LocalNode;
@@ -161,7 +162,7 @@ class KeyServiceTest {
         Key foreignKey = foreignKey();
         store.put(new Entry(foreignKey.value(), bytes("here"), "text/plain", new Version(1, OTHER.id())));
         when(replicator.ownerIfReplicaHere(foreignKey.position())).thenReturn(Optional.of(OTHER));
-        when(peers.fetchOwnerCopy(eq(OTHER), anyString())).thenAnswer(remote(invocation -> Optional.empty()));
+        when(replicator.askOwner(eq(OTHER), anyString(), any(), any())).thenAnswer(remote(invocation -> Optional.of(CopyAnswer.of(Optional.empty(), null))));
 
         KeyOutcome outcome = keys.get(KeyRequest.read(foreignKey, 0, DEADLINE, KeyOptions.NONE));
 
@@ -189,7 +190,7 @@ class KeyServiceTest {
         Key foreignKey = foreignKey();
         when(replicator.ownerIfReplicaHere(foreignKey.position())).thenReturn(Optional.of(OTHER));
         when(replicator.replicate(any(), any(), anyInt(), eq(OTHER), any())).thenAnswer(remote(invocation -> new Replicator.Replication(1, false)));
-        when(peers.fetchOwnerCopy(eq(OTHER), anyString())).thenThrow(PeerFailure.refused(OTHER, PeerFailure.Reason.CONFLICT, "not the owner"));
+        when(replicator.askOwner(eq(OTHER), anyString(), any(), any())).thenReturn(Optional.of(CopyAnswer.notOwned()));
         when(peers.forward(any(), any())).thenReturn(new KeyOutcome.Deleted(OTHER.id(), 1));
 
         keys.put(KeyRequest.write(foreignKey, 0, DEADLINE, bytes("v"), "text/plain", KeyOptions.NONE));

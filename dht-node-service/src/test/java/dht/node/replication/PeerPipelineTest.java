@@ -40,7 +40,7 @@ class PeerPipelineTest {
 
     private final PeerClient peers = mock(PeerClient.class);
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final PeerPipeline<Boolean> pipeline = PeerPipeline.toReplicas(peers, executor);
+    private final PeerPipeline<Entry, Boolean> pipeline = PeerPipeline.toReplicas(peers, executor);
     private final List<List<String>> calls = new CopyOnWriteArrayList<>();
     private final CountDownLatch firstCallMayEnd = new CountDownLatch(1);
 
@@ -124,7 +124,7 @@ class PeerPipelineTest {
         pipeline.send(REPLICA, entry("first"));
         await().atMost(DEADLINE).until(() -> calls.size() == 1);
         List<CompletableFuture<Boolean>> queued = new ArrayList<>();
-        for (int i = 0; i < PeerPipeline.MAX_QUEUED_ENTRIES; i++) {
+        for (int i = 0; i < PeerPipeline.MAX_QUEUED_ITEMS; i++) {
             queued.add(pipeline.send(REPLICA, entry("k" + i)));
         }
 
@@ -154,7 +154,7 @@ class PeerPipelineTest {
 
     @Test
     void eachWriteForTheOwnerGetsItsOwnAnswerFromTheBatchThatCarriedIt() throws Exception {
-        PeerPipeline<Boolean> toOwner = PeerPipeline.toOwners(peers, executor);
+        PeerPipeline<Entry, Boolean> toOwner = PeerPipeline.toOwners(peers, executor);
         doAnswer(invocation -> {
             List<Entry> entries = invocation.getArgument(1);
             calls.add(entries.stream().map(Entry::key).toList());

@@ -4,6 +4,7 @@ import dht.core.HybridClock;
 import dht.core.NodeRef;
 import dht.core.RingPosition;
 import dht.core.Version;
+import dht.core.wire.CopyAnswer;
 import dht.core.wire.Entry;
 import dht.node.config.NodeProperties;
 import dht.node.peer.PeerClient;
@@ -62,12 +63,12 @@ class ReplicatorTest {
     @Test
     void oneSlowReplicaDoesNotSlowAReadThatAnotherAnswers() {
         Entry copy = new Entry("k", "v".getBytes(StandardCharsets.UTF_8), "text/plain", new Version(1, RingPosition.MIN));
-        when(peers.fetch(eq(SLOW), any())).thenAnswer(invocation -> {
+        when(peers.readCopies(eq(SLOW), any())).thenAnswer(invocation -> {
             hang.await();
-            return Optional.empty();
+            return List.of(CopyAnswer.of(Optional.empty(), null));
         });
-        when(peers.fetch(eq(DOWN), any())).thenThrow(PeerFailure.unreachable(DOWN, null));
-        when(peers.fetch(eq(QUICK), any())).thenReturn(Optional.of(copy));
+        when(peers.readCopies(eq(DOWN), any())).thenThrow(PeerFailure.unreachable(DOWN, null));
+        when(peers.readCopies(eq(QUICK), any())).thenReturn(List.of(CopyAnswer.of(Optional.of(copy), null)));
 
         Replicator.Read read = assertTimeoutPreemptively(HANG_GUARD,
                 () -> replicator.newest("k", Optional.empty(), List.of(SLOW, DOWN, QUICK), 1, Instant.now().plusSeconds(600)));
@@ -78,7 +79,7 @@ class ReplicatorTest {
 
     @Test
     void aReadThatNoReplicaAnswersEndsWhenAllHaveFailed() {
-        when(peers.fetch(any(), any())).thenThrow(PeerFailure.unreachable(DOWN, null));
+        when(peers.readCopies(any(), any())).thenThrow(PeerFailure.unreachable(DOWN, null));
 
         Replicator.Read read = assertTimeoutPreemptively(HANG_GUARD, () -> replicator.newest("k", Optional.empty(), List.of(DOWN, QUICK), 1, Instant.now().plusSeconds(600)));
 
