@@ -1,6 +1,7 @@
 package dht.core;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * When a value written with a time to live ({@code ?ttl=SECONDS}) expires. The instant is written
@@ -27,7 +28,8 @@ public final class Expiry {
         if (ttlSeconds > LATEST.getEpochSecond() - now.getEpochSecond()) {
             throw new IllegalArgumentException("a time to live of " + ttlSeconds + " seconds ends past " + LATEST);
         }
-        return now.plusSeconds(ttlSeconds);
+        // to the millisecond, as entries keep it
+        return now.plusSeconds(ttlSeconds).truncatedTo(ChronoUnit.MILLIS);
     }
 
     /**

@@ -17,6 +17,11 @@ class ExpiryTest {
     }
 
     @Test
+    void anExpiryIsToTheMillisecondAsEntriesKeepIt() {
+        assertThat(Expiry.after(Instant.parse("2026-12-05T03:30:00.250999999Z"), 1)).isEqualTo(Instant.parse("2026-12-05T03:30:01.250Z"));
+    }
+
+    @Test
     void aTimeToLiveIsPositive() {
         assertThatThrownBy(() -> Expiry.after(NOW, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Expiry.after(NOW, -5)).isInstanceOf(IllegalArgumentException.class);
