@@ -88,7 +88,7 @@ final class SimulatedNode {
                 neighbors, scheduler);
         joins[0] = joinProcess;
         leaveProcess = new LeaveProcess(local, registryClient, peers, outbound, store, joinProcess, events, properties, scheduler);
-        keys = new KeyService(local, new KeyCoordinator(store, locks, inbound, peers, clock, replicator, copies), peers,
+        keys = new KeyService(local, new KeyCoordinator(store, locks, inbound, peers, clock, replicator, copies, scheduler), peers,
                 properties, metrics, replicator, ringView, scheduler);
     }
 

@@ -1,5 +1,6 @@
 package dht.cli;
 
+import dht.core.wire.DhtHeaders;
 import picocli.CommandLine.Command;
 
 import java.nio.ByteBuffer;
@@ -10,7 +11,8 @@ import java.util.Base64;
 import java.util.Optional;
 
 @Command(name = "get", description = "Read a key through a random live node and write its raw bytes to standard output "
-        + "(so '> file' saves a blob); --verbose also shows the size and content type. Exit code 4 when the key does not exist.")
+        + "(so '> file' saves a blob); --verbose also shows the size, content type and when the value expires, if it does. "
+        + "Exit code 4 when the key does not exist.")
 final class GetCommand extends KeyCommand {
 
     @Override
@@ -18,12 +20,15 @@ final class GetCommand extends KeyCommand {
         KeyClient.KeyReply reply = keys().get(key).requireSuccess();
         byte[] value = reply.reply().body();
         String contentType = reply.reply().header("Content-Type").orElse(null);
-        report(reply, ", " + value.length + " bytes" + (contentType == null ? "" : ", " + contentType));
+        Optional<String> expires = reply.reply().header(DhtHeaders.EXPIRES);
+        report(reply, ", " + value.length + " bytes" + (contentType == null ? "" : ", " + contentType)
+                + expires.map(at -> ", expires " + at).orElse(""));
         if (json()) {
             printJson(reply, answer -> {
                 answer.put("contentType", contentType);
                 answer.put("etag", reply.reply().header("ETag").orElse(null));
                 answer.put("bytes", value.length);
+                answer.put("expires", expires.orElse(null));
                 text(value).ifPresentOrElse(text -> answer.put("value", text),
                         () -> answer.put("valueBase64", Base64.getEncoder().encodeToString(value)));
             });

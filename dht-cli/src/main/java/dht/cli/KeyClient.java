@@ -21,19 +21,20 @@ final class KeyClient {
         this.cluster = cluster;
     }
 
-    KeyReply put(String key, byte[] value, String contentType) {
-        return send("PUT", key, value, contentType);
+    /** A write of a value that lives {@code ttlSeconds} ({@code ?ttl=}), or permanently when that is null. */
+    KeyReply put(String key, byte[] value, String contentType, Long ttlSeconds) {
+        return send("PUT", key, ttlSeconds == null ? "" : "?ttl=" + ttlSeconds, value, contentType);
     }
 
     KeyReply get(String key) {
-        return send("GET", key, null, null);
+        return send("GET", key, "", null, null);
     }
 
     KeyReply delete(String key) {
-        return send("DELETE", key, null, null);
+        return send("DELETE", key, "", null, null);
     }
 
-    private KeyReply send(String method, String key, byte[] body, String contentType) {
+    private KeyReply send(String method, String key, String query, byte[] body, String contentType) {
         if (key.isEmpty()) {
             throw CliException.usage("a key is 1 to 1024 bytes of UTF-8, not empty");
         }
@@ -41,7 +42,7 @@ final class KeyClient {
         boolean anyAnswered = false;
         for (URI node : cluster.entryNodes()) {
             try {
-                Reply reply = cluster.call(method, node.resolve(Cluster.keyPath(key)), body, contentType);
+                Reply reply = cluster.call(method, node.resolve(Cluster.keyPath(key) + query), body, contentType);
                 if (reply.status() == 503) {
                     anyAnswered = true;
                     refusals.add(node.getAuthority() + " " + reply.describe());

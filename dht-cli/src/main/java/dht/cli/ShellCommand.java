@@ -65,7 +65,7 @@ final class ShellCommand extends ClusterCommand {
                 if (words.length < 3) {
                     throw CliException.usage("usage: SET key value");
                 }
-                KeyReply reply = keys.put(words[1], words[2].getBytes(StandardCharsets.UTF_8), PutCommand.TEXT);
+                KeyReply reply = keys.put(words[1], words[2].getBytes(StandardCharsets.UTF_8), PutCommand.TEXT, null);
                 reply.requireSuccess();
                 out.println(reply.status() == 201 ? "OK (created)" : "OK (replaced)");
             }

@@ -14,6 +14,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,35 @@ class CommandsAgainstAClusterTest {
         assertThat(json.path("contentType").asString()).startsWith("application/json");
         assertThat(json.path("value").asString()).isEqualTo("{\"a\":1}");
         assertThat(json.path("position").asString()).isEqualTo(RingPosition.ofKey("doc").toString());
+    }
+
+    @Test
+    void aValueWrittenWithATtlShowsWhenItExpiresAndAPermanentOneDoesNot() {
+        Instant before = Instant.now();
+        Cli.Result put = dhtctl("put", "session", "token", "--ttl", "3600");
+        assertThat(put.exit()).as(put.toString()).isZero();
+        assertThat(put.out()).isEqualTo("created\n");
+
+        JsonNode json = Json.parseOrNull(dhtctl("-o", "json", "get", "session").stdout());
+        Instant expires = Instant.parse(json.path("expires").asString());
+        assertThat(expires).isBetween(before.plusSeconds(3600).minusMillis(1), Instant.now().plusSeconds(3600));
+        Cli.Result verbose = dhtctl("get", "session", "-v");
+        assertThat(verbose.out()).isEqualTo("token");
+        assertThat(verbose.stderr()).contains(", expires " + expires);
+
+        assertThat(dhtctl("put", "session", "kept").exit()).isZero();
+        assertThat(Json.parseOrNull(dhtctl("-o", "json", "get", "session").stdout()).path("expires").isNull()).isTrue();
+        assertThat(dhtctl("get", "session", "-v").stderr()).doesNotContain("expires");
+    }
+
+    @Test
+    void aTtlThatIsNoPositiveNumberIsAUsageError() {
+        for (String ttl : new String[]{"0", "-5", "abc"}) {
+            Cli.Result put = dhtctl("put", "never", "v", "--ttl", ttl);
+            assertThat(put.exit()).as(put.toString()).isEqualTo(Exit.USAGE);
+            assertThat(put.stdout()).isEmpty();
+        }
+        assertThat(dhtctl("get", "never").exit()).isEqualTo(Exit.NOT_FOUND);
     }
 
     @Test

@@ -19,6 +19,8 @@ import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -106,13 +108,23 @@ public final class DhtClient implements AutoCloseable {
         return call(KeyCall.get(validKey(key), readQuorum), reply -> {
             if (reply.status() == 200) {
                 return Optional.of(new Value(reply.body(), reply.header("Content-Type").orElse("application/octet-stream"),
-                        reply.header("ETag").map(KeyCall::unquoted).orElse(null), servedBy(reply)));
+                        reply.header("ETag").map(KeyCall::unquoted).orElse(null), servedBy(reply),
+                        expiresOf(reply)));
             }
             if (isAbsentKey(reply)) {
                 return Optional.empty();
             }
             throw failure(key, reply);
         });
+    }
+
+    /** When a value read expires, as its node said; empty for a permanent one. */
+    private static Optional<Instant> expiresOf(Reply reply) {
+        try {
+            return reply.header(DhtHeaders.EXPIRES).map(Instant::parse);
+        } catch (DateTimeParseException e) {
+            throw new UnexpectedAnswerException("an unreadable " + DhtHeaders.EXPIRES + " header: " + e.getParsedString(), reply.status());
+        }
     }
 
     // ---- writes ----
@@ -124,7 +136,15 @@ public final class DhtClient implements AutoCloseable {
 
     /** Stores {@code value} once {@code writeQuorum} copies confirm it ({@code ?w=}). */
     public Versioned put(String key, byte[] value, String contentType, Quorum writeQuorum) {
-        return call(KeyCall.put(validKey(key), requireValue(value), contentType, writeQuorum), reply -> written(key, reply));
+        return put(key, value, contentType, WriteOptions.defaults().withQuorum(writeQuorum));
+    }
+
+    /**
+     * Stores {@code value} as {@code options} say: confirmed by their quorum ({@code ?w=}), living
+     * their time to live ({@code ?ttl=}; permanent without one, also over a value that would have expired).
+     */
+    public Versioned put(String key, byte[] value, String contentType, WriteOptions options) {
+        return call(KeyCall.put(validKey(key), requireValue(value), contentType, options), reply -> written(key, reply));
     }
 
     /**
@@ -188,6 +208,10 @@ public final class DhtClient implements AutoCloseable {
 
     public CompletableFuture<Versioned> putAsync(String key, byte[] value, String contentType, Quorum writeQuorum) {
         return async(() -> put(key, value, contentType, writeQuorum));
+    }
+
+    public CompletableFuture<Versioned> putAsync(String key, byte[] value, String contentType, WriteOptions options) {
+        return async(() -> put(key, value, contentType, options));
     }
 
     public CompletableFuture<Versioned> putIfAbsentAsync(String key, byte[] value, String contentType) {

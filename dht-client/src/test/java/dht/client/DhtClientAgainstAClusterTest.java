@@ -10,6 +10,8 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -143,6 +145,19 @@ class DhtClientAgainstAClusterTest {
         assertThat(client.get("quorum", Quorum.of(3)).orElseThrow().asString()).isEqualTo("all three");
         assertThatThrownBy(() -> client.get("quorum", Quorum.of(4))).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("?r=4");
+    }
+
+    @Test
+    void aValueWrittenWithATtlReadsWithItsExpiryAndAWriteWithoutOneMakesItPermanent() {
+        Instant before = Instant.now();
+        client.put("session:1", utf8("token"), TEXT, WriteOptions.defaults().withTtl(Duration.ofHours(1)).withQuorum(Quorum.of(3)));
+
+        Value expiring = client.get("session:1", Quorum.of(3)).orElseThrow();
+
+        assertThat(expiring.expires()).get()
+                .satisfies(at -> assertThat(at).isBetween(before.plusSeconds(3600).minusMillis(1), Instant.now().plusSeconds(3600)));
+        client.putAsync("session:1", utf8("kept"), TEXT, WriteOptions.defaults()).join();
+        assertThat(client.get("session:1").orElseThrow().expires()).isEmpty();
     }
 
     @Test

@@ -13,8 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -50,7 +54,7 @@ class GeneratedClientTest {
         byte[] value = {0, (byte) 0xff, (byte) 0xfe, 'D', 'H', 'T', '\r', '\n', (byte) 0x80};
         Path sent = Files.write(folder.resolve("value.bin"), value);
 
-        KeyWritten written = keys.put(key, null, null, null, sent.toFile());
+        KeyWritten written = keys.put(key, null, null, null, null, sent.toFile());
         assertThat(written.getKey()).isEqualTo(key);
         assertThat(written.getPosition()).matches("[0-9a-f]{16}");
         assertThat(written.getOwner()).matches("[0-9a-f]{16}");
@@ -62,6 +66,19 @@ class GeneratedClientTest {
         assertThatExceptionOfType(ApiException.class).isThrownBy(() -> keys.get(key, null))
                 .satisfies(missing -> assertThat(missing.getCode()).isEqualTo(404))
                 .satisfies(missing -> assertThat(missing.getResponseBody()).contains("\"status\":404"));
+    }
+
+    @Test
+    void aValueWrittenWithATtlIsReadWithItsExpiry(@TempDir Path folder) throws Exception {
+        KeysApi keys = new KeysApi(client);
+        Path sent = Files.write(folder.resolve("value.txt"), "expiring".getBytes(StandardCharsets.UTF_8));
+
+        keys.put("generated/expiring", null, 3600L, null, null, sent.toFile());
+
+        Map<String, List<String>> headers = keys.getWithHttpInfo("generated/expiring", null).getHeaders();
+        assertThat(headers.entrySet()).filteredOn(header -> header.getKey().equalsIgnoreCase("X-DHT-Expires"))
+                .singleElement().satisfies(header -> assertThat(Instant.parse(header.getValue().getFirst())).isAfter(Instant.now()));
+        keys.delete("generated/expiring", null, null, null);
     }
 
     @Test

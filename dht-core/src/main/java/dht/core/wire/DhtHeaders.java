@@ -12,6 +12,8 @@ public final class DhtHeaders {
      * for a client that already gave up; only cluster members may send it.
      */
     public static final String TIME_LEFT = "X-DHT-Time-Left-Ms";
+    /** When a value written with a time to live expires, in RFC 3339 (UTC); absent on a permanent value. */
+    public static final String EXPIRES = "X-DHT-Expires";
     /** Whether a transfer round reached the end of its range. */
     public static final String TRANSFER_LAST = "X-DHT-Transfer-Last";
 

@@ -16,10 +16,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The binary form of entries between nodes (media type {@value #MEDIA_TYPE}): values travel as
- * raw bytes, never base64 inside JSON. A batch is a format byte and a count followed by that many
- * entries, each its key, content type, version, a tombstone flag and its value, every variable
- * part length-prefixed.
+ * The binary form of entries between nodes (media type {@value #MEDIA_TYPE}), and as a node's store
+ * keeps them: values travel as raw bytes, never base64 inside JSON. A batch is a format byte and a
+ * count followed by that many entries, each its key, content type, version, a flags byte, its
+ * expiry if the flags say it has one, and its value, every variable part length-prefixed.
+ * <p>
+ * The flags byte was a tombstone boolean before values could expire, so an entry without an expiry
+ * is written exactly as then, and stores written then read as they are. A batch holding an expiring
+ * entry says format {@value #FORMAT_WITH_EXPIRY}: a node that does not know expiry refuses it
+ * outright instead of misreading it, and takes every other batch as before.
  */
 public final class EntryCodec {
 
@@ -28,7 +33,11 @@ public final class EntryCodec {
     /** The most entries one batch (a transfer page, a replica batch) may hold: each is read whole into memory. */
     public static final int MAX_BATCH_ENTRIES = 100_000;
 
+    /** The format of a batch of entries none of which expires, the only one before values could expire. */
     private static final int FORMAT = 2;
+    private static final int FORMAT_WITH_EXPIRY = 3;
+    private static final int TOMBSTONE = 1;
+    private static final int EXPIRES = 2;
     private static final int MAX_TEXT_BYTES = 64 * 1024;
 
     private EntryCodec() {
@@ -36,7 +45,7 @@ public final class EntryCodec {
 
     public static void write(List<Entry> entries, OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(out);
-        data.writeByte(FORMAT);
+        data.writeByte(entries.stream().anyMatch(entry -> entry.expiresAtMillis() != Entry.NEVER) ? FORMAT_WITH_EXPIRY : FORMAT);
         data.writeInt(entries.size());
         for (Entry entry : entries) {
             writeEntry(data, entry);
@@ -82,7 +91,7 @@ public final class EntryCodec {
     public static List<Entry> read(InputStream in, int maxValueBytes, int maxEntries) throws IOException {
         DataInputStream data = new DataInputStream(in);
         int format = data.readUnsignedByte();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_WITH_EXPIRY) {
             throw new IOException("unknown entry batch format " + format);
         }
         int count = data.readInt();
@@ -104,7 +113,11 @@ public final class EntryCodec {
         writeText(data, entry.contentType());
         data.writeLong(entry.version().timestamp());
         data.writeLong(entry.version().writer().value());
-        data.writeBoolean(entry.tombstone());
+        boolean expires = entry.expiresAtMillis() != Entry.NEVER;
+        data.writeByte((entry.tombstone() ? TOMBSTONE : 0) | (expires ? EXPIRES : 0));
+        if (expires) {
+            data.writeLong(entry.expiresAtMillis());
+        }
         data.writeInt(entry.value().length);
         data.write(entry.value());
     }
@@ -113,7 +126,14 @@ public final class EntryCodec {
         String key = readText(data);
         String contentType = readText(data);
         Version version = new Version(data.readLong(), new RingPosition(data.readLong()));
-        boolean tombstone = data.readBoolean();
+        int flags = data.readUnsignedByte();
+        if ((flags & ~(TOMBSTONE | EXPIRES)) != 0) {
+            throw new IOException("unknown entry flags " + flags);
+        }
+        long expiresAtMillis = (flags & EXPIRES) != 0 ? data.readLong() : Entry.NEVER;
+        if ((flags & EXPIRES) != 0 && expiresAtMillis <= Entry.NEVER) {
+            throw new IOException("an expiry of " + expiresAtMillis + " in an entry");
+        }
         int length = data.readInt();
         if (length < 0 || length > maxValueBytes) {
             throw new IOException("value of " + length + " bytes exceeds the limit of " + maxValueBytes);
@@ -122,7 +142,7 @@ public final class EntryCodec {
         if (value.length != length) {
             throw new EOFException("entry batch ends inside a value");
         }
-        return new Entry(key, value, contentType, version, tombstone);
+        return new Entry(key, value, contentType, version, (flags & TOMBSTONE) != 0, expiresAtMillis);
     }
 
     private static void writeText(DataOutputStream data, String text) throws IOException {

@@ -14,9 +14,10 @@ import java.util.Objects;
 
 /**
  * A fingerprint of what a node holds of a range: one hash per arc of {@link KeyRange#split}, the
- * sum of the hashes of each entry's key and version (and whether it is a tombstone). Two replicas
- * compare digests and exchange only the arcs whose hashes differ; since a version names exactly
- * one write, equal hashes mean equal contents, whatever order the entries were added in.
+ * sum of the hashes of each entry's key and version (whether it is a tombstone, and its expiry if
+ * it has one). Two replicas compare digests and exchange only the arcs whose hashes differ; since a
+ * version names exactly one write, equal hashes mean equal contents, whatever order the entries
+ * were added in. An entry without an expiry hashes as it did before values could expire.
  */
 public record RangeDigest(KeyRange range, List<String> parts) {
 
@@ -63,6 +64,9 @@ public record RangeDigest(KeyRange range, List<String> parts) {
             sha256.update((byte) 0);
             sha256.update(entry.version().toString().getBytes(StandardCharsets.US_ASCII));
             sha256.update((byte) (entry.tombstone() ? 1 : 0));
+            if (entry.expiresAtMillis() != Entry.NEVER) {
+                sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(entry.expiresAtMillis()).array());
+            }
             sums[range.partOf(position, sums.length)] += ByteBuffer.wrap(sha256.digest()).getLong();
             return this;
         }

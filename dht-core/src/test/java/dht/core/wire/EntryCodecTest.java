@@ -11,8 +11,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +24,8 @@ class EntryCodecTest {
 
     /** The batch format the codec writes. */
     private static final int FORMAT = 2;
+    /** The batch format once an entry of it expires. */
+    private static final int FORMAT_WITH_EXPIRY = 3;
 
 
     private static final int LIMIT = 1024 * 1024;
@@ -64,6 +68,8 @@ class EntryCodecTest {
             assertThat(a.value()).isEqualTo(e.value());
             assertThat(a.contentType()).isEqualTo(e.contentType());
             assertThat(a.version()).isEqualTo(e.version());
+            assertThat(a.tombstone()).isEqualTo(e.tombstone());
+            assertThat(a.expiresAtMillis()).isEqualTo(e.expiresAtMillis());
         }
     }
 
@@ -220,11 +226,93 @@ class EntryCodecTest {
     @Test
     void unknownFormatIsRefused() {
         byte[] bytes = EntryCodec.toBytes(SAMPLE);
-        bytes[0] = FORMAT + 1;
+        bytes[0] = FORMAT_WITH_EXPIRY + 1;
 
         assertThatThrownBy(() -> read(bytes, LIMIT))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("format " + (FORMAT + 1));
+                .hasMessageContaining("format " + (FORMAT_WITH_EXPIRY + 1));
+    }
+
+    @Test
+    void anExpiringEntryRoundTripsWithItsExpiryInABatchOfTheNewerFormat() throws IOException {
+        Entry expiring = Entry.expiring("session:1", "v".getBytes(StandardCharsets.UTF_8), "text/plain",
+                new Version(7, RingPosition.MAX), Optional.of(Instant.parse("2026-12-05T04:00:00.123Z")));
+        List<Entry> batch = List.of(SAMPLE.get(0), expiring, SAMPLE.get(2));
+
+        byte[] bytes = EntryCodec.toBytes(batch);
+
+        assertThat(bytes[0]).isEqualTo((byte) FORMAT_WITH_EXPIRY);
+        assertSameEntries(read(bytes, LIMIT), batch);
+        assertThat(EntryCodec.entryFromBytes(EntryCodec.entryToBytes(expiring)).expires())
+                .contains(Instant.parse("2026-12-05T04:00:00.123Z"));
+    }
+
+    @Test
+    void theTombstoneAnExpiredEntryBecameKeepsItsExpiry() throws IOException {
+        Entry tombstone = Entry.expiring("k", new byte[]{1}, "text/plain", new Version(7, RingPosition.MIN),
+                Optional.of(Instant.ofEpochMilli(1_000))).asTombstone();
+
+        Entry read = EntryCodec.entryFromBytes(EntryCodec.entryToBytes(tombstone));
+
+        assertThat(read.tombstone()).isTrue();
+        assertThat(read.expiresAtMillis()).isEqualTo(1_000);
+        assertThat(read.version()).isEqualTo(tombstone.version());
+    }
+
+    @Test
+    void anEntryWithoutExpiryIsWrittenByteForByteAsBeforeValuesCouldExpire() throws IOException {
+        Entry value = SAMPLE.get(2);
+
+        assertThat(EntryCodec.entryToBytes(value)).isEqualTo(storedBeforeExpiry(value, false));
+        assertThat(EntryCodec.toBytes(List.of(value))[0]).isEqualTo((byte) FORMAT);
+    }
+
+    @Test
+    void storedEntriesWrittenBeforeValuesCouldExpireStillRead() throws IOException {
+        Entry value = SAMPLE.get(2);
+        Entry tombstone = Entry.tombstone("gone", new Version(5, RingPosition.MAX));
+
+        Entry readValue = EntryCodec.entryFromBytes(storedBeforeExpiry(value, false));
+        Entry readTombstone = EntryCodec.entryFromBytes(storedBeforeExpiry(tombstone, true));
+
+        assertSameEntries(List.of(readValue, readTombstone), List.of(value, tombstone));
+        assertThat(readValue.expires()).isEmpty();
+        assertThat(readTombstone.tombstone()).isTrue();
+    }
+
+    @Test
+    void aBatchOfTheFormatBeforeExpiryStillReads() throws IOException {
+        byte[] bytes = handMade(out -> {
+            out.writeByte(2);
+            out.writeInt(1);
+            out.write(storedBeforeExpiry(SAMPLE.get(0), false));
+        });
+
+        assertSameEntries(read(bytes, LIMIT), List.of(SAMPLE.get(0)));
+    }
+
+    @Test
+    void unknownEntryFlagsAreRefused() {
+        byte[] bytes = EntryCodec.entryToBytes(SAMPLE.get(0));
+        int flags = 4 + "empty".length() + 4 + "application/octet-stream".length() + 16;
+        bytes[flags] = 4;
+
+        assertThatThrownBy(() -> EntryCodec.entryFromBytes(bytes))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("flags");
+    }
+
+    /** An entry as a store kept it, and a batch carried it, before values could expire: the tombstone flag a boolean. */
+    private static byte[] storedBeforeExpiry(Entry entry, boolean tombstone) throws IOException {
+        return handMade(out -> {
+            writeText(out, entry.key());
+            writeText(out, entry.contentType());
+            out.writeLong(entry.version().timestamp());
+            out.writeLong(entry.version().writer().value());
+            out.writeBoolean(tombstone);
+            out.writeInt(entry.value().length);
+            out.write(entry.value());
+        });
     }
 
     @Test

@@ -5,9 +5,15 @@ import dht.core.RingPosition;
 import dht.core.Version;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +53,38 @@ class RangeDigestTest {
         assertThat(base.differingArcs(digest(WRAPPING, newer))).containsExactly(arcOfChanged);
         assertThat(base.differingArcs(digest(WRAPPING, deleted))).containsExactly(arcOfChanged);
         assertThat(base.differingArcs(digest(WRAPPING, missing))).containsExactly(arcOfChanged);
+    }
+
+    @Test
+    void copiesThatDifferOnlyInTheirExpiryDifferInTheirArc() {
+        List<Entry> entries = entriesIn(WRAPPING, 500);
+        Entry changed = entries.get(45);
+        KeyRange arcOfChanged = WRAPPING.split(64).get(WRAPPING.partOf(RingPosition.ofKey(changed.key()), 64));
+        List<Entry> expiring = new ArrayList<>(entries);
+        expiring.set(45, Entry.expiring(changed.key(), changed.value(), changed.contentType(), changed.version(),
+                Optional.of(Instant.parse("2026-12-05T04:00:00Z"))));
+        List<Entry> expiringLater = new ArrayList<>(entries);
+        expiringLater.set(45, Entry.expiring(changed.key(), changed.value(), changed.contentType(), changed.version(),
+                Optional.of(Instant.parse("2026-12-05T04:00:01Z"))));
+
+        assertThat(digest(WRAPPING, entries).differingArcs(digest(WRAPPING, expiring))).containsExactly(arcOfChanged);
+        assertThat(digest(WRAPPING, expiring).differingArcs(digest(WRAPPING, expiringLater))).containsExactly(arcOfChanged);
+        assertThat(digest(WRAPPING, expiring).differingArcs(digest(WRAPPING, List.copyOf(expiring)))).isEmpty();
+    }
+
+    @Test
+    void anEntryWithoutExpiryHashesAsBeforeValuesCouldExpire() throws Exception {
+        Entry entry = new Entry("key-1", new byte[]{1}, "text/plain", new Version(1, WRITER));
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        sha256.update("key-1".getBytes(StandardCharsets.UTF_8));
+        sha256.update((byte) 0);
+        sha256.update(entry.version().toString().getBytes(StandardCharsets.US_ASCII));
+        sha256.update((byte) 0);
+        String expected = HexFormat.of().toHexDigits(ByteBuffer.wrap(sha256.digest()).getLong());
+
+        RangeDigest digest = new RangeDigest.Builder(KeyRange.wholeRing(RingPosition.MIN), 1).add(entry).build();
+
+        assertThat(digest.parts()).containsExactly(expected);
     }
 
     @Test

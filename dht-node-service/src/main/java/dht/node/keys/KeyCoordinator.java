@@ -1,5 +1,6 @@
 package dht.node.keys;
 
+import dht.core.Expiry;
 import dht.core.HybridClock;
 import dht.core.Key;
 import dht.core.NodeRef;
@@ -15,11 +16,13 @@ import dht.node.replication.Replicator;
 import dht.node.storage.Copies;
 import dht.node.storage.KeyLocks;
 import dht.node.storage.KeyValueStore;
+import dht.node.time.NodeScheduler;
 import dht.node.transfer.InboundTransfers.Pending;
 import dht.node.transfer.InboundTransfers;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -41,10 +44,12 @@ public class KeyCoordinator {
     private final HybridClock clock;
     private final Replicator replicator;
     private final Copies copies;
+    private final NodeScheduler scheduler;
 
     public KeyCoordinator(KeyValueStore store, KeyLocks locks, InboundTransfers inbound, PeerClient peers,
-                          HybridClock clock, Replicator replicator, Copies copies) {
+                          HybridClock clock, Replicator replicator, Copies copies, NodeScheduler scheduler) {
         this.copies = copies;
+        this.scheduler = scheduler;
         this.store = store;
         this.locks = locks;
         this.inbound = inbound;
@@ -63,8 +68,7 @@ public class KeyCoordinator {
                 return () -> readForOwner(serving, request, local.get());
             }
             return () -> {
-                Entry entry = newestOfQuorum(serving.owner().id(), request, local.get())
-                        .filter(e -> !e.tombstone())
+                Entry entry = live(newestOfQuorum(serving.owner().id(), request, local.get()))
                         .orElseThrow(() -> KeyFailure.notFound(serving.owner().id(), hops));
                 return new KeyOutcome.Found(entry, serving.owner().id(), hops);
             };
@@ -83,7 +87,7 @@ public class KeyCoordinator {
                 .orElseThrow(ServeElsewhere::new);
         Optional<Entry> newest = copies.newerOf(local, answer.copyGiven(local));
         RingPosition owner = serving.owner().id();
-        Entry entry = newest.filter(e -> !e.tombstone()).orElseThrow(() -> KeyFailure.notFound(owner, request.hops()));
+        Entry entry = live(newest).orElseThrow(() -> KeyFailure.notFound(owner, request.hops()));
         return new KeyOutcome.Found(entry, owner, request.hops());
     }
 
@@ -108,7 +112,8 @@ public class KeyCoordinator {
         int hops = request.hops();
         return (serving, source) -> {
             Written written = writeLocally(serving, request, source,
-                    current -> new Entry(key.value(), request.body(), request.contentType(), clock.stamp(serving.self().id())));
+                    current -> Entry.expiring(key.value(), request.body(), request.contentType(), clock.stamp(serving.self().id()),
+                            expiryOf(request)));
             if (written == null) {
                 return null;
             }
@@ -126,7 +131,7 @@ public class KeyCoordinator {
         int hops = request.hops();
         return (serving, source) -> {
             Written written = writeLocally(serving, request, source, current -> {
-                if (current.filter(held -> !held.tombstone()).isEmpty()) {
+                if (live(current).isEmpty()) {
                     throw KeyFailure.notFound(serving.owner().id(), hops);
                 }
                 return Entry.tombstone(key.value(), clock.stamp(serving.self().id()));
@@ -161,7 +166,7 @@ public class KeyCoordinator {
             if (serving.forOwner()) {
                 store.put(stamped);
             }
-            return new Written(stamped, current.filter(previous -> !previous.tombstone()).isPresent());
+            return new Written(stamped, live(current).isPresent());
         });
     }
 
@@ -179,7 +184,7 @@ public class KeyCoordinator {
         Optional<Entry> atSource = pending.filter(p -> !p.wasTouched(key.value()))
                 .flatMap(p -> peers.fetch(p.source(), key.value()));
         Optional<Entry> local = Entry.newer(store.get(key.value()), atSource);
-        boolean deletingWhatIsNotHere = request.method() == HttpMethod.DELETE && local.filter(entry -> !entry.tombstone()).isEmpty();
+        boolean deletingWhatIsNotHere = request.method() == HttpMethod.DELETE && live(local).isEmpty();
         if (request.options().conditional() || deletingWhatIsNotHere) {
             // this node's copy may trail one a write through another replica (or before a failover) left on the others
             newestOfQuorum(serving.get(), request, local);
@@ -226,9 +231,23 @@ public class KeyCoordinator {
     }
 
     private void requirePreconditions(KeyRequest request, Optional<Entry> current, RingPosition owner) {
-        if (!Preconditions.hold(request.options(), current)) {
-            throw KeyFailure.preconditionFailed(current.filter(entry -> !entry.tombstone()).map(Entry::version), owner, request.hops());
+        if (!Preconditions.hold(request.options(), current, scheduler.now())) {
+            throw KeyFailure.preconditionFailed(live(current).map(Entry::version), owner, request.hops());
         }
+    }
+
+    /** The copy if it holds a value now: neither deleted nor expired. */
+    private Optional<Entry> live(Optional<Entry> copy) {
+        Instant now = scheduler.now();
+        return copy.filter(entry -> entry.liveAt(now));
+    }
+
+    /**
+     * When a write's value expires: its time to live from now, as this node's clock tells; never for a
+     * write without one, so that a write without {@code ?ttl=} makes the key permanent again.
+     */
+    private Optional<Instant> expiryOf(KeyRequest request) {
+        return Optional.ofNullable(request.options().ttlSeconds()).map(ttl -> Expiry.afterAtMost(scheduler.now(), ttl));
     }
 
     /**

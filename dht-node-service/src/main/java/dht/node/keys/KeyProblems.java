@@ -6,7 +6,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
-/** The problems of a {@code /keys} request the node refuses before it enters the ring: a bad key, quorum or value. */
+/** The problems of a {@code /keys} request the node refuses before it enters the ring: a bad key, quorum, time to live or value. */
 final class KeyProblems {
 
     private KeyProblems() {
@@ -15,6 +15,10 @@ final class KeyProblems {
     static ErrorResponseException invalidQuorum(String parameter, int value, int replicationFactor) {
         return problem(HttpStatus.BAD_REQUEST, "Invalid quorum", "?" + parameter + "=" + value + " is outside 1 to "
                 + replicationFactor + " (dht.replication-factor).", null, 0);
+    }
+
+    static ErrorResponseException invalidTtl(String why) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid time to live", why, null, 0);
     }
 
     static ErrorResponseException invalidKey(String why) {

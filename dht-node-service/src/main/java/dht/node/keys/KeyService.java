@@ -30,6 +30,7 @@ import dht.node.time.NodeScheduler;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Service;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -282,7 +283,8 @@ public class KeyService {
         if (read.answered() < Math.max(needed, 1)) {
             return Optional.empty();
         }
-        Entry found = read.newest().filter(entry -> !entry.tombstone())
+        Instant now = scheduler.now();
+        Entry found = read.newest().filter(entry -> entry.liveAt(now))
                 .orElseThrow(() -> KeyFailure.notFound(ownerNode.id(), request.hops()));
         return Optional.of(new KeyOutcome.Found(found, ownerNode.id(), request.hops()));
     }

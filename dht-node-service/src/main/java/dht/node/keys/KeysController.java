@@ -1,5 +1,6 @@
 package dht.node.keys;
 
+import dht.core.Expiry;
 import dht.core.Key;
 import dht.core.wire.DhtHeaders;
 import dht.core.wire.KeyWritten;
@@ -7,6 +8,7 @@ import dht.node.config.NodeProperties;
 import dht.node.peer.KeyOptions;
 import dht.node.peer.KeyOutcome;
 import dht.node.peer.KeyRequest;
+import dht.node.time.NodeScheduler;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -42,6 +44,9 @@ class KeysController {
     private static final String IF_NONE_MATCH = "* to apply only if the key has no value: create-if-absent";
     private static final String VERSION = "The value's version, for If-Match and If-None-Match";
     private static final String OWNER = "ID of the node that owns the key";
+    private static final String TTL = "Seconds the value lives, a positive whole number; from then on the key reads as absent "
+            + "everywhere. Without it the value is permanent, also when it replaces an expiring one";
+    private static final String EXPIRES = "When the value expires (RFC 3339, UTC); absent on a permanent value";
     private static final String HOPS = "Forwards between nodes before the request was served";
     private static final String HEX_ID = "^[0-9a-f]{16}$";
     /** Any JSON value, described where the node's documents are made (NodeApiDocumentation). */
@@ -50,9 +55,11 @@ class KeysController {
     private final KeyService keys;
     private final NodeProperties properties;
     private final ForwardingHeaders forwarding;
+    private final NodeScheduler scheduler;
 
-    KeysController(KeyService keys, NodeProperties properties, ForwardingHeaders forwarding) {
+    KeysController(KeyService keys, NodeProperties properties, ForwardingHeaders forwarding, NodeScheduler scheduler) {
         this.keys = keys;
+        this.scheduler = scheduler;
         this.forwarding = forwarding;
         this.properties = properties;
     }
@@ -62,6 +69,8 @@ class KeysController {
             + "would run (HTML, SVG, XML, JavaScript), as an attachment.")
     @ApiResponse(responseCode = "200", description = "The value, with the Content-Type it was stored with", headers = {
             @Header(name = HttpHeaders.ETAG, description = VERSION, schema = @Schema(type = "string")),
+            @Header(name = DhtHeaders.EXPIRES, description = EXPIRES, schema = @Schema(type = "string", format = "date-time",
+                    example = "2026-12-05T04:00:00Z")),
             @Header(name = DhtHeaders.OWNER, description = OWNER, schema = @Schema(type = "string", pattern = HEX_ID)),
             @Header(name = DhtHeaders.HOPS, description = HOPS, schema = @Schema(type = "integer", minimum = "0"))},
             content = {
@@ -94,7 +103,7 @@ class KeysController {
             @Header(name = DhtHeaders.OWNER, description = OWNER, schema = @Schema(type = "string", pattern = HEX_ID)),
             @Header(name = DhtHeaders.HOPS, description = HOPS, schema = @Schema(type = "integer", minimum = "0"))},
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = KeyWritten.class)))
-    @ApiResponse(responseCode = "400", description = "Empty key or longer than 1024 bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "400", description = "Empty key or longer than 1024 bytes, or a ttl that is no positive whole number of seconds", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "412", description = "If-Match or If-None-Match did not hold; ETag names the current version", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "413", description = "The value is larger than dht.max-value-bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "502", description = "A node on the way could not be reached", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
@@ -110,11 +119,13 @@ class KeysController {
     @PutMapping(path = "/{key}", consumes = MediaType.ALL_VALUE)
     ResponseEntity<?> put(@Parameter(description = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F", example = "user:42") @PathVariable String key,
                           @Parameter(description = WRITE_QUORUM) @RequestParam(name = "w", required = false) Integer w,
+                          @Parameter(description = TTL, schema = @Schema(type = "integer", format = "int64", minimum = "1", example = "3600"))
+                          @RequestParam(name = "ttl", required = false) String ttl,
                           @Parameter(description = IF_MATCH) @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                           @Parameter(description = IF_NONE_MATCH) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
                           HttpServletRequest request) throws IOException {
         Key validKey = validKey(key);
-        KeyOptions options = options(w, null, ifMatch, ifNoneMatch);
+        KeyOptions options = options(w, null, ifMatch, ifNoneMatch).withTtl(validTtl(ttl));
         String contentType = storedContentType(request.getContentType());
         return answer(keys.put(KeyRequest.write(validKey, forwarding.hops(request), forwarding.deadline(request),
                 boundedBody(request), contentType, options)));
@@ -146,11 +157,12 @@ class KeysController {
         throw KeyProblems.invalidKey("The key is empty; a key is 1 to " + Key.MAX_BYTES + " bytes of UTF-8.");
     }
 
-    /** What a key request ended in, as HTTP: a value sandboxed, a write's version, or no content. */
+    /** What a key request ended in, as HTTP: a value sandboxed (with its expiry, if it has one), a write's version, or no content. */
     private static ResponseEntity<?> answer(KeyOutcome outcome) {
         HttpHeaders headers = KeyHeaders.of(outcome.owner(), outcome.hops());
         return switch (outcome) {
             case KeyOutcome.Found found -> StoredValues.guarded(ResponseEntity.ok().headers(headers)
+                    .headers(expiry -> found.entry().expires().ifPresent(at -> expiry.set(DhtHeaders.EXPIRES, at.toString())))
                     .contentType(MediaType.parseMediaType(found.entry().contentType()))
                     .eTag(found.entry().version().toString())
                     .body(found.entry().value()));
@@ -178,6 +190,25 @@ class KeysController {
 
     private KeyOptions options(Integer w, Integer r, String ifMatch, String ifNoneMatch) {
         return new KeyOptions(validQuorum("w", w), validQuorum("r", r), ifMatch, ifNoneMatch);
+    }
+
+    /**
+     * The seconds a written value lives, as sent ({@code ?ttl=}); null for a permanent value. Refused
+     * unless a positive whole number whose expiry RFC 3339 can still write.
+     */
+    private Long validTtl(String ttl) {
+        if (ttl == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(ttl.strip());
+            Expiry.after(scheduler.now(), seconds);
+            return seconds;
+        } catch (NumberFormatException notANumber) {
+            throw KeyProblems.invalidTtl("?ttl=" + ttl + " is not a whole number of seconds.");
+        } catch (IllegalArgumentException outOfRange) {
+            throw KeyProblems.invalidTtl("?ttl=" + ttl + " is out of range: " + outOfRange.getMessage() + ".");
+        }
     }
 
     private Integer validQuorum(String parameter, Integer copies) {

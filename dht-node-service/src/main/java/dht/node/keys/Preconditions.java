@@ -4,6 +4,7 @@ import dht.core.wire.Entry;
 import dht.node.peer.KeyOptions;
 import org.springframework.http.ETag;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,8 +18,9 @@ final class Preconditions {
     private Preconditions() {
     }
 
-    static boolean hold(KeyOptions options, Optional<Entry> current) {
-        Optional<String> version = current.filter(entry -> !entry.tombstone()).map(entry -> entry.version().toString());
+    /** Whether the conditions hold against the key's {@code current} copy at {@code now}: deleted or expired, it has no value. */
+    static boolean hold(KeyOptions options, Optional<Entry> current, Instant now) {
+        Optional<String> version = current.filter(entry -> entry.liveAt(now)).map(entry -> entry.version().toString());
         if (options.ifMatch() != null && (version.isEmpty() || !matches(options.ifMatch(), version.get()))) {
             return false;
         }

@@ -84,6 +84,7 @@ public class HttpPeerClient implements PeerClient {
             UriComponentsBuilder uri = base(next).pathSegment("keys", request.key().value());
             Optional.ofNullable(options.writeQuorum()).ifPresent(w -> uri.queryParam("w", w));
             Optional.ofNullable(options.readQuorum()).ifPresent(r -> uri.queryParam("r", r));
+            Optional.ofNullable(options.ttlSeconds()).ifPresent(ttl -> uri.queryParam("ttl", ttl));
             RestClient.RequestBodySpec spec = rest.method(request.method())
                     .uri(uri.build().encode().toUri())
                     .header(DhtHeaders.HOPS, Integer.toString(request.hops()))
@@ -112,9 +113,9 @@ public class HttpPeerClient implements PeerClient {
         }
         if (status.is2xxSuccessful()) {
             return new Answer(switch (request.method().name()) {
-                case "GET" -> new KeyOutcome.Found(new Entry(request.key().value(), body,
+                case "GET" -> new KeyOutcome.Found(Entry.expiring(request.key().value(), body,
                         Objects.requireNonNullElse(headers.getFirst(HttpHeaders.CONTENT_TYPE), MediaType.APPLICATION_OCTET_STREAM_VALUE),
-                        version), owner, hops);
+                        version, Optional.ofNullable(headers.getFirst(DhtHeaders.EXPIRES)).map(Instant::parse)), owner, hops);
                 case "PUT" -> new KeyOutcome.Stored(request.key(), version, status.value() == 201, owner, hops);
                 default -> new KeyOutcome.Deleted(owner, hops);
             }, null);

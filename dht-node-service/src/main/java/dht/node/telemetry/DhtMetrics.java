@@ -18,6 +18,8 @@ public class DhtMetrics {
     private final DistributionSummary hops;
     private final Counter transferredIn;
     private final Counter transferredOut;
+    private final Counter expired;
+    private final Counter tombstonesPurged;
 
     public DhtMetrics(MeterRegistry registry, KeyValueStore store) {
         this.registry = registry;
@@ -30,6 +32,10 @@ public class DhtMetrics {
                 .description("Keys moved between nodes by joins and leaves").register(registry);
         this.transferredOut = Counter.builder("dht.keys.transferred").tag("direction", "out")
                 .description("Keys moved between nodes by joins and leaves").register(registry);
+        this.expired = Counter.builder("dht.keys.expired")
+                .description("Expired values the purge turned into tombstones (their bytes freed)").register(registry);
+        this.tombstonesPurged = Counter.builder("dht.tombstones.purged")
+                .description("Tombstones of deletes and expired values forgotten after dht.tombstone-grace").register(registry);
         // a ring whose every node holds every key forwards nothing, and its dashboard still shows 0 forwards
         for (String operation : new String[]{"get", "put", "delete"}) {
             registry.counter("dht.forwards", "operation", operation);
@@ -64,5 +70,13 @@ public class DhtMetrics {
 
     public void transferredOut(long keys) {
         transferredOut.increment(keys);
+    }
+
+    public void expired(long values) {
+        expired.increment(values);
+    }
+
+    public void tombstonesPurged(long tombstones) {
+        tombstonesPurged.increment(tombstones);
     }
 }

@@ -15,6 +15,7 @@ import dht.node.config.NodeProperties;
 import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
 import dht.node.membership.RingView;
+import dht.node.peer.KeyFailure;
 import dht.node.peer.KeyOptions;
 import dht.node.peer.KeyOutcome;
 import dht.node.peer.KeyRequest;
@@ -25,7 +26,7 @@ import dht.node.storage.Copies;
 import dht.node.storage.InMemoryKeyValueStore;
 import dht.node.storage.KeyLocks;
 import dht.node.telemetry.DhtMetrics;
-import dht.node.time.ThreadScheduler;
+import dht.node.time.ManualScheduler;
 import dht.node.transfer.InboundTransfers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,10 +34,11 @@ import org.mockito.stubbing.Answer;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.http.HttpMethod;
-import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,10 +82,11 @@ class KeyServiceTest {
     private final PeerClient peers = mock(PeerClient.class);
     private final Replicator replicator = mock(Replicator.class);
     private final AtomicInteger remoteCalls = new AtomicInteger();
+    private final ManualScheduler scheduler = new ManualScheduler(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     private final KeyService keys = new KeyService(node,
             new KeyCoordinator(store, locks, inbound, peers, new HybridClock(System::currentTimeMillis), replicator,
-                    new Copies(store, locks, new HybridClock(System::currentTimeMillis))),
-            peers, properties, mock(DhtMetrics.class), replicator, ringView, new ThreadScheduler(new SimpleAsyncTaskScheduler()));
+                    new Copies(store, locks, new HybridClock(System::currentTimeMillis)), scheduler),
+            peers, properties, mock(DhtMetrics.class), replicator, ringView, scheduler);
     private Key ownKey;
 
     @BeforeEach
@@ -211,7 +214,7 @@ class KeyServiceTest {
     void aRequestWhoseClientGaveUpIsNotForwarded() {
         Key foreignKey = foreignKey();
 
-        assertThatThrownBy(() -> keys.get(KeyRequest.read(foreignKey, 1, Instant.now().minusMillis(1), KeyOptions.NONE)))
+        assertThatThrownBy(() -> keys.get(KeyRequest.read(foreignKey, 1, scheduler.now().minusMillis(1), KeyOptions.NONE)))
                 .isInstanceOf(PeerFailure.TimedOut.class);
         verify(peers, never()).forward(any(), any());
     }
@@ -224,6 +227,77 @@ class KeyServiceTest {
         keys.delete(KeyRequest.delete(foreignKey, 0, DEADLINE, KeyOptions.NONE));
 
         verify(peers).forward(any(), argThat(request -> request.deadline().equals(DEADLINE) && request.hops() == 1));
+    }
+
+    @Test
+    void aValueWrittenWithATtlReadsWithItsExpiryUntilThenAndIsAbsentFromThen() {
+        Instant written = scheduler.now();
+
+        keys.put(KeyRequest.write(ownKey, 0, DEADLINE, bytes("v"), "text/plain", KeyOptions.NONE.withTtl(60L)));
+
+        assertThat(foundEntry(keys.get(KeyRequest.read(ownKey, 0, DEADLINE, KeyOptions.NONE))).expires())
+                .contains(written.plusSeconds(60));
+        verify(replicator).replicate(argThat(entry -> entry.expires().equals(Optional.of(written.plusSeconds(60)))),
+                any(), anyInt(), any(), any());
+        scheduler.advance(Duration.ofSeconds(59));
+        assertThat(valueOf(keys.get(KeyRequest.read(ownKey, 0, DEADLINE, KeyOptions.NONE)))).isEqualTo(bytes("v"));
+
+        scheduler.advance(Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> keys.get(KeyRequest.read(ownKey, 0, DEADLINE, KeyOptions.NONE)))
+                .isInstanceOfSatisfying(KeyFailure.class, failure -> assertThat(failure.kind()).isEqualTo(KeyFailure.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void aWriteWithoutTtlMakesAnExpiringKeyPermanentAgain() {
+        keys.put(KeyRequest.write(ownKey, 0, DEADLINE, bytes("v"), "text/plain", KeyOptions.NONE.withTtl(60L)));
+        keys.put(KeyRequest.write(ownKey, 0, DEADLINE, bytes("w"), "text/plain", KeyOptions.NONE));
+
+        scheduler.advance(Duration.ofDays(400));
+
+        KeyOutcome found = keys.get(KeyRequest.read(ownKey, 0, DEADLINE.plus(Duration.ofDays(400)), KeyOptions.NONE));
+        assertThat(valueOf(found)).isEqualTo(bytes("w"));
+        assertThat(foundEntry(found).expires()).isEmpty();
+    }
+
+    @Test
+    void anExpiredKeyIsAbsentToDeletesAndConditionalWritesAndAWriteCreatesItAnew() {
+        KeyOutcome.Stored first = (KeyOutcome.Stored) keys.put(KeyRequest.write(ownKey, 0, DEADLINE, bytes("v"), "text/plain",
+                KeyOptions.NONE.withTtl(1L)));
+        scheduler.advance(Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> keys.delete(KeyRequest.delete(ownKey, 0, DEADLINE, KeyOptions.NONE)))
+                .isInstanceOfSatisfying(KeyFailure.class, failure -> assertThat(failure.kind()).isEqualTo(KeyFailure.Kind.NOT_FOUND));
+        assertThatThrownBy(() -> keys.put(KeyRequest.write(ownKey, 0, DEADLINE, bytes("w"), "text/plain",
+                new KeyOptions(null, null, "\"" + first.version() + "\"", null))))
+                .as("If-Match against the expired version")
+                .isInstanceOfSatisfying(KeyFailure.class, failure -> {
+                    assertThat(failure.kind()).isEqualTo(KeyFailure.Kind.PRECONDITION_FAILED);
+                    assertThat(failure.current()).isEmpty();
+                });
+        assertThat(keys.put(KeyRequest.write(ownKey, 0, DEADLINE, bytes("w"), "text/plain", new KeyOptions(null, null, null, "*"))))
+                .as("If-None-Match: * over the expired value")
+                .isInstanceOfSatisfying(KeyOutcome.Stored.class, stored -> assertThat(stored.created()).isTrue());
+    }
+
+    @Test
+    void aReplicaServingAReadTreatsAnExpiredCopyAsAbsent() {
+        Key foreignKey = foreignKey();
+        store.put(Entry.expiring(foreignKey.value(), bytes("here"), "text/plain", new Version(1, OTHER.id()),
+                Optional.of(scheduler.now().plusSeconds(5))));
+        when(replicator.ownerIfReplicaHere(foreignKey.position())).thenReturn(Optional.of(OTHER));
+        when(replicator.askOwner(eq(OTHER), anyString(), any(), any())).thenAnswer(remote(invocation -> Optional.of(CopyAnswer.of(Optional.empty(), null))));
+        assertThat(foundEntry(keys.get(KeyRequest.read(foreignKey, 0, DEADLINE, KeyOptions.NONE))).expires())
+                .contains(scheduler.now().plusSeconds(5));
+
+        scheduler.advance(Duration.ofSeconds(5));
+
+        assertThatThrownBy(() -> keys.get(KeyRequest.read(foreignKey, 0, DEADLINE, KeyOptions.NONE)))
+                .isInstanceOfSatisfying(KeyFailure.class, failure -> assertThat(failure.kind()).isEqualTo(KeyFailure.Kind.NOT_FOUND));
+    }
+
+    private static Entry foundEntry(KeyOutcome outcome) {
+        return ((KeyOutcome.Found) outcome).entry();
     }
 
     private static byte[] valueOf(KeyOutcome outcome) {

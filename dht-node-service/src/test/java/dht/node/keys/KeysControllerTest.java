@@ -1,5 +1,6 @@
 package dht.node.keys;
 
+import dht.core.Expiry;
 import dht.core.Key;
 import dht.core.RingPosition;
 import dht.core.Version;
@@ -35,6 +36,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -261,6 +263,50 @@ class KeysControllerTest {
         assertThat(mvc.get().uri("/keys/k?r=4")).hasStatus(HttpStatus.BAD_REQUEST);
         assertThat(mvc.delete().uri("/keys/k?w=x")).hasStatus(HttpStatus.BAD_REQUEST);
         verifyNoInteractions(keys);
+    }
+
+    @Test
+    void aTtlInSecondsReachesTheServiceAndAWriteWithoutOneIsPermanent() {
+        doReturn(CREATED).when(keys).put(any());
+
+        assertThat(mvc.put().uri("/keys/k?ttl=3600").content(new byte[]{1})).hasStatus(HttpStatus.CREATED);
+        assertThat(mvc.put().uri("/keys/k").content(new byte[]{1})).hasStatus(HttpStatus.CREATED);
+
+        verify(keys).put(writing("k", new byte[]{1}, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0, KeyOptions.NONE.withTtl(3600L)));
+        verify(keys).put(writing("k", new byte[]{1}, MediaType.APPLICATION_OCTET_STREAM_VALUE, 0, KeyOptions.NONE));
+    }
+
+    @Test
+    void aTtlThatIsNoPositiveWholeNumberOfSecondsIsABadRequestProblem() {
+        long toTheLastRfc3339Instant = Expiry.LATEST.getEpochSecond() - Instant.parse("2026-01-01T00:00:00Z").getEpochSecond();
+        when(scheduler.now()).thenReturn(Instant.parse("2026-01-01T00:00:00Z"));
+        doReturn(CREATED).when(keys).put(any());
+
+        for (String ttl : new String[]{"0", "-1", "abc", "1.5", "", "9223372036854775807", "99999999999999999999",
+                Long.toString(toTheLastRfc3339Instant + 1)}) {
+            assertThat(mvc.put().uri("/keys/k?ttl={ttl}", ttl).content(new byte[]{1}))
+                    .as("ttl=%s", ttl)
+                    .hasStatus(HttpStatus.BAD_REQUEST)
+                    .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                    .bodyJson().extractingPath("$.title").isEqualTo("Invalid time to live");
+        }
+        verifyNoInteractions(keys);
+        assertThat(mvc.put().uri("/keys/k?ttl={ttl}", toTheLastRfc3339Instant).content(new byte[]{1})).hasStatus(HttpStatus.CREATED);
+    }
+
+    @Test
+    void anExpiringValueIsServedWithItsExpiryAndAPermanentOneWithout() {
+        Entry expiring = Entry.expiring("k", new byte[]{1}, "text/plain", new Version(1, OWNER),
+                Optional.of(Instant.parse("2026-12-05T04:00:00Z")));
+        doReturn(new KeyOutcome.Found(expiring, OWNER, 0)).when(keys).get(reading("expiring", 0, KeyOptions.NONE));
+        doReturn(found("text/plain", "v")).when(keys).get(reading("permanent", 0, KeyOptions.NONE));
+
+        assertThat(mvc.get().uri("/keys/expiring")).hasStatus(HttpStatus.OK)
+                .hasHeader(DhtHeaders.EXPIRES, "2026-12-05T04:00:00Z");
+        assertThat(mvc.head().uri("/keys/expiring")).hasStatus(HttpStatus.OK)
+                .hasHeader(DhtHeaders.EXPIRES, "2026-12-05T04:00:00Z");
+        assertThat(mvc.get().uri("/keys/permanent")).hasStatus(HttpStatus.OK)
+                .doesNotContainHeader(DhtHeaders.EXPIRES);
     }
 
     /** The key as one percent-encoded path segment, as a client sends it. */

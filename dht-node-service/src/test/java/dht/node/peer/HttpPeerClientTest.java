@@ -188,6 +188,23 @@ class HttpPeerClientTest {
                 .withoutHeader(HttpHeaders.IF_NONE_MATCH));
     }
 
+    @Test
+    void forwardCarriesAWritesTtlAndReadsAValuesExpiryBack() {
+        neighbor.stubFor(put(urlPathEqualTo("/keys/k")).willReturn(aResponse().withStatus(201)
+                .withHeader(HttpHeaders.ETAG, "\"0000000000000001-00c3f22a00000000\"")));
+        neighbor.stubFor(get(urlEqualTo("/keys/k")).willReturn(aResponse().withStatus(200)
+                .withHeader(HttpHeaders.ETAG, "\"0000000000000001-00c3f22a00000000\"")
+                .withHeader(DhtHeaders.EXPIRES, "2026-12-05T04:00:00.125Z")
+                .withBody(new byte[]{1})));
+
+        client.forward(peer, KeyRequest.write(Key.of("k"), 0, DEADLINE, new byte[]{1}, "text/plain", KeyOptions.NONE.withTtl(30L)));
+        KeyOutcome read = client.forward(peer, KeyRequest.read(Key.of("k"), 0, DEADLINE, KeyOptions.NONE));
+
+        neighbor.verify(putRequestedFor(urlEqualTo("/keys/k?ttl=30")));
+        assertThat(read).isInstanceOfSatisfying(KeyOutcome.Found.class,
+                found -> assertThat(found.entry().expires()).contains(Instant.parse("2026-12-05T04:00:00.125Z")));
+    }
+
     // a neighbor that answers 5xx
 
     @Test
