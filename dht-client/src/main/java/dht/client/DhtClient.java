@@ -124,7 +124,13 @@ public final class DhtClient implements AutoCloseable {
 
     /** Stores {@code value} once {@code writeQuorum} copies confirm it ({@code ?w=}). */
     public Versioned put(String key, byte[] value, String contentType, Quorum writeQuorum) {
-        return call(KeyCall.put(validKey(key), requireValue(value), contentType, writeQuorum), reply -> written(key, reply));
+        return put(key, value, contentType, WriteOptions.defaults().withQuorum(writeQuorum));
+    }
+
+    /** Stores {@code value} as {@code options} say: the copies that must confirm it, how long it lives ({@code ?ttl=}). */
+    public Versioned put(String key, byte[] value, String contentType, WriteOptions options) {
+        Objects.requireNonNull(options, "options");
+        return call(KeyCall.put(validKey(key), requireValue(value), contentType, options), reply -> written(key, reply));
     }
 
     /**

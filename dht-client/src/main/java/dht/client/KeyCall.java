@@ -6,10 +6,14 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** One key request as the client sends it to whichever node it tries. */
-record KeyCall(Operation operation, Key key, byte[] body, String contentType, Quorum quorum, String ifMatch, String ifNoneMatch) {
+record KeyCall(Operation operation, Key key, byte[] body, String contentType, Quorum quorum, String ifMatch, String ifNoneMatch,
+               Duration ttl) {
 
     private static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
 
@@ -22,24 +26,25 @@ record KeyCall(Operation operation, Key key, byte[] body, String contentType, Qu
     }
 
     static KeyCall get(Key key, Quorum readQuorum) {
-        return new KeyCall(Operation.GET, key, null, null, readQuorum, null, null);
+        return new KeyCall(Operation.GET, key, null, null, readQuorum, null, null, null);
     }
 
-    static KeyCall put(Key key, byte[] value, String contentType, Quorum writeQuorum) {
-        return new KeyCall(Operation.PUT, key, value, contentType == null ? DEFAULT_CONTENT_TYPE : contentType, writeQuorum, null, null);
+    static KeyCall put(Key key, byte[] value, String contentType, WriteOptions options) {
+        return new KeyCall(Operation.PUT, key, value, contentType == null ? DEFAULT_CONTENT_TYPE : contentType, options.quorum(), null, null,
+                options.ttl());
     }
 
     static KeyCall putIfAbsent(Key key, byte[] value, String contentType, Quorum writeQuorum) {
-        return new KeyCall(Operation.PUT, key, value, contentType == null ? DEFAULT_CONTENT_TYPE : contentType, writeQuorum, null, "*");
+        return new KeyCall(Operation.PUT, key, value, contentType == null ? DEFAULT_CONTENT_TYPE : contentType, writeQuorum, null, "*", null);
     }
 
     static KeyCall replace(Key key, byte[] value, String contentType, String version, Quorum writeQuorum) {
         return new KeyCall(Operation.PUT, key, value, contentType == null ? DEFAULT_CONTENT_TYPE : contentType, writeQuorum,
-                quoted(version), null);
+                quoted(version), null, null);
     }
 
     static KeyCall delete(Key key, Quorum writeQuorum) {
-        return new KeyCall(Operation.DELETE, key, null, null, writeQuorum, null, null);
+        return new KeyCall(Operation.DELETE, key, null, null, writeQuorum, null, null, null);
     }
 
     /** Whether the owner applies it only if the key's current value allows (compare-and-set). */
@@ -66,11 +71,16 @@ record KeyCall(Operation operation, Key key, byte[] body, String contentType, Qu
         };
     }
 
-    /** {@code /keys/{key}} with the key as one path segment ('/' as %2F), and the quorum asked for. */
+    /** {@code /keys/{key}} with the key as one path segment ('/' as %2F), the quorum asked for and the value's ttl. */
     private String path() {
         String segment = URLEncoder.encode(key.value(), StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A");
         String quorumParameter = operation == Operation.GET ? "r" : "w";
-        return "/keys/" + segment + quorum.copies().stream().mapToObj(copies -> "?" + quorumParameter + "=" + copies).findFirst().orElse("");
+        List<String> parameters = new ArrayList<>();
+        quorum.copies().ifPresent(copies -> parameters.add(quorumParameter + "=" + copies));
+        if (ttl != null) {
+            parameters.add("ttl=" + ttl.toSeconds());
+        }
+        return "/keys/" + segment + (parameters.isEmpty() ? "" : "?" + String.join("&", parameters));
     }
 
     /** A version as the strong ETag a condition names: {@code "<version>"}. */
