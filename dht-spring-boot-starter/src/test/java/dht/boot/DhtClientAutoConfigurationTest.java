@@ -64,6 +64,11 @@ class DhtClientAutoConfigurationTest {
     }
 
     @Test
+    void nodesListedOneByOneMakeAClientToo() {
+        runner.withPropertyValues("dht.client.nodes[0]=http://127.0.0.1:9").run(context -> assertThat(context).hasSingleBean(DhtClient.class));
+    }
+
+    @Test
     void propertiesAreBoundWithTheClientsDefaultsForWhatIsNotSet() {
         runner.withPropertyValues(REGISTRY, "dht.client.request-timeout=3s", "dht.client.max-attempts=5", "dht.client.bearer-token=an-api-key",
                 "dht.client.cache.default-ttl=1h", "dht.client.cache.ttl.quotes=30s", "dht.client.cache.serialization=java").run(context -> {

@@ -2,8 +2,8 @@ package dht.boot.cache;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dht.boot.OneNodeRing;
 import dht.client.DhtClient;
-import dht.core.NodeRef;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,26 +11,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,29 +31,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DhtCacheTest {
 
-    private static final String VERSION = "0000000000000001-0000000000000001";
+    private static final String VERSION = OneNodeRing.VERSION;
 
     @RegisterExtension
-    static WireMockExtension dht = WireMockExtension.newInstance()
-            .options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort().gzipDisabled(true))
-            .build();
+    static WireMockExtension dht = OneNodeRing.wireMock();
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final CacheValueSerializer values = new JsonCacheValueSerializer(json, List.of("dht.boot"), getClass().getClassLoader());
     private final DhtCacheConfiguration configuration = new DhtCacheConfiguration("cache", Duration.ofSeconds(30), values,
             CacheKeySerializer.TO_STRING, Duration.ofMinutes(1), true);
+    private OneNodeRing ring;
     private DhtClient client;
-    private NodeRef node;
 
     @BeforeEach
     void ringOfOneNode() {
-        node = NodeRef.at("127.0.0.1:" + dht.getPort());
-        dht.stubFor(get("/nodes").willReturn(aResponse().withHeader("Content-Type", "application/json")
-                .withBody("{\"nodes\":[{\"id\":\"" + node.id() + "\",\"address\":\"" + node.address() + "\"}]}")));
-        dht.stubFor(any(urlPathMatching("/keys/.*")).atPriority(10).willReturn(absent404()));
-        dht.stubFor(put(urlPathMatching("/keys/.*")).atPriority(9).willReturn(aResponse().withStatus(201)
-                .withHeader("ETag", "\"" + VERSION + "\"").withHeader("X-DHT-Owner", node.id().toString())));
-        client = DhtClient.builder().registry(URI.create(dht.baseUrl())).retries(1, Duration.ofMillis(1)).build();
+        ring = new OneNodeRing(dht);
+        client = ring.client();
     }
 
     @AfterEach
@@ -89,8 +74,7 @@ class DhtCacheTest {
     @Test
     void aStoredEntryIsReadBackAsTheValuesOwnType() {
         Price price = new Price("AAPL", new BigDecimal("187.20"));
-        dht.stubFor(entry("cache/quotes/0/AAPL").willReturn(aResponse().withHeader("Content-Type", "application/json")
-                .withHeader("X-DHT-Owner", node.id().toString()).withBody(values.serialize(price))));
+        dht.stubFor(entry("cache/quotes/0/AAPL").willReturn(ring.answer(200).withHeader("Content-Type", "application/json").withBody(values.serialize(price))));
 
         assertThat(cache("quotes").get("AAPL")).isNotNull().satisfies(cached -> assertThat(cached.get()).isEqualTo(price));
         assertThat(cache("quotes").get("MSFT")).isNull();
@@ -98,8 +82,7 @@ class DhtCacheTest {
 
     @Test
     void anEntryTheApplicationCannotReadIsAMiss() {
-        dht.stubFor(entry("cache/quotes/0/AAPL").willReturn(aResponse().withHeader("Content-Type", "application/json")
-                .withHeader("X-DHT-Owner", node.id().toString()).withBody("{\"type\":\"org.example.Gadget\",\"value\":{}}")));
+        dht.stubFor(entry("cache/quotes/0/AAPL").willReturn(ring.answer(200).withHeader("Content-Type", "application/json").withBody("{\"type\":\"org.example.Gadget\",\"value\":{}}")));
 
         assertThat(cache("quotes").get("AAPL")).isNull();
     }
@@ -130,8 +113,8 @@ class DhtCacheTest {
 
     @Test
     void clearRaisesTheGenerationByCompareAndSetAndLaterEntriesGoToTheNext() {
-        dht.stubFor(entry("cache/quotes").willReturn(aResponse().withHeader("Content-Type", "text/plain")
-                .withHeader("ETag", "\"" + VERSION + "\"").withHeader("X-DHT-Owner", node.id().toString()).withBody("4")));
+        dht.stubFor(entry("cache/quotes").willReturn(ring.answer(200).withHeader("Content-Type", "text/plain")
+                .withHeader("ETag", "\"" + VERSION + "\"").withBody("4")));
         DhtCache cache = cache("quotes");
 
         cache.clear();
@@ -162,12 +145,6 @@ class DhtCacheTest {
 
     private DhtCache cache(String name) {
         return new DhtCache(name, client, configuration);
-    }
-
-    private com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder absent404() {
-        return aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
-                .withHeader("X-DHT-Owner", NodeRef.at("127.0.0.1:" + dht.getPort()).id().toString())
-                .withBody("{\"title\":\"Not Found\",\"status\":404}");
     }
 
     private static MappingBuilder entry(String key) {
