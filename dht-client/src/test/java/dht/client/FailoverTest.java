@@ -53,6 +53,16 @@ class FailoverTest {
     }
 
     @Test
+    void aWriteWithATtlAsksForItInWholeSecondsWithTheQuorum() {
+        owner.answers(request -> new Answer(201, Map.of("ETag", "\"" + VERSION + "\""), "{}"));
+
+        client.put(KEY, utf8("v"), "text/plain", WriteOptions.defaults().withQuorum(Quorum.of(2)).withTtl(Duration.ofMinutes(10)));
+
+        assertThat(owner.received()).singleElement()
+                .satisfies(request -> assertThat(request.path()).isEqualTo("/keys/" + KEY + "?w=2&ttl=600"));
+    }
+
+    @Test
     void aNodeThatIsNotInTheRingYetIsPassedOverForTheNextReplica() {
         owner.answers(request -> Answer.problem(503, "Node not in the ring", owner));
         second.answers(request -> Answer.value("from the second", VERSION, owner));
