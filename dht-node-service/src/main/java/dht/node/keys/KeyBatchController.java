@@ -47,7 +47,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 @Tag(name = "Keys", description = "Any node serves any key: what it does not own it forwards toward the owner")
 @RestController
@@ -153,10 +155,14 @@ class KeyBatchController {
 
     /** A key's request, or the refusal of a bad key, value or content type: that key's own 400 or 413. */
     private static Item item(String key, KeyRequestMaker request) {
+        Key valid;
         try {
-            return Item.of(request.make(Key.of(key)));
+            valid = Key.of(key);
         } catch (IllegalArgumentException invalid) {
             return Item.refused(key, KeyProblems.invalidKey(invalid.getMessage()));
+        }
+        try {
+            return Item.of(request.make(valid));
         } catch (ErrorResponseException refused) {
             return Item.refused(key, refused);
         }
@@ -245,8 +251,7 @@ class KeyBatchController {
     }
 
     private static List<?> only(KeyBatch batch) {
-        List<List<?>> given = java.util.stream.Stream.<List<?>>of(batch.get(), batch.put(), batch.delete())
-                .filter(java.util.Objects::nonNull).toList();
+        List<List<?>> given = Stream.<List<?>>of(batch.get(), batch.put(), batch.delete()).filter(Objects::nonNull).toList();
         if (given.size() != 1) {
             throw invalidBatch("A batch holds exactly one of get, put and delete; this one holds " + given.size() + ".");
         }

@@ -29,6 +29,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import org.springframework.web.ErrorResponseException;
 
 import java.nio.charset.StandardCharsets;
@@ -224,9 +225,9 @@ class KeyBatchControllerTest {
                 "{\"put\":[{\"value\":\"\"}]}",
                 "{\"put\":[{\"key\":\"a\",\"value\":\"\"},{\"key\":\"a\",\"value\":\"\"}]}",
                 "{\"delete\":[\"a\",\"a\"]}"}) {
-            assertThat(post(body).exchange().getResponse().getStatus()).as(body).isEqualTo(400);
-            assertThat(post(body))
-                    .hasStatus(HttpStatus.BAD_REQUEST)
+            MvcTestResult answer = post(body).exchange();
+            assertThat(answer.getResponse().getStatus()).as(body).isEqualTo(HttpStatus.BAD_REQUEST.value());
+            assertThat(answer)
                     .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                     .bodyJson().extractingPath("$.title").isEqualTo("Invalid batch");
         }
