@@ -1,5 +1,6 @@
 package dht.client;
 
+import dht.client.ClientMetrics.Outcome;
 import dht.client.Transport.Reply;
 import dht.client.Transport.Unreachable;
 import dht.core.Key;
@@ -8,6 +9,7 @@ import dht.core.Ring;
 import dht.core.wire.KeyBatch;
 import dht.core.wire.KeyBatchResults;
 import dht.core.wire.KeyBatchResults.KeyResult;
+import io.micrometer.core.instrument.Timer;
 import tools.jackson.core.JacksonException;
 
 import java.net.URI;
@@ -40,11 +42,13 @@ final class BatchCalls {
     private final Transport transport;
     private final KnownRing ring;
     private final ExecutorService executor;
+    private final ClientMetrics metrics;
 
-    BatchCalls(Transport transport, KnownRing ring, ExecutorService executor) {
+    BatchCalls(Transport transport, KnownRing ring, ExecutorService executor, ClientMetrics metrics) {
         this.transport = transport;
         this.ring = ring;
         this.executor = executor;
+        this.metrics = metrics;
     }
 
     /**
@@ -66,7 +70,7 @@ final class BatchCalls {
                 .mapToObj(copies -> "?" + (operation == KeyCall.Operation.GET ? "r" : "w") + "=" + copies).findFirst().orElse("");
         List<CompletableFuture<Map<String, T>>> sent = new ArrayList<>();
         byOwner.forEach((node, ownKeys) -> chunks(ownKeys, jsonBytes).forEach(chunk -> sent.add(CompletableFuture.supplyAsync(
-                () -> sendTo(node, query, chunk, batchOf.apply(chunk), answered, single), executor))));
+                () -> sendTo(operation, node, query, chunk, batchOf.apply(chunk), answered, single), executor))));
         Map<String, T> byKey = new HashMap<>();
         for (CompletableFuture<Map<String, T>> batch : sent) {
             byKey.putAll(joined(batch));
@@ -76,22 +80,28 @@ final class BatchCalls {
         return ordered;
     }
 
-    private <T> Map<String, T> sendTo(NodeRef node, String query, List<Key> keys, KeyBatch batch,
+    private <T> Map<String, T> sendTo(KeyCall.Operation operation, NodeRef node, String query, List<Key> keys, KeyBatch batch,
                                       BiFunction<KeyResult, String, T> answered, Function<String, T> single) {
+        Timer.Sample sample = metrics.start();
         URI uri = ring.source().urlOf(node.address()).resolve("/keys/batch" + query);
         Reply reply;
         try {
             reply = transport.send(transport.request(uri).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(batch))).build());
         } catch (Unreachable e) {
+            metrics.batchFinished(sample, operation, Outcome.UNAVAILABLE);
             return oneByOne(keys, single);
         }
         if (DhtClient.SERVE_ELSEWHERE.contains(reply.status())) {
+            metrics.batchFinished(sample, operation, Outcome.UNAVAILABLE);
             return oneByOne(keys, single);
         }
         if (reply.status() != 200) {
-            throw DhtClient.failure(null, reply);
+            DhtException failure = DhtClient.failure(null, reply);
+            metrics.batchFinished(sample, operation, Outcome.of(failure));
+            throw failure;
         }
+        metrics.batchFinished(sample, operation, Outcome.SUCCESS);
         Map<String, T> answers = new HashMap<>();
         for (KeyResult result : results(reply)) {
             T answer = answered.apply(result, reply.node());

@@ -89,7 +89,7 @@ public final class DhtClient implements AutoCloseable {
         this.ring = new KnownRing(source, builder.minRingRefreshInterval, metrics);
         this.failoverNodes = builder.failoverNodes;
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
-        this.batches = new BatchCalls(transport, ring, executor);
+        this.batches = new BatchCalls(transport, ring, executor, metrics);
         this.retry = Retry.of("dht-client", RetryConfig.custom()
                 .maxAttempts(builder.maxAttempts)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(builder.initialBackoff, 2.0, 0.5))
@@ -325,13 +325,7 @@ public final class DhtClient implements AutoCloseable {
             outcome = isAbsentKey(reply) ? Outcome.NOT_FOUND : Outcome.SUCCESS;
             return answer;
         } catch (DhtException e) {
-            outcome = switch (e) {
-                case ConditionFailedException conditionFailed -> Outcome.CONDITION_FAILED;
-                case InvalidRequestException invalid -> Outcome.INVALID;
-                case AccessDeniedException denied -> Outcome.DENIED;
-                case UnavailableException unavailable -> Outcome.UNAVAILABLE;
-                case UnexpectedAnswerException unexpected -> Outcome.UNEXPECTED;
-            };
+            outcome = Outcome.of(e);
             throw e;
         } finally {
             metrics.finished(sample, call.operation(), outcome);

@@ -148,6 +148,7 @@ class FailoverTest {
                 .containsExactly(tuple("POST", "/keys/batch?r=2"),
                         tuple("GET", "/keys/" + KEY + "?r=2"));
         assertThat(owner.received().getFirst().header("Authorization")).isEqualTo("Bearer an-api-key");
+        assertThat(meters.timer("dht.client.batches", "operation", "get", "outcome", "success").count()).isEqualTo(1);
     }
 
     @Test
@@ -162,6 +163,7 @@ class FailoverTest {
         assertThat(written.get(KEY).created()).isTrue();
         assertThat(written.get(KEY).version()).isEqualTo(VERSION);
         assertThat(second.received()).extracting(FakeCluster.Received::method).containsExactly("PUT");
+        assertThat(meters.timer("dht.client.batches", "operation", "put", "outcome", "unavailable").count()).isEqualTo(1);
     }
 
     @Test
