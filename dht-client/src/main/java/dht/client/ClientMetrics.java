@@ -58,11 +58,7 @@ final class ClientMetrics {
     }
 
     void finished(Timer.Sample sample, KeyCall.Operation operation, Outcome outcome) {
-        sample.stop(Timer.builder("dht.client.requests")
-                .description("Calls of the client, retries and failovers included")
-                .tag("operation", operation.tag())
-                .tag("outcome", outcome.tag())
-                .register(registry));
+        stop(sample, "dht.client.requests", "Calls of the client, retries and failovers included", operation, outcome);
     }
 
     void failedOver(KeyCall.Operation operation) {
@@ -78,8 +74,12 @@ final class ClientMetrics {
      * ({@code success}), or that went key by key ({@code unavailable}), or that failed the call.
      */
     void batchFinished(Timer.Sample sample, KeyCall.Operation operation, Outcome outcome) {
-        sample.stop(Timer.builder("dht.client.batches")
-                .description("Batches the client sent, each to the node that owns its keys")
+        stop(sample, "dht.client.batches", "Batches the client sent, each to the node that owns its keys", operation, outcome);
+    }
+
+    private void stop(Timer.Sample sample, String timer, String description, KeyCall.Operation operation, Outcome outcome) {
+        sample.stop(Timer.builder(timer)
+                .description(description)
                 .tag("operation", operation.tag())
                 .tag("outcome", outcome.tag())
                 .register(registry));
