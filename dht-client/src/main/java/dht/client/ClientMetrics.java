@@ -13,7 +13,8 @@ import java.util.Locale;
  * {@code dht.client.failovers} (requests sent on to another node after one failed, by
  * {@code operation}), {@code dht.client.hops} (forwards between nodes per answer),
  * {@code dht.client.owner.mismatches} (answers naming another owner than the client's view) and
- * {@code dht.client.ring.refreshes} (by {@code outcome}) and, when the client follows ring events,
+ * {@code dht.client.ring.refreshes} (by {@code outcome}), {@code dht.client.batches} (a timer by
+ * {@code operation} and {@code outcome}) and, when the client follows ring events,
  * {@code dht.client.ring.events} (by {@code type}).
  */
 final class ClientMetrics {
@@ -21,6 +22,17 @@ final class ClientMetrics {
     /** How a call ended, as the {@code outcome} tag. */
     enum Outcome {
         SUCCESS, NOT_FOUND, CONDITION_FAILED, INVALID, DENIED, UNAVAILABLE, UNEXPECTED;
+
+        /** The outcome a call that failed with {@code failure} ended in. */
+        static Outcome of(DhtException failure) {
+            return switch (failure) {
+                case ConditionFailedException conditionFailed -> CONDITION_FAILED;
+                case InvalidRequestException invalid -> INVALID;
+                case AccessDeniedException denied -> DENIED;
+                case UnavailableException unavailable -> UNAVAILABLE;
+                case UnexpectedAnswerException unexpected -> UNEXPECTED;
+            };
+        }
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);
@@ -46,11 +58,7 @@ final class ClientMetrics {
     }
 
     void finished(Timer.Sample sample, KeyCall.Operation operation, Outcome outcome) {
-        sample.stop(Timer.builder("dht.client.requests")
-                .description("Calls of the client, retries and failovers included")
-                .tag("operation", operation.tag())
-                .tag("outcome", outcome.tag())
-                .register(registry));
+        stop(sample, "dht.client.requests", "Calls of the client, retries and failovers included", operation, outcome);
     }
 
     void failedOver(KeyCall.Operation operation) {
@@ -59,6 +67,22 @@ final class ClientMetrics {
                 .tag("operation", operation.tag())
                 .register(registry)
                 .increment();
+    }
+
+    /**
+     * A batch ({@code POST /keys/batch}) that a node answered with its keys' results
+     * ({@code success}), or that went key by key ({@code unavailable}), or that failed the call.
+     */
+    void batchFinished(Timer.Sample sample, KeyCall.Operation operation, Outcome outcome) {
+        stop(sample, "dht.client.batches", "Batches the client sent, each to the node that owns its keys", operation, outcome);
+    }
+
+    private void stop(Timer.Sample sample, String timer, String description, KeyCall.Operation operation, Outcome outcome) {
+        sample.stop(Timer.builder(timer)
+                .description(description)
+                .tag("operation", operation.tag())
+                .tag("outcome", outcome.tag())
+                .register(registry));
     }
 
     void answered(int hopCount) {

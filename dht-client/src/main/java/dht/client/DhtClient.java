@@ -7,6 +7,8 @@ import dht.core.Key;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.wire.DhtHeaders;
+import dht.core.wire.KeyBatch;
+import dht.core.wire.KeyBatchResults;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -23,7 +25,11 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -54,7 +60,7 @@ import java.util.function.Supplier;
 public final class DhtClient implements AutoCloseable {
 
     /** Answers after which another node may still serve the request. */
-    private static final Set<Integer> SERVE_ELSEWHERE = Set.of(429, 502, 503, 504, 508);
+    static final Set<Integer> SERVE_ELSEWHERE = Set.of(429, 502, 503, 504, 508);
     /**
      * The problem titles of a node that refused a request before doing anything with it (as the
      * nodes themselves read their peers' answers): a conditional write is safe to send elsewhere.
@@ -67,6 +73,7 @@ public final class DhtClient implements AutoCloseable {
     private final Retry retry;
     private final int failoverNodes;
     private final ExecutorService executor;
+    private final BatchCalls batches;
     /** Null unless the builder asked to follow ring events. */
     private final RingEvents ringEvents;
 
@@ -84,6 +91,7 @@ public final class DhtClient implements AutoCloseable {
         this.ring = new KnownRing(source, builder.minRingRefreshInterval, metrics);
         this.failoverNodes = builder.failoverNodes;
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
+        this.batches = new BatchCalls(transport, ring, executor, metrics);
         this.retry = Retry.of("dht-client", RetryConfig.custom()
                 .maxAttempts(builder.maxAttempts)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(builder.initialBackoff, 2.0, 0.5))
@@ -192,6 +200,86 @@ public final class DhtClient implements AutoCloseable {
         });
     }
 
+    // ---- many keys at once: a batch (POST /keys/batch) per node that owns some of them ----
+
+    /**
+     * The values of {@code keys}, in their order, each empty when the key has none; consults the
+     * cluster's default read quorum. The keys go in batches, one to each node that owns some of
+     * them; a key a batch could not serve is read on its own, with failover and retries.
+     *
+     * @throws DhtException as {@link #get(String)} would for a key no node serves even on its own
+     */
+    public Map<String, Optional<Value>> getAll(Collection<String> keys) {
+        return getAll(keys, Quorum.clusterDefault());
+    }
+
+    /** The values of {@code keys}, each read consulting {@code readQuorum} copies ({@code ?r=}). */
+    public Map<String, Optional<Value>> getAll(Collection<String> keys, Quorum readQuorum) {
+        List<Key> valid = validKeys(keys);
+        return batches.send(KeyCall.Operation.GET, valid, BatchCalls::keyJsonBytes,
+                chunk -> KeyBatch.ofGet(chunk.stream().map(Key::value).toList()), readQuorum,
+                (result, node) -> switch (result.status()) {
+                    case 200 -> Optional.of(new Value(Base64.getDecoder().decode(result.value()),
+                            Objects.requireNonNullElse(result.contentType(), "application/octet-stream"),
+                            result.version() == null ? null : result.version().toString(), batchServed(node, result)));
+                    case 404 -> Optional.empty();
+                    default -> null;
+                },
+                key -> get(key, readQuorum));
+    }
+
+    /**
+     * Stores each of {@code values} under its key with {@code contentType}, over any value the key
+     * had, and answers each key's new version, in the map's order. The keys go in batches, one to
+     * each node that owns some of them; a key a batch could not store is written on its own, with
+     * failover and retries. Should one key fail for good, the call fails; the others' writes stand.
+     */
+    public Map<String, Versioned> putAll(Map<String, byte[]> values, String contentType) {
+        return putAll(values, contentType, Quorum.clusterDefault());
+    }
+
+    /** As {@link #putAll(Map, String)}, each write confirmed by {@code writeQuorum} copies ({@code ?w=}). */
+    public Map<String, Versioned> putAll(Map<String, byte[]> values, String contentType, Quorum writeQuorum) {
+        List<Key> valid = validKeys(values.keySet());
+        values.values().forEach(DhtClient::requireValue);
+        return batches.send(KeyCall.Operation.PUT, valid,
+                key -> BatchCalls.keyJsonBytes(key) + 4 * (values.get(key.value()).length / 3 + 1) + 64
+                        + (contentType == null ? 0 : 6 * contentType.length()),
+                chunk -> KeyBatch.ofPut(chunk.stream().map(key -> new KeyBatch.KeyPut(key.value(),
+                        Base64.getEncoder().encodeToString(values.get(key.value())), contentType)).toList()), writeQuorum,
+                (result, node) -> result.status() == 200 || result.status() == 201
+                        ? new Versioned(result.version() == null ? null : result.version().toString(), result.status() == 201,
+                        batchServed(node, result))
+                        : null,
+                key -> put(key, values.get(key), contentType, writeQuorum));
+    }
+
+    /** Deletes the values of {@code keys}; each key's answer is false when it had none. */
+    public Map<String, Boolean> deleteAll(Collection<String> keys) {
+        return deleteAll(keys, Quorum.clusterDefault());
+    }
+
+    public Map<String, Boolean> deleteAll(Collection<String> keys, Quorum writeQuorum) {
+        return batches.send(KeyCall.Operation.DELETE, validKeys(keys), BatchCalls::keyJsonBytes,
+                chunk -> KeyBatch.ofDelete(chunk.stream().map(Key::value).toList()), writeQuorum,
+                (result, node) -> switch (result.status()) {
+                    case 204 -> true;
+                    case 404 -> false;
+                    default -> null;
+                },
+                key -> delete(key, writeQuorum));
+    }
+
+    /** Each key once, checked as a single call checks it. */
+    private static List<Key> validKeys(Collection<String> keys) {
+        return new LinkedHashSet<>(keys).stream().map(DhtClient::validKey).toList();
+    }
+
+    /** Who served a key of a batch: the node the batch went to and the owner it named (its forwards untold). */
+    private static ServedBy batchServed(String node, KeyBatchResults.KeyResult result) {
+        return new ServedBy(node, result.owner() == null ? "" : result.owner().toString(), -1);
+    }
+
     // ---- the same, asynchronously: each call runs on a virtual thread of its own ----
 
     public CompletableFuture<Optional<Value>> getAsync(String key) {
@@ -261,13 +349,7 @@ public final class DhtClient implements AutoCloseable {
             outcome = isAbsentKey(reply) ? Outcome.NOT_FOUND : Outcome.SUCCESS;
             return answer;
         } catch (DhtException e) {
-            outcome = switch (e) {
-                case ConditionFailedException conditionFailed -> Outcome.CONDITION_FAILED;
-                case InvalidRequestException invalid -> Outcome.INVALID;
-                case AccessDeniedException denied -> Outcome.DENIED;
-                case UnavailableException unavailable -> Outcome.UNAVAILABLE;
-                case UnexpectedAnswerException unexpected -> Outcome.UNEXPECTED;
-            };
+            outcome = Outcome.of(e);
             throw e;
         } finally {
             metrics.finished(sample, call.operation(), outcome);
@@ -367,15 +449,18 @@ public final class DhtClient implements AutoCloseable {
     }
 
     /** What a failure answer means for the caller, as a domain exception. */
-    private static DhtException failure(String key, Reply reply) {
-        Problem problem = Problem.of(reply);
-        String described = reply.node() + " answered " + problem.describe(reply.status());
-        return switch (reply.status()) {
+    static DhtException failure(String key, Reply reply) {
+        return failure(key, reply.node(), reply.status(), Problem.of(reply), reply.header("ETag").map(KeyCall::unquoted).orElse(null));
+    }
+
+    /** What a node's failure {@code status} for {@code key} means for the caller, also one key's of a batch. */
+    static DhtException failure(String key, String node, int status, Problem problem, String currentVersion) {
+        String described = node + " answered " + problem.describe(status);
+        return switch (status) {
             case 400, 413, 414, 415, 431 -> new InvalidRequestException(described);
             case 401, 403 -> new AccessDeniedException(described);
-            case 412 -> new ConditionFailedException(key, reply.header("ETag").map(KeyCall::unquoted).orElse(null),
-                    problem.detail().isEmpty() ? null : problem.detail());
-            default -> new UnexpectedAnswerException(described, reply.status());
+            case 412 -> new ConditionFailedException(key, currentVersion, problem.detail().isEmpty() ? null : problem.detail());
+            default -> new UnexpectedAnswerException(described, status);
         };
     }
 

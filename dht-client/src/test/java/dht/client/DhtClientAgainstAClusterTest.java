@@ -3,6 +3,7 @@ package dht.client;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.testkit.TestCluster;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
@@ -60,6 +64,37 @@ class DhtClientAgainstAClusterTest {
             assertThat(value.asString()).isEqualTo("value of " + key);
             assertThat(value.contentType()).startsWith(TEXT);
             assertServedByOwner(value.servedBy(), ring.ownerOfKey(key));
+        }
+    }
+
+    @Test
+    void manyKeysGoInBatchesToTheirOwnersAndEachAnswersItsOwn() {
+        Ring ring = cluster.registryRing();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Map<String, byte[]> values = new LinkedHashMap<>();
+        IntStream.range(0, 300).forEach(i -> values.put("batch:" + i, utf8("value " + i)));
+        List<String> reads = new ArrayList<>(values.keySet());
+        reads.add(150, "batch:never-written");
+
+        try (DhtClient batching = DhtClient.builder().registry(URI.create(cluster.registryUrl())).meterRegistry(meters).build()) {
+            Map<String, Versioned> written = batching.putAll(values, TEXT);
+            Map<String, Optional<Value>> read = batching.getAll(reads);
+
+            assertThat(written.keySet()).containsExactlyElementsOf(values.keySet());
+            assertThat(written.values()).allSatisfy(versioned -> assertThat(versioned.created()).isTrue());
+            assertThat(written).allSatisfy((key, versioned) ->
+                    assertThat(versioned.servedBy().owner()).isEqualTo(ring.ownerOfKey(key).id().toString()));
+            assertThat(read.keySet()).containsExactlyElementsOf(reads);
+            assertThat(read.get("batch:never-written")).isEmpty();
+            values.forEach((key, value) -> assertThat(read.get(key)).hasValueSatisfying(found -> {
+                assertThat(found.bytes()).isEqualTo(value);
+                assertThat(found.contentType()).isEqualTo(TEXT);
+                assertThat(found.version()).isEqualTo(written.get(key).version());
+            }));
+            assertThat(batching.deleteAll(List.of("batch:0", "batch:never-written"))).containsExactly(
+                    Map.entry("batch:0", true), Map.entry("batch:never-written", false));
+            assertThat(client.get("batch:0")).isEmpty();
+            assertThat(meters.find("dht.client.requests").timers()).as("keys sent one by one").isEmpty();
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Which node the client tries next, and when it must not, against fake nodes that answer on cue. */
 class FailoverTest {
@@ -142,5 +143,44 @@ class FailoverTest {
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aBatchGoesToTheKeysOwnerAndAKeyItCouldNotServeInTimeIsReadOnItsOwn() {
+        owner.answers(request -> request.method().equals("POST")
+                ? new Answer(200, Map.of("Content-Type", "application/json"), "{\"results\":[{\"key\":\"" + KEY
+                        + "\",\"status\":504,\"title\":\"Peer timed out\"}]}")
+                : Answer.value("read on its own", VERSION, owner));
+
+        assertThat(client.getAll(List.of(KEY), Quorum.of(2)).get(KEY)).hasValueSatisfying(value ->
+                assertThat(value.asString()).isEqualTo("read on its own"));
+        assertThat(owner.received()).extracting(FakeCluster.Received::method, FakeCluster.Received::path)
+                .containsExactly(tuple("POST", "/keys/batch?r=2"),
+                        tuple("GET", "/keys/" + KEY + "?r=2"));
+        assertThat(owner.received().getFirst().header("Authorization")).isEqualTo("Bearer an-api-key");
+        assertThat(meters.timer("dht.client.batches", "operation", "get", "outcome", "success").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchWhoseNodeRefusesConnectionsIsSentKeyByKeyToTheOtherReplicas() {
+        owner.stop();
+        second.answers(request -> request.method().equals("PUT")
+                ? new Answer(201, Map.of("ETag", "\"" + VERSION + "\"", "X-DHT-Owner", owner.ref().id().toString()), "")
+                : Answer.problem(500, "Unexpected", owner));
+
+        Map<String, Versioned> written = client.putAll(Map.of(KEY, "v".getBytes(StandardCharsets.UTF_8)), "text/plain");
+
+        assertThat(written.get(KEY).created()).isTrue();
+        assertThat(written.get(KEY).version()).isEqualTo(VERSION);
+        assertThat(second.received()).extracting(FakeCluster.Received::method).containsExactly("PUT");
+        assertThat(meters.timer("dht.client.batches", "operation", "put", "outcome", "unavailable").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchTheNodeRefusesAsAWholeFailsTheCall() {
+        owner.answers(request -> Answer.problem(403, "Forbidden", owner));
+
+        assertThatThrownBy(() -> client.deleteAll(List.of(KEY))).isInstanceOf(AccessDeniedException.class);
+        assertThat(second.received()).isEmpty();
     }
 }

@@ -6,15 +6,19 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
-/** The problems of a {@code /keys} request the node refuses before it enters the ring: a bad key, quorum, time to live or value. */
+/** The problems of a {@code /keys} request the node refuses before it enters the ring: a bad key, quorum, time to live, value or content type. */
 final class KeyProblems {
 
     private KeyProblems() {
     }
 
-    static ErrorResponseException invalidQuorum(String parameter, int value, int replicationFactor) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid quorum", "?" + parameter + "=" + value + " is outside 1 to "
-                + replicationFactor + " (dht.replication-factor).", null, 0);
+    /** {@code copies} as asked ({@code ?w=}, {@code ?r=}; null for the configured default), refused outside 1 to the replication factor. */
+    static Integer requireQuorum(String parameter, Integer copies, int replicationFactor) {
+        if (copies != null && (copies < 1 || copies > replicationFactor)) {
+            throw problem(HttpStatus.BAD_REQUEST, "Invalid quorum", "?" + parameter + "=" + copies + " is outside 1 to "
+                    + replicationFactor + " (dht.replication-factor).", null, 0);
+        }
+        return copies;
     }
 
     static ErrorResponseException invalidTtl(String why) {
@@ -23,6 +27,14 @@ final class KeyProblems {
 
     static ErrorResponseException invalidKey(String why) {
         return problem(HttpStatus.BAD_REQUEST, "Invalid key", why, null, 0);
+    }
+
+    static ErrorResponseException invalidValue(String why) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid value", why, null, 0);
+    }
+
+    static ErrorResponseException invalidContentType(String why) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid content type", why, null, 0);
     }
 
     static ErrorResponseException tooLarge(long maxBytes) {

@@ -126,7 +126,7 @@ class KeysController {
                           HttpServletRequest request) throws IOException {
         Key validKey = validKey(key);
         KeyOptions options = options(w, null, ifMatch, ifNoneMatch).withTtl(validTtl(ttl));
-        String contentType = storedContentType(request.getContentType());
+        String contentType = StoredValues.typeToStore(request.getContentType());
         return answer(keys.put(KeyRequest.write(validKey, forwarding.hops(request), forwarding.deadline(request),
                 boundedBody(request), contentType, options)));
     }
@@ -175,19 +175,6 @@ class KeysController {
         };
     }
 
-    /**
-     * The Content-Type to store and answer reads with: a wildcard such as {@code *}{@code /*} (what a
-     * client sends that does not know) names no type a response can carry, so it is stored as
-     * {@code application/octet-stream}, as an absent one is.
-     */
-    private static String storedContentType(String sent) {
-        if (sent == null) {
-            return MediaType.APPLICATION_OCTET_STREAM_VALUE;
-        }
-        MediaType type = MediaType.parseMediaType(sent);
-        return type.isWildcardType() || type.isWildcardSubtype() ? MediaType.APPLICATION_OCTET_STREAM_VALUE : sent;
-    }
-
     private KeyOptions options(Integer w, Integer r, String ifMatch, String ifNoneMatch) {
         return new KeyOptions(validQuorum("w", w), validQuorum("r", r), ifMatch, ifNoneMatch);
     }
@@ -212,10 +199,7 @@ class KeysController {
     }
 
     private Integer validQuorum(String parameter, Integer copies) {
-        if (copies != null && (copies < 1 || copies > properties.replicationFactor())) {
-            throw KeyProblems.invalidQuorum(parameter, copies, properties.replicationFactor());
-        }
-        return copies;
+        return KeyProblems.requireQuorum(parameter, copies, properties.replicationFactor());
     }
 
     private static Key validKey(String key) {

@@ -24,6 +24,21 @@ final class StoredValues {
     private StoredValues() {
     }
 
+    /**
+     * The Content-Type to store and answer reads with: a wildcard such as {@code *}{@code /*} (what a
+     * client sends that does not know) names no type a response can carry, so it is stored as
+     * {@code application/octet-stream}, as an absent one is.
+     *
+     * @throws org.springframework.http.InvalidMediaTypeException for what is no media type
+     */
+    static String typeToStore(String sent) {
+        if (sent == null) {
+            return MediaType.APPLICATION_OCTET_STREAM_VALUE;
+        }
+        MediaType type = MediaType.parseMediaType(sent);
+        return type.isWildcardType() || type.isWildcardSubtype() ? MediaType.APPLICATION_OCTET_STREAM_VALUE : sent;
+    }
+
     /** A value's {@code response} with the headers that keep a browser from running the value. */
     static ResponseEntity<?> guarded(ResponseEntity<?> response) {
         HttpHeaders headers = new HttpHeaders();

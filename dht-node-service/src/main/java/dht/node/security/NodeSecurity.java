@@ -35,7 +35,8 @@ import static org.springframework.security.authorization.AuthorityAuthorizationM
  * Who may call what on a node. Cluster calls ({@code /internal/**}: joins, neighbor updates,
  * transfers, replication; {@code /admin/**}; Actuator beyond health, info and prometheus) need the
  * cluster credential. {@code /keys} is open unless API keys are configured: then reading needs a
- * read-only or read-write key, writing a read-write key; the cluster token may do both, since
+ * read-only or read-write key, writing a read-write key (a batch that writes too, see
+ * {@link KeyWriteAccess}); the cluster token may do both, since
  * nodes forward client requests to each other. {@code /ring/events} is open too unless a token or
  * API keys are configured: then any of them. Requests count against the client, cluster or
  * management budget of {@link TrafficLimits}, after authentication has told which they are.
@@ -66,9 +67,15 @@ public class NodeSecurity {
         return tokens;
     }
 
+    /** Who may write keys: the filter chain's rule for writes, which a batch that writes asks as well. */
+    @Bean
+    KeyWriteAccess keyWriteAccess(SecurityProperties properties) {
+        return new KeyWriteAccess(keysAccess(properties, KEYS_WRITE, new ClusterSecurity(properties.clusterToken()).member()));
+    }
+
     @Bean
     SecurityFilterChain nodeFilterChain(HttpSecurity http, SecurityProperties properties, BearerTokens tokens,
-                                        Environment environment,
+                                        KeyWriteAccess keyWriteAccess, Environment environment,
                                         @Value("${dht.advertised-address:}") String advertisedAddress) {
         ClusterSecurity cluster = new ClusterSecurity(properties.clusterToken());
         cluster.refuseProtectedModeOnKubernetes(environment);
@@ -79,7 +86,7 @@ public class NodeSecurity {
         }
         AuthorizationManager<RequestAuthorizationContext> member = cluster.member();
         AuthorizationManager<RequestAuthorizationContext> read = keysAccess(properties, KEYS_READ, member);
-        AuthorizationManager<RequestAuthorizationContext> write = keysAccess(properties, KEYS_WRITE, member);
+        AuthorizationManager<RequestAuthorizationContext> write = keyWriteAccess.rule();
         // with a token or API keys, ring events are for callers who may at least read keys
         AuthorizationManager<RequestAuthorizationContext> events = properties.hasClusterToken() || properties.apiKeys().enabled()
                 ? AuthorizationManagers.anyOf(hasRole(KEYS_READ), member)
@@ -89,6 +96,8 @@ public class NodeSecurity {
                         .requestMatchers(EndpointRequest.to("health", "info", "prometheus")).permitAll()
                         .requestMatchers(HttpMethod.GET, "/keys/**").access(read)
                         .requestMatchers(HttpMethod.HEAD, "/keys/**").access(read)
+                        // a batch that writes is held to the write rule once its body is read (KeyWriteAccess)
+                        .requestMatchers(HttpMethod.POST, "/keys/batch").access(read)
                         .requestMatchers("/keys", "/keys/**").access(write)
                         .requestMatchers(ClusterSecurity.DOCUMENTATION).permitAll()
                         .requestMatchers(HttpMethod.GET, "/ring/events").access(events)

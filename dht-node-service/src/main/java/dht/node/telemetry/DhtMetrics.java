@@ -60,6 +60,17 @@ public class DhtMetrics {
         hops.record(hopsTaken);
     }
 
+    /** A batch ({@code POST /keys/batch}) of {@code keys} keys to {@code operation} came in. */
+    public void batch(String operation, int keys) {
+        DistributionSummary.builder("dht.batch.keys").tag("operation", operation)
+                .description("Keys per batch request")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(1.0)
+                .maximumExpectedValue(1000.0)
+                .register(registry)
+                .record(keys);
+    }
+
     public void forwarded(String operation) {
         registry.counter("dht.forwards", "operation", operation).increment();
     }

@@ -1,5 +1,7 @@
 package dht.node.web;
 
+import dht.core.wire.KeyBatch;
+import dht.core.wire.KeyBatchResults;
 import dht.core.wire.RingSnapshot;
 import dht.web.ApiDocumentation;
 import io.swagger.v3.core.converter.ModelConverters;
@@ -13,6 +15,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import java.util.List;
+import java.util.Map;
 
 /**
  * The node's OpenAPI documents: {@code /v3/api-docs} with every operation, and its two groups,
@@ -43,6 +48,50 @@ class NodeApiDocumentation {
                         new Schema<>().description("Any JSON value: stored as its bytes, answered as they were sent"));
             }
         };
+    }
+
+    /**
+     * What the batch's records ({@code dht-core}, free of OpenAPI annotations) mean and what they
+     * must hold: 1 to 1,000 entries, a put's key and value, each result's key and status.
+     */
+    @Bean
+    GlobalOpenApiCustomizer batchSchemas() {
+        return openApi -> {
+            Map<String, Schema> schemas = openApi.getComponents() == null ? null : openApi.getComponents().getSchemas();
+            if (schemas == null || !schemas.containsKey(KeyBatch.class.getSimpleName())) {
+                return;
+            }
+            Schema<?> batch = schemas.get(KeyBatch.class.getSimpleName());
+            batch.description("Exactly one of get, put and delete, of 1 to " + KeyBatch.MAX_KEYS + " keys; at most 4 MiB");
+            for (String operation : List.of("get", "put", "delete")) {
+                Schema<?> entries = (Schema<?>) batch.getProperties().get(operation);
+                entries.minItems(1).maxItems(KeyBatch.MAX_KEYS);
+            }
+            describe(batch, "get", "Keys to read");
+            describe(batch, "put", "Keys to write, each once");
+            describe(batch, "delete", "Keys to delete, each once");
+            Schema<?> put = schemas.get(KeyBatch.KeyPut.class.getSimpleName());
+            put.description("A key to write").required(List.of("key", "value"));
+            describe(put, "key", "Any UTF-8 key of 1 to 1024 bytes (another is that key's own 400)");
+            describe(put, "value", "The value's bytes in base64, RFC 4648 with padding (another is that key's own 400)");
+            describe(put, "contentType", "The type to store the value with; application/octet-stream when absent");
+            Schema<?> result = schemas.get(KeyBatchResults.KeyResult.class.getSimpleName());
+            result.description("One key's result, with the status its own request would have had").required(List.of("key", "status"));
+            describe(result, "status", "200 read or replaced, 201 created, 204 deleted, or the status of the key's problem");
+            describe(result, "value", "A read's value in base64");
+            describe(result, "contentType", "A read's stored Content-Type");
+            describe(result, "version", "The value's version (its ETag), for a read or a write");
+            ((Schema<?>) result.getProperties().get("version")).pattern("^[0-9a-f]{16}-[0-9a-f]{16}$");
+            describe(result, "owner", "ID of the node that owns the key");
+            ((Schema<?>) result.getProperties().get("owner")).pattern("^[0-9a-f]{16}$");
+            describe(result, "title", "The key's problem, in short");
+            describe(result, "detail", "What went wrong with this key");
+            describe(result, "requestId", "For a peer that failed: names the details in the node's log");
+        };
+    }
+
+    private static void describe(Schema<?> schema, String property, String description) {
+        ((Schema<?>) schema.getProperties().get(property)).description(description);
     }
 
     /** Not global: the default document gets the Actuator endpoints this way, the client group through its own customizer. */

@@ -1,5 +1,6 @@
 package dht.node.security;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.filter.ForwardedHeaderFilter;
 
@@ -43,6 +45,21 @@ class NodeSecurityTest {
     /** Stand-ins for each kind of endpoint a node serves. */
     @RestController
     static class Endpoints {
+
+        private final KeyWriteAccess writeAccess;
+
+        Endpoints(KeyWriteAccess writeAccess) {
+            this.writeAccess = writeAccess;
+        }
+
+        /** As the batch endpoint: open to readers, a batch that writes asked of the write rule once its body is read. */
+        @PostMapping("/keys/batch")
+        ResponseEntity<Void> batch(@RequestBody String body, HttpServletRequest request) {
+            if (!body.startsWith("{\"get\"")) {
+                writeAccess.require(request);
+            }
+            return counted();
+        }
 
         @PostMapping("/internal/join")
         ResponseEntity<Void> internal() {
@@ -140,6 +157,26 @@ class NodeSecurityTest {
         }
 
         @Test
+        void aReadOnlyKeyReadsThroughABatchButNeitherWritesNorDeletes() {
+            assertThat(batch(READ_KEY, "{\"get\":[\"k\"]}")).hasStatus(HttpStatus.NO_CONTENT);
+            assertRefused(batch(READ_KEY, "{\"put\":[{\"key\":\"k\",\"value\":\"\"}]}"), HttpStatus.FORBIDDEN);
+            assertRefused(batch(READ_KEY, "{\"delete\":[\"k\"]}"), HttpStatus.FORBIDDEN);
+            assertRefused(mvc.post().uri("/keys/batch").contentType(MediaType.APPLICATION_JSON).content("{\"get\":[\"k\"]}"),
+                    HttpStatus.UNAUTHORIZED);
+        }
+
+        @Test
+        void aReadWriteKeyAndTheClusterTokenWriteThroughABatch() {
+            assertThat(batch(WRITE_KEY, "{\"put\":[{\"key\":\"k\",\"value\":\"\"}]}")).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(batch(WRITE_KEY, "{\"delete\":[\"k\"]}")).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(batch(TOKEN, "{\"put\":[{\"key\":\"k\",\"value\":\"\"}]}")).hasStatus(HttpStatus.NO_CONTENT);
+        }
+
+        private MockMvcTester.MockMvcRequestBuilder batch(String credential, String body) {
+            return mvc.post().uri("/keys/batch").headers(bearer(credential)).contentType(MediaType.APPLICATION_JSON).content(body);
+        }
+
+        @Test
         void aReadWriteKeyReadsWritesAndDeletes() {
             assertThat(mvc.get().uri("/keys/k").headers(bearer(WRITE_KEY))).hasStatus(HttpStatus.NO_CONTENT);
             assertThat(mvc.put().uri("/keys/k").headers(bearer(WRITE_KEY))).hasStatus(HttpStatus.NO_CONTENT);
@@ -215,6 +252,8 @@ class NodeSecurityTest {
         void keysAreOpenToEveryoneWithoutApiKeys() {
             assertThat(mvc.put().uri("/keys/k").remoteAddress("192.168.1.20")).hasStatus(HttpStatus.NO_CONTENT);
             assertThat(mvc.get().uri("/keys/k").remoteAddress("192.168.1.20")).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.post().uri("/keys/batch").remoteAddress("192.168.1.20").contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"delete\":[\"k\"]}")).hasStatus(HttpStatus.NO_CONTENT);
         }
     }
 
