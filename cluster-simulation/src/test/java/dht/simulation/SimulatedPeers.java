@@ -4,6 +4,8 @@ import dht.core.Key;
 import dht.core.NeighborView;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
+import dht.core.wire.ChangePage;
+import dht.core.wire.ChangeQuery;
 import dht.core.wire.DigestRequest;
 import dht.core.wire.Entry;
 import dht.core.wire.Handover;
@@ -18,6 +20,7 @@ import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.peer.Refusal;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -134,5 +137,10 @@ final class SimulatedPeers implements PeerClient {
     @Override
     public Optional<Entry> fetch(NodeRef source, String key) {
         return network.call(caller, source, "fetch " + key, peer -> peer.transfers.read(key));
+    }
+
+    @Override
+    public ChangePage changes(NodeRef node, ChangeQuery query, Duration wait) {
+        throw new UnsupportedOperationException("the simulation runs no watches on keys");
     }
 }

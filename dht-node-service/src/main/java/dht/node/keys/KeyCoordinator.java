@@ -161,7 +161,7 @@ public class KeyCoordinator {
             requirePreconditions(request, current, serving.owner().id());
             Entry stamped = write.apply(current);
             if (serving.forOwner()) {
-                store.put(stamped);
+                copies.write(stamped);
             }
             return new Written(stamped, current.filter(previous -> !previous.tombstone()).isPresent());
         });

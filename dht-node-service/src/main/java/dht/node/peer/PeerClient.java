@@ -2,6 +2,8 @@ package dht.node.peer;
 
 import dht.core.NeighborView;
 import dht.core.NodeRef;
+import dht.core.wire.ChangePage;
+import dht.core.wire.ChangeQuery;
 import dht.core.wire.DigestRequest;
 import dht.core.wire.Entry;
 import dht.core.wire.Handover;
@@ -11,6 +13,7 @@ import dht.core.wire.RangeDigest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -72,4 +75,10 @@ public interface PeerClient {
      * otherwise, so that a replica with a stale view of the ring cannot take another node's copy for the owner's.
      */
     Optional<Entry> fetchOwnerCopy(NodeRef owner, String key);
+
+    /**
+     * A page of a node's change log, for a watch on keys: the node holds the call up to {@code wait}
+     * while it has no change to answer.
+     */
+    ChangePage changes(NodeRef node, ChangeQuery query, Duration wait);
 }

@@ -87,7 +87,7 @@ public class NodeSecurity {
         cluster.apply(http, tokens, problems, CLUSTER_ENDPOINTS, allowedHosts(properties, advertisedAddress))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(EndpointRequest.to("health", "info", "prometheus")).permitAll()
-                        .requestMatchers(HttpMethod.GET, "/keys/**").access(read)
+                        .requestMatchers(HttpMethod.GET, "/keys", "/keys/**").access(read)
                         .requestMatchers(HttpMethod.HEAD, "/keys/**").access(read)
                         .requestMatchers("/keys", "/keys/**").access(write)
                         .requestMatchers(ClusterSecurity.DOCUMENTATION).permitAll()
