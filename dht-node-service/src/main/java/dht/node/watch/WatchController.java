@@ -66,7 +66,8 @@ class WatchController {
                              schema = @Schema(type = "string", allowableValues = "true")) @RequestParam String watch,
                      @Parameter(description = "Seconds after which the stream ends (default: dht.watch.max-lifetime)",
                              schema = @Schema(type = "integer", minimum = "1")) @RequestParam(required = false) Long timeout,
-                     @Parameter(description = "The id of the last event received: the watch resumes after it")
+                     @Parameter(description = "The id of the last event received: the watch resumes after it",
+                             schema = @Schema(type = "string", pattern = "^[0-9a-f]{16}-[0-9a-f]{16}$"))
                      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) throws IOException {
         WatchProblems.requireWatch(watch);
         if (timeout != null) {
