@@ -2,6 +2,7 @@ package dht.client;
 
 import dht.core.NodeRef;
 import dht.core.Ring;
+import dht.core.wire.KeyChange;
 import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,13 +11,16 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The client against a stable ring of five nodes (replication factor 3): every request goes straight to the key's owner. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -58,6 +62,31 @@ class DhtClientAgainstAClusterTest {
             assertThat(value.asString()).isEqualTo("value of " + key);
             assertThat(value.contentType()).startsWith(TEXT);
             assertServedByOwner(value.servedBy(), ring.ownerOfKey(key));
+        }
+    }
+
+    @Test
+    void aWatchOnKeysSeesEveryPutAndDeleteUnderItsPrefixInOrder() {
+        List<KeyChange> seen = new CopyOnWriteArrayList<>();
+        try (KeysWatch watch = client.watchKeys("watched:", seen::add)) {
+            // the watch connects on its own thread: a probe written until it shows says it is under way
+            await("the watch under way").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                client.put("watched:probe", utf8("probe"), TEXT);
+                return !seen.isEmpty();
+            });
+            seen.clear();
+
+            Versioned first = client.put("watched:k", utf8("one"), TEXT);
+            client.put("unwatched:k", utf8("one"), TEXT);
+            Versioned second = client.put("watched:k", utf8("two"), TEXT);
+            client.delete("watched:k");
+
+            await("the changes").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(seen)
+                    .filteredOn(change -> change.key().equals("watched:k")).extracting(KeyChange::type)
+                    .containsExactly(KeyChange.Type.PUT, KeyChange.Type.PUT, KeyChange.Type.DELETE));
+            assertThat(seen).filteredOn(change -> change.key().equals("watched:k")).extracting(change -> change.version().toString())
+                    .startsWith(first.version(), second.version());
+            assertThat(seen).allSatisfy(change -> assertThat(change.key()).startsWith("watched:"));
         }
     }
 

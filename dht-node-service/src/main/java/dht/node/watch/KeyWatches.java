@@ -122,6 +122,12 @@ public class KeyWatches {
         return ends;
     }
 
+    /** How long a member holds a read: well within the read timeout, so that a quiet member is not taken for a slow one. */
+    private Duration pollWait() {
+        Duration half = nodeProperties.requestTimeout().dividedBy(2);
+        return properties.pollWait().compareTo(half) < 0 ? properties.pollWait() : half;
+    }
+
     private List<NodeRef> members() {
         return ringView.ring().nodes();
     }
@@ -198,7 +204,7 @@ public class KeyWatches {
                 ChangeQuery query = from;
                 while (open && readers.get(member.id()) == this) {
                     try {
-                        ChangePage page = page(member, query, properties.pollWait());
+                        ChangePage page = page(member, query, pollWait());
                         if (page.reset()) {
                             merged.missed();
                         }
