@@ -142,6 +142,28 @@ class WatchTest {
     }
 
     @Test
+    void watchesOfDifferentPrefixesOnOneNodeEachSeeTheirOwnAndOneEndingLeavesTheOthersGoing() {
+        cluster = TestCluster.builder().nodes(2).build();
+        KeyClient keys = new KeyClient(cluster.http());
+        String watched = cluster.node(cluster.indexes().getFirst()).url();
+        String other = cluster.node(cluster.indexes().getLast()).url();
+        Watch users = open(watched, "user:", null);
+        Watch orders = open(watched, "order:", null);
+
+        String user = put(keys, other, "user:1");
+        String order = put(keys, other, "order:1");
+        await("each watch's change").atMost(DEADLINE).untilAsserted(() -> {
+            assertThat(users.changesByKey()).containsOnlyKeys("user:1").containsEntry("user:1", List.of(user));
+            assertThat(orders.changesByKey()).containsOnlyKeys("order:1").containsEntry("order:1", List.of(order));
+        });
+
+        users.close();
+        String later = put(keys, other, "order:1");
+        await("the other watch goes on").atMost(DEADLINE).untilAsserted(() ->
+                assertThat(orders.changesByKey().get("order:1")).containsExactly(order, later));
+    }
+
+    @Test
     void aWatchEndsAfterItsTimeoutAndBadRequestsGetProblems() throws Exception {
         cluster = TestCluster.builder().nodes(1).nodeProperty("dht.watch.max-subscribers=1").build();
         String url = cluster.node(cluster.indexes().getFirst()).url();

@@ -24,21 +24,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
- * The watches on keys this node serves. Each reads the change log of every member of the ring
- * (this node's own directly), one long-polling reader per member, and follows the ring: a node that
- * joins is read from the start of its log, one that left is let go. What the readers bring is
- * merged by the watch's {@link KeyWatch}, and what it lets out goes to the client's stream.
+ * The watches on keys this node serves. They share one reader per member of the ring, which
+ * long-polls the member's change log (this node's own directly) while any watch is open and hands
+ * every change to every watch; a watch keeps what is under its prefix. The readers follow the ring:
+ * a node that joins is read from the start of its log, one that left is let go. So a node holds one
+ * read of each other member's log open however many watches it serves, and each member answers one
+ * per watching node. What the readers bring is merged by each watch's {@link KeyWatch}, and what it
+ * lets out goes to the client's stream.
  * <p>
- * A new watch starts each member's log at its end, read before the client gets its first line, so
- * that every write the client makes after that is seen. A resumed one ({@code Last-Event-ID}, the
- * version of the last event the client had) reads every log from {@code dht.watch.resume-slack}
- * before that version's time: the event IDs are versions rather than positions in some log because
- * a client may resume on any node, and the versions are the one order all nodes share. The slack
+ * When the readers start, each member's log is read from its end, asked before the client gets its
+ * first line; a later watch joins them as they are. Either way every write the client makes after
+ * its first line is seen. A resumed watch ({@code Last-Event-ID}, the version of the last event the
+ * client had) also reads every log from {@code dht.watch.resume-slack} before that version's time
+ * up to its end, on its own: the event IDs are versions rather than positions in some log because a
+ * client may resume on any node, and the versions are the one order all nodes share. The slack
  * covers changes applied a little after others with later versions, so a resumed watch may send a
  * few changes again (at least once on resume, each key in version order); should any member's log
  * no longer reach back that far, the watch sends {@code reset} first.
@@ -58,6 +64,11 @@ public class KeyWatches {
     private final WatchProperties properties;
     private final NodeProperties nodeProperties;
     private final EventStreams<WatchEvent> streams;
+    private final Set<Watch> watching = ConcurrentHashMap.newKeySet();
+    /** The readers of the members' logs, by member; none while no watch is open. Changed under this object's lock. */
+    private final Map<RingPosition, Reader> readers = new ConcurrentHashMap<>();
+    /** Counts the times the readers started, so that the follower of an earlier start's members ends. */
+    private long starts;
 
     KeyWatches(ChangeLog changes, LocalNode node, RingView ringView, PeerClient peers, NodeScheduler scheduler,
                WatchProperties properties, NodeProperties nodeProperties, EventStreams<WatchEvent> streams) {
@@ -83,31 +94,53 @@ public class KeyWatches {
         long startMillis = lastEventId.map(version -> HybridClock.wallMillisOf(version.timestamp()))
                 .orElseGet(() -> scheduler.now().toEpochMilli());
         long floor = HybridClock.readingAt(Math.max(0, startMillis - properties.resumeSlack().toMillis()));
-        KeyWatch merged = new KeyWatch(prefix, floor, properties.reorderWindow(), properties.seenKeys(), properties.buffer(), scheduler);
-        Watch watch = new Watch(prefix, merged);
-        Map<NodeRef, ChangeQuery> starts = new HashMap<>();
-        if (lastEventId.isPresent()) {
-            members().forEach(member -> starts.put(member, ChangeQuery.since(prefix, floor)));
-        } else {
-            starts.putAll(logEnds(prefix, floor));
+        Watch watch = new Watch(new KeyWatch(prefix, floor, properties.reorderWindow(), properties.seenKeys(), properties.buffer(), scheduler));
+        join(watch);
+        EventStreams<WatchEvent>.Stream stream;
+        try {
+            stream = streams.open(lifetime, SseEmitter.event().comment("watching"), () -> leave(watch));
+        } catch (IOException | RuntimeException refused) {
+            leave(watch);
+            throw refused;
         }
-        EventStreams<WatchEvent>.Stream stream = streams.open(lifetime, SseEmitter.event().comment("watching"), watch::close);
         watch.stream = stream;
-        starts.forEach(watch::read);
+        if (lastEventId.isPresent()) {
+            members().forEach(member -> Thread.ofVirtual().name("key-watch-resume")
+                    .start(() -> catchUp(watch, member, ChangeQuery.since(prefix, floor))));
+        }
         Thread.ofVirtual().name("key-watch").start(watch::drive);
         return stream.emitter();
     }
 
-    /** Where each member's log ends now, asked of all at once; a member that does not answer is read from {@code floor}. */
-    private Map<NodeRef, ChangeQuery> logEnds(String prefix, long floor) {
+    /** Has the readers hand their changes to the watch from now on; starts them at the members' log ends if none run. */
+    private synchronized void join(Watch watch) {
+        if (readers.isEmpty()) {
+            logEnds().forEach(this::read);
+            long start = ++starts;
+            Thread.ofVirtual().name("key-watch-members").start(() -> followMembers(start));
+        }
+        watching.add(watch);
+    }
+
+    /** Lets the watch go; the last one to go stops the readers. */
+    private synchronized void leave(Watch watch) {
+        watch.open = false;
+        watching.remove(watch);
+        if (watching.isEmpty()) {
+            readers.clear();
+        }
+    }
+
+    /** Where each member's log ends now, asked of all at once; a member that does not answer is read from the start of its log. */
+    private Map<NodeRef, ChangeQuery> logEnds() {
         Map<NodeRef, CompletableFuture<ChangeQuery>> asked = new HashMap<>();
         for (NodeRef member : members()) {
             asked.put(member, CompletableFuture.supplyAsync(() -> {
                 try {
-                    return ChangeQuery.fromEnd(prefix).after(page(member, ChangeQuery.fromEnd(prefix), Duration.ZERO));
+                    return ChangeQuery.fromEnd("").after(page(member, ChangeQuery.fromEnd(""), Duration.ZERO));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return ChangeQuery.since(prefix, floor);
+                    return ChangeQuery.fromStart("");
                 }
             }, scheduler.fanOut()));
         }
@@ -116,10 +149,91 @@ public class KeyWatches {
             try {
                 ends.put(member, end.get(nodeProperties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
             } catch (Exception unanswered) {
-                ends.put(member, ChangeQuery.since(prefix, floor));
+                ends.put(member, ChangeQuery.fromStart(""));
             }
         });
         return ends;
+    }
+
+    private void read(NodeRef member, ChangeQuery from) {
+        Reader reader = new Reader(member);
+        if (readers.putIfAbsent(member.id(), reader) == null) {
+            Thread.ofVirtual().name("key-watch-reader").start(() -> reader.follow(from));
+        }
+    }
+
+    /** While readers run: a reader for each node that joined, from the start of its log; none for one that left. */
+    private void followMembers(long start) {
+        try {
+            while (true) {
+                scheduler.pause(MEMBERS_EVERY);
+                synchronized (this) {
+                    if (readers.isEmpty() || starts != start) {
+                        return;
+                    }
+                    List<NodeRef> members = members();
+                    members.forEach(member -> {
+                        if (!readers.containsKey(member.id())) {
+                            read(member, ChangeQuery.fromStart(""));
+                        }
+                    });
+                    readers.keySet().removeIf(id -> members.stream().noneMatch(member -> member.id().equals(id)));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A resumed watch's own read of one member's log, from where it resumes up to the log's end: the
+     * shared reader took over from somewhere before that end when the watch joined it.
+     */
+    private void catchUp(Watch watch, NodeRef member, ChangeQuery from) {
+        readLog(member, from, Duration.ZERO, List.of(watch), () -> watch.open && ringView.ring().node(member.id()).isPresent());
+    }
+
+    /**
+     * Reads a member's log from {@code from}, page by page while {@code goOn} holds, and hands each
+     * page's changes, and its reset, to the watches {@code to}. A read that waits for changes goes on
+     * after the log's end; one that does not ({@code wait} zero) stops there.
+     */
+    private void readLog(NodeRef member, ChangeQuery from, Duration wait, Iterable<Watch> to, BooleanSupplier goOn) {
+        ChangeQuery query = from;
+        while (goOn.getAsBoolean()) {
+            try {
+                ChangePage page = page(member, query, wait);
+                for (Watch watch : to) {
+                    if (page.reset()) {
+                        watch.merged.missed();
+                    }
+                    page.changes().forEach(watch.merged::offer);
+                }
+                if (wait.isZero() && page.changes().size() < ChangeLog.PAGE) {
+                    return;
+                }
+                query = query.after(page);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException unanswered) {
+                if (!pausedAfter(member, unanswered)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Logs a member's failure to answer and waits before the next try; false when interrupted meanwhile. */
+    private boolean pausedAfter(NodeRef member, RuntimeException unanswered) {
+        log.debug("a watch could not read the changes of {}: {}", member.address(), unanswered.getMessage());
+        try {
+            scheduler.pause(RETRY_PAUSE);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** How long a member holds a read: well within the read timeout, so that a quiet member is not taken for a slow one. */
@@ -137,92 +251,42 @@ public class KeyWatches {
         return self ? changes.read(query, wait) : peers.changes(member, query, wait);
     }
 
-    /** One client's watch: a reader per member, and the thread that hands what is due to the client's stream. */
+    /** Long-polls one member's change log for every watch, while the member is in the ring and a watch is open. */
+    private final class Reader {
+
+        private final NodeRef member;
+
+        Reader(NodeRef member) {
+            this.member = member;
+        }
+
+        void follow(ChangeQuery from) {
+            readLog(member, from, pollWait(), watching, () -> readers.get(member.id()) == this);
+        }
+    }
+
+    /** One client's watch: what the readers brought, merged, and the thread that hands what is due to the client's stream. */
     private final class Watch {
 
-        private final String prefix;
         private final KeyWatch merged;
-        private final Map<RingPosition, Reader> readers = new ConcurrentHashMap<>();
         private volatile EventStreams<WatchEvent>.Stream stream;
         private volatile boolean open = true;
 
-        Watch(String prefix, KeyWatch merged) {
-            this.prefix = prefix;
+        Watch(KeyWatch merged) {
             this.merged = merged;
         }
 
-        void read(NodeRef member, ChangeQuery from) {
-            Reader reader = new Reader(member);
-            if (readers.putIfAbsent(member.id(), reader) == null) {
-                Thread.ofVirtual().name("key-watch-reader").start(() -> reader.follow(from));
-            }
-        }
-
-        /** Hands what is due to the stream, every half reorder window, and follows the ring's members. */
+        /** Hands what is due to the stream, every half reorder window, until the watch ends. */
         void drive() {
             Duration tick = properties.reorderWindow().dividedBy(2);
             tick = tick.compareTo(Duration.ofMillis(10)) < 0 ? Duration.ofMillis(10) : tick;
-            long ticksPerMembership = Math.max(1, MEMBERS_EVERY.toNanos() / tick.toNanos());
             try {
-                for (long ticks = 1; open; ticks++) {
+                while (open) {
                     scheduler.pause(tick);
                     merged.due().forEach(stream::offer);
-                    if (ticks % ticksPerMembership == 0) {
-                        followMembers();
-                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-        }
-
-        private void followMembers() {
-            List<NodeRef> members = members();
-            members.forEach(member -> {
-                if (!readers.containsKey(member.id())) {
-                    read(member, ChangeQuery.fromStart(prefix));
-                }
-            });
-            readers.keySet().removeIf(id -> members.stream().noneMatch(member -> member.id().equals(id)));
-        }
-
-        void close() {
-            open = false;
-            readers.clear();
-        }
-
-        /** Long-polls one member's change log while the member is in the ring and the watch open. */
-        private final class Reader {
-
-            private final NodeRef member;
-
-            Reader(NodeRef member) {
-                this.member = member;
-            }
-
-            void follow(ChangeQuery from) {
-                ChangeQuery query = from;
-                while (open && readers.get(member.id()) == this) {
-                    try {
-                        ChangePage page = page(member, query, pollWait());
-                        if (page.reset()) {
-                            merged.missed();
-                        }
-                        page.changes().forEach(merged::offer);
-                        query = query.after(page);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    } catch (RuntimeException unanswered) {
-                        log.debug("a watch could not read the changes of {}: {}", member.address(), unanswered.getMessage());
-                        try {
-                            scheduler.pause(RETRY_PAUSE);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
-                    }
-                }
             }
         }
     }
