@@ -6,6 +6,8 @@ import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Version;
 import dht.core.wire.CopyAnswer;
+import dht.core.wire.ChangePage;
+import dht.core.wire.ChangeQuery;
 import dht.core.wire.DigestRequest;
 import dht.core.wire.Entry;
 import dht.core.wire.Handover;
@@ -22,6 +24,7 @@ import dht.node.peer.PeerFailure;
 import dht.node.peer.Refusal;
 
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -149,5 +152,10 @@ final class SimulatedPeers implements PeerClient {
     @Override
     public Optional<Entry> fetch(NodeRef source, String key) {
         return network.call(caller, source, "fetch " + key, peer -> peer.transfers.read(key));
+    }
+
+    @Override
+    public ChangePage changes(NodeRef node, ChangeQuery query, Duration wait) {
+        throw new UnsupportedOperationException("the simulation runs no watches on keys");
     }
 }

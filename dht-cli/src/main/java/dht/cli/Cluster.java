@@ -229,7 +229,15 @@ final class Cluster implements AutoCloseable {
 
     /** Opens a streaming GET (no answer timeout, only the connect timeout); the caller closes the body. */
     HttpResponse<InputStream> stream(URI uri, String accept) throws Unreachable {
+        return stream(uri, accept, null);
+    }
+
+    /** An event stream resumed after the event {@code lastEventId} (none: from now on). */
+    HttpResponse<InputStream> stream(URI uri, String accept, String lastEventId) throws Unreachable {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", accept).GET();
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
         authorize(request);
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());

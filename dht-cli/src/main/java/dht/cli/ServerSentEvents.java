@@ -20,14 +20,16 @@ final class ServerSentEvents {
     /** The next event, or empty when the stream ends. */
     Optional<Event> next() throws IOException {
         String type = null;
+        String id = null;
         StringBuilder data = null;
         String line;
         while ((line = reader.readLine()) != null) {
             if (line.isEmpty()) {
                 if (data != null) {
-                    return Optional.of(new Event(type == null ? "message" : type, data.toString()));
+                    return Optional.of(new Event(type == null ? "message" : type, data.toString(), id));
                 }
                 type = null;
+                id = null;
                 continue;
             }
             if (line.startsWith(":")) {
@@ -41,16 +43,21 @@ final class ServerSentEvents {
             }
             switch (field) {
                 case "event" -> type = value;
+                case "id" -> id = value;
                 case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
                 default -> {
-                    // id and retry do not matter to a watcher
+                    // retry does not matter to a watcher: it reconnects at its own pace
                 }
             }
         }
         return Optional.empty();
     }
 
-    /** One event: its type and its data. */
-    record Event(String type, String data) {
+    /** One event: its type, its data and its ID, if it has one (where a watch on keys resumes). */
+    record Event(String type, String data, String id) {
+
+        Event(String type, String data) {
+            this(type, data, null);
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -22,7 +23,9 @@ import java.util.Set;
 
 @Command(name = "watch", description = "Follow a node's ring events live (GET /ring/events) until interrupted: one line per event "
         + "(nodes joining, leaving or dead, neighbors changing, transfers starting, progressing, finishing); with "
-        + "--output json, each event's JSON on a line of its own. Reconnects when the stream ends.")
+        + "--keys PREFIX, every put and delete of the keys under PREFIX instead (GET /keys?prefix=PREFIX&watch=true), "
+        + "made through any node. With --output json, each event's JSON on a line of its own. Reconnects when the "
+        + "stream ends; a watch on keys resumes after the last event it showed.")
 final class WatchCommand extends ClusterCommand {
 
     private static final long RECONNECT_PAUSE_MS = 1000;
@@ -33,8 +36,13 @@ final class WatchCommand extends ClusterCommand {
 
     @Option(names = "--type", split = ",", paramLabel = "TYPE",
             description = "Only these event types (node-joined, node-left, node-dead, predecessor-changed, successor-changed, "
-                    + "transfer-started, transfer-progress, transfer-finished); repeat or separate by commas.")
+                    + "transfer-started, transfer-progress, transfer-finished; with --keys: put, delete, reset); repeat or "
+                    + "separate by commas.")
     Set<String> types;
+
+    @Option(names = "--keys", paramLabel = "PREFIX",
+            description = "Watch the keys under PREFIX (\"\" for every key) instead of the ring.")
+    String keyPrefix;
 
     @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "Stop after N events.")
     Integer limit;
@@ -43,6 +51,7 @@ final class WatchCommand extends ClusterCommand {
     boolean noReconnect;
 
     private int shown;
+    private String lastEventId;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -55,7 +64,7 @@ final class WatchCommand extends ClusterCommand {
         while (true) {
             HttpResponse<InputStream> response;
             try {
-                response = cluster().stream(node.resolve("/ring/events"), "text/event-stream");
+                response = cluster().stream(node.resolve(path()), "text/event-stream", lastEventId);
             } catch (Unreachable e) {
                 if (!connected) {
                     throw CliException.unreachable("cannot reach " + node.getAuthority() + " (" + e.getMessage() + ")");
@@ -71,12 +80,13 @@ final class WatchCommand extends ClusterCommand {
             }
             if (response.statusCode() != 200) {
                 closeQuietly(response.body());
-                throw CliException.failed(node.getAuthority() + " answered " + response.statusCode() + " to GET /ring/events"
-                        + (response.statusCode() == 404 ? " (a node without ring events?)" : ""));
+                throw CliException.failed(node.getAuthority() + " answered " + response.statusCode() + " to GET " + path()
+                        + (response.statusCode() == 404 ? " (a node without " + watched() + "?)" : ""));
             }
             connected = true;
             reportedOutage = false;
-            streams().err().println("watching ring events of " + node.getAuthority() + " (Ctrl-C to stop)");
+            streams().err().println("watching " + watched() + " " + (keyPrefix == null ? "of " : "through ") + node.getAuthority()
+                    + " (Ctrl-C to stop)");
             if (follow(response.body())) {
                 return Exit.OK;
             }
@@ -96,10 +106,13 @@ final class WatchCommand extends ClusterCommand {
             ServerSentEvents events = new ServerSentEvents(reader);
             Optional<Event> event;
             while ((event = events.next()).isPresent()) {
+                if (event.get().id() != null) {
+                    lastEventId = event.get().id();
+                }
                 if (types != null && !types.contains(event.get().type())) {
                     continue;
                 }
-                streams().out().println(json() ? event.get().data() : line(event.get()));
+                streams().out().println(json() ? event.get().data() : keyPrefix != null ? keyLine(event.get()) : line(event.get()));
                 streams().out().flush();
                 shown++;
                 if (limit != null && shown >= limit) {
@@ -110,6 +123,28 @@ final class WatchCommand extends ClusterCommand {
             // the node went away mid-stream: the caller reconnects
         }
         return false;
+    }
+
+    private String path() {
+        return keyPrefix == null ? "/ring/events"
+                : "/keys?watch=true&prefix=" + URLEncoder.encode(keyPrefix, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private String watched() {
+        return keyPrefix == null ? "ring events" : keyPrefix.isEmpty() ? "every key" : "the keys under '" + keyPrefix + "'";
+    }
+
+    /** {@code put     user:42  0001931f5e2a0000-8877c799045ba648}; a reset says what it means. */
+    static String keyLine(Event event) {
+        if (event.type().equals("reset")) {
+            return "reset   changes were missed: read the keys again";
+        }
+        JsonNode json = Json.parseOrNull(event.data().getBytes(StandardCharsets.UTF_8));
+        if (json == null || !json.isObject()) {
+            return event.type() + "  " + event.data();
+        }
+        return String.format("%-7s %s  %s", json.path("type").asString(event.type()), json.path("key").asString("?"),
+                json.path("version").asString("?"));
     }
 
     /** {@code 2025-01-01T10:00:00.123Z  node-joined  8877c799045ba648 127.0.0.1:50003}, and the range, keys and peer when given. */

@@ -20,14 +20,22 @@ class ServerSentEventsTest {
     }
 
     @Test
-    void joinsDataLinesAndSkipsCommentsIdsAndEmptyEvents() throws Exception {
+    void joinsDataLinesKeepsTheIdAndSkipsCommentsAndEmptyEvents() throws Exception {
         assertThat(events(": keep-alive\n\nid: 7\nevent: x\ndata: one\ndata: two\n\nretry: 100\n\n"))
-                .containsExactly(new Event("x", "one\ntwo"));
+                .containsExactly(new Event("x", "one\ntwo", "7"));
     }
 
     @Test
     void anUnnamedEventIsAMessageAndAnUnfinishedOneIsDropped() throws Exception {
         assertThat(events("data: hi\n\nevent: cut\ndata: off")).containsExactly(new Event("message", "hi"));
+    }
+
+    @Test
+    void keyEventLinesShowTypeKeyAndVersion() {
+        String data = "{\"key\":\"user:42\",\"version\":\"0001931f5e2a0000-8877c799045ba648\",\"type\":\"put\"}";
+        assertThat(WatchCommand.keyLine(new Event("put", data, "0001931f5e2a0000-8877c799045ba648")))
+                .isEqualTo("put     user:42  0001931f5e2a0000-8877c799045ba648");
+        assertThat(WatchCommand.keyLine(new Event("reset", "{\"type\":\"reset\"}"))).startsWith("reset ");
     }
 
     @Test

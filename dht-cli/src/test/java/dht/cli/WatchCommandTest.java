@@ -4,6 +4,8 @@ import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
@@ -63,6 +65,30 @@ class WatchCommandTest {
         assertThat(event.path("type").asString()).isEqualTo("node-joined");
         assertThat(event.path("node").path("address").asString()).isEqualTo(cluster.node(joined).ref().address());
         assertThat(event.path("at").asString()).isNotEmpty();
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void watchKeysShowsEveryPutAndDeleteUnderThePrefixMadeThroughAnyNode() throws Exception {
+        cluster = TestCluster.builder().nodes(2).build();
+        String watched = cluster.node(cluster.indexes().getFirst()).url();
+        String other = cluster.node(cluster.indexes().getLast()).url();
+        Cli.Running watch = Cli.start("--node", watched, "watch", "--keys", "user:", "-n", "2");
+        await("the watch to subscribe").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> watch.stderr().startsWith("watching the keys under 'user:' through ") || watch.result().isDone());
+        assertThat(watch.result()).as(watch.stderr()).isNotDone();
+
+        RestClient http = cluster.http();
+        http.put().uri(other + "/keys/order:1").contentType(MediaType.TEXT_PLAIN).body("o").retrieve().toBodilessEntity();
+        http.put().uri(other + "/keys/user:1").contentType(MediaType.TEXT_PLAIN).body("u").retrieve().toBodilessEntity();
+        http.delete().uri(other + "/keys/user:1").retrieve().toBodilessEntity();
+
+        Cli.Result result = watch.await(Duration.ofSeconds(60));
+        assertThat(result.exit()).as(result.toString()).isZero();
+        List<String> lines = result.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).matches("put +user:1  [0-9a-f]{16}-[0-9a-f]{16}");
+        assertThat(lines.get(1)).matches("delete +user:1  [0-9a-f]{16}-[0-9a-f]{16}");
     }
 
     /**

@@ -34,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -76,6 +77,7 @@ public final class DhtClient implements AutoCloseable {
     private final BatchCalls batches;
     /** Null unless the builder asked to follow ring events. */
     private final RingEvents ringEvents;
+    private final Set<KeysWatch> watches = ConcurrentHashMap.newKeySet();
 
     private DhtClient(Builder builder) {
         HttpClient.Builder http = HttpClient.newBuilder()
@@ -318,6 +320,18 @@ public final class DhtClient implements AutoCloseable {
         return async(() -> delete(key, writeQuorum));
     }
 
+    /**
+     * Watches the keys under {@code prefix} ("" for every key): every put and delete made through any
+     * node, each key's in the order of their versions, passed to {@code listener} on the watch's own
+     * thread until the watch is closed. It survives its node going away, resuming on another.
+     */
+    public KeysWatch watchKeys(String prefix, KeyChangeListener listener) {
+        KeysWatch watch = new KeysWatch(Objects.requireNonNull(prefix, "prefix"), Objects.requireNonNull(listener, "listener"),
+                ring, transport, watches::remove);
+        watches.add(watch);
+        return watch;
+    }
+
     /** The nodes of the ring as the client knows it now, learning it first if it has not yet. */
     public List<NodeRef> knownNodes() {
         return ring.current().nodes();
@@ -329,6 +343,7 @@ public final class DhtClient implements AutoCloseable {
         if (ringEvents != null) {
             ringEvents.close();
         }
+        List.copyOf(watches).forEach(KeysWatch::close);
         executor.shutdownNow();
         transport.close();
     }

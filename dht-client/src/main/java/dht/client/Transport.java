@@ -49,8 +49,16 @@ final class Transport implements AutoCloseable {
 
     /** Opens a stream such as {@code text/event-stream}: no answer timeout, for as long as the server keeps it open. */
     HttpResponse<InputStream> openStream(URI uri, String accept) throws IOException, InterruptedException {
-        return http.send(authorized(HttpRequest.newBuilder(uri)).header("Accept", accept).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        return openStream(uri, accept, null);
+    }
+
+    /** As {@link #openStream(URI, String)}, resumed after the event {@code lastEventId} when there is one. */
+    HttpResponse<InputStream> openStream(URI uri, String accept, String lastEventId) throws IOException, InterruptedException {
+        HttpRequest.Builder request = authorized(HttpRequest.newBuilder(uri)).header("Accept", accept).GET();
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     private HttpRequest.Builder authorized(HttpRequest.Builder request) {

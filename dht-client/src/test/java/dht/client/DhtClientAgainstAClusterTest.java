@@ -2,6 +2,7 @@ package dht.client;
 
 import dht.core.NodeRef;
 import dht.core.Ring;
+import dht.core.wire.KeyChange;
 import dht.testkit.TestCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -19,10 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The client against a stable ring of five nodes (replication factor 3): every request goes straight to the key's owner. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -95,6 +98,31 @@ class DhtClientAgainstAClusterTest {
                     Map.entry("batch:0", true), Map.entry("batch:never-written", false));
             assertThat(client.get("batch:0")).isEmpty();
             assertThat(meters.find("dht.client.requests").timers()).as("keys sent one by one").isEmpty();
+        }
+    }
+
+    @Test
+    void aWatchOnKeysSeesEveryPutAndDeleteUnderItsPrefixInOrder() {
+        List<KeyChange> seen = new CopyOnWriteArrayList<>();
+        try (KeysWatch watch = client.watchKeys("watched:", seen::add)) {
+            // the watch connects on its own thread: a probe written until it shows says it is under way
+            await("the watch under way").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                client.put("watched:probe", utf8("probe"), TEXT);
+                return !seen.isEmpty();
+            });
+            seen.clear();
+
+            Versioned first = client.put("watched:k", utf8("one"), TEXT);
+            client.put("unwatched:k", utf8("one"), TEXT);
+            Versioned second = client.put("watched:k", utf8("two"), TEXT);
+            client.delete("watched:k");
+
+            await("the changes").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(seen)
+                    .filteredOn(change -> change.key().equals("watched:k")).extracting(KeyChange::type)
+                    .containsExactly(KeyChange.Type.PUT, KeyChange.Type.PUT, KeyChange.Type.DELETE));
+            assertThat(seen).filteredOn(change -> change.key().equals("watched:k")).extracting(change -> change.version().toString())
+                    .startsWith(first.version(), second.version());
+            assertThat(seen).allSatisfy(change -> assertThat(change.key()).startsWith("watched:"));
         }
     }
 

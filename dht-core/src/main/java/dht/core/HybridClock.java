@@ -33,6 +33,11 @@ public final class HybridClock {
         last.accumulateAndGet(remote, Math::max);
     }
 
+    /** The earliest reading at wall-clock milliseconds {@code millis}: where a resume from that time starts. */
+    public static long readingAt(long millis) {
+        return millis << LOGICAL_BITS;
+    }
+
     /** The wall-clock milliseconds of a reading. */
     public static long wallMillisOf(long reading) {
         return reading >>> LOGICAL_BITS;

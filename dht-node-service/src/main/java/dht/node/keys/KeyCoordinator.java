@@ -164,7 +164,7 @@ public class KeyCoordinator {
             requirePreconditions(request, current, serving.owner().id());
             Entry stamped = write.apply(current);
             if (serving.forOwner()) {
-                store.put(stamped);
+                copies.write(stamped);
             }
             return new Written(stamped, live(current).isPresent());
         });

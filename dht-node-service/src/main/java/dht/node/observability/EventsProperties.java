@@ -1,5 +1,6 @@
 package dht.node.observability;
 
+import dht.node.web.EventStreams;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -26,4 +27,8 @@ public record EventsProperties(
         @NotNull @DefaultValue("15s") Duration heartbeatInterval,
         @NotNull @DefaultValue("1h") Duration maxLifetime,
         @Min(1) @DefaultValue("256") int buffer) {
+
+    public EventStreams.Limits limits() {
+        return new EventStreams.Limits(maxSubscribers, heartbeatInterval, maxLifetime, buffer);
+    }
 }

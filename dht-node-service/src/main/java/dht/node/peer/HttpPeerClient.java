@@ -6,6 +6,8 @@ import dht.core.RingPosition;
 import dht.core.Version;
 import dht.core.wire.CopyAnswer;
 import dht.core.wire.CopyAnswers;
+import dht.core.wire.ChangePage;
+import dht.core.wire.ChangeQuery;
 import dht.core.wire.DhtHeaders;
 import dht.core.wire.DigestRequest;
 import dht.core.wire.Entry;
@@ -233,6 +235,19 @@ public class HttpPeerClient implements PeerClient {
         return rest.post().uri(uri(node, path))
                 .contentType(MediaType.parseMediaType(EntryCodec.MEDIA_TYPE))
                 .body(EntryCodec.toBytes(entries));
+    }
+
+    @Override
+    public ChangePage changes(NodeRef node, ChangeQuery query, Duration wait) {
+        UriComponentsBuilder uri = base(node).pathSegment("internal", "changes")
+                .queryParam("prefix", query.prefix())
+                .queryParam("wait", wait.toMillis());
+        Optional.ofNullable(query.epoch()).ifPresent(epoch -> uri.queryParam("epoch", epoch));
+        Optional.ofNullable(query.after()).ifPresent(after -> uri.queryParam("after", after));
+        Optional.ofNullable(query.since()).ifPresent(since -> uri.queryParam("since", since));
+        return call(node, true, () -> rest.get().uri(uri.build().encode().toUri())
+                .accept(MediaType.APPLICATION_JSON)
+                .retrieve().body(ChangePage.class));
     }
 
     /** Probes go around the circuit breaker: they are how a dead peer is told from a slow one. */

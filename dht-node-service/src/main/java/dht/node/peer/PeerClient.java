@@ -3,6 +3,8 @@ package dht.node.peer;
 import dht.core.NeighborView;
 import dht.core.NodeRef;
 import dht.core.wire.CopyAnswer;
+import dht.core.wire.ChangePage;
+import dht.core.wire.ChangeQuery;
 import dht.core.wire.DigestRequest;
 import dht.core.wire.Entry;
 import dht.core.wire.Handover;
@@ -13,6 +15,7 @@ import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 import dht.core.wire.Wanted;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -81,4 +84,10 @@ public interface PeerClient {
      * a replica with a stale view of the ring cannot take another node's copy for the owner's.
      */
     List<CopyAnswer> readOwnerCopies(NodeRef owner, List<Wanted> wanted);
+
+    /**
+     * A page of a node's change log, for a watch on keys: the node holds the call up to {@code wait}
+     * while it has no change to answer.
+     */
+    ChangePage changes(NodeRef node, ChangeQuery query, Duration wait);
 }

@@ -94,7 +94,7 @@ public class NodeSecurity {
         cluster.apply(http, tokens, problems, CLUSTER_ENDPOINTS, allowedHosts(properties, advertisedAddress))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(EndpointRequest.to("health", "info", "prometheus")).permitAll()
-                        .requestMatchers(HttpMethod.GET, "/keys/**").access(read)
+                        .requestMatchers(HttpMethod.GET, "/keys", "/keys/**").access(read)
                         .requestMatchers(HttpMethod.HEAD, "/keys/**").access(read)
                         // a batch that writes is held to the write rule once its body is read (KeyWriteAccess)
                         .requestMatchers(HttpMethod.POST, "/keys/batch").access(read)

@@ -4,6 +4,7 @@ import dht.core.KeyRange;
 import dht.core.wire.Entry;
 import dht.core.wire.StoreCursor;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -34,14 +35,14 @@ public interface KeyValueStore extends AutoCloseable {
 
     /**
      * Stores each entry unless the store holds a newer version of its key, all in one write;
-     * answers how many it stored. The keys are distinct, and the caller holds their locks
+     * answers the entries it stored. The keys are distinct, and the caller holds their locks
      * ({@link KeyLocks#withLocks}).
      */
-    default int putAllIfNewer(List<Entry> entries) {
-        int stored = 0;
+    default List<Entry> storeNewer(List<Entry> entries) {
+        List<Entry> stored = new ArrayList<>();
         for (Entry entry : entries) {
             if (putIfNewer(entry)) {
-                stored++;
+                stored.add(entry);
             }
         }
         return stored;

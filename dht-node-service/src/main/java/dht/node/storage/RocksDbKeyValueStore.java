@@ -108,13 +108,13 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
 
     /** One read of every key and one write of those that are newer, instead of two reads and a write per key. */
     @Override
-    public int putAllIfNewer(List<Entry> entries) {
+    public List<Entry> storeNewer(List<Entry> entries) {
         return whileOpen(() -> {
             if (entries.isEmpty()) {
-                return 0;
+                return List.of();
             }
             List<byte[]> keys = entries.stream().map(entry -> storeKey(entry.cursor())).toList();
-            int stored = 0;
+            List<Entry> stored = new ArrayList<>();
             int added = 0;
             try (WriteBatch batch = new WriteBatch()) {
                 List<byte[]> held = db.multiGetAsList(keys);
@@ -123,7 +123,7 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
                     byte[] heldBytes = held.get(i);
                     if (heldBytes == null || entry.supersedes(decode(heldBytes))) {
                         batch.put(keys.get(i), EntryCodec.entryToBytes(entry));
-                        stored++;
+                        stored.add(entry);
                         if (heldBytes == null) {
                             added++;
                         }

@@ -99,7 +99,7 @@ class InMemoryKeyValueStoreProperties {
             batch.add(new Entry(ordered.get(i), "batch".getBytes(), "text/plain", new Version(timestamp, RingPosition.MIN)));
         }
 
-        int stored = store.putAllIfNewer(batch);
+        int stored = store.storeNewer(batch).size();
 
         assertThat(stored).isEqualTo((int) batch.stream().filter(entry -> entry.version().timestamp() > 1).count());
         batch.forEach(entry -> assertThat(new String(store.get(entry.key()).orElseThrow().value()))

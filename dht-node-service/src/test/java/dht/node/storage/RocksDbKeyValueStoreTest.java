@@ -125,11 +125,11 @@ class RocksDbKeyValueStoreTest {
             assertThat(disk.removeThrough(range, through, further)).isEqualTo(memory.removeThrough(range, through, further));
             List<Entry> batch = keys.stream().limit(40).map(key -> new Entry(key, "newer".getBytes(StandardCharsets.UTF_8),
                     "text/plain", new Version(VERSION.timestamp() + (key.length() % 2), VERSION.writer()))).toList();
-            assertThat(disk.putAllIfNewer(batch)).isEqualTo(memory.putAllIfNewer(batch));
+            assertThat(disk.storeNewer(batch)).isEqualTo(memory.storeNewer(batch));
             assertThat(disk.size()).isEqualTo(memory.size());
             batch.forEach(entry -> assertThat(disk.get(entry.key()).map(Entry::version))
                     .as("version of %s", entry.key()).isEqualTo(memory.get(entry.key()).map(Entry::version)));
-            assertThat(disk.putAllIfNewer(List.of())).isZero();
+            assertThat(disk.storeNewer(List.of())).isEmpty();
             assertThat(disk.size()).isEqualTo(memory.size());
             assertThat(cursors(disk.scan(KeyRange.wholeRing(RingPosition.MIN), null, Integer.MAX_VALUE)))
                     .containsExactlyElementsOf(cursors(memory.scan(KeyRange.wholeRing(RingPosition.MIN), null, Integer.MAX_VALUE)));
