@@ -6,7 +6,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
-/** The problems of a {@code /keys} request the node refuses before it enters the ring: a bad key, quorum or value. */
+/** The problems of a {@code /keys} request the node refuses before it enters the ring: a bad key, quorum or value, or a listing's bad limit, prefix or cursor. */
 final class KeyProblems {
 
     private KeyProblems() {
@@ -19,6 +19,10 @@ final class KeyProblems {
 
     static ErrorResponseException invalidKey(String why) {
         return problem(HttpStatus.BAD_REQUEST, "Invalid key", why, null, 0);
+    }
+
+    static ErrorResponseException invalidListing(String why) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid listing", why, null, 0);
     }
 
     static ErrorResponseException tooLarge(long maxBytes) {

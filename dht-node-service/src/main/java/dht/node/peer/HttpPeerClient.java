@@ -12,6 +12,8 @@ import dht.core.wire.Handover;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
 import dht.core.wire.RangeDigest;
+import dht.core.wire.RangeKeys;
+import dht.core.wire.RangeKeysRequest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 import dht.node.config.NodeProperties;
@@ -167,6 +169,13 @@ public class HttpPeerClient implements PeerClient {
     @Override
     public TransferPage readRange(NodeRef node, TransferRequest request) {
         return page(node, request, "ranges", "read");
+    }
+
+    @Override
+    public RangeKeys listKeys(NodeRef node, RangeKeysRequest request) {
+        return call(node, true, () -> rest.post().uri(uri(node, "internal", "ranges", "keys"))
+                .contentType(MediaType.APPLICATION_JSON).body(request)
+                .retrieve().body(RangeKeys.class));
     }
 
     @Override

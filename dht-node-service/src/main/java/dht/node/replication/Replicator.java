@@ -18,6 +18,7 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -28,6 +29,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Copies an owner's writes to the nodes before it on the ring, which take over its range when it
@@ -174,51 +176,59 @@ public class Replicator {
     }
 
     /**
-     * The newest copy among the first {@code needed} of {@code replicas} to answer. As many as needed
-     * are asked at first; the next one as soon as one of them fails, or when none has answered for
-     * {@link #HEDGE} (a hedged read, as Cassandra's speculative retry), so that a slow or dead replica
-     * costs a read little while the others answer, and a healthy ring asks no more replicas than
-     * needed. The read waits {@code dht.request-timeout} at most, and not past {@code deadline}. Nothing is stored here.
+     * The newest copy among the first {@code needed} of {@code replicas} to answer (see
+     * {@link #firstAnswers(List, int, Instant, Function)}). Nothing is stored here.
      */
     public Read firstAnswers(String key, List<NodeRef> replicas, int needed, Instant deadline) {
+        List<Optional<Entry>> copies = firstAnswers(replicas, needed, deadline, replica -> peers.fetch(replica, key));
+        return new Read(copies.stream().reduce(Optional.empty(), Entry::newer), copies.size());
+    }
+
+    /**
+     * The answers of the first {@code needed} of {@code replicas} to answer {@code question}. As many
+     * as needed are asked at first; the next one as soon as one of them fails (throws), or when none
+     * has answered for {@link #HEDGE} (a hedged read, as Cassandra's speculative retry), so that a
+     * slow or dead replica costs a read little while the others answer, and a healthy ring asks no
+     * more replicas than needed. The read waits {@code dht.request-timeout} at most, and not past
+     * {@code deadline}; fewer answers than needed when too few replicas answered in time.
+     */
+    public <T> List<T> firstAnswers(List<NodeRef> replicas, int needed, Instant deadline, Function<NodeRef, T> question) {
         if (needed <= 0 || replicas.isEmpty()) {
-            return new Read(Optional.empty(), 0);
+            return List.of();
         }
-        BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
+        BlockingQueue<Answer<T>> answers = new LinkedBlockingQueue<>();
         long until = System.nanoTime() + waitUntil(deadline).toNanos();
-        Optional<Entry> newest = Optional.empty();
-        int answered = 0;
+        List<T> answered = new ArrayList<>(needed);
         int asked = 0;
         int outstanding = 0;
         for (; asked < Math.min(needed, replicas.size()); asked++, outstanding++) {
-            ask(replicas.get(asked), key, answers);
+            ask(replicas.get(asked), question, answers);
         }
         try {
-            while (answered < needed && outstanding > 0) {
+            while (answered.size() < needed && outstanding > 0) {
                 long left = until - System.nanoTime();
                 if (left <= 0) {
-                    log.debug("fewer than {} replicas answered for {} in time", needed, key);
+                    log.debug("fewer than {} of {} answered in time", needed, replicas);
                     break;
                 }
-                Answer answer = answers.poll(Math.min(left, HEDGE.toNanos()), TimeUnit.NANOSECONDS);
+                Answer<T> answer = answers.poll(Math.min(left, HEDGE.toNanos()), TimeUnit.NANOSECONDS);
                 if (answer != null) {
                     outstanding--;
-                    if (answer.copy() != null) {
-                        answered++;
-                        newest = Entry.newer(newest, answer.copy());
+                    if (answer.answered()) {
+                        answered.add(answer.value());
                         continue;
                     }
                 }
                 if (asked < replicas.size()) {
                     // a replica failed, or none answered for a while: ask the next one too
-                    ask(replicas.get(asked++), key, answers);
+                    ask(replicas.get(asked++), question, answers);
                     outstanding++;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new Read(newest, answered);
+        return answered;
     }
 
     /** How long a request may still wait for replicas: {@code dht.request-timeout} at most, and never past its deadline. */
@@ -227,19 +237,19 @@ public class Replicator {
         return left.isNegative() ? Duration.ZERO : left.compareTo(properties.requestTimeout()) < 0 ? left : properties.requestTimeout();
     }
 
-    private void ask(NodeRef replica, String key, BlockingQueue<Answer> answers) {
+    private <T> void ask(NodeRef replica, Function<NodeRef, T> question, BlockingQueue<Answer<T>> answers) {
         executor.execute(() -> {
             try {
-                answers.add(new Answer(peers.fetch(replica, key)));
+                answers.add(new Answer<>(question.apply(replica), true));
             } catch (RuntimeException failure) {
-                log.debug("{} did not answer for {}: {}", replica, key, failure.getMessage());
-                answers.add(new Answer(null));
+                log.debug("{} did not answer: {}", replica, failure.getMessage());
+                answers.add(new Answer<>(null, false));
             }
         });
     }
 
-    /** A replica's copy (empty: it holds none), or null when it failed to answer. */
-    private record Answer(Optional<Entry> copy) {
+    /** A replica's answer, or none when it failed to answer. */
+    private record Answer<T>(T value, boolean answered) {
     }
 
     /** The newest copy a read found, and how many replicas besides this node answered. */

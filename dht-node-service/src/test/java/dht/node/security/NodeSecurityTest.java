@@ -64,6 +64,11 @@ class NodeSecurityTest {
             return counted();
         }
 
+        @GetMapping("/keys")
+        ResponseEntity<Void> list() {
+            return counted();
+        }
+
         @PutMapping("/keys/{key}")
         ResponseEntity<Void> write(@PathVariable String key) {
             return counted();
@@ -137,6 +142,13 @@ class NodeSecurityTest {
             assertThat(mvc.get().uri("/keys/k").headers(bearer(READ_KEY))).hasStatus(HttpStatus.NO_CONTENT);
             assertRefused(mvc.put().uri("/keys/k").headers(bearer(READ_KEY)), HttpStatus.FORBIDDEN);
             assertRefused(mvc.delete().uri("/keys/k").headers(bearer(READ_KEY)), HttpStatus.FORBIDDEN);
+        }
+
+        @Test
+        void listingKeysNeedsAKeyThatMayRead() {
+            assertRefused(mvc.get().uri("/keys?prefix=user:"), HttpStatus.UNAUTHORIZED);
+            assertThat(mvc.get().uri("/keys?prefix=user:").headers(bearer(READ_KEY))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.get().uri("/keys").headers(bearer(WRITE_KEY))).hasStatus(HttpStatus.NO_CONTENT);
         }
 
         @Test
