@@ -59,7 +59,7 @@ class ListingController {
     @ApiResponse(responseCode = "503", description = "This node is not in the ring yet, or too few replicas of a range answered; see Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "504", description = "A replica did not answer in time", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @GetMapping(path = "/keys", params = "!watch", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<KeyPage> list(
+    ResponseEntity<KeyPage> listKeys(
             @Parameter(description = "Only keys that start with this (at most 1024 bytes of UTF-8); all keys when absent", example = "user:")
             @RequestParam(name = "prefix", required = false, defaultValue = "") String prefix,
             @Parameter(description = "The most keys in the page", schema = @Schema(type = "integer", minimum = "1", maximum = "1000", defaultValue = "100"))

@@ -1,5 +1,6 @@
 package dht.node.web;
 
+import dht.core.wire.KeyPage;
 import dht.core.wire.RingSnapshot;
 import dht.web.ApiDocumentation;
 import io.swagger.v3.core.converter.ModelConverters;
@@ -13,6 +14,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import java.util.LinkedHashSet;
+import java.util.List;
 
 /**
  * The node's OpenAPI documents: {@code /v3/api-docs} with every operation, and its two groups,
@@ -41,6 +45,23 @@ class NodeApiDocumentation {
             if (openApi.getComponents() != null && openApi.getPaths() != null && openApi.getPaths().containsKey("/keys/{key}")) {
                 openApi.getComponents().addSchemas("JsonValue",
                         new Schema<>().description("Any JSON value: stored as its bytes, answered as they were sent"));
+            }
+        };
+    }
+
+    /**
+     * A listing's last page has a null cursor: {@code KeyPage}, a record of the plain wire module, says
+     * so here, where the documents are made.
+     */
+    @Bean
+    GlobalOpenApiCustomizer listingCursorMayBeNull() {
+        return openApi -> {
+            Schema<?> page = openApi.getComponents() == null || openApi.getComponents().getSchemas() == null
+                    ? null : openApi.getComponents().getSchemas().get(KeyPage.class.getSimpleName());
+            if (page != null && page.getProperties() != null && page.getProperties().containsKey("cursor")) {
+                page.getProperties().get("cursor").types(new LinkedHashSet<>(List.of("string", "null")))
+                        .description("Where the next page starts; null once the listing reached the end of the ring");
+                page.required(List.of("keys", "cursor"));
             }
         };
     }
