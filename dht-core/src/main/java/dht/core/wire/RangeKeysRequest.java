@@ -15,6 +15,9 @@ public record RangeKeysRequest(KeyRange range, StoreCursor after, String prefix,
     public RangeKeysRequest {
         Objects.requireNonNull(range, "range");
         prefix = prefix == null ? "" : prefix;
+        if (after != null && !range.contains(after.position())) {
+            throw new IllegalArgumentException("the cursor " + after.position() + " lies outside " + range);
+        }
         if (limit < 1) {
             throw new IllegalArgumentException("a limit is at least 1, not " + limit);
         }

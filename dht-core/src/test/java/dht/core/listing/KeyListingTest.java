@@ -7,6 +7,7 @@ import dht.core.RingPosition;
 import dht.core.Version;
 import dht.core.wire.ListedKey;
 import dht.core.wire.RangeKeys;
+import dht.core.wire.RangeKeysRequest;
 import dht.core.wire.StoreCursor;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class KeyListingTest {
 
@@ -130,6 +132,13 @@ class KeyListingTest {
         KeyListing.Page page = KeyListing.page(ring, null, 10, 1000, (span, after, limit) -> List.of(new FakeReplica(10).read(span, after, "", limit)));
         assertThat(page.keys()).isEmpty();
         assertThat(page.next()).isNull();
+    }
+
+    @Test
+    void aRequestForARangeWithACursorOutsideItIsRefused() {
+        KeyRange range = KeyRange.of(at("4000000000000000"), at("8000000000000000"));
+        assertThatThrownBy(() -> new RangeKeysRequest(range,
+                new StoreCursor(at("9000000000000000"), "k"), "", 1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     /** Keys named so that their ring order is known: sorted by position. */
