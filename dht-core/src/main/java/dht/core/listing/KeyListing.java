@@ -59,20 +59,23 @@ public final class KeyListing {
     /**
      * The page of up to {@code limit} live keys after {@code after} (from position 0 when null).
      * It stops early, with fewer keys and a cursor, once the replicas examined {@code examineBudget}
-     * entries for it: a prefix that few keys match costs a bounded amount of work per page.
+     * entries for it, or after {@code maxReads} reads of spans: a prefix that few keys match, or a
+     * ring of many positions, costs a bounded amount of work (and time) per page.
      */
-    public static Page page(Ring ring, StoreCursor after, int limit, int examineBudget, SpanReader reader) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("a page holds at least one key, not " + limit);
+    public static Page page(Ring ring, StoreCursor after, int limit, int examineBudget, int maxReads, SpanReader reader) {
+        if (limit < 1 || maxReads < 1) {
+            throw new IllegalArgumentException("a page holds at least one key and reads one span, not " + limit + " and " + maxReads);
         }
         List<KeyRange> spans = spans(ring);
         int index = after == null ? 0 : indexOf(spans, after.position());
         StoreCursor from = after;
         List<String> keys = new ArrayList<>(limit);
         long examined = 0;
+        int reads = 0;
         while (true) {
             boolean lastSpan = index == spans.size() - 1;
             Merged merged = merge(reader.read(spans.get(index), from, limit - keys.size()));
+            reads++;
             for (int i = 0; i < merged.live().size(); i++) {
                 keys.add(merged.live().get(i).key());
                 if (keys.size() == limit) {
@@ -81,19 +84,23 @@ public final class KeyListing {
                 }
             }
             examined += merged.examined();
+            StoreCursor resumeAt;
             if (merged.exhausted()) {
                 if (lastSpan) {
                     return new Page(keys, null);
                 }
                 index++;
                 from = null;
+                // before every key at the next span's first position: the spans before it are done
+                resumeAt = new StoreCursor(spans.get(index).start(), "");
             } else if (from != null && StoreCursor.STORE_ORDER.compare(merged.through(), from) <= 0) {
                 throw new IllegalStateException("the replicas of " + spans.get(index) + " read nothing after " + from);
             } else {
                 from = merged.through();
+                resumeAt = from;
             }
-            if (examined >= examineBudget && merged.through() != null) {
-                return new Page(keys, merged.through());
+            if (examined >= examineBudget || reads >= maxReads) {
+                return new Page(keys, resumeAt);
             }
         }
     }

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Listing the ring page by page yields every live key with the prefix once, in ring order, whatever
  * the ring is and however it changes between pages (rings of one and two nodes, virtual positions,
  * positions at both ends of the ring), with replicas that hold older copies, tombstones and
- * nothing at all, and that stop after a few entries.
+ * nothing at all, and that stop after a few entries; pages that stop after a few reads of spans.
  */
 class KeyListingProperties {
 
@@ -81,6 +81,7 @@ class KeyListingProperties {
             @ForAll @IntRange(min = 1, max = 7) int limit,
             @ForAll @IntRange(min = 1, max = 12) int examineBound,
             @ForAll @IntRange(min = 1, max = 40) int budget,
+            @ForAll @IntRange(min = 1, max = 6) int maxReads,
             @ForAll @IntRange(min = 0, max = 120) int keyCount,
             @ForAll long seed) {
         Random random = new Random(seed);
@@ -110,7 +111,7 @@ class KeyListingProperties {
         int page = 0;
         do {
             Ring ring = rings.get(page % rings.size());
-            KeyListing.Page next = KeyListing.page(ring, cursor, limit, budget, (span, after, wanted) ->
+            KeyListing.Page next = KeyListing.page(ring, cursor, limit, budget, maxReads, (span, after, wanted) ->
                     replicas.stream().map(replica -> replica.read(span, after, PREFIX, wanted)).toList());
             assertThat(next.keys()).hasSizeLessThanOrEqualTo(limit);
             listed.addAll(next.keys());

@@ -105,7 +105,7 @@ class KeyListingTest {
         StoreCursor cursor = null;
         int pages = 0;
         do {
-            KeyListing.Page page = KeyListing.page(ring, cursor, 4, 1000,
+            KeyListing.Page page = KeyListing.page(ring, cursor, 4, 1000, 100,
                     (span, after, limit) -> List.of(replica.read(span, after, "", limit)));
             assertThat(page.keys()).hasSizeLessThanOrEqualTo(4);
             listed.addAll(page.keys());
@@ -121,7 +121,7 @@ class KeyListingTest {
         Ring ring = Ring.of(node("0000000000000000"));
         FakeReplica replica = new FakeReplica(5);
         sortedKeys(30).forEach(key -> replica.hold(live(key, 1)));
-        KeyListing.Page page = KeyListing.page(ring, null, 10, 5, (span, after, limit) -> List.of(replica.read(span, after, "x", limit)));
+        KeyListing.Page page = KeyListing.page(ring, null, 10, 5, 100, (span, after, limit) -> List.of(replica.read(span, after, "x", limit)));
         assertThat(page.keys()).isEmpty();
         assertThat(page.next()).isNotNull();
     }
@@ -129,7 +129,7 @@ class KeyListingTest {
     @Test
     void anEmptyRingListsNothing() {
         Ring ring = Ring.of(node("0000000000000000"), node("8000000000000000"));
-        KeyListing.Page page = KeyListing.page(ring, null, 10, 1000, (span, after, limit) -> List.of(new FakeReplica(10).read(span, after, "", limit)));
+        KeyListing.Page page = KeyListing.page(ring, null, 10, 1000, 100, (span, after, limit) -> List.of(new FakeReplica(10).read(span, after, "", limit)));
         assertThat(page.keys()).isEmpty();
         assertThat(page.next()).isNull();
     }
@@ -139,6 +139,15 @@ class KeyListingTest {
         KeyRange range = KeyRange.of(at("4000000000000000"), at("8000000000000000"));
         assertThatThrownBy(() -> new RangeKeysRequest(range,
                 new StoreCursor(at("9000000000000000"), "k"), "", 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPageThatReadItsMostSpansResumesAtTheStartOfTheNextSpan() {
+        Ring ring = Ring.of(node("4000000000000000"), node("c000000000000000"));
+        KeyListing.Page page = KeyListing.page(ring, null, 10, 1000, 1,
+                (span, after, limit) -> List.of(new FakeReplica(10).read(span, after, "", limit)));
+        assertThat(page.keys()).isEmpty();
+        assertThat(page.next()).isEqualTo(new StoreCursor(at("4000000000000000"), ""));
     }
 
     /** Keys named so that their ring order is known: sorted by position. */

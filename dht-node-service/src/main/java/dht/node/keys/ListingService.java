@@ -35,6 +35,8 @@ public class ListingService {
 
     /** The most entries one replica examines for one request, and the replicas for one page. */
     static final int EXAMINE_BUDGET = 10_000;
+    /** The most ranges one page reads, so that a ring of many positions answers a sparse prefix in time too. */
+    static final int MAX_READS = 64;
     private static final int SCAN_BATCH = 500;
 
     private final KeyValueStore store;
@@ -67,7 +69,7 @@ public class ListingService {
             throw KeyFailure.notInRing(node.state().name(), selfId, 0);
         }
         Ring ring = ringView.ringWith(node.neighborhood().get());
-        return KeyListing.page(ring, after, limit, EXAMINE_BUDGET, (span, from, wanted) -> {
+        return KeyListing.page(ring, after, limit, EXAMINE_BUDGET, MAX_READS, (span, from, wanted) -> {
             RangeKeysRequest request = new RangeKeysRequest(span, from, prefix, wanted);
             List<NodeRef> replicas = ring.replicasOf(span.start(), properties.replicationFactor());
             int needed = Math.min(properties.effectiveReadQuorum(), replicas.size());
