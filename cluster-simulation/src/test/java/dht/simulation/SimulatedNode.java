@@ -6,6 +6,7 @@ import dht.core.RingPosition;
 import dht.node.config.NodeProperties;
 import dht.node.keys.KeyCoordinator;
 import dht.node.keys.KeyService;
+import dht.node.keys.ListingService;
 import dht.node.membership.FailureDetector;
 import dht.node.membership.JoinProcess;
 import dht.node.membership.LeaveProcess;
@@ -50,6 +51,7 @@ final class SimulatedNode {
     final JoinProcess joinProcess;
     final LeaveProcess leaveProcess;
     final KeyService keys;
+    final ListingService listing;
     final ReplicaSync replicaSync;
 
     SimulatedNode(String address, InMemoryKeyValueStore store, NodeProperties properties, EventLoop loop, Faults faults,
@@ -90,6 +92,7 @@ final class SimulatedNode {
         leaveProcess = new LeaveProcess(local, registryClient, peers, outbound, store, joinProcess, events, properties, scheduler);
         keys = new KeyService(local, new KeyCoordinator(store, locks, inbound, peers, clock, replicator, copies, scheduler), peers,
                 properties, metrics, replicator, ringView, scheduler);
+        listing = new ListingService(store, inbound, local, ringView, replicator, peers, properties, scheduler);
     }
 
     String address() {

@@ -14,6 +14,8 @@ import dht.core.wire.Handover;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
 import dht.core.wire.RangeDigest;
+import dht.core.wire.RangeKeys;
+import dht.core.wire.RangeKeysRequest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 import dht.core.wire.Wanted;
@@ -83,6 +85,11 @@ final class SimulatedPeers implements PeerClient {
     @Override
     public TransferPage readRange(NodeRef node, TransferRequest request) {
         return network.call(caller, node, "read " + request.range(), peer -> peer.transfers.read(request));
+    }
+
+    @Override
+    public RangeKeys listKeys(NodeRef node, RangeKeysRequest request) {
+        return network.call(caller, node, "list " + request.range(), peer -> peer.listing.keysOf(request));
     }
 
     @Override

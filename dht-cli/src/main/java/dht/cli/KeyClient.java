@@ -5,12 +5,14 @@ import dht.cli.Cluster.Unreachable;
 import dht.core.wire.DhtHeaders;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code PUT}, {@code GET} and {@code DELETE} of one key, sent to a random live node as the seed's
- * client did; a node that cannot be reached, or is not in the ring yet ({@code 503}), is passed over
+ * {@code PUT}, {@code GET} and {@code DELETE} of one key, and pages of a listing, sent to a random
+ * live node as the seed's client did; a node that cannot be reached, or is not in the ring yet ({@code 503}), is passed over
  * for the next.
  */
 final class KeyClient {
@@ -38,24 +40,40 @@ final class KeyClient {
         if (key.isEmpty()) {
             throw CliException.usage("a key is 1 to 1024 bytes of UTF-8, not empty");
         }
+        KeyReply answer = toAnyNode(method, Cluster.keyPath(key) + query, body, contentType, "'" + key + "'");
+        return new KeyReply(key, answer.via(), answer.reply());
+    }
+
+    /** One page of the keys that start with {@code prefix} ({@code GET /keys}), after {@code cursor} unless it is null. */
+    KeyReply list(String prefix, int limit, String cursor) {
+        StringBuilder path = new StringBuilder("/keys?prefix=").append(URLEncoder.encode(prefix, StandardCharsets.UTF_8))
+                .append("&limit=").append(limit);
+        if (cursor != null) {
+            path.append("&cursor=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+        }
+        return toAnyNode("GET", path.toString(), null, null, "the listing");
+    }
+
+    /** Sends the request to a random live node, passing over one that cannot be reached or does not serve yet ({@code 503}). */
+    private KeyReply toAnyNode(String method, String pathAndQuery, byte[] body, String contentType, String what) {
         List<String> refusals = new ArrayList<>();
         boolean anyAnswered = false;
         for (URI node : cluster.entryNodes()) {
             try {
-                Reply reply = cluster.call(method, node.resolve(Cluster.keyPath(key) + query), body, contentType);
+                Reply reply = cluster.call(method, node.resolve(pathAndQuery), body, contentType);
                 if (reply.status() == 503) {
                     anyAnswered = true;
                     refusals.add(node.getAuthority() + " " + reply.describe());
                     continue;
                 }
-                return new KeyReply(key, node, reply);
+                return new KeyReply(null, node, reply);
             } catch (Unreachable e) {
                 refusals.add(node.getAuthority() + " " + e.getMessage());
             }
         }
         String tried = String.join("; ", refusals);
         if (anyAnswered) {
-            throw CliException.failed("no node would serve '" + key + "' (" + tried + ")");
+            throw CliException.failed("no node would serve " + what + " (" + tried + ")");
         }
         throw CliException.unreachable("no node could be reached (" + tried + ")");
     }

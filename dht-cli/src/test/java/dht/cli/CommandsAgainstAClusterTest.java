@@ -71,6 +71,20 @@ class CommandsAgainstAClusterTest {
     }
 
     @Test
+    void lsListsEveryLiveKeyOfThePrefixOncePerLinePageAfterPage() {
+        List<String> keys = List.of("ls/a", "ls/b", "ls/c", "ls/d", "ls/e");
+        keys.forEach(key -> assertThat(dhtctl("put", key, "v").exit()).isZero());
+        assertThat(dhtctl("put", "other/ls", "v").exit()).isZero();
+        assertThat(dhtctl("delete", "ls/e").exit()).isZero();
+
+        Cli.Result ls = dhtctl("ls", "ls/", "--limit", "2");
+        assertThat(ls.exit()).as(ls.toString()).isZero();
+        assertThat(ls.out().lines().toList()).containsExactlyInAnyOrder("ls/a", "ls/b", "ls/c", "ls/d");
+        assertThat(dhtctl("ls", "ls/").out()).isEqualTo(ls.out());
+        assertThat(dhtctl("ls", "--limit", "0").exit()).isEqualTo(Exit.USAGE);
+    }
+
+    @Test
     void aBinaryBlobFromAFileRoundTripsThroughStandardInputAndOutput(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         byte[] blob = new byte[300_000];
         new Random(7).nextBytes(blob);

@@ -9,17 +9,21 @@ import dht.core.Ring;
 import dht.core.wire.DhtHeaders;
 import dht.core.wire.KeyBatch;
 import dht.core.wire.KeyBatchResults;
+import dht.core.wire.KeyPage;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -27,18 +31,26 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * A client of the DHT for Java applications. It learns the ring (from the registry, or from the
@@ -135,6 +147,91 @@ public final class DhtClient implements AutoCloseable {
         } catch (DateTimeParseException e) {
             throw new UnexpectedAnswerException("an unreadable " + DhtHeaders.EXPIRES + " header: " + e.getParsedString(), reply.status());
         }
+    }
+
+    // ---- listing ----
+
+    /** The most keys one page may hold, as the nodes allow. */
+    public static final int MAX_PAGE = 1000;
+
+    /**
+     * One page of the live keys that start with {@code prefix} ({@code GET /keys}), in ring order:
+     * from the start with a null {@code cursor}, else after the page that answered it. Any node
+     * serves a listing; should one not answer, or not serve yet, the next one is asked. A page may
+     * hold fewer keys than {@code limit}, even none, and still have a cursor: each examines a bounded
+     * number of keys. Its cursor is null once the listing reached the end of the ring.
+     *
+     * @param limit 1 to {@value #MAX_PAGE}
+     */
+    public KeyPage list(String prefix, int limit, String cursor) {
+        Objects.requireNonNull(prefix, "prefix");
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new InvalidRequestException("A page holds 1 to " + MAX_PAGE + " keys, not " + limit + ".");
+        }
+        StringBuilder query = new StringBuilder("keys?prefix=").append(URLEncoder.encode(prefix, StandardCharsets.UTF_8))
+                .append("&limit=").append(limit);
+        if (cursor != null) {
+            query.append("&cursor=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+        }
+        Reply reply = retry.executeSupplier(() -> sendToAnyNode(query.toString()));
+        if (reply.status() != 200) {
+            throw failure(prefix, reply);
+        }
+        try {
+            return Json.MAPPER.readValue(reply.body(), KeyPage.class);
+        } catch (JacksonException e) {
+            throw new UnexpectedAnswerException(reply.node() + " answered a listing that is not one: " + e.getOriginalMessage(), reply.status());
+        }
+    }
+
+    /** Every live key that starts with {@code prefix}, in ring order, read a page at a time as the stream is consumed. */
+    public Stream<String> keys(String prefix) {
+        Iterator<String> keys = new Iterator<>() {
+            private Iterator<String> page = Collections.emptyIterator();
+            private String cursor;
+            private boolean ended;
+
+            @Override
+            public boolean hasNext() {
+                while (!page.hasNext() && !ended) {
+                    KeyPage next = list(prefix, MAX_PAGE, cursor);
+                    page = next.keys().iterator();
+                    cursor = next.cursor();
+                    ended = cursor == null;
+                }
+                return page.hasNext();
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return page.next();
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(keys, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /** A request any node serves: each known node in turn, from one drawn at random, until one does. */
+    private Reply sendToAnyNode(String pathAndQuery) {
+        List<NodeRef> nodes = ring.current().nodes();
+        List<String> failures = new ArrayList<>();
+        int first = ThreadLocalRandom.current().nextInt(nodes.size());
+        for (int i = 0; i < Math.min(nodes.size(), failoverNodes); i++) {
+            NodeRef node = nodes.get((first + i) % nodes.size());
+            try {
+                Reply reply = transport.send(transport.request(ring.source().urlOf(node.address()).resolve(pathAndQuery)).GET().build());
+                if (!SERVE_ELSEWHERE.contains(reply.status())) {
+                    return reply;
+                }
+                failures.add(node.address() + " answered " + Problem.of(reply).describe(reply.status()));
+            } catch (Unreachable e) {
+                failures.add(e.getMessage());
+            }
+        }
+        ring.refresh();
+        throw new UnavailableException("no node served the listing (" + String.join("; ", failures) + ")", false, true, null);
     }
 
     // ---- writes ----

@@ -3,6 +3,8 @@ package dht.client;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.wire.KeyChange;
+import dht.core.wire.KeyPage;
+import dht.core.wire.StoreCursor;
 import dht.testkit.TestCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -124,6 +126,30 @@ class DhtClientAgainstAClusterTest {
                     .startsWith(first.version(), second.version());
             assertThat(seen).allSatisfy(change -> assertThat(change.key()).startsWith("watched:"));
         }
+    }
+
+    @Test
+    void listingPagesThroughTheLiveKeysOfAPrefixOnceInRingOrder() {
+        List<String> keys = IntStream.range(0, 30).mapToObj(i -> "listing:" + i).toList();
+        keys.forEach(key -> client.put(key, utf8(key), TEXT));
+        client.put("unlisted:1", utf8("elsewhere"), TEXT);
+        client.delete("listing:0");
+        List<String> live = keys.subList(1, keys.size());
+
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        do {
+            KeyPage page = client.list("listing:", 4, cursor);
+            assertThat(page.keys()).hasSizeLessThanOrEqualTo(4);
+            paged.addAll(page.keys());
+            cursor = page.cursor();
+        } while (cursor != null);
+
+        assertThat(paged).containsExactlyInAnyOrderElementsOf(live)
+                .isSortedAccordingTo((a, b) -> StoreCursor.STORE_ORDER.compare(StoreCursor.of(a), StoreCursor.of(b)));
+        assertThat(client.keys("listing:").toList()).isEqualTo(paged);
+        assertThatThrownBy(() -> client.list("", 0, null)).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> client.list("", 10, "not a cursor")).isInstanceOf(InvalidRequestException.class);
     }
 
     @Test

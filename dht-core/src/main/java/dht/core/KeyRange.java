@@ -55,6 +55,11 @@ public record KeyRange(RingPosition start, RingPosition end) {
                 && Long.compareUnsigned(otherLength, length - offset) <= 0;
     }
 
+    /** Whether some position lies in both ranges. */
+    public boolean overlaps(KeyRange other) {
+        return contains(other.start) || other.contains(start);
+    }
+
     /**
      * The range as one or two arcs that do not wrap past {@code ffffffffffffffff}, in clockwise order
      * from {@code start}; each is given by its first and last position, both inclusive.

@@ -173,4 +173,18 @@ class KeyRangeProperties {
             }
         }
     }
+
+    @Property
+    void rangesOverlapIffOneHoldsTheOthersStart(@ForAll("rangesWithProbes") Tuple2<KeyRange, RingPosition> probe,
+                                                @ForAll("ranges") KeyRange other) {
+        KeyRange range = probe.get1();
+        RingPosition position = probe.get2();
+        assertThat(range.overlaps(other)).isEqualTo(other.overlaps(range));
+        if (range.contains(position) && other.contains(position)) {
+            assertThat(range.overlaps(other)).as("%s and %s both hold %s", range, other, position).isTrue();
+        }
+        if (range.encloses(other) || other.encloses(range)) {
+            assertThat(range.overlaps(other)).isTrue();
+        }
+    }
 }

@@ -6,7 +6,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
-/** The problems of a {@code /keys} request the node refuses before it enters the ring: a bad key, quorum, time to live, value or content type. */
+/** The problems of a {@code /keys} request the node refuses before it enters the ring: a bad key, quorum, time to live, value or content type, or a listing's bad limit, prefix or cursor. */
 final class KeyProblems {
 
     private KeyProblems() {
@@ -35,6 +35,10 @@ final class KeyProblems {
 
     static ErrorResponseException invalidContentType(String why) {
         return problem(HttpStatus.BAD_REQUEST, "Invalid content type", why, null, 0);
+    }
+
+    static ErrorResponseException invalidListing(String why) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid listing", why, null, 0);
     }
 
     static ErrorResponseException tooLarge(long maxBytes) {

@@ -150,7 +150,10 @@ class KeysController {
                 options(w, null, ifMatch, ifNoneMatch))));
     }
 
-    /** Always 400: a key has at least one byte. No operation of the documents: a path without a key is none of the API's. */
+    /**
+     * Always 400: a key has at least one byte. No operation of the documents: a path without a key is none of the
+     * API's, except {@code GET /keys}, the listing ({@link ListingController}), which Spring prefers for its narrower mapping.
+     */
     @Operation(hidden = true)
     @RequestMapping(path = {"", "/"})
     ResponseEntity<?> emptyKey() {

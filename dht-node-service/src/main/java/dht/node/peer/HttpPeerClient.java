@@ -17,6 +17,8 @@ import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
 import dht.core.wire.OwnerWrites;
 import dht.core.wire.RangeDigest;
+import dht.core.wire.RangeKeys;
+import dht.core.wire.RangeKeysRequest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 import dht.core.wire.Wanted;
@@ -175,6 +177,13 @@ public class HttpPeerClient implements PeerClient {
     @Override
     public TransferPage readRange(NodeRef node, TransferRequest request) {
         return page(node, request, "ranges", "read");
+    }
+
+    @Override
+    public RangeKeys listKeys(NodeRef node, RangeKeysRequest request) {
+        return call(node, true, () -> rest.post().uri(uri(node, "internal", "ranges", "keys"))
+                .contentType(MediaType.APPLICATION_JSON).body(request)
+                .retrieve().body(RangeKeys.class));
     }
 
     @Override

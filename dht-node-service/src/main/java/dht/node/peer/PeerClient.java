@@ -11,6 +11,8 @@ import dht.core.wire.Handover;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
 import dht.core.wire.RangeDigest;
+import dht.core.wire.RangeKeys;
+import dht.core.wire.RangeKeysRequest;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 import dht.core.wire.Wanted;
@@ -43,6 +45,12 @@ public interface PeerClient {
 
     /** One page of what a node holds of a range, deleting nothing. */
     TransferPage readRange(NodeRef node, TransferRequest request);
+
+    /**
+     * The keys a replica holds of a range, without their values, for a listing; refused
+     * ({@link PeerFailure.Reason#CONFLICT}) while part of the range is still arriving there.
+     */
+    RangeKeys listKeys(NodeRef node, RangeKeysRequest request);
 
     /** A node's own view of its neighbors. */
     NeighborView neighbors(NodeRef node);

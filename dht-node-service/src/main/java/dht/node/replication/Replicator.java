@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -30,6 +31,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Copies an owner's writes to the nodes before it on the ring, which take over its range when it
@@ -49,6 +51,7 @@ public class Replicator {
     private final NodeProperties properties;
     private final Copies copies;
     private final NodeScheduler scheduler;
+    private final Executor executor;
     private final PeerPipeline<Entry, Boolean> toReplicas;
     private final PeerPipeline<Entry, Boolean> toOwners;
     private final PeerPipeline<Wanted, CopyAnswer> readsOfReplicas;
@@ -56,7 +59,7 @@ public class Replicator {
 
     public Replicator(LocalNode node, RingView ringView, PeerClient peers, NodeProperties properties, Copies copies,
                       NodeScheduler scheduler) {
-        Executor executor = scheduler.fanOut();
+        this.executor = scheduler.fanOut();
         this.toReplicas = PeerPipeline.toReplicas(peers, executor);
         this.toOwners = PeerPipeline.toOwners(peers, executor);
         this.readsOfReplicas = PeerPipeline.readsOfReplicas(peers, executor);
@@ -209,54 +212,76 @@ public class Replicator {
     }
 
     /**
-     * The newest copy among the first {@code needed} of {@code replicas} to answer, each answering
-     * against {@code known}, the asker's own copy (the same version comes back as a confirmation
-     * alone, its value staying home; the reads go in the next call of each replica's
-     * {@link PeerPipeline}). As many as needed
-     * are asked at first; the next one as soon as one of them fails, or when none has answered for
-     * {@link #HEDGE} (a hedged read, as Cassandra's speculative retry), so that a slow or dead replica
-     * costs a read little while the others answer, and a healthy ring asks no more replicas than
-     * needed. The read waits {@code dht.request-timeout} at most, and not past {@code deadline}. Nothing is stored here.
+     * The newest copy among the first {@code needed} of {@code replicas} to answer (see
+     * {@link #firstCompleted}), each answering against {@code known}, the
+     * asker's own copy: the same version comes back as a confirmation alone, its value staying home.
+     * The reads go in the next call of each replica's {@link PeerPipeline}. Nothing is stored here.
      */
     public Read firstAnswers(String key, Optional<Entry> known, List<NodeRef> replicas, int needed, Instant deadline) {
+        Wanted wanted = Wanted.of(key, known);
+        List<Optional<Entry>> copies = firstCompleted(replicas, needed, deadline, replica -> readsOfReplicas.send(replica, wanted)
+                .thenApply(answer -> {
+                    if (answer.kind() == CopyAnswer.Kind.NOT_OWNED) {
+                        throw new IllegalStateException(replica + " answered a replica read as if asked as the owner");
+                    }
+                    return answer.copyGiven(known);
+                }));
+        return new Read(copies.stream().reduce(Optional.empty(), Entry::newer), copies.size());
+    }
+
+    /**
+     * The answers of the first {@code needed} of {@code replicas} to answer {@code question}, each
+     * asked in a call of its own (see {@link #firstCompleted}).
+     */
+    public <T> List<T> firstAnswers(List<NodeRef> replicas, int needed, Instant deadline, Function<NodeRef, T> question) {
+        return firstCompleted(replicas, needed, deadline, replica -> CompletableFuture.supplyAsync(() -> question.apply(replica), executor));
+    }
+
+    /**
+     * The answers of the first {@code needed} of {@code replicas} to answer {@code question}. As many
+     * as needed are asked at first; the next one as soon as one of them fails, or when none
+     * has answered for {@link #HEDGE} (a hedged read, as Cassandra's speculative retry), so that a
+     * slow or dead replica costs a read little while the others answer, and a healthy ring asks no
+     * more replicas than needed. The read waits {@code dht.request-timeout} at most, and not past
+     * {@code deadline}; fewer answers than needed when too few replicas answered in time.
+     */
+    private <T> List<T> firstCompleted(List<NodeRef> replicas, int needed, Instant deadline, Function<NodeRef, CompletableFuture<T>> question) {
         if (needed <= 0 || replicas.isEmpty()) {
-            return new Read(Optional.empty(), 0);
+            return List.of();
         }
-        BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
+        BlockingQueue<Answer<T>> answers = new LinkedBlockingQueue<>();
         long until = System.nanoTime() + waitUntil(deadline).toNanos();
-        Optional<Entry> newest = Optional.empty();
-        int answered = 0;
+        List<T> answered = new ArrayList<>(needed);
         int asked = 0;
         int outstanding = 0;
         for (; asked < Math.min(needed, replicas.size()); asked++, outstanding++) {
-            ask(replicas.get(asked), Wanted.of(key, known), known, answers);
+            ask(replicas.get(asked), question, answers);
         }
         try {
-            while (answered < needed && outstanding > 0) {
+            while (answered.size() < needed && outstanding > 0) {
                 long left = until - System.nanoTime();
                 if (left <= 0) {
-                    log.debug("fewer than {} replicas answered for {} in time", needed, key);
+                    log.debug("fewer than {} of {} answered in time", needed, replicas);
                     break;
                 }
-                Answer answer = answers.poll(Math.min(left, HEDGE.toNanos()), TimeUnit.NANOSECONDS);
+                Answer<T> answer = answers.poll(Math.min(left, HEDGE.toNanos()), TimeUnit.NANOSECONDS);
                 if (answer != null) {
                     outstanding--;
-                    if (answer.copy() != null) {
-                        answered++;
-                        newest = Entry.newer(newest, answer.copy());
+                    if (answer.answered()) {
+                        answered.add(answer.value());
                         continue;
                     }
                 }
                 if (asked < replicas.size()) {
                     // a replica failed, or none answered for a while: ask the next one too
-                    ask(replicas.get(asked++), Wanted.of(key, known), known, answers);
+                    ask(replicas.get(asked++), question, answers);
                     outstanding++;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new Read(newest, answered);
+        return answered;
     }
 
     /** How long a request may still wait for replicas: {@code dht.request-timeout} at most, and never past its deadline. */
@@ -265,19 +290,25 @@ public class Replicator {
         return left.isNegative() ? Duration.ZERO : left.compareTo(properties.requestTimeout()) < 0 ? left : properties.requestTimeout();
     }
 
-    private void ask(NodeRef replica, Wanted wanted, Optional<Entry> known, BlockingQueue<Answer> answers) {
-        readsOfReplicas.send(replica, wanted).whenComplete((answer, failure) -> {
-            if (failure == null && answer.kind() != CopyAnswer.Kind.NOT_OWNED) {
-                answers.add(new Answer(answer.copyGiven(known)));
+    private <T> void ask(NodeRef replica, Function<NodeRef, CompletableFuture<T>> question, BlockingQueue<Answer<T>> answers) {
+        CompletableFuture<T> answer;
+        try {
+            answer = question.apply(replica);
+        } catch (RuntimeException failure) {
+            answer = CompletableFuture.failedFuture(failure);
+        }
+        answer.whenComplete((value, failure) -> {
+            if (failure == null) {
+                answers.add(new Answer<>(value, true));
             } else {
-                log.debug("{} did not answer for {}: {}", replica, wanted.key(), failure == null ? answer : failure.getMessage());
-                answers.add(new Answer(null));
+                log.debug("{} did not answer: {}", replica, failure.getMessage());
+                answers.add(new Answer<>(null, false));
             }
         });
     }
 
-    /** A replica's copy (empty: it holds none), or null when it failed to answer. */
-    private record Answer(Optional<Entry> copy) {
+    /** A replica's answer, or none when it failed to answer. */
+    private record Answer<T>(T value, boolean answered) {
     }
 
     /** The newest copy a read found, and how many replicas besides this node answered. */

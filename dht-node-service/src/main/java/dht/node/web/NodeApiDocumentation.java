@@ -2,6 +2,7 @@ package dht.node.web;
 
 import dht.core.wire.KeyBatch;
 import dht.core.wire.KeyBatchResults;
+import dht.core.wire.KeyPage;
 import dht.core.wire.RingSnapshot;
 import dht.web.ApiDocumentation;
 import io.swagger.v3.core.converter.ModelConverters;
@@ -16,6 +17,7 @@ import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -92,6 +94,23 @@ class NodeApiDocumentation {
 
     private static void describe(Schema<?> schema, String property, String description) {
         ((Schema<?>) schema.getProperties().get(property)).description(description);
+    }
+
+    /**
+     * A listing's last page has a null cursor: {@code KeyPage}, a record of the plain wire module, says
+     * so here, where the documents are made.
+     */
+    @Bean
+    GlobalOpenApiCustomizer listingCursorMayBeNull() {
+        return openApi -> {
+            Schema<?> page = openApi.getComponents() == null || openApi.getComponents().getSchemas() == null
+                    ? null : openApi.getComponents().getSchemas().get(KeyPage.class.getSimpleName());
+            if (page != null && page.getProperties() != null && page.getProperties().containsKey("cursor")) {
+                page.getProperties().get("cursor").types(new LinkedHashSet<>(List.of("string", "null")))
+                        .description("Where the next page starts; null once the listing reached the end of the ring");
+                page.required(List.of("keys", "cursor"));
+            }
+        };
     }
 
     /** Not global: the default document gets the Actuator endpoints this way, the client group through its own customizer. */

@@ -11,6 +11,10 @@ import dht.core.wire.DhtHeaders;
 import dht.core.wire.Entry;
 import dht.core.wire.EntryCodec;
 import dht.core.wire.JoinRequest;
+import dht.core.wire.ListedKey;
+import dht.core.wire.RangeKeys;
+import dht.core.wire.RangeKeysRequest;
+import dht.core.wire.StoreCursor;
 import dht.core.wire.TransferPage;
 import dht.core.wire.TransferRequest;
 import dht.node.config.NodeProperties;
@@ -147,6 +151,27 @@ class HttpPeerClientTest {
             assertThat(found.owner()).isEqualTo(RingPosition.parse("00c3f22a00000000"));
             assertThat(found.hops()).isEqualTo(2);
         });
+    }
+
+    @Test
+    void listKeysSendsTheRangeCursorPrefixAndLimitAndReadsTheKeysAndHowFarTheReplicaLooked() {
+        neighbor.stubFor(post(urlEqualTo("/internal/ranges/keys")).willReturn(aResponse().withStatus(200)
+                .withHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .withBody("{\"keys\": [{\"key\": \"user:7\", \"version\": \"0000000000000001-00c3f22a00000000\", \"tombstone\": true}],"
+                        + " \"through\": {\"position\": \"00c3f22a00000001\", \"key\": \"user:8\"}, \"examined\": 2, \"exhausted\": false}")));
+        KeyRange range = KeyRange.of(RingPosition.parse("00c3f22a00000000"), RingPosition.parse("f000000000000000"));
+
+        RangeKeys answer = client.listKeys(peer, new RangeKeysRequest(range, StoreCursor.of("user:1"), "user:", 50));
+
+        assertThat(answer.keys()).containsExactly(new ListedKey("user:7", Version.parse("0000000000000001-00c3f22a00000000"), true));
+        assertThat(answer.through()).isEqualTo(new StoreCursor(RingPosition.parse("00c3f22a00000001"), "user:8"));
+        assertThat(answer.examined()).isEqualTo(2);
+        assertThat(answer.exhausted()).isFalse();
+        neighbor.verify(postRequestedFor(urlEqualTo("/internal/ranges/keys"))
+                .withRequestBody(matchingJsonPath("$.range.start", equalTo("00c3f22a00000000")))
+                .withRequestBody(matchingJsonPath("$.after.key", equalTo("user:1")))
+                .withRequestBody(matchingJsonPath("$.prefix", equalTo("user:")))
+                .withRequestBody(matchingJsonPath("$.limit", equalTo("50"))));
     }
 
     @Test

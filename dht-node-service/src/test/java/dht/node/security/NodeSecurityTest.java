@@ -81,6 +81,11 @@ class NodeSecurityTest {
             return counted();
         }
 
+        @GetMapping("/keys")
+        ResponseEntity<Void> list() {
+            return counted();
+        }
+
         @PutMapping("/keys/{key}")
         ResponseEntity<Void> write(@PathVariable String key) {
             return counted();
@@ -174,6 +179,13 @@ class NodeSecurityTest {
 
         private MockMvcTester.MockMvcRequestBuilder batch(String credential, String body) {
             return mvc.post().uri("/keys/batch").headers(bearer(credential)).contentType(MediaType.APPLICATION_JSON).content(body);
+        }
+
+        @Test
+        void listingKeysNeedsAKeyThatMayRead() {
+            assertRefused(mvc.get().uri("/keys?prefix=user:"), HttpStatus.UNAUTHORIZED);
+            assertThat(mvc.get().uri("/keys?prefix=user:").headers(bearer(READ_KEY))).hasStatus(HttpStatus.NO_CONTENT);
+            assertThat(mvc.get().uri("/keys").headers(bearer(WRITE_KEY))).hasStatus(HttpStatus.NO_CONTENT);
         }
 
         @Test
