@@ -13,6 +13,7 @@ import dht.core.wire.Entry;
 import dht.core.wire.Handover;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
+import dht.core.wire.OwnerWrites;
 import dht.core.wire.RangeDigest;
 import dht.core.wire.RangeKeys;
 import dht.core.wire.RangeKeysRequest;
@@ -136,10 +137,9 @@ final class SimulatedPeers implements PeerClient {
     }
 
     @Override
-    public Set<String> replicateToOwner(NodeRef owner, List<Entry> entries) {
+    public OwnerWrites replicateToOwner(NodeRef owner, List<Entry> entries) {
         return network.call(caller, owner, "writes for the owner " + entries.stream().map(Entry::key).toList(),
-                peer -> Set.copyOf(peer.keys.storeAsOwner(entries.stream()
-                        .collect(Collectors.toMap(entry -> Key.of(entry.key()), entry -> entry))).notOwned()));
+                peer -> peer.keys.storeAsOwner(entries.stream().collect(Collectors.toMap(entry -> Key.of(entry.key()), entry -> entry))));
     }
 
     @Override

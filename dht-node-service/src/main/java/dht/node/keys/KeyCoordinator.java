@@ -91,9 +91,11 @@ public class KeyCoordinator {
         return new KeyOutcome.Found(entry, owner, request.hops());
     }
 
-    /** Keeps a copy of a write unless a newer version is held here. */
-    void storeCopy(Entry entry) {
+    /** Keeps a copy of a write unless a newer version is held here; answers whether a value was here before it. */
+    boolean storeCopyOverValue(Entry entry) {
+        boolean hadValue = live(store.get(entry.key())).isPresent();
         copies.keepNewer(List.of(entry));
+        return hadValue;
     }
 
     /**
@@ -119,8 +121,10 @@ public class KeyCoordinator {
             }
             return () -> {
                 Entry entry = written.entry();
-                requireQuorum(serving, request, entry);
-                return new KeyOutcome.Stored(key, entry.version(), !written.replaced(), serving.owner().id(), hops);
+                Replicator.Replication replication = requireQuorum(serving, request, entry);
+                // a replica's own copy may trail the owner's, which is in every write's quorum
+                boolean replaced = serving.forOwner() ? written.replaced() : replication.ownerReplaced();
+                return new KeyOutcome.Stored(key, entry.version(), !replaced, serving.owner().id(), hops);
             };
         };
     }
@@ -196,7 +200,7 @@ public class KeyCoordinator {
      * Copies the write to the replicas; unless enough confirm it in time ({@code ?w=}, else
      * {@code dht.write-quorum}), it is not acknowledged.
      */
-    private void requireQuorum(Serving serving, KeyRequest request, Entry entry) {
+    private Replicator.Replication requireQuorum(Serving serving, KeyRequest request, Entry entry) {
         List<NodeRef> replicas = replicator.replicasOf(request.key().position());
         Integer asked = request.options().writeQuorum();
         int needed = (asked != null ? asked : replicator.quorum(replicas)) - 1;
@@ -213,6 +217,7 @@ public class KeyCoordinator {
         if (confirmed.confirmed() < needed) {
             throw KeyFailure.noWriteQuorum(confirmed.confirmed() + 1, needed + 1, serving.owner().id(), request.hops());
         }
+        return confirmed;
     }
 
     /**

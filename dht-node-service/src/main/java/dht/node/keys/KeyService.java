@@ -100,21 +100,22 @@ public class KeyService {
 
     /**
      * Stores, as the keys' owner, writes their replicas coordinated ({@link PeerClient#replicateToOwner}),
-     * each unless this node does not own its key by its own neighbors; answers the keys it refused.
+     * each unless this node does not own its key by its own neighbors; answers the keys it refused, and
+     * those where a value was replaced.
      */
     public OwnerWrites storeAsOwner(Map<Key, Entry> writes) {
         List<String> notOwned = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
         writes.forEach((key, entry) -> {
             try {
-                whileOwning(key, () -> {
-                    coordinator.storeCopy(entry);
-                    return null;
-                });
+                if (whileOwning(key, () -> coordinator.storeCopyOverValue(entry))) {
+                    replaced.add(key.value());
+                }
             } catch (Refusal notTheOwner) {
                 notOwned.add(key.value());
             }
         });
-        return new OwnerWrites(notOwned);
+        return new OwnerWrites(notOwned, replaced);
     }
 
     /** Runs {@code action} while this node owns {@code key} by its own neighbors; refused when it does not. */

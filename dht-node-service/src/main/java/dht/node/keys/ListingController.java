@@ -8,6 +8,7 @@ import dht.core.wire.KeyPage;
 import dht.core.wire.StoreCursor;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
@@ -29,6 +30,20 @@ import java.nio.charset.StandardCharsets;
 @RestController
 class ListingController {
 
+    private static final String EXAMPLE_STREAM = """
+            :watching
+
+            event:put
+            id:0001931f5e2a0000-8877c799045ba648
+            data:{"key":"user:42","version":"0001931f5e2a0000-8877c799045ba648","type":"put"}
+
+            event:delete
+            id:0001931f5e2b0001-8877c799045ba648
+            data:{"key":"user:42","version":"0001931f5e2b0001-8877c799045ba648","type":"delete"}
+
+            """;
+    private static final String PROBLEM = "application/problem+json";
+
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
 
@@ -40,21 +55,41 @@ class ListingController {
         this.forwarding = forwarding;
     }
 
-    @Operation(summary = "List keys", description = "The live keys of the whole ring that start with the prefix, each "
-            + "once, in ring order (by key position, then key), a page at a time; deleted and replica copies are left out. "
-            + "Pass the answered cursor to get the next page; it stays valid while nodes join and leave. A page may hold "
-            + "fewer keys than the limit, even none, and still have a cursor: each page examines a bounded number of "
-            + "keys. The cursor is null once the listing reached the end of the ring.")
-    @ApiResponse(responseCode = "200", description = "One page of keys", headers =
-            @Header(name = DhtHeaders.HOPS, description = "Always 0: the node asked serves the listing", schema = @Schema(type = "integer", minimum = "0")),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = KeyPage.class),
-                    examples = {
-                            @ExampleObject(name = "more", summary = "A page with more to follow",
-                                    value = "{\"keys\": [\"user:42\", \"user:7\"], \"cursor\": \"ASC9x65wgtIedXNlcjo3\"}"),
-                            @ExampleObject(name = "last", summary = "The last page",
-                                    value = "{\"keys\": [\"user:9\"], \"cursor\": null}")}))
-    @ApiResponse(responseCode = "400", description = "A limit outside 1 to 1000, a prefix longer than 1024 bytes, or a cursor no listing answered",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @Operation(summary = "List or watch keys", description = "Without watch: the live keys of the whole ring that start "
+            + "with the prefix, each once, in ring order (by key position, then key), a page at a time; deleted and replica "
+            + "copies are left out. Pass the answered cursor to get the next page; it stays valid while nodes join and leave. "
+            + "A page may hold fewer keys than the limit, even none, and still have a cursor: each page examines a bounded "
+            + "number of keys. The cursor is null once the listing reached the end of the ring.\n\n"
+            + "With watch=true: a Server-Sent Events stream of every put and delete of a key under the prefix, made through "
+            + "any node: events named 'put' or 'delete', each with the JSON {key, version, type} and the version as its id, "
+            + "each key's in the order of their versions. It opens with a comment, and a comment comes as a heartbeat while "
+            + "nothing happens. Resume with Last-Event-ID, on any node: the changes since are sent, perhaps a few again; a "
+            + "'reset' event first says that changes were missed (the nodes' logs no longer reach back that far) and the "
+            + "keys are to be read afresh. The stream ends after 'timeout' seconds, after dht.watch.max-lifetime or when the "
+            + "node stops; a client that falls dht.watch.buffer events behind gets a 'dropped' event and the stream ends.",
+            parameters = {
+                    @Parameter(name = "watch", in = ParameterIn.QUERY, description = "true: a watch (an event stream) rather than a listing",
+                            schema = @Schema(type = "string", allowableValues = "true")),
+                    @Parameter(name = "timeout", in = ParameterIn.QUERY, description = "A watch's: seconds after which the stream "
+                            + "ends (default: dht.watch.max-lifetime)", schema = @Schema(type = "integer", minimum = "1")),
+                    @Parameter(name = "Last-Event-ID", in = ParameterIn.HEADER, description = "A watch's: the id of the last "
+                            + "event received, to resume after it", schema = @Schema(type = "string", pattern = "^[0-9a-f]{16}-[0-9a-f]{16}$"))})
+    @ApiResponse(responseCode = "200", description = "One page of keys, or with watch=true the event stream", headers =
+            @Header(name = DhtHeaders.HOPS, description = "A listing's: always 0, the node asked serves it", schema = @Schema(type = "integer", minimum = "0")),
+            content = {
+                    @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = KeyPage.class),
+                            examples = {
+                                    @ExampleObject(name = "more", summary = "A page with more to follow",
+                                            value = "{\"keys\": [\"user:42\", \"user:7\"], \"cursor\": \"ASC9x65wgtIedXNlcjo3\"}"),
+                                    @ExampleObject(name = "last", summary = "The last page",
+                                            value = "{\"keys\": [\"user:9\"], \"cursor\": null}")}),
+                    @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string"),
+                            examples = @ExampleObject(name = "watch", summary = "A watch's events", value = EXAMPLE_STREAM))})
+    @ApiResponse(responseCode = "400", description = "A limit outside 1 to 1000, a prefix longer than 1024 bytes, a cursor no "
+            + "listing answered; for a watch, watch other than true, a timeout that is not a positive number, or a malformed Last-Event-ID",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "429", description = "A watch beyond dht.watch.max-subscribers open on this node; see Retry-After",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "502", description = "A replica could not be reached", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "503", description = "This node is not in the ring yet, or too few replicas of a range answered; see Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "504", description = "A replica did not answer in time", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))

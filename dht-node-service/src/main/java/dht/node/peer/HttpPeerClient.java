@@ -226,14 +226,14 @@ public class HttpPeerClient implements PeerClient {
     }
 
     @Override
-    public Set<String> replicateToOwner(NodeRef owner, List<Entry> entries) {
+    public OwnerWrites replicateToOwner(NodeRef owner, List<Entry> entries) {
         OwnerWrites answer = call(owner, true, () -> post(owner, entries, "internal", "owned")
                 .accept(MediaType.APPLICATION_JSON)
                 .retrieve().body(OwnerWrites.class));
         if (answer == null) {
             throw HttpFailures.refusal(owner, HttpStatusCode.valueOf(502), "The owner answered a batch of writes without a body.");
         }
-        return Set.copyOf(answer.notOwned());
+        return answer;
     }
 
     private void store(NodeRef node, List<Entry> entries, String... path) {

@@ -10,6 +10,7 @@ import dht.core.wire.Entry;
 import dht.core.wire.Handover;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
+import dht.core.wire.OwnerWrites;
 import dht.core.wire.RangeDigest;
 import dht.core.wire.RangeKeys;
 import dht.core.wire.RangeKeysRequest;
@@ -67,9 +68,10 @@ public interface PeerClient {
     /**
      * Stores writes replicas coordinated on the keys' owner, which keeps each unless it holds a newer
      * version, and refuses it unless it owns the key by its own neighbors (a write counts only once
-     * its owner holds it); answers the keys it refused. The keys are distinct.
+     * its owner holds it); answers the keys it refused, and those where the write replaced a value.
+     * The keys are distinct.
      */
-    Set<String> replicateToOwner(NodeRef owner, List<Entry> entries);
+    OwnerWrites replicateToOwner(NodeRef owner, List<Entry> entries);
 
     /** Whether the node answers its liveness probe within {@code dht.probe-timeout}. */
     boolean isAlive(NodeRef node);

@@ -3,6 +3,7 @@ package dht.node.replication;
 import dht.core.NodeRef;
 import dht.core.wire.CopyAnswer;
 import dht.core.wire.Entry;
+import dht.core.wire.OwnerWrites;
 import dht.core.wire.Wanted;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
@@ -67,13 +68,19 @@ final class PeerPipeline<T, R> {
         }, executor);
     }
 
-    /** Writes for the keys' owner: each answer says whether it took the entry, refused while it does not own the key. */
-    static PeerPipeline<Entry, Boolean> toOwners(PeerClient peers, Executor executor) {
+    /** Writes for the keys' owner: each answer says whether it took the entry (refused while it does not own the key) over a value. */
+    static PeerPipeline<Entry, OwnerTook> toOwners(PeerClient peers, Executor executor) {
         return ofEntries((owner, entries) -> {
-            Set<String> notOwned = peers.replicateToOwner(owner, entries);
-            return entries.stream().map(entry -> !notOwned.contains(entry.key())).toList();
+            OwnerWrites answer = peers.replicateToOwner(owner, entries);
+            Set<String> notOwned = Set.copyOf(answer.notOwned());
+            Set<String> replaced = Set.copyOf(answer.replaced());
+            return entries.stream().map(entry -> notOwned.contains(entry.key()) ? OwnerTook.NOT_OWNER
+                    : replaced.contains(entry.key()) ? OwnerTook.OVER_A_VALUE : OwnerTook.AS_NEW).toList();
         }, executor);
     }
+
+    /** What the key's owner did with a write a replica coordinated. */
+    enum OwnerTook { NOT_OWNER, AS_NEW, OVER_A_VALUE }
 
     /** Reads of replicas' copies. */
     static PeerPipeline<Wanted, CopyAnswer> readsOfReplicas(PeerClient peers, Executor executor) {

@@ -53,7 +53,7 @@ public class Replicator {
     private final NodeScheduler scheduler;
     private final Executor executor;
     private final PeerPipeline<Entry, Boolean> toReplicas;
-    private final PeerPipeline<Entry, Boolean> toOwners;
+    private final PeerPipeline<Entry, PeerPipeline.OwnerTook> toOwners;
     private final PeerPipeline<Wanted, CopyAnswer> readsOfReplicas;
     private final PeerPipeline<Wanted, CopyAnswer> readsOfOwners;
 
@@ -161,27 +161,32 @@ public class Replicator {
      */
     public Replication replicate(Entry entry, List<NodeRef> replicas, int needed, NodeRef owner, Instant deadline) {
         if (owner == null) {
-            return new Replication(replicate(entry, replicas, needed, deadline), true);
+            return new Replication(replicate(entry, replicas, needed, deadline), true, false);
         }
-        boolean taken;
+        PeerPipeline.OwnerTook took = null;
         try {
-            taken = toOwners.send(owner, entry).get(waitUntil(deadline).toNanos(), TimeUnit.NANOSECONDS);
+            took = toOwners.send(owner, entry).get(waitUntil(deadline).toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
             log.debug("the owner {} did not take {} in time: {}", owner, entry.key(), e.getMessage());
-            taken = false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            taken = false;
         }
-        if (!taken) {
-            return new Replication(0, false);
+        if (took == null || took == PeerPipeline.OwnerTook.NOT_OWNER) {
+            return new Replication(0, false, false);
         }
         List<NodeRef> others = replicas.stream().filter(replica -> !replica.equals(owner)).toList();
-        return new Replication(1 + replicate(entry, others, needed - 1, deadline), true);
+        return new Replication(1 + replicate(entry, others, needed - 1, deadline), true, took == PeerPipeline.OwnerTook.OVER_A_VALUE);
     }
 
-    /** How many replicas confirmed a copy in time, and whether the owner did, where it had to. */
-    public record Replication(int confirmed, boolean ownerConfirmed) {
+    /**
+     * How many replicas confirmed a copy in time, whether the owner did, where it had to, and whether
+     * the write replaced a value there.
+     */
+    public record Replication(int confirmed, boolean ownerConfirmed, boolean ownerReplaced) {
+
+        public Replication(int confirmed, boolean ownerConfirmed) {
+            this(confirmed, ownerConfirmed, false);
+        }
     }
 
     /**

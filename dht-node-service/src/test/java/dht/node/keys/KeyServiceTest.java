@@ -189,6 +189,18 @@ class KeyServiceTest {
     }
 
     @Test
+    void aReplicaThatServesAWriteSaysCreatedOrReplacedAsTheOwnerFoundItNotByItsOwnTrailingCopy() {
+        Key foreignKey = foreignKey();
+        when(replicator.ownerIfReplicaHere(foreignKey.position())).thenReturn(Optional.of(OTHER));
+        when(replicator.replicate(any(), any(), anyInt(), eq(OTHER), any())).thenAnswer(remote(invocation -> new Replicator.Replication(1, true, true)));
+
+        KeyOutcome outcome = keys.put(KeyRequest.write(foreignKey, 0, DEADLINE, bytes("v"), "text/plain", KeyOptions.NONE));
+
+        assertThat(store.get(foreignKey.value())).as("the value is new here").isPresent();
+        assertThat(outcome).isInstanceOfSatisfying(KeyOutcome.Stored.class, stored -> assertThat(stored.created()).isFalse());
+    }
+
+    @Test
     void aReplicaSendsOnWhatTheOwnerDoesNotTakeAndEveryConditionalWrite() {
         Key foreignKey = foreignKey();
         when(replicator.ownerIfReplicaHere(foreignKey.position())).thenReturn(Optional.of(OTHER));

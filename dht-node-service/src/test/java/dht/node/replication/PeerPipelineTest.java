@@ -4,6 +4,7 @@ import dht.core.NodeRef;
 import dht.core.RingPosition;
 import dht.core.Version;
 import dht.core.wire.Entry;
+import dht.core.wire.OwnerWrites;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -154,25 +154,27 @@ class PeerPipelineTest {
 
     @Test
     void eachWriteForTheOwnerGetsItsOwnAnswerFromTheBatchThatCarriedIt() throws Exception {
-        PeerPipeline<Entry, Boolean> toOwner = PeerPipeline.toOwners(peers, executor);
+        PeerPipeline<Entry, PeerPipeline.OwnerTook> toOwner = PeerPipeline.toOwners(peers, executor);
         doAnswer(invocation -> {
             List<Entry> entries = invocation.getArgument(1);
             calls.add(entries.stream().map(Entry::key).toList());
             if (calls.size() == 1) {
                 firstCallMayEnd.await();
             }
-            return Set.of("not mine");
+            return new OwnerWrites(List.of("not mine"), List.of("had a value"));
         }).when(peers).replicateToOwner(any(), anyList());
         toOwner.send(REPLICA, entry("first"));
         await().atMost(DEADLINE).until(() -> calls.size() == 1);
 
-        CompletableFuture<Boolean> taken = toOwner.send(REPLICA, entry("mine"));
-        CompletableFuture<Boolean> refused = toOwner.send(REPLICA, entry("not mine"));
+        CompletableFuture<PeerPipeline.OwnerTook> taken = toOwner.send(REPLICA, entry("mine"));
+        CompletableFuture<PeerPipeline.OwnerTook> refused = toOwner.send(REPLICA, entry("not mine"));
+        CompletableFuture<PeerPipeline.OwnerTook> replaced = toOwner.send(REPLICA, entry("had a value"));
         firstCallMayEnd.countDown();
 
-        assertThat(taken.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(refused.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isFalse();
-        assertThat(calls).containsExactly(List.of("first"), List.of("mine", "not mine"));
+        assertThat(taken.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(PeerPipeline.OwnerTook.AS_NEW);
+        assertThat(refused.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(PeerPipeline.OwnerTook.NOT_OWNER);
+        assertThat(replaced.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(PeerPipeline.OwnerTook.OVER_A_VALUE);
+        assertThat(calls).containsExactly(List.of("first"), List.of("mine", "not mine", "had a value"));
     }
 
     /** Records every call's keys; with {@code holdFirst}, the first call ends only once the test lets it. */
