@@ -145,7 +145,7 @@ final class SimulatedPeers implements PeerClient {
     @Override
     public List<CopyAnswer> readCopies(NodeRef replica, List<Wanted> wanted) {
         return network.call(caller, replica, "copies of " + wanted.stream().map(Wanted::key).toList(),
-                peer -> wanted.stream().map(one -> CopyAnswer.of(peer.transfers.read(one.key()), one.known())).toList());
+                peer -> peer.copies.answer(wanted));
     }
 
     @Override

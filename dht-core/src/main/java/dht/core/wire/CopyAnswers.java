@@ -6,7 +6,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,9 +49,9 @@ public final class CopyAnswers {
      * (checked on the entry's whole length first: the value plus at most two text fields of 64 KiB and
      * the fixed fields, so that no length read off the wire allocates more than that).
      */
-    public static List<CopyAnswer> read(InputStream in, int maxAnswers, int maxValueBytes) throws IOException {
+    public static List<CopyAnswer> fromBytes(byte[] bytes, int maxAnswers, int maxValueBytes) throws IOException {
         long maxEntryBytes = maxValueBytes + ENTRY_OVERHEAD_BYTES;
-        DataInputStream data = new DataInputStream(in);
+        DataInputStream data = new DataInputStream(new ByteArrayInputStream(bytes));
         int format = data.readUnsignedByte();
         if (format != FORMAT) {
             throw new IOException("unknown copy answers format " + format);
@@ -86,9 +85,5 @@ public final class CopyAnswers {
             answers.add(new CopyAnswer(CopyAnswer.Kind.COPY, copy));
         }
         return answers;
-    }
-
-    public static List<CopyAnswer> fromBytes(byte[] bytes, int maxAnswers, int maxValueBytes) throws IOException {
-        return read(new ByteArrayInputStream(bytes), maxAnswers, maxValueBytes);
     }
 }

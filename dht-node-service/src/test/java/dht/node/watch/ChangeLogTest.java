@@ -7,9 +7,11 @@ import dht.core.wire.ChangePage;
 import dht.core.wire.ChangeQuery;
 import dht.core.wire.Entry;
 import dht.core.wire.KeyChange;
+import dht.node.time.ManualScheduler;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +23,7 @@ class ChangeLogTest {
     private static final RingPosition WRITER = RingPosition.parse("8877c799045ba648");
     private static final long EPOCH = 7;
 
-    private final ManualClock clock = new ManualClock();
+    private final ManualScheduler clock = new ManualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
 
     @Test
     void aReaderFromTheEndGetsOnlyWhatComesNextUnderItsPrefix() throws InterruptedException {

@@ -4,9 +4,11 @@ import dht.core.HybridClock;
 import dht.core.RingPosition;
 import dht.core.Version;
 import dht.core.wire.KeyChange;
+import dht.node.time.ManualScheduler;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +20,7 @@ class KeyWatchTest {
     private static final RingPosition B = RingPosition.parse("9000000000000000");
     private static final Duration WINDOW = Duration.ofMillis(200);
 
-    private final ManualClock clock = new ManualClock();
+    private final ManualScheduler clock = new ManualScheduler(Instant.parse("2026-01-01T00:00:00Z"));
 
     @Test
     void eachWriteGoesOutOnceThoughEveryReplicaTellsOfIt() {
