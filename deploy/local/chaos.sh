@@ -127,7 +127,17 @@ echo "after two crashes: $checked keys read, $lost lost"
 echo "restarting node $first_victim on its data dir"
 grep -v -x "$first_victim" "$work/dead" >"$work/dead.next" || true
 mv "$work/dead.next" "$work/dead"
-"$here/cluster.sh" start 4 >"$work/cluster.log" 2>&1 || { cat "$work/cluster.log"; exit 1; }
+# the ports lie in the kernel's range for outgoing connections: one may hold the dead node's port
+# for a moment, and the restart finds it taken; then it is started again, three times at most
+for attempt in 1 2 3; do
+  "$here/cluster.sh" start 4 >"$work/cluster.log" 2>&1 && break
+  if ((attempt == 3)) || ! grep -q 'already in use' "$DHT_RUN_DIR/logs/node-$first_victim.log"; then
+    cat "$work/cluster.log"
+    exit 1
+  fi
+  echo "  port $first_victim was taken by another connection; starting the node again"
+  sleep 2
+done
 await_settled 4
 echo "  $(grep -o 'opened .* with [0-9]* keys' "$DHT_RUN_DIR/logs/node-$first_victim.log" | head -1 | sed 's|.*with|found|') on disk at restart;" \
   "owns $(curl -fsS "http://localhost:$first_victim/actuator/ring" | grep -o '"ownedKeys":[0-9]*' | cut -d: -f2) keys now"
