@@ -12,7 +12,7 @@
 #
 # Targets (exit 1 when one is missed; exit 2 when the test could not run):
 #   - the victim is never declared dead: the registry's GET /nodes (polled every 250 ms) lists it
-#     ACTIVE (or UP) throughout, no ring event of the other nodes says it is dead, down or gone, and
+#     UP throughout, no ring event of the other nodes says it is dead, down or gone, and
 #     their logs declare no death;
 #   - internal calls to the victim keep succeeding, measured three ways over the run:
 #     (a) the victim's own count of requests to /internal/** (http_server_requests_seconds_count,
@@ -157,8 +157,8 @@ jars_at_start=$(jars_built)
 echo "starting the registry ($DHT_REGISTRY_PORT) and 3 nodes ($victim-${healthy[1]}) from the jars built $jars_at_start, cluster token and API key made for this run"
 "$here/cluster.sh" start 3 >"$work/cluster.log" 2>&1 || { cat "$work/cluster.log"; exit 2; }
 deadline=$((SECONDS + 60))
-until [[ $(curl -fsS --max-time 2 "$registry/nodes" | grep -o '"state":"ACTIVE"' | wc -l) == 3 ]]; do
-  ((SECONDS < deadline)) || { log "the registry did not list 3 ACTIVE nodes within 60 s"; exit 2; }
+until [[ $(curl -fsS --max-time 2 "$registry/nodes" | grep -o '"state":"UP"' | wc -l) == 3 ]]; do
+  ((SECONDS < deadline)) || { log "the registry did not list 3 UP nodes within 60 s"; exit 2; }
   sleep 0.5
 done
 

@@ -99,7 +99,9 @@ final class ClusterSimulation {
         this.random = new Random(seed);
         this.faults = new Faults(random, mix.messageLoss() ? new double[]{0, 0.01, 0.05}[random.nextInt(3)] : 0);
         this.network = new Network(loop, faults, violations);
-        this.registry = new Membership(new RegistryProperties(Duration.ofSeconds(60), Duration.ZERO), loop.clock());
+        // a DOWN node is removed before it restarts, or comes back in place, or either, by the seed
+        Duration downRemoval = Duration.ofSeconds(new int[]{5, 15, 60}[random.nextInt(3)]);
+        this.registry = new Membership(new RegistryProperties(Duration.ofSeconds(60), Duration.ZERO, downRemoval), loop.clock());
         int virtualNodes = Integer.getInteger("dht.simulation.virtual-nodes", random.nextBoolean() ? 8 : 1);
         this.properties = new Binder(new MapConfigurationPropertySource(Map.ofEntries(
                 Map.entry("dht.storage.type", "memory"),
@@ -183,7 +185,7 @@ final class ClusterSimulation {
             }
         } else if (dice < 86) {
             if (mix.crashes()) {
-                crashOne();
+                crashOne(random.nextBoolean());
             }
         } else if (dice < 92) {
             restartOne();
@@ -274,7 +276,12 @@ final class ClusterSimulation {
         loop.schedule(properties.leaveTimeout().toMillis(), node + " leave timeout", () -> stop(node));
     }
 
-    private void crashOne() {
+    /**
+     * A node's process ends: killed, or stopped in place as SIGTERM stops it (it reports itself DOWN
+     * and tells its predecessors first). Either way it stays a member, DOWN, until it starts again on
+     * its data or the registry's down-removal timeout removes it.
+     */
+    private void crashOne(boolean inPlace) {
         if (faulty() > 0) {
             return;
         }
@@ -284,7 +291,12 @@ final class ClusterSimulation {
         }
         SimulatedNode node = pick(candidates);
         lastDeparture = loop.elapsedMillis();
-        trace(node + " crashes");
+        if (inPlace && node.local.state() == NodeState.READY) {
+            trace(node + " stops in place");
+            node.goDown();
+        } else {
+            trace(node + " crashes");
+        }
         stop(node);
         crashed.put(node.address(), loop.elapsedMillis());
     }

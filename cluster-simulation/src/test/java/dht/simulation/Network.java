@@ -73,6 +73,11 @@ final class Network {
         return deliver(registry, what, handler);
     }
 
+    /** Whether the registry's probe reaches the node at {@code address}: it runs, and is not cut off. */
+    boolean registryReaches(String address) {
+        return running.containsKey(address) && !faults.cutOff(REGISTRY, address);
+    }
+
     private <T> T deliver(NodeRef peer, String what, Supplier<T> handler) {
         if (faults.lost()) {
             throw PeerFailure.timedOut(peer, TIMEOUT, null);

@@ -53,6 +53,7 @@ final class SimulatedNode {
     final KeyService keys;
     final ListingService listing;
     final ReplicaSync replicaSync;
+    final FailureDetector failureDetector;
 
     SimulatedNode(String address, InMemoryKeyValueStore store, NodeProperties properties, EventLoop loop, Faults faults,
                   Network network, Membership registry) {
@@ -78,16 +79,16 @@ final class SimulatedNode {
         SimulatedRegistryClient registryClient = new SimulatedRegistryClient(this, network, registry);
         transfers = new TransferService(store, copies, outbound, peers, properties, metrics, events, scheduler);
         RingWalk ringWalk = new RingWalk(peers);
-        FailureDetector failureDetector = new FailureDetector(local, ringView, peers, registryClient, events, properties, outbound,
+        failureDetector = new FailureDetector(local, ringView, peers, registryClient, events, properties, outbound,
                 scheduler);
         RingRefresher refresher = new RingRefresher(local, ringView, registryClient, ringWalk, scheduler, properties, events,
                 failureDetector);
         Replicator replicator = new Replicator(local, ringView, peers, properties, copies, scheduler);
-        replicaSync = new ReplicaSync(local, replicator, peers, store, copies, properties, transfers, scheduler);
+        replicaSync = new ReplicaSync(local, replicator, peers, store, copies, properties, transfers, scheduler, ringView);
         neighbors = new NeighborService(local, inbound, outbound, transfers, ringView, properties, scheduler, failureDetector,
                 replicaSync);
         joinProcess = new JoinProcess(local, registryClient, peers, inbound, transfers, properties, refresher, ringWalk,
-                neighbors, scheduler);
+                neighbors, scheduler, store);
         joins[0] = joinProcess;
         leaveProcess = new LeaveProcess(local, registryClient, peers, outbound, store, joinProcess, events, properties, scheduler);
         keys = new KeyService(local, new KeyCoordinator(store, locks, inbound, peers, clock, replicator, copies, scheduler), peers,
@@ -125,6 +126,12 @@ final class SimulatedNode {
     CompletableFuture<Void> leave() {
         joinProcess.cancel();
         return leaveProcess.leave();
+    }
+
+    /** Stops in place, as SIGTERM does: DOWN, its predecessors told; the process then ends ({@link #stop}). */
+    void goDown() {
+        joinProcess.cancel();
+        leaveProcess.goDown();
     }
 
     /** The process ends: nothing of it runs any more; its store stays. */

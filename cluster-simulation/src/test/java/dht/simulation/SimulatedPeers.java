@@ -71,6 +71,14 @@ final class SimulatedPeers implements PeerClient {
     }
 
     @Override
+    public void goingDown(NodeRef predecessor, NodeRef successor) {
+        network.call(caller, predecessor, "going down " + successor, peer -> {
+            peer.failureDetector.goingDown(successor);
+            return null;
+        });
+    }
+
+    @Override
     public void handover(NodeRef predecessor, Handover handover) {
         network.call(caller, predecessor, "handover " + handover.range(), peer -> {
             peer.neighbors.acceptHandover(handover);

@@ -3,6 +3,8 @@ package dht.simulation;
 import dht.core.DuplicateNodeIdException;
 import dht.core.NodeRef;
 import dht.core.RingPosition;
+import dht.core.wire.Member;
+import dht.core.wire.MemberState;
 import dht.core.wire.RegisterRequest;
 import dht.core.wire.Registration;
 import dht.core.wire.RingListing;
@@ -56,6 +58,18 @@ final class SimulatedRegistryClient implements RegistryClient {
     public void leaving(RingPosition id) {
         call("leaving", () -> {
             membership.leaving(id);
+            return null;
+        });
+    }
+
+    @Override
+    public void reportDown(RingPosition id, RingPosition reporter) {
+        call("report " + id + " down", () -> {
+            Member member = membership.member(id).orElseThrow(() -> Refusal.conflict("No such node", id + " is not in the ring"));
+            if (!id.equals(reporter) && member.state() != MemberState.DOWN && network.registryReaches(member.address())) {
+                throw Refusal.conflict("Node answers", id + " answers the registry");
+            }
+            membership.markDown(id);
             return null;
         });
     }

@@ -1,6 +1,8 @@
 package dht.cluster;
 
 import dht.core.Ring;
+import dht.core.wire.Member;
+import dht.core.wire.MemberState;
 import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -11,7 +13,11 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A node that crashes is found out by its predecessor, the ring is relinked around it and the registry drops it. */
+/**
+ * A node that crashes is found out by its predecessor and, the registry unable to reach it either,
+ * marked DOWN: the ring is relinked around it, and it is out of the ring that owns and routes while
+ * the registry still lists it, DOWN, at its positions.
+ */
 class FailureDetectionTest {
 
     @AutoClose
@@ -27,6 +33,9 @@ class FailureDetectionTest {
         cluster.awaitRing(Duration.ofSeconds(30));
 
         assertThat(cluster.registryRing().nodes()).extracting(node -> node.id().toString()).doesNotContain(victimId);
+        Member listed = cluster.http().get().uri(cluster.registryUrl() + "/nodes/" + victimId).retrieve().body(Member.class);
+        assertThat(listed.state()).isEqualTo(MemberState.DOWN);
+        assertThat(listed.downSince()).isNotNull();
         KeyClient client = new KeyClient(cluster.http());
         Ring ring = cluster.registryRing();
         for (int i = 0; i < 200; i++) {

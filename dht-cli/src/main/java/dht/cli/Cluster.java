@@ -147,7 +147,7 @@ final class Cluster implements AutoCloseable {
         }
         List<URI> live = new ArrayList<>();
         for (Member member : members()) {
-            if (member.state() == MemberState.ACTIVE) {
+            if (member.state() == MemberState.UP) {
                 live.add(urlOf(member.address()));
             }
         }
@@ -180,7 +180,7 @@ final class Cluster implements AutoCloseable {
             try {
                 current = status(urlOf(successor.address()), "/actuator/info");
             } catch (Unreachable e) {
-                members.add(new Member(successor.id(), successor.address(), MemberState.ACTIVE));
+                members.add(new Member(successor.id(), successor.address(), MemberState.UP));
                 current = null;
             }
         }
@@ -347,7 +347,7 @@ final class Cluster implements AutoCloseable {
             return switch (state) {
                 case "LEAVING", "LEFT" -> MemberState.LEAVING;
                 case "STARTING", "JOINING" -> MemberState.JOINING;
-                default -> MemberState.ACTIVE;
+                default -> MemberState.UP;
             };
         }
     }

@@ -42,7 +42,7 @@ class CredentialsTest {
         String address = "127.0.0.1:" + server.getAddress().getPort();
         url = "http://" + address;
         server.createContext("/nodes", exchange -> answer(exchange, 200, "application/json",
-                "{\"nodes\": [{\"id\": \"" + NODE_ID + "\", \"address\": \"" + address + "\", \"state\": \"ACTIVE\"}]}"));
+                "{\"nodes\": [{\"id\": \"" + NODE_ID + "\", \"address\": \"" + address + "\", \"state\": \"UP\"}]}"));
         server.createContext("/keys/", exchange -> answer(exchange, exchange.getRequestMethod().equals("PUT") ? 201 : 200,
                 "text/plain", "hello"));
         server.createContext("/ring/events", exchange -> answer(exchange, 200, "text/event-stream",

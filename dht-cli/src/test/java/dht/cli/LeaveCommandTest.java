@@ -170,7 +170,7 @@ class LeaveCommandTest {
     }
 
     private String listing() {
-        return "{\"nodes\":[{\"id\":\"00000000000000aa\",\"address\":\"" + address() + "\",\"state\":\"ACTIVE\"}]}";
+        return "{\"nodes\":[{\"id\":\"00000000000000aa\",\"address\":\"" + address() + "\",\"state\":\"UP\"}]}";
     }
 
     private String ring(String state, long keys) {

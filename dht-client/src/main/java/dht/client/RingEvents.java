@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class RingEvents implements AutoCloseable {
 
-    private static final Set<String> MEMBERSHIP_CHANGES = Set.of("node-joined", "node-left", "node-dead");
+    private static final Set<String> MEMBERSHIP_CHANGES = Set.of("node-joined", "node-left", "node-down", "node-up", "node-dead");
     /** How long a join or leave may take to show in the ring the client reads, and how often it looks. */
     private static final Duration SETTLE_DEADLINE = Duration.ofMinutes(1);
     private static final Duration SETTLE_PAUSE = Duration.ofMillis(250);

@@ -38,7 +38,7 @@ final class FakeCluster implements AutoCloseable {
         registry.createContext("/nodes", exchange -> {
             ringReads.incrementAndGet();
             String members = nodes.stream().map(node -> "{\"id\":\"" + node.ref().id() + "\",\"address\":\"" + node.ref().address()
-                    + "\",\"state\":\"ACTIVE\"}").collect(Collectors.joining(","));
+                    + "\",\"state\":\"UP\"}").collect(Collectors.joining(","));
             respond(exchange, new Answer(200, Map.of("Content-Type", "application/json"), "{\"nodes\":[" + members + "]}"));
         });
         registry.start();

@@ -3,9 +3,11 @@ package dht.testkit;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.core.wire.Member;
 import dht.core.wire.RingListing;
 import dht.core.wire.RingSnapshot;
 import dht.node.NodeApplication;
+import dht.node.membership.LeaveProcess;
 import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
 import dht.registry.RegistryApplication;
@@ -58,6 +60,7 @@ public final class TestCluster implements AutoCloseable {
     private final String scheme;
     private final List<String> clusterProperties;
     private final List<String> nodeProperties;
+    private final List<String> registryProperties;
     private final RestClient http;
     private final Path dataRoot;
     private int nextIndex;
@@ -66,6 +69,7 @@ public final class TestCluster implements AutoCloseable {
         this.scheme = builder.certificate == null ? "http" : "https";
         this.clusterProperties = clusterProperties(builder);
         this.nodeProperties = List.copyOf(builder.nodeProperties);
+        this.registryProperties = List.copyOf(builder.registryProperties);
         this.dataRoot = createDataRoot();
         this.http = client(builder);
         this.registryPort = freePort();
@@ -176,6 +180,19 @@ public final class TestCluster implements AutoCloseable {
     /** Makes node {@code index} leave gracefully (its keys go to its predecessor) and waits for the ring. */
     public void stop(int index) {
         Node node = nodes.remove(index);
+        node.context().getBean(LeaveProcess.class).requestLeave();
+        node.context().close();
+        awaitRing();
+    }
+
+    /**
+     * Stops node {@code index} as SIGTERM does by default: in place, DOWN but still a member at its
+     * positions; {@link #restart} starts it again on its address and data dir. Waits for the ring of
+     * the others.
+     */
+    public void stopInPlace(int index) {
+        Node node = nodes.remove(index);
+        killedPorts.put(index, URI.create(node.url()).getPort());
         node.context().close();
         awaitRing();
     }
@@ -217,12 +234,13 @@ public final class TestCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + registryPort, "--server.address=127.0.0.1", "--spring.jmx.enabled=false"));
         args.addAll(clusterProperties);
+        args.addAll(registryProperties);
         return RegistryApplication.application().run(args.toArray(String[]::new));
     }
 
     /**
-     * Starts killed node {@code index} again on its address and data dir, as an operator restarts a
-     * crashed process, and waits for the ring.
+     * Starts node {@code index}, killed or stopped in place, again on its address and data dir, as an
+     * operator restarts a process, and waits for the ring.
      */
     public void restart(int index) {
         Integer port = killedPorts.remove(index);
@@ -287,6 +305,18 @@ public final class TestCluster implements AutoCloseable {
         } catch (RuntimeException e) {
             return Ring.empty();
         }
+    }
+
+    /** Every member the registry lists, in its state (DOWN ones included). */
+    public List<Member> members() {
+        RingListing listing = http.get().uri(registryUrl + "/nodes").accept(MediaType.APPLICATION_JSON).retrieve().body(RingListing.class);
+        return listing == null ? List.of() : listing.nodes();
+    }
+
+    /** Waits until the registry lists the node {@code id} in no state at all: it left, or was DOWN and removed. */
+    public void awaitRemoved(RingPosition id, Duration deadline) {
+        await(id + " removed by the registry").atMost(deadline).pollInterval(Duration.ofMillis(100))
+                .until(() -> members().stream().noneMatch(member -> member.id().equals(id)));
     }
 
     /** The node's view of itself, as {@code /actuator/ring} reports it; null while it does not answer. */
@@ -375,6 +405,7 @@ public final class TestCluster implements AutoCloseable {
     public static final class Builder {
         private int nodes = 3;
         private final List<String> nodeProperties = new ArrayList<>();
+        private final List<String> registryProperties = new ArrayList<>();
         private String clusterToken;
         private SelfSignedCertificate certificate;
 
@@ -386,6 +417,12 @@ public final class TestCluster implements AutoCloseable {
         /** A setting for every node, as {@code name=value}. */
         public Builder nodeProperty(String property) {
             nodeProperties.add("--" + property);
+            return this;
+        }
+
+        /** A setting for the registry, as {@code name=value}: say {@code dht.down-removal-timeout}. */
+        public Builder registryProperty(String property) {
+            registryProperties.add("--" + property);
             return this;
         }
 

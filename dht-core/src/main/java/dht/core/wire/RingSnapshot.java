@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * from what it shows anyone else ({@link #publicView()}).
  *
  * @param id             the node's ID (absent before it knows its place)
- * @param state          its state: {@code STARTING}, {@code JOINING}, {@code READY}, {@code LEAVING}, {@code LEFT}
+ * @param state          its state: {@code STARTING}, {@code JOINING}, {@code TRANSFERRING}, {@code READY},
+ *                       {@code LEAVING}, {@code STOPPING} (in place, DOWN until it starts again), {@code LEFT}
  * @param predecessor    the position before its ID's
  * @param successor      the position after its ID's
  * @param owns           the keys its ID's position owns, from its ID up to its successor's (absent while it owns none)
@@ -28,11 +29,14 @@ import java.util.stream.Stream;
  * @param receiving      ranges it owns but is still pulling, with their source
  * @param handingOver    ranges it gave away and still holds keys of, with their new owner
  * @param positions      with virtual nodes, each position it stands at, its ID's included
+ * @param downNodes      the members DOWN as it last heard: still members at their positions, their
+ *                       ranges served by their predecessors, their copies skipped until they are back
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RingSnapshot(RingPosition id, String address, String state, NodeRef predecessor, NodeRef successor,
                            KeyRange owns, long keys, Long ownedKeys, Integer knownNodes, Integer knownPositions,
-                           Boolean replicasInSync, List<Transfer> receiving, List<Transfer> handingOver, List<Position> positions) {
+                           Boolean replicasInSync, List<Transfer> receiving, List<Transfer> handingOver, List<Position> positions,
+                           List<NodeRef> downNodes) {
 
     /** One position of a node with virtual nodes: its neighbors, the range it owns and the keys in it. */
     public record Position(RingPosition position, NodeRef predecessor, NodeRef successor, KeyRange owns, long ownedKeys) {
@@ -44,7 +48,8 @@ public record RingSnapshot(RingPosition id, String address, String state, NodeRe
 
     /** What anyone may know: the position alone, without transfers, peers in flight, the ring view or sync state. */
     public RingSnapshot publicView() {
-        return new RingSnapshot(id, address, state, predecessor, successor, owns, keys, ownedKeys, null, null, null, null, null, positions);
+        return new RingSnapshot(id, address, state, predecessor, successor, owns, keys, ownedKeys, null, null, null, null, null, positions,
+                null);
     }
 
     /** Every range it owns: with virtual nodes one per position, else its ID's; none while it owns none. */

@@ -18,7 +18,7 @@ class WireRecordsTest {
 
     @Test
     void memberRefersToTheNodeAtItsIdAndAddress() {
-        assertThat(new Member(ID, "h:1", MemberState.ACTIVE).ref()).isEqualTo(NodeRef.of(ID, "h:1"));
+        assertThat(new Member(ID, "h:1", MemberState.UP).ref()).isEqualTo(NodeRef.of(ID, "h:1"));
     }
 
     @Test

@@ -46,6 +46,10 @@ import java.util.List;
  * @param tombstoneGrace      how long a delete's tombstone is kept, so that every replica learns of
  *                            the delete before it is forgotten; a node down for longer must rejoin
  *                            with an empty data dir, or deleted keys could come back
+ * @param leaveOnShutdown     whether SIGTERM (or any shutdown) makes the node leave the ring, handing
+ *                            its keys over; by default it stops in place instead: DOWN, still a member
+ *                            at its positions, and started again on its data dir it takes them back,
+ *                            moving only what changed meanwhile ({@code POST /admin/leave} always leaves)
  * @param dataDir             where the node keeps its keys on disk
  * @param storage             which store holds the keys
  * @param virtualNodes        how many ring positions the node stands at: its ID and {@code virtual-nodes - 1}
@@ -78,6 +82,7 @@ public record NodeProperties(
         @Min(1) Integer readQuorum,
         @NotNull @DefaultValue("30s") Duration antiEntropyInterval,
         @NotNull @DefaultValue("24h") Duration tombstoneGrace,
+        @DefaultValue("false") boolean leaveOnShutdown,
         @NotNull @DefaultValue("data/node") Path dataDir,
         @Valid @NotNull @DefaultValue Storage storage,
         @Min(1) @Max(RegisterRequest.MAX_VIRTUAL_NODES) Integer virtualNodes,

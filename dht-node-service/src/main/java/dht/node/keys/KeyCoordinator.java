@@ -100,12 +100,13 @@ public class KeyCoordinator {
 
     /**
      * This node's copy of a key, read under the ownership lock; the rest (the previous holder's copy
-     * while the key's range is arriving here) once the lock is let go.
+     * while the key's range is arriving here) once the lock is let go. While it arrives, the newer of
+     * the two: a node back in place holds copies from before it went DOWN, which may be stale.
      */
     Supplier<Optional<Entry>> localCopy(Key key) {
         Optional<Entry> stored = store.get(key.value());
         Optional<Pending> pending = inbound.pendingFor(key.position());
-        return () -> stored.isPresent() ? stored : fromSource(key, pending);
+        return () -> pending.isEmpty() ? stored : Entry.newer(stored, fromSource(key, pending));
     }
 
     /** A write's local part, given what was fetched for it before the locks, and the copies to the replicas after them. */

@@ -19,19 +19,23 @@ class AdminController {
 
     private final ConfigurableApplicationContext context;
     private final LocalNode node;
+    private final LeaveProcess leaveProcess;
 
-    AdminController(ConfigurableApplicationContext context, LocalNode node) {
+    AdminController(ConfigurableApplicationContext context, LocalNode node, LeaveProcess leaveProcess) {
         this.context = context;
         this.node = node;
+        this.leaveProcess = leaveProcess;
     }
 
     @Operation(summary = "Leave the ring gracefully and stop",
-            description = "As on SIGTERM: the node hands its keys to its predecessor, relinks its neighbors, deregisters "
-                    + "and stops. Follow the hand-over on the predecessor's /ring/events or this node's /actuator/ring.")
+            description = "The node hands its keys to its predecessors, relinks its neighbors, deregisters and stops, "
+                    + "whatever dht.leave-on-shutdown says (SIGTERM only stops it in place: DOWN, still a member). Follow "
+                    + "the hand-over on the predecessor's /ring/events or this node's /actuator/ring.")
     @ApiResponse(responseCode = "202", description = "The leave has begun")
     @PostMapping("/admin/leave")
     ResponseEntity<Void> leave() {
         log.info("{} was asked to leave the ring", node.self().map(Object::toString).orElse("this node"));
+        leaveProcess.requestLeave();
         Thread.ofPlatform().name("admin-leave").start(context::close);
         return ResponseEntity.accepted().build();
     }

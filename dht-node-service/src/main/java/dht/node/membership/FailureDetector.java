@@ -5,6 +5,7 @@ import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.core.wire.RingListing;
 import dht.node.config.NodeProperties;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
@@ -28,10 +29,11 @@ import java.util.function.Predicate;
 /**
  * Probes the successor of each of the node's positions every {@code dht.probe-interval}; after
  * {@code dht.failure-threshold} probes in a row go unanswered and a last one given
- * {@code dht.request-timeout} does too, it declares that node dead: each position it succeeded
- * links to the next position that answers and takes over the range up to there, and the registry
- * drops the node. A node that is only slow, or stalled for a few seconds on
- * a loaded machine, is not declared dead.
+ * {@code dht.request-timeout} does too, it reports that node DOWN to the registry, which confirms
+ * it by probing the node itself (so one peer's broken link alone marks no one down). Once DOWN, each
+ * position the node succeeded links to the next position that answers and serves the range up to
+ * there; the node stays a member at its positions, and takes them back when it joins again. A node
+ * that is only slow, or stalled for a few seconds on a loaded machine, is not marked down.
  */
 @Component
 public class FailureDetector {
@@ -88,8 +90,25 @@ public class FailureDetector {
                 log.warn("successor {} answered a last probe given {}: slow, not dead", successor, properties.requestTimeout());
                 return;
             }
-            declareDead(successor);
+            markDown(successor);
         }
+    }
+
+    /**
+     * A successor stops without leaving, and says so: it is DOWN at once, with no probe to wait for.
+     * Its positions stay its own in the registry; this node serves their ranges until it is back.
+     */
+    public synchronized void goingDown(NodeRef successor) {
+        if (node.state() != NodeState.READY) {
+            return;
+        }
+        Neighborhood neighborhood = node.neighborhood().orElseThrow();
+        if (successor.sameNodeAs(neighborhood.node())
+                || neighborhood.views().stream().noneMatch(view -> view.successor().sameNodeAs(successor))) {
+            return; // not this node's successor at any position: nothing to take over
+        }
+        missed.remove(successor.address());
+        closeOutDown(successor);
     }
 
     /**
@@ -143,22 +162,47 @@ public class FailureDetector {
     }
 
     /**
-     * Every position of this node whose successor stood on the dead node links to the next
-     * position after it that answers and takes over the range up to there, and the registry drops it.
+     * Reports the successor DOWN; unless the registry answers that the node answers it (then only
+     * this node's link to it is broken, and it stays the successor), every position of this node
+     * whose successor stood on it links to the next position after it that answers and serves the
+     * range up to there. A registry that cannot be reached does not keep the range unserved.
      */
-    private void declareDead(NodeRef dead) {
-        Ring ring = freshRing();
-        NodeRef deadNode = ring.nodeAt(dead.id()).orElse(dead);
-        List<NodeRef> relinkedTo = closeOut(ring, dead, view -> view.successor().sameNodeAs(dead), dead::sameNodeAs);
-        log.error("{} is dead; {} took over its ranges up to {}", deadNode, node.neighborhood().orElseThrow().node(), relinkedTo);
-        ringView.remove(deadNode.id());
-        outbound.abandon(dead::sameNodeAs);
-        events.publishEvent(RingEvent.about("node-dead", deadNode));
+    private void markDown(NodeRef unanswering) {
+        NodeRef self = node.neighborhood().orElseThrow().node();
+        NodeRef member = memberAt(unanswering);
         try {
-            registry.remove(deadNode.id());
+            registry.reportDown(member.id(), self.id());
         } catch (PeerFailure e) {
-            log.warn("could not have the registry drop {}: {}", deadNode, e.getMessage());
+            if (e.isRefusal(PeerFailure.Reason.CONFLICT)) {
+                log.warn("{} does not answer this node, but the registry: not marked down ({})", unanswering, e.getMessage());
+                return;
+            }
+            log.warn("could not report {} down to the registry ({}); serving its ranges all the same", unanswering, e.getMessage());
         }
+        closeOutDown(member);
+    }
+
+    /**
+     * The member standing at {@code position} (one of its positions, say a virtual one), as the ring
+     * view knows it: the registry knows members by their IDs.
+     */
+    private NodeRef memberAt(NodeRef position) {
+        return ringView.ring().nodeAt(position.id())
+                .or(() -> ringView.down().nodeAt(position.id()))
+                .orElse(position);
+    }
+
+    /**
+     * Every position whose successor stood on the DOWN {@code member} (known by its ID) links past
+     * it, and serves its range until it is back.
+     */
+    private void closeOutDown(NodeRef member) {
+        Ring ring = freshRing();
+        List<NodeRef> relinkedTo = closeOut(ring, member, view -> view.successor().sameNodeAs(member), member::sameNodeAs);
+        log.error("{} is DOWN; {} serves its ranges up to {} until it is back", member, node.neighborhood().orElseThrow().node(),
+                relinkedTo);
+        ringView.markDown(member);
+        outbound.abandon(member::sameNodeAs);
     }
 
     /**
@@ -199,8 +243,9 @@ public class FailureDetector {
      */
     private Ring freshRing() {
         try {
-            Ring listed = registry.ring().ring();
-            ringView.replace(RingView.withSelf(listed, node.neighborhood().orElseThrow()));
+            RingListing listing = registry.ring();
+            Ring listed = listing.ring();
+            ringView.replace(RingView.withSelf(listed, node.neighborhood().orElseThrow()), listing.down());
             return listed;
         } catch (PeerFailure e) {
             log.warn("the registry's ring could not be read ({}); going by the ring view", e.getMessage());

@@ -1,9 +1,11 @@
 package dht.node.membership;
 
+import dht.core.KeyRange;
 import dht.core.NeighborView;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.RingPosition;
+import dht.core.wire.Entry;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
 import dht.core.wire.RegisterRequest;
@@ -13,6 +15,7 @@ import dht.node.config.NodeProperties;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.peer.RegistryClient;
+import dht.node.storage.KeyValueStore;
 import dht.node.time.NodeScheduler;
 import dht.node.transfer.InboundTransfers.Pending;
 import dht.node.transfer.InboundTransfers;
@@ -51,6 +54,9 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
     private final RingWalk ringWalk;
     private final NeighborService neighbors;
     private final NodeScheduler scheduler;
+    private final KeyValueStore store;
+    /** Whether the join under way takes back positions this node held before, with its keys: only what differs is pulled. */
+    private boolean backInPlace;
     /** Whether a join runs or waits to be tried again: a removal noticed meanwhile starts no second one. */
     private boolean joining;
     private volatile boolean cancelled;
@@ -72,7 +78,8 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
 
     public JoinProcess(LocalNode node, RegistryClient registry, PeerClient peers, InboundTransfers inbound,
                        TransferService transfers, NodeProperties properties, RingRefresher ringRefresher, RingWalk ringWalk,
-                       NeighborService neighbors, NodeScheduler scheduler) {
+                       NeighborService neighbors, NodeScheduler scheduler, KeyValueStore store) {
+        this.store = store;
         this.scheduler = scheduler;
         this.incarnation = scheduler.now().toEpochMilli();
         this.neighbors = neighbors;
@@ -198,6 +205,7 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
         Integer virtualNodes = properties.positions() > 1 ? properties.positions() : null;
         Registration registration = registry.register(new RegisterRequest(self.address(), properties.nodeId(), virtualNodes,
                 plannedPositions.isEmpty() ? null : plannedPositions));
+        backInPlace = !forgetIfAwayTooLong(registration) && registration.awaySince() != null;
         List<Splice> splices = registration.splicesInOrder();
         plannedPositions = splices.stream().map(Splice::position).filter(position -> !position.equals(self.id())).toList();
         if (registration.isFirst()) {
@@ -206,6 +214,34 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
             spliceIn(self, splices);
         }
         registry.joined(self.id());
+    }
+
+    /**
+     * A node away for longer than {@code dht.tombstone-grace} may hold keys whose deletions the
+     * others have forgotten since (their tombstones purged): taken back in, they would live again. It
+     * empties its store instead and rebuilds its ranges from the replicas as any joiner does. Answers
+     * whether it did.
+     */
+    private boolean forgetIfAwayTooLong(Registration registration) {
+        if (registration.awaySince() == null || store.size() == 0) {
+            return false;
+        }
+        Duration away = Duration.between(registration.awaySince(), scheduler.now());
+        if (away.compareTo(properties.tombstoneGrace()) <= 0) {
+            log.info("{} was away for {}: it keeps its {} keys and syncs what changed", registration.node(), away, store.size());
+            return false;
+        }
+        log.warn("{} was away for {}, longer than dht.tombstone-grace ({}): its {} keys may include deleted ones, so it "
+                + "empties its store and rebuilds its ranges from the replicas", registration.node(), away, properties.tombstoneGrace(),
+                store.size());
+        KeyRange everything = KeyRange.wholeRing(registration.id());
+        long removed = 0;
+        for (List<Entry> page = store.scan(everything, null, properties.transferBatchSize()); !page.isEmpty();
+             page = store.scan(everything, null, properties.transferBatchSize())) {
+            removed += store.removeThrough(everything, null, page.getLast().cursor());
+        }
+        log.info("{} removed {} keys", registration.node(), removed);
+        return true;
     }
 
     /**
@@ -272,7 +308,11 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
         });
         boolean successorTold = tellSuccessor(self, joiner, accepted.successor());
         try {
-            transfers.pull(self, pending);
+            if (backInPlace) {
+                transfers.pullBack(self, pending);
+            } else {
+                transfers.pull(self, pending);
+            }
         } catch (PeerFailure e) {
             // the predecessor took the range back (it declared this node dead meanwhile): join anew
             node.changeOwnership(() -> {

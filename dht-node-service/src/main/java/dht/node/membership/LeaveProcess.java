@@ -24,12 +24,14 @@ import org.springframework.stereotype.Component;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * Leaves the ring gracefully when the application stops (SIGTERM), before the web server stops:
@@ -52,6 +54,8 @@ public class LeaveProcess implements SmartLifecycle {
     private final NodeProperties properties;
     private final NodeScheduler scheduler;
     private volatile boolean running;
+    /** An operator asked this node to leave ({@code POST /admin/leave}): its shutdown leaves, whatever {@code dht.leave-on-shutdown} says. */
+    private volatile boolean leaveRequested;
 
     public LeaveProcess(LocalNode node, RegistryClient registry, PeerClient peers, OutboundHandoffs outbound, KeyValueStore store,
                         JoinProcess joinProcess, ApplicationEventPublisher events, NodeProperties properties,
@@ -78,8 +82,47 @@ public class LeaveProcess implements SmartLifecycle {
         joinProcess.cancel();
         if (node.state() == NodeState.READY) {
             AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
-            awaitLeft(leave());
+            if (leaveRequested || properties.leaveOnShutdown()) {
+                awaitLeft(leave());
+            } else {
+                goDown();
+            }
         }
+    }
+
+    /** Makes this node's shutdown a leave of the ring. */
+    public void requestLeave() {
+        leaveRequested = true;
+    }
+
+    /**
+     * Stops in place: the registry marks this node DOWN and each predecessor serves its ranges at
+     * once, with no probe to wait for; it stays a member at its positions and takes them back when it
+     * starts again on its data dir. From here on it owns nothing; the web server's graceful shutdown
+     * lets the requests in flight finish.
+     */
+    public void goDown() {
+        Neighborhood neighborhood = node.neighborhood().orElseThrow();
+        NodeRef self = neighborhood.node();
+        log.info("{} stops in place: DOWN until it starts again (dht.leave-on-shutdown=false)", self);
+        try {
+            registry.reportDown(self.id(), self.id());
+        } catch (PeerFailure e) {
+            log.warn("could not tell the registry {} is going down: {}", self, e.getMessage());
+        }
+        neighborhood.views().stream().map(NeighborView::predecessor).filter(predecessor -> !predecessor.sameNodeAs(self))
+                .collect(Collectors.toMap(NodeRef::address, predecessor -> predecessor, (first, second) -> first, LinkedHashMap::new))
+                .values().forEach(predecessor -> {
+                    try {
+                        peers.goingDown(predecessor, self);
+                    } catch (PeerFailure e) {
+                        log.warn("could not tell {} that {} is going down: {}; its probes find out", predecessor, self, e.getMessage());
+                    }
+                });
+        node.changeOwnership(() -> {
+            node.update(NodeState.STOPPING);
+            return null;
+        });
     }
 
     @Override

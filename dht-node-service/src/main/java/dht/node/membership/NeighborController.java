@@ -24,9 +24,11 @@ import org.springframework.web.bind.annotation.RestController;
 class NeighborController {
 
     private final NeighborService neighbors;
+    private final FailureDetector failureDetector;
 
-    NeighborController(NeighborService neighbors) {
+    NeighborController(NeighborService neighbors, FailureDetector failureDetector) {
         this.neighbors = neighbors;
+        this.failureDetector = failureDetector;
     }
 
     @Operation(summary = "Splice a joining node in as this node's successor")
@@ -44,6 +46,16 @@ class NeighborController {
     @PutMapping(path = "/neighbors/predecessor", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Void> predecessor(@RequestBody NodeRef predecessor) {
         neighbors.predecessorIs(predecessor);
+        return ResponseEntity.noContent().build();
+    }
+
+    @Operation(summary = "Serve the range of a successor that stops in place",
+            description = "Sent by a node as it stops without leaving: it is DOWN, still a member at its positions, "
+                    + "and this node serves its ranges until it joins again.")
+    @ApiResponse(responseCode = "204", description = "Serving its ranges, if it was this node's successor")
+    @PostMapping(path = "/neighbors/down", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Void> successorDown(@RequestBody NodeRef successor) {
+        failureDetector.goingDown(successor);
         return ResponseEntity.noContent().build();
     }
 

@@ -12,6 +12,8 @@ public enum NodeState {
     READY,
     /** Handing its keys back before it goes; it owns nothing any more. */
     LEAVING,
+    /** Stopping without leaving: DOWN in the ring, its predecessors serving its ranges until it is back. */
+    STOPPING,
     /** Out of the ring. */
     LEFT;
 

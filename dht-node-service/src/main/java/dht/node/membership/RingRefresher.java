@@ -4,6 +4,7 @@ import dht.core.NeighborView;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
+import dht.core.wire.RingListing;
 import dht.node.config.NodeProperties;
 import dht.node.peer.PeerFailure;
 import dht.node.peer.RegistryClient;
@@ -52,14 +53,17 @@ public class RingRefresher {
             return;
         }
         try {
-            Ring ring = registry.ring().ring();
+            RingListing listing = registry.ring();
+            Ring ring = listing.ring();
             Neighborhood self = node.neighborhood().orElseThrow();
             if (!ring.contains(self.node().id()) && node.state() == NodeState.READY) {
                 announce(self);
             }
-            view.replace(RingView.withSelf(ring, self));
+            view.replace(RingView.withSelf(ring, self), listing.down());
             if (node.state() == NodeState.READY) {
                 staleSuccessors(ring, self).forEach(stale -> failureDetector.positionGone(stale, ring));
+                // another node's report, confirmed by the registry: serve the ranges of a DOWN successor now
+                listing.down().forEach(member -> failureDetector.goingDown(member.ref()));
             }
             if (!registryReachable) {
                 log.info("the registry answers again");

@@ -4,6 +4,7 @@ import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.core.wire.Member;
 import dht.node.telemetry.RingEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,8 @@ public class RingView {
     private static final Logger log = LoggerFactory.getLogger(RingView.class);
 
     private final AtomicReference<Ring> ring = new AtomicReference<>(Ring.empty());
+    /** The members DOWN, each at its positions: out of the ring that owns and routes, not of where copies belong. */
+    private final AtomicReference<Ring> down = new AtomicReference<>(Ring.empty());
     private final ApplicationEventPublisher events;
 
     public RingView(ApplicationEventPublisher events) {
@@ -39,6 +42,68 @@ public class RingView {
 
     public void replace(Ring next) {
         announce(ring.getAndSet(next), next);
+    }
+
+    /** The registry's ring: {@code live}, the members that own and route, and those {@code listedDown}. */
+    public void replace(Ring live, List<Member> listedDown) {
+        Ring nextDown = Ring.empty();
+        for (Member member : listedDown) {
+            if (!live.contains(member.id())) {
+                nextDown = nextDown.with(member.ref(), member.virtualPositionsOrNone());
+            }
+        }
+        Ring previousDown = down.getAndSet(nextDown);
+        announce(ring.getAndSet(live), live);
+        announceDown(previousDown, nextDown, live);
+    }
+
+    /** A member found DOWN here, before the registry's ring says so: it stays at its positions. */
+    public void markDown(NodeRef node) {
+        Ring current = ring.get();
+        NodeRef member = current.node(node.id()).orElse(node);
+        List<RingPosition> positions = current.contains(node.id()) ? current.virtualPositionsOf(node.id()) : List.of();
+        Ring previousDown = down.get();
+        if (previousDown.contains(member.id())) {
+            return;
+        }
+        Ring nextDown;
+        try {
+            nextDown = previousDown.with(member, positions);
+        } catch (IllegalArgumentException | IllegalStateException conflict) {
+            log.debug("down view not changed: {}", conflict.getMessage());
+            return;
+        }
+        down.set(nextDown);
+        ring.updateAndGet(view -> view.without(member.id()));
+        announceDown(previousDown, nextDown, ring.get());
+    }
+
+    /**
+     * Every member at its positions, the DOWN ones included, this node at the positions of
+     * {@code self}: where each key's copies belong.
+     */
+    public Ring placementWith(Neighborhood self) {
+        Ring placement = ringWith(self);
+        for (NodeRef member : down.get().nodes()) {
+            if (!placement.contains(member.id()) && !member.sameNodeAs(self.node())) {
+                try {
+                    placement = placement.with(member, down.get().virtualPositionsOf(member.id()));
+                } catch (IllegalArgumentException | IllegalStateException stale) {
+                    log.debug("a DOWN member's position is held by another in the ring view: {}", stale.getMessage());
+                }
+            }
+        }
+        return placement;
+    }
+
+    /** Whether {@code node} is DOWN as this node last heard. */
+    public boolean isDown(NodeRef node) {
+        return down.get().nodes().stream().anyMatch(member -> member.sameNodeAs(node));
+    }
+
+    /** The members DOWN, each at its positions. */
+    public Ring down() {
+        return down.get();
     }
 
     /** Adds {@code position} to where {@code node} stands, its other positions staying; its ID adds the node. */
@@ -99,14 +164,24 @@ public class RingView {
         announce(previous, ring.get());
     }
 
+    /** Every member that went DOWN, or came back from DOWN into the ring, as a ring event. */
+    private void announceDown(Ring previous, Ring next, Ring live) {
+        next.nodes().stream().filter(node -> !previous.contains(node.id()))
+                .forEach(node -> events.publishEvent(RingEvent.about("node-down", node)));
+        previous.nodes().stream().filter(node -> !next.contains(node.id()) && live.contains(node.id()))
+                .forEach(node -> events.publishEvent(RingEvent.about("node-up", node)));
+    }
+
     /** Every node that came or went between two views, as a ring event. */
     private void announce(Ring previous, Ring next) {
         if (previous.equals(next) || previous.isEmpty()) {
             return;
         }
-        next.nodes().stream().filter(node -> !previous.nodes().contains(node))
+        // a member going DOWN or coming back is announced as such, not as leaving or joining
+        Ring downNow = down.get();
+        next.nodes().stream().filter(node -> !previous.nodes().contains(node) && !downNow.contains(node.id()))
                 .forEach(node -> events.publishEvent(RingEvent.about("node-joined", node)));
-        previous.nodes().stream().filter(node -> !next.nodes().contains(node))
+        previous.nodes().stream().filter(node -> !next.nodes().contains(node) && !downNow.contains(node.id()))
                 .forEach(node -> events.publishEvent(RingEvent.about("node-left", node)));
         log.debug("ring view now has {} nodes", next.size());
     }

@@ -41,7 +41,7 @@ public class RingStatus {
         Neighborhood neighborhood = node.neighborhood().orElse(null);
         if (neighborhood == null) {
             return new RingSnapshot(null, null, state.name(), null, null, null, store.size(), 0L, 0, null, false,
-                    List.of(), List.of(), null);
+                    List.of(), List.of(), null, null);
         }
         NeighborView atId = neighborhood.atId();
         boolean owns = state.ownsRange();
@@ -57,6 +57,6 @@ public class RingStatus {
                 positions == null ? null : ring.positionCount(), replicaSync.inSync(),
                 inbound.all().stream().map(p -> new RingSnapshot.Transfer(p.range(), p.source())).toList(),
                 outbound.all().stream().map(h -> new RingSnapshot.Transfer(h.range(), h.recipient())).toList(),
-                positions);
+                positions, ringView.down().nodes());
     }
 }

@@ -163,6 +163,13 @@ public class HttpPeerClient implements PeerClient {
     }
 
     @Override
+    public void goingDown(NodeRef predecessor, NodeRef successor) {
+        call(predecessor, true, () -> rest.post().uri(uri(predecessor, "internal", "neighbors", "down"))
+                .contentType(MediaType.APPLICATION_JSON).body(successor)
+                .retrieve().toBodilessEntity());
+    }
+
+    @Override
     public void handover(NodeRef predecessor, Handover handover) {
         call(predecessor, false, () -> rest.post().uri(uri(predecessor, "internal", "handover"))
                 .contentType(MediaType.APPLICATION_JSON).body(handover)

@@ -2,6 +2,7 @@ package dht.node.peer;
 
 import dht.core.NodeRef;
 import dht.core.RingPosition;
+import dht.core.wire.DownReport;
 import dht.core.wire.RegisterRequest;
 import dht.core.wire.Registration;
 import dht.core.wire.RingListing;
@@ -56,6 +57,12 @@ public class HttpRegistryClient implements RegistryClient {
     @Override
     public void leaving(RingPosition id) {
         call(() -> rest.post().uri("/nodes/{id}/leave", id.toString()).retrieve().toBodilessEntity());
+    }
+
+    @Override
+    public void reportDown(RingPosition id, RingPosition reporter) {
+        call(() -> rest.post().uri("/nodes/{id}/down", id.toString()).contentType(MediaType.APPLICATION_JSON)
+                .body(new DownReport(reporter)).retrieve().toBodilessEntity());
     }
 
     @Override

@@ -38,6 +38,9 @@ public interface PeerClient {
     /** Tells {@code node} who its predecessor is now. */
     void setPredecessor(NodeRef node, NodeRef predecessor);
 
+    /** Tells {@code predecessor} that {@code successor} stops without leaving: it serves the successor's range until it is back. */
+    void goingDown(NodeRef predecessor, NodeRef successor);
+
     /** Asks the predecessor of a leaving node to take over its range. */
     void handover(NodeRef predecessor, Handover handover);
 

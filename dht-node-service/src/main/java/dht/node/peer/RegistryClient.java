@@ -29,6 +29,12 @@ public interface RegistryClient {
     /** Says this node begins to leave. */
     void leaving(RingPosition id);
 
+    /**
+     * Reports node {@code id} DOWN: by a {@code reporter} whose probes it stopped answering (refused
+     * with a conflict if it answers the registry), or by itself as it stops without leaving.
+     */
+    void reportDown(RingPosition id, RingPosition reporter);
+
     /** Removes a node from the ring (a dead one, or this one once it left). */
     void remove(RingPosition id);
 }

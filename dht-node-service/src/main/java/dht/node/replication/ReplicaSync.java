@@ -3,6 +3,7 @@ package dht.node.replication;
 import dht.core.KeyRange;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
+import dht.core.RingPosition;
 import dht.core.wire.DigestRequest;
 import dht.core.wire.RangeDigest;
 import dht.core.wire.StoreCursor;
@@ -12,6 +13,7 @@ import dht.node.config.NodeProperties;
 import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
 import dht.node.membership.RangeReconciliation;
+import dht.node.membership.RingView;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.storage.Copies;
@@ -23,6 +25,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +55,12 @@ public class ReplicaSync implements RangeReconciliation {
     private final NodeProperties properties;
     private final TransferService transfers;
     private final NodeScheduler scheduler;
+    private final RingView ringView;
     private volatile Synced synced;
 
     public ReplicaSync(LocalNode node, Replicator replicator, PeerClient peers, KeyValueStore store, Copies copies,
-                       NodeProperties properties, TransferService transfers, NodeScheduler scheduler) {
+                       NodeProperties properties, TransferService transfers, NodeScheduler scheduler, RingView ringView) {
+        this.ringView = ringView;
         this.scheduler = scheduler;
         this.transfers = transfers;
         this.node = node;
@@ -103,13 +109,36 @@ public class ReplicaSync implements RangeReconciliation {
         synced = new Synced(nodeChanges, replicas, scheduler.now(), everyReplica);
     }
 
-    /** The ranges this node owns, one per position, each with its replicas. */
+    /**
+     * The ranges this node owns, one per position, each with its replicas; a range that reaches over
+     * the positions of DOWN members (which this node serves while they are away) cut there, since
+     * each part keeps its own member's replicas.
+     */
     private Map<KeyRange, List<NodeRef>> replicasByRange(Neighborhood neighborhood) {
         Map<KeyRange, List<NodeRef>> replicas = new LinkedHashMap<>();
+        List<RingPosition> downPositions = ringView.down().nodes().stream()
+                .flatMap(member -> ringView.down().positionsOf(member.id()).stream()).sorted().toList();
         for (KeyRange range : neighborhood.ownedRanges()) {
-            replicas.put(range, replicator.replicasOf(range.start()));
+            for (KeyRange part : cutAt(range, downPositions)) {
+                replicas.put(part, replicator.replicasOf(part.start()));
+            }
         }
         return replicas;
+    }
+
+    private static List<KeyRange> cutAt(KeyRange range, List<RingPosition> positions) {
+        List<RingPosition> inside = positions.stream()
+                .filter(position -> !position.equals(range.start()) && range.contains(position))
+                .sorted(Comparator.comparing(position -> range.start().distanceTo(position), Long::compareUnsigned))
+                .toList();
+        List<KeyRange> parts = new ArrayList<>();
+        RingPosition start = range.start();
+        for (RingPosition cut : inside) {
+            parts.add(KeyRange.of(start, cut));
+            start = cut;
+        }
+        parts.add(KeyRange.of(start, range.end()));
+        return parts;
     }
 
     /** Reconciles the range with each replica that answers; answers whether every one did. */
@@ -117,6 +146,9 @@ public class ReplicaSync implements RangeReconciliation {
         RangeDigest local = null;
         boolean everyReplica = true;
         for (NodeRef replica : replicas) {
+            if (ringView.isDown(replica)) {
+                continue; // it syncs its ranges as it joins again
+            }
             if (local == null) {
                 local = transfers.digest(new DigestRequest(range, DIGEST_PARTS));
             }

@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -74,12 +75,19 @@ public class Replicator {
 
     /**
      * The other holders of the keys at {@code position}, which this node owns: the nodes at the
-     * {@code replication-factor - 1} positions of other nodes before the position owning it.
+     * {@code replication-factor - 1} positions of other nodes before the position owning it. A key
+     * of a DOWN member's range, which this node serves while it is away, keeps that member's
+     * holders, the member included: it is still one of them, and nothing is copied to a further node
+     * meanwhile (its copies are skipped, see {@link #replicate}, and it catches up when it is back).
      */
     public List<NodeRef> replicasOf(RingPosition position) {
         Neighborhood self = node.neighborhood().orElseThrow(() -> new IllegalStateException("the node has no ID yet"));
         RingPosition owning = self.viewOwning(position).map(view -> view.self().id()).orElse(position);
-        return ringView.ringWith(self).replicasOf(owning, properties.replicationFactor()).stream()
+        Ring placement = ringView.placementWith(self);
+        RingPosition placedAt = placement.isEmpty() ? owning : placement.memberOwning(position).id();
+        boolean ofDownMember = !placedAt.equals(owning) && ringView.down().nodeAt(placedAt).isPresent()
+                && Long.compareUnsigned(owning.distanceTo(placedAt), owning.distanceTo(position)) <= 0;
+        return placement.replicasOf(ofDownMember ? placedAt : owning, properties.replicationFactor()).stream()
                 .filter(replica -> !replica.sameNodeAs(self.node()))
                 .toList();
     }
@@ -94,12 +102,13 @@ public class Replicator {
         if (self == null) {
             return Optional.empty();
         }
-        Ring ring = ringView.ringWith(self);
+        Ring ring = ringView.placementWith(self);
         if (ring.isEmpty()) {
             return Optional.empty();
         }
         List<NodeRef> holders = ring.replicasOf(position, properties.replicationFactor());
-        NodeRef owner = holders.getFirst();
+        // while the owner is DOWN, the first holder that is not serves its keys
+        NodeRef owner = holders.stream().filter(holder -> !ringView.isDown(holder)).findFirst().orElse(holders.getFirst());
         boolean replicaHere = !owner.sameNodeAs(self.node()) && holders.stream().anyMatch(holder -> holder.sameNodeAs(self.node()));
         return replicaHere ? Optional.of(owner) : Optional.empty();
     }
@@ -122,9 +131,14 @@ public class Replicator {
      */
     public int replicate(Entry entry, List<NodeRef> replicas, int needed, Instant deadline) {
         AtomicInteger confirmed = new AtomicInteger();
-        AtomicInteger outstanding = new AtomicInteger(replicas.size());
+        // a DOWN replica is not sent to: it takes what it missed when it is back (its range is synced as it rejoins)
+        List<NodeRef> up = replicas.stream().filter(replica -> !ringView.isDown(replica)).toList();
+        AtomicInteger outstanding = new AtomicInteger(up.size());
         CompletableFuture<Void> enough = new CompletableFuture<>();
-        for (NodeRef replica : replicas) {
+        if (up.isEmpty()) {
+            enough.complete(null);
+        }
+        for (NodeRef replica : up) {
             toReplicas.send(replica, entry)
                     .whenComplete((ok, failure) -> {
                         if (failure == null) {
@@ -250,10 +264,12 @@ public class Replicator {
      * more replicas than needed. The read waits {@code dht.request-timeout} at most, and not past
      * {@code deadline}; fewer answers than needed when too few replicas answered in time.
      */
-    private <T> List<T> firstCompleted(List<NodeRef> replicas, int needed, Instant deadline, Function<NodeRef, CompletableFuture<T>> question) {
-        if (needed <= 0 || replicas.isEmpty()) {
+    private <T> List<T> firstCompleted(List<NodeRef> holders, int needed, Instant deadline, Function<NodeRef, CompletableFuture<T>> question) {
+        if (needed <= 0 || holders.isEmpty()) {
             return List.of();
         }
+        // a DOWN replica is asked last, if the others fail
+        List<NodeRef> replicas = holders.stream().sorted(Comparator.comparing(ringView::isDown)).toList();
         BlockingQueue<Answer<T>> answers = new LinkedBlockingQueue<>();
         long until = System.nanoTime() + waitUntil(deadline).toNanos();
         List<T> answered = new ArrayList<>(needed);

@@ -9,7 +9,8 @@ import java.time.Instant;
 /**
  * Something that happened to the ring as this node saw it, streamed on {@code /ring/events}.
  *
- * @param type  {@code node-joined}, {@code node-left}, {@code node-dead}, {@code predecessor-changed},
+ * @param type  {@code node-joined}, {@code node-left}, {@code node-down}, {@code node-up}, {@code node-dead}
+ *              (a node that restarted before it was found down: its earlier run), {@code predecessor-changed},
  *              {@code successor-changed}, {@code transfer-started}, {@code transfer-progress} or
  *              {@code transfer-finished}
  * @param node  the node the event is about: the new neighbor, or for transfers this node

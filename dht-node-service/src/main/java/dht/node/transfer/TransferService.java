@@ -41,6 +41,8 @@ public class TransferService {
 
     private static final Logger log = LoggerFactory.getLogger(TransferService.class);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+    /** Arcs a range is cut into to find what differs when a node comes back in place, as anti-entropy cuts it. */
+    private static final int SYNC_DIGEST_PARTS = 1024;
 
     private final KeyValueStore store;
     private final Copies copies;
@@ -70,6 +72,61 @@ public class TransferService {
      * received; throws the source's refusal if it no longer hands the range over.
      */
     public long pull(NodeRef self, Pending pending) {
+        return pullWhole(self, pending);
+    }
+
+    /**
+     * As {@link #pull}, for a node back in place at its positions, which holds the range from before
+     * it went away: only what differs moves ({@link #pullDiffering}), unless the source does not keep
+     * its copies.
+     */
+    public long pullBack(NodeRef self, Pending pending) {
+        return pullDiffering(self, pending).orElseGet(() -> pullWhole(self, pending));
+    }
+
+    /**
+     * For a node back in place, which holds the range from before it went away: only the arcs whose
+     * digests differ from the source's are pulled (the source's newer copies win, the keys clients
+     * wrote here meanwhile stay), and the source keeps every copy, being one of the range's replicas.
+     * Empty if the source does not keep its copies of the range (it would delete what it handed over,
+     * and only a whole pull confirms every key): then the range is pulled whole.
+     */
+    private Optional<Long> pullDiffering(NodeRef self, Pending pending) {
+        KeyRange range = pending.range();
+        NodeRef source = pending.source();
+        DigestRequest request = new DigestRequest(range, SYNC_DIGEST_PARTS);
+        List<KeyRange> differing = digest(request).differingArcs(peers.digest(source, request));
+        log.info("{} back in place: {} of {} arcs of {} differ from {}", self, differing.size(), SYNC_DIGEST_PARTS, range, source);
+        events.publishEvent(RingEvent.transfer("transfer-started", self, source, range, 0));
+        long received = 0;
+        for (KeyRange arc : differing) {
+            StoreCursor after = null;
+            while (true) {
+                TransferPage page = peers.readRange(source, new TransferRequest(arc, after, null, properties.transferBatchSize()));
+                store(pending, page.entries());
+                received += page.entries().size();
+                metrics.transferredIn(page.entries().size());
+                if (page.last() || page.entries().isEmpty()) {
+                    break;
+                }
+                after = page.entries().getLast().cursor();
+            }
+        }
+        try {
+            peers.completeTransfer(source, new TransferRequest(range, null, null, 0));
+        } catch (PeerFailure e) {
+            if (abandoned(e)) {
+                log.info("{} does not keep its copies of {} ({}); pulling it whole", source, range, e.getMessage());
+                return Optional.empty();
+            }
+            throw e;
+        }
+        log.info("synced {} with {}: {} keys differed", range, source, received);
+        events.publishEvent(RingEvent.transfer("transfer-finished", self, source, range, received));
+        return Optional.of(received);
+    }
+
+    private long pullWhole(NodeRef self, Pending pending) {
         KeyRange range = pending.range();
         NodeRef source = pending.source();
         log.info("pulling {} from {}", range, source);

@@ -24,6 +24,9 @@ class NeighborControllerTest {
     NeighborService neighbors;
 
     @MockitoBean
+    FailureDetector failureDetector;
+
+    @MockitoBean
     LocalNode node;
 
     @Test

@@ -1,5 +1,6 @@
 package dht.node.replication;
 
+import dht.node.membership.RingView;
 import dht.core.HybridClock;
 import dht.core.NodeRef;
 import dht.core.RingPosition;
@@ -52,7 +53,8 @@ class ReplicatorTest {
             "dht.request-timeout", "10m"))).bindOrCreate("dht", NodeProperties.class);
     private final PeerClient peers = mock(PeerClient.class);
     private final CountDownLatch hang = new CountDownLatch(1);
-    private final Replicator replicator = new Replicator(null, null, peers, properties,
+    private final Replicator replicator = new Replicator(null, new RingView(event -> {
+    }), peers, properties,
             new Copies(new InMemoryKeyValueStore(), new KeyLocks(16), new HybridClock(System::currentTimeMillis)), new ThreadScheduler(new SimpleAsyncTaskScheduler()));
 
     @AfterEach

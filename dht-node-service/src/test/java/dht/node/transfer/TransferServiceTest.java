@@ -1,5 +1,6 @@
 package dht.node.transfer;
 
+import dht.core.wire.RangeDigest;
 import dht.core.HybridClock;
 import dht.core.KeyRange;
 import dht.core.NodeRef;
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -79,6 +81,58 @@ class TransferServiceTest {
         assertThat(store.get("outside")).isEmpty();
         assertThat(store.get("inside")).contains(inside);
         verify(peers).completeTransfer(SOURCE, new TransferRequest(range, null, inside.cursor(), 0));
+    }
+
+    @Test
+    void aNodeBackInPlacePullsOnlyTheArcsThatDifferAndTheSourceKeepsEverything() {
+        KeyRange range = KeyRange.wholeRing(SELF.id());
+        Entry same = entry("same");
+        Entry stale = entry("changed");
+        Entry newer = new Entry("changed", "newer".getBytes(), "text/plain", new Version(9, SOURCE.id()));
+        store.put(same);
+        store.put(stale);
+        Pending pending = inbound.begin(range, SOURCE);
+        when(peers.digest(eq(SOURCE), any())).thenReturn(digest(range, same, newer));
+        when(peers.readRange(eq(SOURCE), any())).thenReturn(new TransferPage(List.of(newer), true));
+
+        long received = transfers.pullBack(SELF, pending);
+
+        assertThat(received).isEqualTo(1);
+        assertThat(store.get("changed")).contains(newer);
+        assertThat(store.get("same")).contains(same);
+        ArgumentCaptor<TransferRequest> reads = ArgumentCaptor.forClass(TransferRequest.class);
+        verify(peers).readRange(eq(SOURCE), reads.capture());
+        assertThat(reads.getValue().range().contains(newer.cursor().position())).isTrue();
+        assertThat(reads.getValue().range().contains(same.cursor().position())).as("an arc that agrees is not read").isFalse();
+        verify(peers, never()).pull(any(), any());
+        verify(peers).completeTransfer(SOURCE, new TransferRequest(range, null, null, 0));
+    }
+
+    @Test
+    void aNodeBackInPlacePullsTheRangeWholeFromASourceThatDoesNotKeepItsCopies() {
+        KeyRange range = KeyRange.wholeRing(SELF.id());
+        Entry changed = new Entry("changed", "newer".getBytes(), "text/plain", new Version(9, SOURCE.id()));
+        store.put(entry("changed"));
+        Pending pending = inbound.begin(range, SOURCE);
+        when(peers.digest(eq(SOURCE), any())).thenReturn(digest(range, changed));
+        when(peers.readRange(eq(SOURCE), any())).thenReturn(new TransferPage(List.of(changed), true));
+        doThrow(PeerFailure.refused(SOURCE, PeerFailure.Reason.CONFLICT, "not complete"))
+                .doNothing().when(peers).completeTransfer(eq(SOURCE), any());
+        when(peers.pull(eq(SOURCE), any())).thenReturn(new TransferPage(List.of(changed), true));
+
+        transfers.pullBack(SELF, pending);
+
+        verify(peers).pull(eq(SOURCE), any());
+        verify(peers).completeTransfer(SOURCE, new TransferRequest(range, null, changed.cursor(), 0));
+        assertThat(store.get("changed")).contains(changed);
+    }
+
+    private static RangeDigest digest(KeyRange range, Entry... entries) {
+        RangeDigest.Builder digest = new RangeDigest.Builder(range, 1024);
+        for (Entry entry : entries) {
+            digest.add(entry);
+        }
+        return digest.build();
     }
 
     @Test

@@ -15,10 +15,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,8 +50,13 @@ public class Membership {
 
     private Ring ring = Ring.empty();
     private RingChange change;
-    /** Nodes this registry removed (left or declared dead), which must join anew, not announce themselves. */
-    private final Set<RingPosition> removed = new HashSet<>();
+    /** Members marked DOWN: out of the ring that owns and routes, still holding their positions. */
+    private final Map<RingPosition, Down> down = new HashMap<>();
+    /**
+     * Nodes this registry removed (left, removed, or DOWN too long), which must join anew, not announce
+     * themselves; each with since when it has been away.
+     */
+    private final Map<RingPosition, Instant> removed = new HashMap<>();
 
     public Membership(RegistryProperties properties, Clock clock) {
         this.properties = properties;
@@ -58,47 +66,70 @@ public class Membership {
     /**
      * Registers a joining node and names the neighbors it splices in between, at each of its
      * {@code positionCount} positions. A node registering again under its own address (a restart)
-     * takes its old place, at its old positions if it asks for as many; a joiner retrying keeps the
-     * {@code heldPositions} it spliced in at before where they stand free.
+     * takes its old place, at its old positions if it asks for as many (a DOWN member coming back in
+     * place is told since when it was DOWN); a joiner retrying keeps the {@code heldPositions} it
+     * spliced in at before where they stand free. The positions of DOWN members stay theirs.
      */
     public Registration register(String address, RingPosition pinnedId, int positionCount, List<RingPosition> heldPositions) {
         NodeRef joiner = new NodeRef(pinnedId != null ? pinnedId : RingPosition.ofAddress(address), address);
         lock.lock();
         try {
-            ring.nodes().stream()
+            expireDownMembers();
+            Ring placement = placement();
+            placement.nodes().stream()
                     .filter(node -> node.address().equals(address) && !node.id().equals(joiner.id()))
                     .findFirst()
                     .ifPresent(node -> {
                         throw new DuplicateNodeIdException(joiner, node);
                     });
-            ring.nodeAt(joiner.id()).filter(holder -> !holder.equals(joiner)).ifPresent(holder -> {
+            placement.nodeAt(joiner.id()).filter(holder -> !holder.equals(joiner)).ifPresent(holder -> {
                 throw new DuplicateNodeIdException(joiner, holder); // at its ID or at a virtual position
             });
             beginChange(joiner, MemberState.JOINING, List.of());
-            removed.remove(joiner.id());
+            Instant removedSince = removed.remove(joiner.id());
             // the ring as it is once the change in progress, if any, has ended
             Ring others = ring.without(joiner.id());
+            Set<RingPosition> reserved = new HashSet<>(removed.keySet());
+            down.values().stream().filter(member -> !member.node().id().equals(joiner.id()))
+                    .forEach(member -> reserved.addAll(member.positions()));
+            Down wasDown = down.get(joiner.id());
             List<RingPosition> virtualPositions = ring.contains(joiner.id()) && ring.positionsOf(joiner.id()).size() == positionCount
                     ? ring.virtualPositionsOf(joiner.id())
-                    : free(others, joiner, heldPositions, positionCount)
+                    : wasDown != null && wasDown.virtualPositions().size() == positionCount - 1
+                    ? wasDown.virtualPositions()
+                    : free(others, reserved, joiner, heldPositions, positionCount)
                     ? List.copyOf(heldPositions)
-                    : VirtualPositions.allocate(others, joiner, positionCount, removed);
+                    : VirtualPositions.allocate(others, joiner, positionCount, reserved);
             change = change.at(virtualPositions);
-            if (others.isEmpty()) {
-                log.info("node {} at {} starts the ring", joiner.id(), address);
-                List<Splice> splices = positionCount == 1 ? null
-                        : Stream.concat(Stream.of(joiner.id()), virtualPositions.stream()).map(p -> new Splice(p, null, null)).toList();
-                return new Registration(joiner.id(), address, null, null, splices);
+            Registration registration = splicing(joiner, others, virtualPositions, positionCount);
+            if (wasDown != null) {
+                log.info("node {} comes back from DOWN (since {}) at its positions", joiner, wasDown.since());
+                return registration.awaySince(wasDown.since());
             }
-            NodeRef predecessor = others.predecessorOf(joiner.id());
-            NodeRef successor = others.successorOf(joiner.id());
-            log.info("node {} at {} joins between {} and {}{}", joiner.id(), address, predecessor, successor,
-                    virtualPositions.isEmpty() ? "" : " and at " + virtualPositions.size() + " further positions");
-            return new Registration(joiner.id(), address, predecessor, successor,
-                    positionCount == 1 ? null : splices(others, joiner, virtualPositions));
+            if (removedSince != null) {
+                return registration.awaySince(removedSince);
+            }
+            // a member restarted before anyone noticed it gone: away for no time at all
+            return ring.contains(joiner.id()) ? registration.awaySince(clock.instant()) : registration;
         } finally {
             lock.unlock();
         }
+    }
+
+    private static Registration splicing(NodeRef joiner, Ring others, List<RingPosition> virtualPositions, int positionCount) {
+        String address = joiner.address();
+        if (others.isEmpty()) {
+            log.info("node {} at {} starts the ring", joiner.id(), address);
+            List<Splice> splices = positionCount == 1 ? null
+                    : Stream.concat(Stream.of(joiner.id()), virtualPositions.stream()).map(p -> new Splice(p, null, null)).toList();
+            return new Registration(joiner.id(), address, null, null, splices);
+        }
+        NodeRef predecessor = others.predecessorOf(joiner.id());
+        NodeRef successor = others.successorOf(joiner.id());
+        log.info("node {} at {} joins between {} and {}{}", joiner.id(), address, predecessor, successor,
+                virtualPositions.isEmpty() ? "" : " and at " + virtualPositions.size() + " further positions");
+        return new Registration(joiner.id(), address, predecessor, successor,
+                positionCount == 1 ? null : splices(others, joiner, virtualPositions));
     }
 
     /**
@@ -106,9 +137,10 @@ public class Membership {
      * as many as it asks for and stand free: then it keeps them, and its retry builds on the
      * splices it made, instead of leaving them stale in its neighbors' views.
      */
-    private static boolean free(Ring others, NodeRef joiner, List<RingPosition> held, int positionCount) {
+    private static boolean free(Ring others, Set<RingPosition> reserved, NodeRef joiner, List<RingPosition> held, int positionCount) {
         return held != null && held.size() == positionCount - 1 && Set.copyOf(held).size() == held.size()
-                && held.stream().noneMatch(position -> position.equals(joiner.id()) || others.nodeAt(position).isPresent());
+                && held.stream().noneMatch(position -> position.equals(joiner.id()) || reserved.contains(position)
+                || others.nodeAt(position).isPresent());
     }
 
     /**
@@ -147,6 +179,7 @@ public class Membership {
                 throw new UnknownNodeException(id, "has no join in progress");
             }
             ring = ring.without(id).with(node, virtualPositions);
+            down.remove(id);
             log.info("node {} joined; the ring has {} nodes", node, ring.size());
         } finally {
             lock.unlock();
@@ -161,8 +194,12 @@ public class Membership {
     public void announce(NodeRef node, List<RingPosition> virtualPositions) {
         lock.lock();
         try {
-            if (removed.contains(node.id())) {
+            if (removed.containsKey(node.id())) {
                 throw new RemovedNodeException(node.id());
+            }
+            if (down.containsKey(node.id())) {
+                // its neighbors serve its range meanwhile: it takes it back by joining at its positions
+                throw new RemovedNodeException(node.id(), "Node " + node.id() + " is DOWN; it must join again at its positions.");
             }
             Optional<NodeRef> holder = ring.node(node.id());
             if (holder.isPresent() && !holder.get().equals(node)) {
@@ -194,32 +231,94 @@ public class Membership {
         lock.lock();
         try {
             boolean ownChange = change != null && change.node().id().equals(id);
-            if (!ring.contains(id) && !ownChange) {
+            if (!ring.contains(id) && !ownChange && !down.containsKey(id)) {
                 throw new UnknownNodeException(id, "is not in the ring");
             }
             if (ownChange) {
                 finishChange();
             }
             ring = ring.without(id);
-            removed.add(id);
+            Down wasDown = down.remove(id);
+            removed.put(id, wasDown != null ? wasDown.since() : clock.instant());
             log.info("node {} removed; the ring has {} nodes", id, ring.size());
         } finally {
             lock.unlock();
         }
     }
 
-    /** The linked-in nodes in ID order, a leaving one marked as such. */
+    /**
+     * A member stopped or unreachable: it leaves the ring that owns and routes (its predecessors
+     * serve its range) but keeps its positions, until it comes back in place or is removed. Answers
+     * it as listed now; a member already DOWN stays DOWN since it first was.
+     */
+    public Member markDown(RingPosition id) {
+        lock.lock();
+        try {
+            expireDownMembers();
+            if (!down.containsKey(id)) {
+                NodeRef node = ring.node(id).orElseThrow(() -> new UnknownNodeException(id, "is not in the ring"));
+                if (change != null && change.node().id().equals(id)) {
+                    finishChange(); // its leave broke off
+                }
+                down.put(id, new Down(node, ring.virtualPositionsOf(id), clock.instant()));
+                ring = ring.without(id);
+                log.warn("node {} is DOWN; the ring has {} nodes up, {} down", node, ring.size(), down.size());
+            }
+            return down.get(id).member();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every member in ID order: the linked-in ones (a joining or leaving one marked as such) and the DOWN ones. */
     public List<Member> members() {
         lock.lock();
         try {
             expireStaleChange();
-            return ring.nodes().stream()
-                    .map(node -> new Member(node.id(), node.address(), stateOf(node), ring.virtualPositionsOf(node.id())))
+            expireDownMembers();
+            return Stream.concat(
+                            ring.nodes().stream().map(node -> new Member(node.id(), node.address(), stateOf(node), ring.virtualPositionsOf(node.id()))),
+                            // a DOWN member joining again at its positions is listed as joining, still away since then
+                            down.values().stream().map(member -> stateOf(member.node()) == MemberState.JOINING
+                                    ? new Member(member.node().id(), member.node().address(), MemberState.JOINING,
+                                    member.virtualPositions(), member.since())
+                                    : member.member()))
                     .sorted(Comparator.comparing(Member::id))
                     .toList();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Every member at its positions, the DOWN ones included. */
+    private Ring placement() {
+        Ring placement = ring;
+        for (Down member : down.values()) {
+            if (!placement.contains(member.node().id())) {
+                placement = placement.with(member.node(), member.virtualPositions());
+            }
+        }
+        return placement;
+    }
+
+    /**
+     * Removes the members DOWN for longer than {@code dht.down-removal-timeout} (never at 0): their
+     * ranges stay with their predecessors, and the replicas restore the replication factor.
+     */
+    private void expireDownMembers() {
+        Duration timeout = properties.downRemovalTimeout();
+        if (timeout.isZero()) {
+            return;
+        }
+        Instant now = clock.instant();
+        down.values().removeIf(member -> {
+            if (!now.isAfter(member.since().plus(timeout))) {
+                return false;
+            }
+            removed.put(member.node().id(), member.since());
+            log.warn("node {} was DOWN for longer than {}: removed from the ring", member.node(), timeout);
+            return true;
+        });
     }
 
     public Optional<Member> member(RingPosition id) {
@@ -236,7 +335,7 @@ public class Membership {
     }
 
     private MemberState stateOf(NodeRef node) {
-        return change != null && change.node().equals(node) ? change.state() : MemberState.ACTIVE;
+        return change != null && change.node().equals(node) ? change.state() : MemberState.UP;
     }
 
     /**
@@ -281,6 +380,18 @@ public class Membership {
                 ring = ring.without(change.node().id());
             }
             finishChange();
+        }
+    }
+
+    /** A DOWN member: where it stands, and since when it is DOWN. */
+    private record Down(NodeRef node, List<RingPosition> virtualPositions, Instant since) {
+
+        List<RingPosition> positions() {
+            return Stream.concat(Stream.of(node.id()), virtualPositions.stream()).toList();
+        }
+
+        Member member() {
+            return new Member(node.id(), node.address(), MemberState.DOWN, virtualPositions, since);
         }
     }
 

@@ -3,7 +3,9 @@ package dht.registry.membership;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.core.wire.DownReport;
 import dht.core.wire.Member;
+import dht.core.wire.MemberState;
 import dht.core.wire.OwnerAnswer;
 import dht.core.wire.RegisterRequest;
 import dht.core.wire.Registration;
@@ -44,9 +46,11 @@ class NodesController {
     private static final int MAX_KEY_BYTES = 1024;
 
     private final Membership membership;
+    private final NodeProbe probe;
 
-    NodesController(Membership membership) {
+    NodesController(Membership membership, NodeProbe probe) {
         this.membership = membership;
+        this.probe = probe;
     }
 
     @Tag(name = MEMBERSHIP, description = "Joins, leaves and announcements, as nodes make them")
@@ -67,7 +71,7 @@ class NodesController {
     }
 
     @Tag(name = NODES, description = "The ring: its nodes, a key's owner, removing a node")
-    @Operation(summary = "List the ring", description = "The linked-in nodes sorted by ID.")
+    @Operation(summary = "List the ring", description = "Every member sorted by ID, with its state: UP, JOINING, LEAVING, or DOWN (still a member at its positions, with downSince).")
     @ApiResponse(responseCode = "200", description = "The ring")
     @GetMapping
     RingListing ring() {
@@ -125,6 +129,29 @@ class NodesController {
     ResponseEntity<Void> leaving(@PathVariable RingPosition id) {
         membership.leaving(id);
         return ResponseEntity.noContent().build();
+    }
+
+    @Tag(name = MEMBERSHIP)
+    @Operation(summary = "Report a node down",
+            description = "Sent by a node whose probes a neighbor stopped answering, or by a node itself as it stops "
+                    + "without leaving. Another's report counts only if the registry cannot reach the node either. A DOWN "
+                    + "node stays a member at its positions; its predecessors serve its range until it joins again in "
+                    + "place, or it is removed (DELETE, or after dht.down-removal-timeout).")
+    @ApiResponse(responseCode = "200", description = "The node is DOWN")
+    @ApiResponse(responseCode = "404", description = "No such node", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "409", description = "The node answers the registry: it is not down", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @PostMapping(path = "/{id}/down", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Member down(@PathVariable RingPosition id, @Valid @RequestBody DownReport report) {
+        Member member = membership.member(id).orElseThrow(() -> new UnknownNodeException(id, "is not in the ring"));
+        boolean ownReport = id.equals(report.reporter());
+        if (!ownReport && member.state() != MemberState.DOWN && probe.answers(member.ref())) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                    "Node " + id + " at " + member.address() + " answers the registry; it stays up.");
+            problem.setTitle("Node answers");
+            problem.setProperty("id", id.toString());
+            throw new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
+        }
+        return membership.markDown(id);
     }
 
     @Tag(name = NODES)

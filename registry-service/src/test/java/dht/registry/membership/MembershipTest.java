@@ -44,6 +44,7 @@ import static org.awaitility.Awaitility.await;
 class MembershipTest {
 
     private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final Duration DOWN_REMOVAL = Duration.ofMinutes(10);
     private static final Duration WAIT = Duration.ofMillis(50);
 
     private static final NodeRef A = node("1000000000000000", "a.example:7001");
@@ -51,7 +52,7 @@ class MembershipTest {
     private static final NodeRef C = node("9000000000000000", "c.example:7003");
 
     private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
-    private final Membership membership = new Membership(new RegistryProperties(LEASE, WAIT), clock);
+    private final Membership membership = new Membership(new RegistryProperties(LEASE, WAIT, DOWN_REMOVAL), clock);
 
     @Test
     void membersAnnouncingThemselvesRebuildTheRingOfARestartedRegistry() {
@@ -60,6 +61,82 @@ class MembershipTest {
         membership.announce(A, List.of());
 
         assertThat(membership.ring().nodes()).containsExactly(A, B);
+    }
+
+    @Test
+    void aDownMemberLeavesTheRingThatOwnsButKeepsItsPositionsAndIsListedDown() {
+        membership.announce(A, List.of());
+        membership.announce(B, List.of(RingPosition.parse("7000000000000000")));
+        clock.advance(Duration.ofSeconds(5));
+
+        Member down = membership.markDown(B.id());
+
+        assertThat(down.state()).isEqualTo(MemberState.DOWN);
+        assertThat(down.downSince()).isEqualTo(clock.instant());
+        assertThat(membership.ring().nodes()).containsExactly(A);
+        assertThat(membership.members()).extracting(Member::state).containsExactly(MemberState.UP, MemberState.DOWN);
+        assertThat(membership.members().get(1).virtualPositions()).containsExactly(RingPosition.parse("7000000000000000"));
+        // another joiner is not given its positions
+        assertThatThrownBy(() -> membership.register("other.example:1", RingPosition.parse("7000000000000000"), 1, null))
+                .isInstanceOf(DuplicateNodeIdException.class);
+    }
+
+    @Test
+    void aDownMemberJoinsAgainAtItsPositionsToldSinceWhenItWasAway() {
+        membership.announce(A, List.of());
+        membership.announce(B, List.of(RingPosition.parse("7000000000000000")));
+        Instant wentDown = clock.instant();
+        membership.markDown(B.id());
+        clock.advance(Duration.ofMinutes(2));
+
+        Registration back = membership.register(B.address(), B.id(), 2, null);
+
+        assertThat(back.awaySince()).isEqualTo(wentDown);
+        assertThat(back.splicesInOrder()).extracting(Splice::position)
+                .containsExactlyInAnyOrder(B.id(), RingPosition.parse("7000000000000000"));
+        assertThat(membership.members()).extracting(Member::state).containsExactly(MemberState.UP, MemberState.JOINING);
+        membership.joined(B.id());
+        assertThat(membership.members()).extracting(Member::state).containsExactly(MemberState.UP, MemberState.UP);
+        assertThat(membership.ring().positionsOf(B.id())).hasSize(2);
+    }
+
+    @Test
+    void aDownMemberMayNotAnnounceItself() {
+        membership.announce(A, List.of());
+        membership.announce(B, List.of());
+        membership.markDown(B.id());
+
+        assertThatThrownBy(() -> membership.announce(B, List.of())).isInstanceOf(RemovedNodeException.class);
+    }
+
+    @Test
+    void aMemberDownLongerThanTheRemovalTimeoutIsRemovedAndToldHowLongItWasAwayWhenItComesBack() {
+        membership.announce(A, List.of());
+        membership.announce(B, List.of());
+        Instant wentDown = clock.instant();
+        membership.markDown(B.id());
+        clock.advance(DOWN_REMOVAL);
+        assertThat(membership.members()).extracting(Member::id).containsExactly(A.id(), B.id());
+
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(membership.members()).extracting(Member::id).containsExactly(A.id());
+        assertThatThrownBy(() -> membership.announce(B, List.of())).isInstanceOf(RemovedNodeException.class);
+        assertThat(membership.register(B.address(), B.id(), 1, null).awaySince()).isEqualTo(wentDown);
+    }
+
+    @Test
+    void aDownMemberStaysWithoutARemovalTimeoutUntilAnOperatorRemovesIt() {
+        Membership keeping = new Membership(new RegistryProperties(LEASE, WAIT, Duration.ZERO), clock);
+        keeping.announce(A, List.of());
+        keeping.announce(B, List.of());
+        keeping.markDown(B.id());
+        clock.advance(Duration.ofDays(3));
+        assertThat(keeping.members()).extracting(Member::state).containsExactly(MemberState.UP, MemberState.DOWN);
+
+        keeping.remove(B.id());
+
+        assertThat(keeping.members()).extracting(Member::id).containsExactly(A.id());
     }
 
     @Test
@@ -185,7 +262,7 @@ class MembershipTest {
     /** dht.ring-change-wait is the whole wait: it once gave up after the first 200 ms slice of it. */
     @Test
     void aRegisterWaitsAsLongAsTheRingChangeWaitForTheJoinInProgress() throws Exception {
-        Membership patient = new Membership(new RegistryProperties(LEASE, Duration.ofSeconds(30)), clock);
+        Membership patient = new Membership(new RegistryProperties(LEASE, Duration.ofSeconds(30), DOWN_REMOVAL), clock);
         patient.register(A.address(), A.id(), 1, null);
         patient.joined(A.id());
         patient.register(B.address(), B.id(), 1, null);
@@ -256,7 +333,7 @@ class MembershipTest {
 
         membership.leaving(B.id());
 
-        assertThat(membership.members()).extracting(Member::state).containsExactly(MemberState.ACTIVE, MemberState.LEAVING);
+        assertThat(membership.members()).extracting(Member::state).containsExactly(MemberState.UP, MemberState.LEAVING);
     }
 
     @Test
@@ -286,7 +363,7 @@ class MembershipTest {
     @Test
     void nodesRegisteringAtOnceJoinOneAfterAnotherEachWithTheNeighborsItReallyGets() throws Exception {
         int count = 16;
-        Membership patient = new Membership(new RegistryProperties(LEASE, Duration.ofSeconds(10)), clock);
+        Membership patient = new Membership(new RegistryProperties(LEASE, Duration.ofSeconds(10), DOWN_REMOVAL), clock);
         List<Registration> inJoinOrder = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch start = new CountDownLatch(1);
         List<Future<?>> joins = new ArrayList<>();
@@ -326,7 +403,7 @@ class MembershipTest {
 
     @Test
     void aRegistrationWaitingForTheJoinInProgressIsAnsweredWithTheRingAfterIt() throws Exception {
-        Membership patient = new Membership(new RegistryProperties(LEASE, Duration.ofSeconds(30)), clock);
+        Membership patient = new Membership(new RegistryProperties(LEASE, Duration.ofSeconds(30), DOWN_REMOVAL), clock);
         patient.register(A.address(), A.id(), 1, null);
         AtomicReference<Registration> waiting = new AtomicReference<>();
         Thread second = Thread.ofPlatform().start(() -> waiting.set(patient.register(B.address(), B.id(), 1, null)));

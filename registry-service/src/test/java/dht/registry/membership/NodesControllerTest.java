@@ -1,5 +1,9 @@
 package dht.registry.membership;
 
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import java.util.Optional;
+import java.time.Instant;
 import dht.core.DuplicateNodeIdException;
 import dht.core.NodeRef;
 import dht.core.Ring;
@@ -45,6 +49,43 @@ class NodesControllerTest {
 
     @MockitoBean
     Membership membership;
+
+    @MockitoBean
+    NodeProbe probe;
+
+    @Test
+    void aPeersReportOfANodeDownCountsOnlyIfTheRegistryCannotReachItEither() {
+        given(membership.member(B.id())).willReturn(Optional.of(new Member(B.id(), B.address(), MemberState.UP)));
+        given(membership.markDown(B.id())).willReturn(new Member(B.id(), B.address(), MemberState.DOWN, null, Instant.EPOCH));
+        given(probe.answers(B)).willReturn(true);
+
+        assertThat(mvc.post().uri("/nodes/{id}/down", B.id().toString()).contentType(MediaType.APPLICATION_JSON)
+                .content("{\"reporter\":\"" + A.id() + "\"}"))
+                .hasStatus(HttpStatus.CONFLICT).hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        verify(membership, never()).markDown(any());
+
+        given(probe.answers(B)).willReturn(false);
+        assertThat(mvc.post().uri("/nodes/{id}/down", B.id().toString()).contentType(MediaType.APPLICATION_JSON)
+                .content("{\"reporter\":\"" + A.id() + "\"}"))
+                .hasStatus(HttpStatus.OK).bodyJson().isLenientlyEqualTo("{\"state\": \"DOWN\"}");
+    }
+
+    @Test
+    void aNodesOwnReportOfGoingDownNeedsNoProbe() {
+        given(membership.member(B.id())).willReturn(Optional.of(new Member(B.id(), B.address(), MemberState.UP)));
+        given(membership.markDown(B.id())).willReturn(new Member(B.id(), B.address(), MemberState.DOWN, null, Instant.EPOCH));
+
+        assertThat(mvc.post().uri("/nodes/{id}/down", B.id().toString()).contentType(MediaType.APPLICATION_JSON)
+                .content("{\"reporter\":\"" + B.id() + "\"}"))
+                .hasStatus(HttpStatus.OK);
+        verifyNoInteractions(probe);
+    }
+
+    @Test
+    void aDownReportWithoutReporterIsABadRequestProblem() {
+        assertThat(mvc.post().uri("/nodes/{id}/down", B.id().toString()).contentType(MediaType.APPLICATION_JSON).content("{}"))
+                .hasStatus(HttpStatus.BAD_REQUEST).hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    }
 
     @Test
     void registeringAnswersCreatedWithTheNodesLocationAndNeighbors() {
@@ -120,7 +161,7 @@ class NodesControllerTest {
     @Test
     void theRingIsListedAsMembership() {
         given(membership.members()).willReturn(List.of(
-                new Member(A.id(), A.address(), MemberState.ACTIVE), new Member(B.id(), B.address(), MemberState.LEAVING)));
+                new Member(A.id(), A.address(), MemberState.UP), new Member(B.id(), B.address(), MemberState.LEAVING)));
 
         assertThat(mvc.get().uri("/nodes"))
                 .hasStatus(HttpStatus.OK)

@@ -58,6 +58,9 @@ class RegistrySecurityTest {
         @MockitoBean
         Membership membership;
 
+        @MockitoBean
+        NodeProbe probe;
+
         @Test
         void everyRingChangeWithoutOrWithAWrongTokenIsUnauthorizedAndChangesNothing() {
             for (Consumer<HttpHeaders> credential : List.<Consumer<HttpHeaders>>of(headers -> { }, bearer("wrong"), bearer(""))) {
@@ -98,6 +101,9 @@ class RegistrySecurityTest {
 
         @MockitoBean
         Membership membership;
+
+        @MockitoBean
+        NodeProbe probe;
 
         @Test
         void aRingChangeFromElsewhereThanLoopbackIsUnauthorized() {

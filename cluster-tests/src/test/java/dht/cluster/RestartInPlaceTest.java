@@ -1,0 +1,139 @@
+package dht.cluster;
+
+import dht.core.RingPosition;
+import dht.core.wire.Member;
+import dht.core.wire.MemberState;
+import dht.testkit.TestCluster;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A node stopped as SIGTERM stops it (in place, without leaving) is DOWN, not gone: the others serve
+ * its keys meanwhile, and started again on its data dir it takes its positions back and pulls only
+ * what changed while it was away.
+ */
+class RestartInPlaceTest {
+
+    private static final Logger log = LoggerFactory.getLogger(RestartInPlaceTest.class);
+
+    private static final int KEYS = 400;
+
+    @AutoClose
+    private TestCluster cluster;
+
+    @Test
+    void aNodeStoppedInPlaceIsDownWhileTheOthersServeItsKeysAndComesBackMovingOnlyWhatChanged() {
+        cluster = TestCluster.builder().nodes(4).build();
+        KeyClient client = new KeyClient(cluster.http());
+        List<Integer> indexes = cluster.indexes();
+        int stopped = indexes.get(2);
+        String stoppedId = cluster.node(stopped).ref().id().toString();
+        String entry = cluster.node(indexes.get(0)).url();
+        Map<String, String> expected = new HashMap<>();
+        for (int i = 0; i < KEYS; i++) {
+            String value = "before-" + i;
+            assertThat(client.put(entry, "restart-" + i, bytes(value), MediaType.TEXT_PLAIN).getStatusCode().value()).isEqualTo(201);
+            expected.put("restart-" + i, value);
+        }
+        cluster.awaitRing();
+        long heldBefore = cluster.ringView(stopped).keys();
+
+        cluster.stopInPlace(stopped);
+
+        assertThat(state(stoppedId)).isEqualTo(MemberState.DOWN);
+        // every key stays readable and writable through the others while it is DOWN
+        int changed = 0;
+        for (int i = 0; i < KEYS; i += 10) {
+            String key = "restart-" + i;
+            String node = cluster.node(indexes.get(i % 2 == 0 ? 0 : 1)).url();
+            if (i % 20 == 0) {
+                assertThat(client.delete(node, key).getStatusCode().value()).as("delete %s", key).isEqualTo(204);
+                expected.remove(key);
+            } else {
+                assertThat(client.put(node, key, bytes("during-" + i), MediaType.TEXT_PLAIN).getStatusCode().value())
+                        .as("overwrite %s", key).isEqualTo(200);
+                expected.put(key, "during-" + i);
+            }
+            changed++;
+        }
+        for (Map.Entry<String, String> key : expected.entrySet()) {
+            assertThat(client.get(entry, key.getKey()).getBody()).as(key.getKey()).isEqualTo(bytes(key.getValue()));
+        }
+
+        cluster.restart(stopped);
+
+        assertThat(state(stoppedId)).isEqualTo(MemberState.UP);
+        long pulled = transferredIn(stopped);
+        log.info("back in place: {} keys pulled of the {} it held, {} changed while it was DOWN", pulled, heldBefore, changed);
+        assertThat(pulled).as("keys pulled back of the %d it held, %d changed", heldBefore, changed)
+                .isLessThan(heldBefore / 4);
+        String restarted = cluster.node(stopped).url();
+        for (int i = 0; i < KEYS; i++) {
+            String key = "restart-" + i;
+            ResponseEntity<byte[]> read = client.get(restarted, key, 3);
+            if (expected.containsKey(key)) {
+                assertThat(read.getBody()).as(key).isEqualTo(bytes(expected.get(key)));
+            } else {
+                assertThat(read.getStatusCode().value()).as("deleted %s", key).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
+    void aNodeDownLongerThanTheRemovalTimeoutIsRemovedAndEveryKeyIsOnThreeNodesAgain() {
+        cluster = TestCluster.builder().nodes(4).registryProperty("dht.down-removal-timeout=2s").build();
+        KeyClient client = new KeyClient(cluster.http());
+        List<Integer> indexes = cluster.indexes();
+        String entry = cluster.node(indexes.get(0)).url();
+        for (int i = 0; i < KEYS; i++) {
+            assertThat(client.put(entry, "removed-" + i, bytes("value-" + i), MediaType.TEXT_PLAIN).getStatusCode().value())
+                    .isEqualTo(201);
+        }
+        int stopped = indexes.get(1);
+        RingPosition stoppedId = cluster.node(stopped).ref().id();
+
+        cluster.stopInPlace(stopped);
+        cluster.awaitRemoved(stoppedId, Duration.ofSeconds(30));
+        cluster.awaitRing();
+
+        for (int index : cluster.indexes()) {
+            for (int i = 0; i < KEYS; i += 7) {
+                ResponseEntity<byte[]> read = client.get(cluster.node(index).url(), "removed-" + i, 3);
+                assertThat(read.getStatusCode().value()).as("removed-%d read on three nodes", i).isEqualTo(200);
+                assertThat(read.getBody()).isEqualTo(bytes("value-" + i));
+            }
+        }
+    }
+
+    /** The node's state as the registry lists it, once it is not joining. */
+    private MemberState state(String id) {
+        return await("the registry's state of " + id).atMost(Duration.ofSeconds(10))
+                .until(() -> cluster.members().stream().filter(member -> member.id().toString().equals(id))
+                        .map(Member::state).findFirst().orElse(null), state -> state != null && state != MemberState.JOINING);
+    }
+
+    private long transferredIn(int index) {
+        Map<?, ?> metric = cluster.http().get()
+                .uri(cluster.node(index).url() + "/actuator/metrics/dht.keys.transferred?tag=direction:in")
+                .retrieve().body(Map.class);
+        List<?> measurements = (List<?>) metric.get("measurements");
+        return ((Number) ((Map<?, ?>) measurements.getFirst()).get("value")).longValue();
+    }
+
+    private static byte[] bytes(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+}
