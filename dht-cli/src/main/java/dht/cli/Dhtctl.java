@@ -81,6 +81,9 @@ public final class Dhtctl implements Runnable {
     }
 
     public static void main(String[] args) {
+        // the Java client's libraries log through SLF4J, which dhtctl gives no backend: its own messages
+        // are all it prints, so SLF4J must not warn on standard error that it has none
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         System.exit(run(new Streams(System.in, out, err), System.getenv(), args));
