@@ -35,9 +35,10 @@ import java.util.stream.Collectors;
 
 /**
  * The cluster as the command line reaches it: through the registry, or registry-free through one
- * node. Every HTTP call of {@code dhtctl} but those on keys (the Java client's) goes through here, with the same timeout and, when one is
- * given, the same bearer token (the cluster token or an API key). Nodes are called with the scheme
- * of the registry's URL (or of {@code --node}): a cluster serves HTTPS on all its apps or on none.
+ * node. Every HTTP call of {@code dhtctl} but those on keys (the Java client makes them) goes
+ * through here, with the same timeout and, when one is given, the same bearer token (the cluster
+ * token or an API key). Nodes are called with the scheme of the registry's URL (or of
+ * {@code --node}): a cluster serves HTTPS on all its apps or on none.
  */
 final class Cluster implements AutoCloseable {
 

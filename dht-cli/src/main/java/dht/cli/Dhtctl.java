@@ -73,7 +73,7 @@ public final class Dhtctl implements Runnable {
     private final Map<String, String> env;
     private Cluster cluster;
     private DhtClient client;
-    private volatile Answer lastAnswer;
+    private Answer lastAnswer;
 
     Dhtctl(Streams streams, Map<String, String> env) {
         this.streams = streams;
