@@ -1,5 +1,7 @@
 package dht.cli;
 
+import dht.client.Json;
+import dht.client.Problem;
 import dht.core.KeyRange;
 import dht.core.NodeRef;
 import dht.core.RingPosition;
@@ -33,9 +35,10 @@ import java.util.stream.Collectors;
 
 /**
  * The cluster as the command line reaches it: through the registry, or registry-free through one
- * node. Every HTTP call of {@code dhtctl} goes through here, with the same timeout and, when one is
- * given, the same bearer token (the cluster token or an API key). Nodes are called with the scheme
- * of the registry's URL (or of {@code --node}): a cluster serves HTTPS on all its apps or on none.
+ * node. Every HTTP call of {@code dhtctl} but those on keys (the Java client makes them) goes
+ * through here, with the same timeout and, when one is given, the same bearer token (the cluster
+ * token or an API key). Nodes are called with the scheme of the registry's URL (or of
+ * {@code --node}): a cluster serves HTTPS on all its apps or on none.
  */
 final class Cluster implements AutoCloseable {
 
@@ -83,11 +86,6 @@ final class Cluster implements AutoCloseable {
         return URI.create((known == null ? "http" : known.getScheme()) + "://" + address);
     }
 
-    /** A key as one path segment: every byte but the unreserved ones percent-encoded, so '/' is %2F. */
-    static String keyPath(String key) {
-        return "/keys/" + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A");
-    }
-
     boolean hasRegistry() {
         return registry != null;
     }
@@ -118,7 +116,7 @@ final class Cluster implements AutoCloseable {
         if (!reply.ok()) {
             throw CliException.failed("the registry answered " + reply.describe());
         }
-        List<Member> members = Json.read(reply.body(), RingListing.class, "the registry's ring").nodes();
+        List<Member> members = read(reply.body(), RingListing.class, "the registry's ring").nodes();
         return members == null ? List.of() : members;
     }
 
@@ -128,19 +126,32 @@ final class Cluster implements AutoCloseable {
         if (!reply.ok()) {
             throw CliException.failed("the registry answered " + reply.describe());
         }
-        return Json.read(reply.body(), OwnerAnswer.class, "the registry's owner answer");
+        return read(reply.body(), OwnerAnswer.class, "the registry's owner answer");
+    }
+
+    private static <T> T read(byte[] body, Class<T> type, String what) {
+        try {
+            return Json.MAPPER.readValue(body, type);
+        } catch (JacksonException e) {
+            throw CliException.failed(what + " is not what dhtctl understands: " + e.getOriginalMessage());
+        }
     }
 
     Reply registryCall(String method, String path) {
         try {
             return call(method, registry.resolve(path), null, null);
         } catch (Unreachable e) {
-            throw CliException.unreachable("cannot reach the registry at " + registry + " (" + e.getMessage()
-                    + "); start it, or point --registry or DHT_REGISTRY_URL at it, or use --node");
+            throw registryUnreachable(e.getMessage());
         }
     }
 
-    /** The nodes to send a key request to, in the order to try them: a random live one first. */
+    /** The registry cannot be asked, for {@code reason}: what to do about it. */
+    CliException registryUnreachable(String reason) {
+        return CliException.unreachable("cannot reach the registry at " + registry + " (" + reason
+                + "); start it, or point --registry or DHT_REGISTRY_URL at it, or use --node");
+    }
+
+    /** The nodes whose ring events to follow, in the order to try them: --node, else the live ones in random order. */
     List<URI> entryNodes() {
         if (node != null) {
             return List.of(node);
@@ -229,15 +240,7 @@ final class Cluster implements AutoCloseable {
 
     /** Opens a streaming GET (no answer timeout, only the connect timeout); the caller closes the body. */
     HttpResponse<InputStream> stream(URI uri, String accept) throws Unreachable {
-        return stream(uri, accept, null);
-    }
-
-    /** An event stream resumed after the event {@code lastEventId} (none: from now on). */
-    HttpResponse<InputStream> stream(URI uri, String accept, String lastEventId) throws Unreachable {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", accept).GET();
-        if (lastEventId != null) {
-            request.header("Last-Event-ID", lastEventId);
-        }
         authorize(request);
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -273,17 +276,7 @@ final class Cluster implements AutoCloseable {
 
         /** {@code 413 Payload Too Large: detail}, from the problem body when there is one. */
         String describe() {
-            JsonNode problem = Json.parseOrNull(body);
-            String title = problem == null ? "" : problem.path("title").asString("");
-            String detail = problem == null ? "" : problem.path("detail").asString("");
-            StringBuilder text = new StringBuilder().append(status);
-            if (!title.isEmpty()) {
-                text.append(' ').append(title);
-            }
-            if (!detail.isEmpty()) {
-                text.append(": ").append(detail);
-            }
-            return text.toString();
+            return Problem.of(body).describe(status);
         }
     }
 

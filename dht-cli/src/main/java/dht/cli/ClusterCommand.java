@@ -1,5 +1,7 @@
 package dht.cli;
 
+import dht.client.DhtClient;
+import dht.client.Json;
 import picocli.CommandLine.ParentCommand;
 
 import java.util.concurrent.Callable;
@@ -14,6 +16,11 @@ abstract class ClusterCommand implements Callable<Integer> {
         return dhtctl.cluster();
     }
 
+    /** The Java client, for what it serves: keys, listings, watches on keys. */
+    DhtClient client() {
+        return dhtctl.client();
+    }
+
     Streams streams() {
         return dhtctl.streams();
     }
@@ -23,6 +30,6 @@ abstract class ClusterCommand implements Callable<Integer> {
     }
 
     void printJson(Object value) {
-        streams().out().println(Json.pretty(value));
+        streams().out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));
     }
 }

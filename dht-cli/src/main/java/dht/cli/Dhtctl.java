@@ -1,5 +1,8 @@
 package dht.cli;
 
+import dht.client.DhtClient;
+import dht.client.DhtException;
+import dht.client.UnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -19,7 +23,8 @@ import java.util.Map;
 
 /**
  * {@code dhtctl}: the operator's command line. Plain Java (picocli, the JDK's HTTP client, Jackson)
- * so that it starts in a blink; the options here apply to every command.
+ * so that it starts in a blink; the options here apply to every command. The commands on keys go
+ * through the Java client ({@link DhtClient}), which sends each request straight to a replica of the key.
  */
 // scope INHERIT gives every command --help and --version, where the usage errors point
 @Command(name = "dhtctl", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Dhtctl.Version.class,
@@ -31,7 +36,7 @@ import java.util.Map;
                 "0:done",
                 "1:the cluster answered with an error (or disagrees with itself)",
                 "2:bad arguments or options",
-                "3:the registry (or --node) cannot be reached, nor any node",
+                "3:the registry (or --node) cannot be reached, nor any node that could serve the request",
                 "4:the key does not exist"})
 public final class Dhtctl implements Runnable {
 
@@ -42,8 +47,8 @@ public final class Dhtctl implements Runnable {
     String registry;
 
     @Option(names = "--node", scope = ScopeType.INHERIT, paramLabel = "URL",
-            description = "Talk to this node instead of a random live one; without --registry, the ring is found by walking "
-                    + "from it successor by successor (for clusters without a registry at hand).")
+            description = "Without --registry, find the ring by walking it from this node, neighbor by neighbor (for clusters "
+                    + "without a registry at hand); watch follows its ring events rather than a random live node's.")
     String node;
 
     @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
@@ -67,6 +72,8 @@ public final class Dhtctl implements Runnable {
     private final Streams streams;
     private final Map<String, String> env;
     private Cluster cluster;
+    private DhtClient client;
+    private Answer lastAnswer;
 
     Dhtctl(Streams streams, Map<String, String> env) {
         this.streams = streams;
@@ -74,6 +81,9 @@ public final class Dhtctl implements Runnable {
     }
 
     public static void main(String[] args) {
+        // the Java client's libraries log through SLF4J, which dhtctl gives no backend: its own messages
+        // are all it prints, so SLF4J must not warn on standard error that it has none
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         System.exit(run(new Streams(System.in, out, err), System.getenv(), args));
@@ -107,6 +117,10 @@ public final class Dhtctl implements Runnable {
                 streams.err().println("dhtctl: " + failure.getMessage());
                 return failure.exitCode();
             }
+            if (problem instanceof DhtException failure) {
+                streams.err().println("dhtctl: " + failure.getMessage());
+                return failure instanceof UnavailableException ? Exit.UNREACHABLE : Exit.FAILED;
+            }
             streams.err().println("dhtctl: " + problem);
             return Exit.FAILED;
         });
@@ -134,9 +148,73 @@ public final class Dhtctl implements Runnable {
                 String fromEnv = nonBlank(env.get("DHT_REGISTRY_URL"));
                 registryUrl = fromEnv == null ? DEFAULT_REGISTRY : fromEnv;
             }
-            cluster = new Cluster(registryUrl, node, timeout, token != null ? token : nonBlank(env.get("DHT_TOKEN")));
+            cluster = new Cluster(registryUrl, node, timeout, token());
         }
         return cluster;
+    }
+
+    /**
+     * The Java client for the same cluster, with the same timeout and token, once it has learned the
+     * ring: from the registry, else by walking it from {@code --node}.
+     */
+    DhtClient client() {
+        if (client == null) {
+            Cluster known = cluster();
+            DhtClient.Builder builder = DhtClient.builder().connectTimeout(timeout).requestTimeout(timeout)
+                    .answerListener((servedBy, status) -> lastAnswer = new Answer(servedBy, status));
+            if (known.hasRegistry()) {
+                builder.registry(known.registry());
+            } else {
+                builder.nodes(known.node().orElseThrow());
+            }
+            String credential = token();
+            if (credential != null) {
+                builder.bearerToken(credential);
+            }
+            DhtClient connected = builder.build();
+            try {
+                learnRing(connected, known);
+            } catch (CliException e) {
+                connected.close();
+                throw e;
+            }
+            client = connected;
+        }
+        return client;
+    }
+
+    /** The answer the last call on one key ended with. */
+    Answer lastAnswer() {
+        return lastAnswer;
+    }
+
+    /** Has the client read the ring now, so that a registry or node that cannot be reached says so as for every command. */
+    private void learnRing(DhtClient connected, Cluster known) {
+        try {
+            connected.knownNodes();
+        } catch (UnavailableException e) {
+            IOException cause = ioCauseOf(e);
+            if (cause == null) {
+                throw CliException.failed(e.getMessage());
+            }
+            String reason = Cluster.Unreachable.because(cause, timeout).getMessage();
+            throw known.hasRegistry() ? known.registryUnreachable(reason)
+                    : CliException.unreachable("no node could be reached (" + known.node().orElseThrow().getAuthority() + " " + reason + ")");
+        }
+    }
+
+    private static IOException ioCauseOf(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException io) {
+                return io;
+            }
+        }
+        return null;
+    }
+
+    /** {@code --token}, else {@code $DHT_TOKEN}; null for none. */
+    private String token() {
+        return token != null ? token : nonBlank(env.get("DHT_TOKEN"));
     }
 
     private static String nonBlank(String value) {
@@ -144,6 +222,9 @@ public final class Dhtctl implements Runnable {
     }
 
     private void close() {
+        if (client != null) {
+            client.close();
+        }
         if (cluster != null) {
             cluster.close();
         }

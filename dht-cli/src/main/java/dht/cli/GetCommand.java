@@ -1,32 +1,32 @@
 package dht.cli;
 
-import dht.core.wire.DhtHeaders;
+import dht.client.Value;
 import picocli.CommandLine.Command;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 
-@Command(name = "get", description = "Read a key through a random live node and write its raw bytes to standard output "
+@Command(name = "get", description = "Read a key from a replica and write its raw bytes to standard output "
         + "(so '> file' saves a blob); --verbose also shows the size, content type and when the value expires, if it does. "
         + "Exit code 4 when the key does not exist.")
 final class GetCommand extends KeyCommand {
 
     @Override
     public Integer call() {
-        KeyClient.KeyReply reply = keys().get(key).requireSuccess();
-        byte[] value = reply.reply().body();
-        String contentType = reply.reply().header("Content-Type").orElse(null);
-        Optional<String> expires = reply.reply().header(DhtHeaders.EXPIRES);
-        report(reply, ", " + value.length + " bytes" + (contentType == null ? "" : ", " + contentType)
-                + expires.map(at -> ", expires " + at).orElse(""));
+        Value read = client().get(validKey()).orElseThrow(() -> notFound(key));
+        byte[] value = read.bytes();
+        String contentType = read.contentType();
+        Optional<String> expires = read.expires().map(Instant::toString);
+        report(", " + value.length + " bytes, " + contentType + expires.map(at -> ", expires " + at).orElse(""));
         if (json()) {
-            printJson(reply, answer -> {
+            printJson(answer -> {
                 answer.put("contentType", contentType);
-                answer.put("etag", reply.reply().header("ETag").orElse(null));
+                answer.put("etag", read.version() == null ? null : "\"" + read.version() + "\"");
                 answer.put("bytes", value.length);
                 answer.put("expires", expires.orElse(null));
                 text(value).ifPresentOrElse(text -> answer.put("value", text),

@@ -1,12 +1,14 @@
 package dht.cli;
 
+import dht.client.DhtClient;
+import dht.client.Json;
 import dht.core.wire.KeyPage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ls", description = "List the live keys that start with PREFIX (all keys without one), one per line, in ring "
-        + "order, through a random live node (GET /keys), page after page until the end of the ring; with --output json, "
+        + "order, through any live node (GET /keys), page after page until the end of the ring; with --output json, "
         + "each key as a JSON string on a line of its own.")
 final class ListCommand extends ClusterCommand {
 
@@ -15,23 +17,18 @@ final class ListCommand extends ClusterCommand {
 
     @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "Keys per request, 1 to 1000 (default: ${DEFAULT-VALUE}); "
             + "every page is listed whatever it is.")
-    int limit = 1000;
+    int limit = DhtClient.MAX_PAGE;
 
     @Override
     public Integer call() {
-        if (limit < 1 || limit > 1000) {
-            throw CliException.usage("--limit must be 1 to 1000");
+        if (limit < 1 || limit > DhtClient.MAX_PAGE) {
+            throw CliException.usage("--limit must be 1 to " + DhtClient.MAX_PAGE);
         }
-        KeyClient keys = new KeyClient(cluster());
         String cursor = null;
         do {
-            KeyClient.KeyReply reply = keys.list(prefix, limit, cursor);
-            if (!reply.reply().ok()) {
-                throw CliException.failed(reply.via().getAuthority() + " answered " + reply.reply().describe());
-            }
-            KeyPage page = Json.read(reply.reply().body(), KeyPage.class, "a page of keys");
+            KeyPage page = client().list(prefix, limit, cursor);
             for (String key : page.keys()) {
-                streams().out().println(json() ? Json.compact(key) : key);
+                streams().out().println(json() ? Json.MAPPER.writeValueAsString(key) : key);
             }
             cursor = page.cursor();
         } while (cursor != null);

@@ -2,6 +2,7 @@ package dht.cli;
 
 import dht.cli.Cluster.NodeStatus;
 import dht.cli.Cluster.Unreachable;
+import dht.client.Json;
 import dht.core.KeyRange;
 import dht.core.NodeRef;
 import dht.core.Ring;
@@ -70,7 +71,7 @@ final class OwnerCommand extends ClusterCommand {
         }
 
         if (json()) {
-            ObjectNode json = Json.object();
+            ObjectNode json = Json.MAPPER.createObjectNode();
             json.put("key", key);
             json.put("position", position.toString());
             ObjectNode ownerJson = json.putObject("owner");

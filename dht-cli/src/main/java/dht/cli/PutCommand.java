@@ -1,14 +1,16 @@
 package dht.cli;
 
+import dht.client.Versioned;
+import dht.client.WriteOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
-@Command(name = "put", description = "Write a key through a random live node. The value is VALUE, or standard input when VALUE is '-' "
+@Command(name = "put", description = "Write a key to its replicas. The value is VALUE, or standard input when VALUE is '-' "
         + "(so 'dhtctl put photo - < photo.jpg' stores a file). With --ttl it expires after so many seconds; without, it is "
         + "permanent. Prints 'created' or 'replaced'.")
 final class PutCommand extends KeyCommand {
@@ -35,20 +37,19 @@ final class PutCommand extends KeyCommand {
         boolean fromStdin = "-".equals(value);
         byte[] bytes = fromStdin ? streams().in().readAllBytes() : value.getBytes(StandardCharsets.UTF_8);
         String type = contentType != null ? contentType : fromStdin ? BINARY : TEXT;
-        KeyClient.KeyReply reply = keys().put(key, bytes, type, ttl).requireSuccess();
-        report(reply, "");
-        boolean created = reply.status() == 201;
+        Versioned written = client().put(validKey(), bytes, type,
+                WriteOptions.defaults().withTtl(ttl == null ? null : Duration.ofSeconds(ttl)));
+        report("");
         if (json()) {
-            JsonNode written = Json.parseOrNull(reply.reply().body());
-            printJson(reply, answer -> {
-                answer.put("created", created);
-                answer.put("version", written == null ? null : written.path("version").asString(null));
+            printJson(answer -> {
+                answer.put("created", written.created());
+                answer.put("version", written.version());
                 answer.put("bytes", bytes.length);
                 answer.put("contentType", type);
                 answer.put("ttl", ttl);
             });
         } else {
-            streams().out().println(created ? "created" : "replaced");
+            streams().out().println(written.created() ? "created" : "replaced");
         }
         return Exit.OK;
     }

@@ -2,6 +2,7 @@ package dht.cli;
 
 import dht.cli.Cluster.NodeStatus;
 import dht.cli.Cluster.Unreachable;
+import dht.client.Json;
 import dht.core.KeyRange;
 import dht.core.Ring;
 import dht.core.RingPosition;
@@ -105,7 +106,7 @@ final class RingCommand extends ClusterCommand {
     }
 
     private static ObjectNode toJson(List<Row> rows) {
-        ObjectNode json = Json.object();
+        ObjectNode json = Json.MAPPER.createObjectNode();
         ArrayNode nodes = json.putArray("nodes");
         for (Row row : rows) {
             ObjectNode node = nodes.addObject();

@@ -1,7 +1,7 @@
 package dht.cli;
 
-import dht.cli.KeyClient.KeyReply;
-import dht.core.wire.DhtHeaders;
+import dht.client.DhtException;
+import dht.client.Value;
 import picocli.CommandLine.Command;
 
 import java.io.BufferedReader;
@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 @Command(name = "shell", description = "The seed client's interactive mode: one command a line, SET key value / GET key / "
-        + "DELETE key, each through a random live node; 'help' lists them, 'exit' or end of input quits.")
+        + "DELETE key, each sent straight to a replica of the key; 'help' lists them, 'exit' or end of input quits.")
 final class ShellCommand extends ClusterCommand {
 
     static final String HELP = """
@@ -26,7 +26,6 @@ final class ShellCommand extends ClusterCommand {
     public Integer call() throws IOException {
         PrintStream out = streams().out();
         boolean interactive = System.console() != null && streams().in() == System.in;
-        KeyClient keys = new KeyClient(cluster());
         BufferedReader lines = new BufferedReader(new InputStreamReader(streams().in(), StandardCharsets.UTF_8));
         if (interactive) {
             out.println("dhtctl shell: SET key value, GET key, DELETE key, help, exit");
@@ -50,55 +49,37 @@ final class ShellCommand extends ClusterCommand {
                 return Exit.OK;
             }
             try {
-                execute(command, words, keys, out);
-            } catch (CliException e) {
+                execute(command, words, out);
+            } catch (CliException | DhtException e) {
                 streams().err().println("error: " + e.getMessage());
             }
             out.flush();
         }
     }
 
-    private static void execute(String command, String[] words, KeyClient keys, PrintStream out) {
+    private void execute(String command, String[] words, PrintStream out) {
         switch (command) {
             case "HELP", "?" -> out.println(HELP);
             case "SET", "PUT" -> {
                 if (words.length < 3) {
                     throw CliException.usage("usage: SET key value");
                 }
-                KeyReply reply = keys.put(words[1], words[2].getBytes(StandardCharsets.UTF_8), PutCommand.TEXT, null);
-                reply.requireSuccess();
-                out.println(reply.status() == 201 ? "OK (created)" : "OK (replaced)");
+                byte[] value = words[2].getBytes(StandardCharsets.UTF_8);
+                out.println(client().put(KeyCommand.checked(words[1]), value, PutCommand.TEXT).created() ? "OK (created)" : "OK (replaced)");
             }
             case "GET" -> {
                 if (words.length != 2) {
                     throw CliException.usage("usage: GET key");
                 }
-                KeyReply reply = keys.get(words[1]);
-                if (notFound(reply, out)) {
-                    return;
-                }
-                out.println(new String(reply.requireSuccess().reply().body(), StandardCharsets.UTF_8));
+                out.println(client().get(KeyCommand.checked(words[1])).map(Value::asString).orElse("(not found)"));
             }
             case "DELETE", "DEL" -> {
                 if (words.length != 2) {
                     throw CliException.usage("usage: DELETE key");
                 }
-                KeyReply reply = keys.delete(words[1]);
-                if (notFound(reply, out)) {
-                    return;
-                }
-                reply.requireSuccess();
-                out.println("OK (deleted)");
+                out.println(client().delete(KeyCommand.checked(words[1])) ? "OK (deleted)" : "(not found)");
             }
             default -> throw CliException.usage("unknown command '" + words[0] + "'; type 'help'");
         }
-    }
-
-    private static boolean notFound(KeyReply reply, PrintStream out) {
-        if (reply.status() == 404 && reply.reply().header(DhtHeaders.OWNER).isPresent()) {
-            out.println("(not found)");
-            return true;
-        }
-        return false;
     }
 }

@@ -1,7 +1,12 @@
 package dht.cli;
 
 import dht.cli.Cluster.Unreachable;
-import dht.cli.ServerSentEvents.Event;
+import dht.client.Json;
+import dht.client.KeyChangeListener;
+import dht.client.KeysWatch;
+import dht.client.ServerSentEvents;
+import dht.client.ServerSentEvents.Event;
+import dht.core.wire.KeyChange;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -12,7 +17,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,18 +24,21 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 @Command(name = "watch", description = "Follow a node's ring events live (GET /ring/events) until interrupted: one line per event "
         + "(nodes joining, leaving or dead, neighbors changing, transfers starting, progressing, finishing); with "
         + "--keys PREFIX, every put and delete of the keys under PREFIX instead (GET /keys?prefix=PREFIX&watch=true), "
-        + "made through any node. With --output json, each event's JSON on a line of its own. Reconnects when the "
-        + "stream ends; a watch on keys resumes after the last event it showed.")
+        + "made through any node, followed on a random node. With --output json, each event's JSON on a line of its own. "
+        + "Reconnects when the stream ends; a watch on keys resumes after the last event it showed, on any node.")
 final class WatchCommand extends ClusterCommand {
 
     private static final long RECONNECT_PAUSE_MS = 1000;
+    static final String RESET_LINE = "reset   changes were missed: read the keys again";
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NODE",
-            description = "The node to follow: a URL, host:port or its ID. Default: --node, else a random live node.")
+            description = "The node whose ring events to follow: a URL, host:port or its ID. Default: --node, else a random "
+                    + "live node. Not with --keys.")
     String target;
 
     @Option(names = "--type", split = ",", paramLabel = "TYPE",
@@ -51,12 +58,14 @@ final class WatchCommand extends ClusterCommand {
     boolean noReconnect;
 
     private int shown;
-    private String lastEventId;
 
     @Override
     public Integer call() throws InterruptedException {
         if (limit != null && limit < 1) {
             throw CliException.usage("--limit must be at least 1");
+        }
+        if (keyPrefix != null) {
+            return watchKeys();
         }
         URI node = pickNode();
         boolean connected = false;
@@ -64,7 +73,7 @@ final class WatchCommand extends ClusterCommand {
         while (true) {
             HttpResponse<InputStream> response;
             try {
-                response = cluster().stream(node.resolve(path()), "text/event-stream", lastEventId);
+                response = cluster().stream(node.resolve("/ring/events"), "text/event-stream");
             } catch (Unreachable e) {
                 if (!connected) {
                     throw CliException.unreachable("cannot reach " + node.getAuthority() + " (" + e.getMessage() + ")");
@@ -80,13 +89,12 @@ final class WatchCommand extends ClusterCommand {
             }
             if (response.statusCode() != 200) {
                 closeQuietly(response.body());
-                throw CliException.failed(node.getAuthority() + " answered " + response.statusCode() + " to GET " + path()
-                        + (response.statusCode() == 404 ? " (a node without " + watched() + "?)" : ""));
+                throw CliException.failed(node.getAuthority() + " answered " + response.statusCode() + " to GET /ring/events"
+                        + (response.statusCode() == 404 ? " (a node without ring events?)" : ""));
             }
             connected = true;
             reportedOutage = false;
-            streams().err().println("watching " + watched() + " " + (keyPrefix == null ? "of " : "through ") + node.getAuthority()
-                    + " (Ctrl-C to stop)");
+            streams().err().println("watching ring events of " + node.getAuthority() + " (Ctrl-C to stop)");
             if (follow(response.body())) {
                 return Exit.OK;
             }
@@ -106,16 +114,10 @@ final class WatchCommand extends ClusterCommand {
             ServerSentEvents events = new ServerSentEvents(reader);
             Optional<Event> event;
             while ((event = events.next()).isPresent()) {
-                if (event.get().id() != null) {
-                    lastEventId = event.get().id();
-                }
                 if (types != null && !types.contains(event.get().type())) {
                     continue;
                 }
-                streams().out().println(json() ? event.get().data() : keyPrefix != null ? keyLine(event.get()) : line(event.get()));
-                streams().out().flush();
-                shown++;
-                if (limit != null && shown >= limit) {
+                if (show(json() ? event.get().data() : line(event.get()))) {
                     return true;
                 }
             }
@@ -125,26 +127,71 @@ final class WatchCommand extends ClusterCommand {
         return false;
     }
 
-    private String path() {
-        return keyPrefix == null ? "/ring/events"
-                : "/keys?watch=true&prefix=" + URLEncoder.encode(keyPrefix, StandardCharsets.UTF_8).replace("+", "%20");
+    /** Prints one event; answers whether that was the last one {@code --limit} allows. */
+    private synchronized boolean show(String line) {
+        streams().out().println(line);
+        streams().out().flush();
+        shown++;
+        return limit != null && shown >= limit;
     }
 
-    private String watched() {
-        return keyPrefix == null ? "ring events" : keyPrefix.isEmpty() ? "every key" : "the keys under '" + keyPrefix + "'";
+    /**
+     * Follows the keys under {@code --keys} through the Java client's watch, which moves to another
+     * node and resumes where it was when its node's stream ends; until the limit, or with
+     * {@code --no-reconnect} the first end of a stream.
+     */
+    private int watchKeys() {
+        if (target != null) {
+            throw CliException.usage("a watch on keys follows any node of the ring (and moves on when it goes away): give no NODE");
+        }
+        String watched = keyPrefix.isEmpty() ? "every key" : "the keys under '" + keyPrefix + "'";
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        KeyChangeListener listener = new KeyChangeListener() {
+            @Override
+            public void changed(KeyChange change) {
+                if (types == null || types.contains(change.type().wireName())) {
+                    showAndCount(json() ? Json.MAPPER.writeValueAsString(change) : keyLine(change));
+                }
+            }
+
+            @Override
+            public void reset() {
+                if (types == null || types.contains("reset")) {
+                    showAndCount(json() ? "{\"type\":\"reset\"}" : RESET_LINE);
+                }
+            }
+
+            @Override
+            public void connected(String address) {
+                streams().err().println("watching " + watched + " through " + address + " (Ctrl-C to stop)");
+            }
+
+            @Override
+            public void disconnected(String address) {
+                if (noReconnect) {
+                    streams().err().println("the event stream of " + address + " ended");
+                    done.complete(null);
+                } else {
+                    streams().err().println("dhtctl: the event stream of " + address + " ended; reconnecting");
+                }
+            }
+
+            private void showAndCount(String line) {
+                if (!done.isDone() && show(line)) {
+                    done.complete(null);
+                }
+            }
+        };
+        try (KeysWatch watch = client().watchKeys(keyPrefix, listener)) {
+            // join rather than a latch: run in a fork-join pool (as the tests run commands), it lets the pool add a worker meanwhile
+            done.join();
+        }
+        return Exit.OK;
     }
 
-    /** {@code put     user:42  0001931f5e2a0000-8877c799045ba648}; a reset says what it means. */
-    static String keyLine(Event event) {
-        if (event.type().equals("reset")) {
-            return "reset   changes were missed: read the keys again";
-        }
-        JsonNode json = Json.parseOrNull(event.data().getBytes(StandardCharsets.UTF_8));
-        if (json == null || !json.isObject()) {
-            return event.type() + "  " + event.data();
-        }
-        return String.format("%-7s %s  %s", json.path("type").asString(event.type()), json.path("key").asString("?"),
-                json.path("version").asString("?"));
+    /** {@code put     user:42  0001931f5e2a0000-8877c799045ba648}. */
+    static String keyLine(KeyChange change) {
+        return String.format("%-7s %s  %s", change.type().wireName(), change.key(), change.version());
     }
 
     /** {@code 2025-01-01T10:00:00.123Z  node-joined  8877c799045ba648 127.0.0.1:50003}, and the range, keys and peer when given. */

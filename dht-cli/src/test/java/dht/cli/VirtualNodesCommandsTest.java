@@ -1,5 +1,6 @@
 package dht.cli;
 
+import dht.client.Json;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.VirtualPositions;

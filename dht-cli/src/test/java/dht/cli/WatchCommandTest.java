@@ -1,5 +1,6 @@
 package dht.cli;
 
+import dht.client.Json;
 import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

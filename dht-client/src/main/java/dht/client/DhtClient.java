@@ -90,6 +90,7 @@ public final class DhtClient implements AutoCloseable {
     /** Null unless the builder asked to follow ring events. */
     private final RingEvents ringEvents;
     private final Set<KeysWatch> watches = ConcurrentHashMap.newKeySet();
+    private final AnswerListener answerListener;
 
     private DhtClient(Builder builder) {
         HttpClient.Builder http = HttpClient.newBuilder()
@@ -112,6 +113,7 @@ public final class DhtClient implements AutoCloseable {
                 .retryOnException(failure -> failure instanceof UnavailableException unavailable && unavailable.worthRetrying())
                 .build());
         this.ringEvents = builder.followRingEvents ? new RingEvents(ring, transport, metrics) : null;
+        this.answerListener = builder.answerListener;
     }
 
     public static Builder builder() {
@@ -457,6 +459,7 @@ public final class DhtClient implements AutoCloseable {
         Outcome outcome = Outcome.UNEXPECTED;
         try {
             Reply reply = retry.executeSupplier(() -> sendToReplicas(call));
+            answerListener.answered(servedBy(reply), reply.status());
             T answer = result.apply(reply);
             outcome = isAbsentKey(reply) ? Outcome.NOT_FOUND : Outcome.SUCCESS;
             return answer;
@@ -609,6 +612,8 @@ public final class DhtClient implements AutoCloseable {
         private String bearerToken;
         private SSLContext sslContext;
         private boolean followRingEvents;
+        private AnswerListener answerListener = (servedBy, status) -> {
+        };
 
         private Builder() {
         }
@@ -693,6 +698,12 @@ public final class DhtClient implements AutoCloseable {
          */
         public Builder followRingEvents() {
             this.followRingEvents = true;
+            return this;
+        }
+
+        /** Told of the answer each call on one key ends with: who served it and its status; none by default. */
+        public Builder answerListener(AnswerListener listener) {
+            this.answerListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -17,7 +18,7 @@ import java.util.function.Supplier;
  * Follows a Server-Sent Events stream of one random node of the ring at a time ({@code /ring/events},
  * a watch on keys), on a virtual thread of its own: when the stream ends or its node goes away,
  * another node's, a second later, resumed after {@code lastEventId} when the stream has IDs. Each
- * whole event goes to the handler; comments are skipped.
+ * whole event goes to the handler ({@link ServerSentEvents}); comments are skipped.
  */
 final class EventStreamFollower implements AutoCloseable {
 
@@ -65,7 +66,7 @@ final class EventStreamFollower implements AutoCloseable {
         }
     }
 
-    /** Reads one node's stream until it ends: {@code event:} names an event, {@code data:} and {@code id:} complete it, a blank line ends it. */
+    /** Reads one node's stream until it ends, telling the handler when it opens and when it ends. */
     private void followOne(NodeRef node) throws IOException, InterruptedException {
         HttpResponse<InputStream> response = transport.openStream(ring.source().urlOf(node.address()).resolve(pathAndQuery),
                 "text/event-stream", lastEventId.get());
@@ -75,33 +76,26 @@ final class EventStreamFollower implements AutoCloseable {
                 return;
             }
             stream = body;
-            String type = null;
-            String id = null;
-            StringBuilder data = null;
-            String line;
-            while (!closed && (line = lines.readLine()) != null) {
-                if (line.startsWith("event:")) {
-                    type = line.substring("event:".length()).trim();
-                } else if (line.startsWith("id:")) {
-                    id = line.substring("id:".length()).trim();
-                } else if (line.startsWith("data:")) {
-                    String value = line.substring("data:".length());
-                    data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-                } else if (line.isEmpty()) {
-                    if (type != null) {
-                        handle(type, data == null ? "" : data.toString().trim(), id);
-                    }
-                    type = null;
-                    id = null;
-                    data = null;
+            guarded(() -> handler.connected(node.address()));
+            try {
+                ServerSentEvents events = new ServerSentEvents(lines);
+                Optional<ServerSentEvents.Event> event;
+                while (!closed && (event = events.next()).isPresent()) {
+                    ServerSentEvents.Event whole = event.get();
+                    guarded(() -> handler.event(whole.type(), whole.data(), whole.id()));
+                }
+            } finally {
+                if (!closed) {
+                    guarded(() -> handler.disconnected(node.address()));
                 }
             }
         }
     }
 
-    private void handle(String type, String data, String id) {
+    /** Runs a handler's callback; one that fails is logged, and the stream goes on. */
+    private void guarded(Runnable callback) {
         try {
-            handler.event(type, data, id);
+            callback.run();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "a handler of " + pathAndQuery + " failed", e);
         }
@@ -121,9 +115,17 @@ final class EventStreamFollower implements AutoCloseable {
         }
     }
 
-    /** What to do with one whole event of the stream. */
+    /** What to do with one whole event of the stream, and with the stream opening and ending. */
     @FunctionalInterface
     interface Handler {
         void event(String type, String data, String id);
+
+        /** The stream of the node at {@code address} answered and is now followed. */
+        default void connected(String address) {
+        }
+
+        /** The stream of the node at {@code address} ended or broke; another node's follows after a pause. */
+        default void disconnected(String address) {
+        }
     }
 }

@@ -6,10 +6,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The client's one JSON mapper: lenient toward fields and states that later versions of the cluster add. */
-final class Json {
+/**
+ * The client's one JSON mapper: lenient toward fields and states that later versions of the cluster
+ * add. Public so that tools built on the client read the cluster's other answers (the ring, a
+ * node's status) the same way.
+ */
+public final class Json {
 
-    static final JsonMapper MAPPER = JsonMapper.builder()
+    /** Immutable, as every Jackson 3 mapper: safe to share. */
+    public static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(EnumFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
             .build();
@@ -18,7 +23,7 @@ final class Json {
     }
 
     /** The bytes as a JSON tree, or {@code null} when they are not JSON. */
-    static JsonNode parseOrNull(byte[] body) {
+    public static JsonNode parseOrNull(byte[] body) {
         if (body == null || body.length == 0) {
             return null;
         }

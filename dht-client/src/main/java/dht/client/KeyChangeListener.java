@@ -14,4 +14,16 @@ public interface KeyChangeListener {
      */
     default void reset() {
     }
+
+    /**
+     * The watch now follows the stream of the node at {@code address} ({@code host:port}): once it
+     * starts, and again each time it resumes on a node after {@link #disconnected}. Changes made from
+     * here on reach the listener.
+     */
+    default void connected(String address) {
+    }
+
+    /** The stream of the node at {@code address} ended or broke; the watch resumes on a node of the ring after a pause. */
+    default void disconnected(String address) {
+    }
 }

@@ -26,11 +26,26 @@ public final class KeysWatch implements AutoCloseable {
         this.onClose = onClose;
         this.stream = new EventStreamFollower("dht-client-keys-watch", ring, transport,
                 "/keys?watch=true&prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8).replace("+", "%20"),
-                () -> lastEventId, this::event);
+                () -> lastEventId, new EventStreamFollower.Handler() {
+                    @Override
+                    public void event(String type, String data, String id) {
+                        KeysWatch.this.event(type, data);
+                    }
+
+                    @Override
+                    public void connected(String address) {
+                        listener.connected(address);
+                    }
+
+                    @Override
+                    public void disconnected(String address) {
+                        listener.disconnected(address);
+                    }
+                });
     }
 
     /** Passes a change or a reset on; a change's ID is where the watch resumes. */
-    private void event(String type, String data, String id) {
+    private void event(String type, String data) {
         switch (type) {
             case "reset" -> listener.reset();
             case "put", "delete" -> {

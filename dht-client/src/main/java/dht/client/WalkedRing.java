@@ -15,14 +15,18 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The ring learned from the nodes alone, for a client given no registry: each node's public
  * {@code /actuator/info} names its ID, every position it stands at and the neighbors of each, so
  * asking the seeds and then every neighbor named, once each, finds every node that answers with all
  * its positions. A node that does not answer is left out: requests for its keys go to another node,
- * which forwards them.
+ * which forwards them. A node reached at another address than the one it names (through a
+ * port-forward or a proxy) is called where it was reached: its neighbors may not be reachable from
+ * here at all, and then it serves every request, forwarding each.
  */
 final class WalkedRing implements RingSource {
 
@@ -33,6 +37,8 @@ final class WalkedRing implements RingSource {
     private final List<URI> seeds;
     private final String scheme;
     private final Transport transport;
+    /** Nodes that answered at another URL than their own address names, by that address. */
+    private final Map<String, URI> reachedAt = new ConcurrentHashMap<>();
 
     WalkedRing(List<URI> seeds, Transport transport) {
         if (seeds.isEmpty()) {
@@ -65,6 +71,9 @@ final class WalkedRing implements RingSource {
                 continue; // not in the ring yet
             }
             asked.add(snapshot.address());
+            if (!snapshot.address().equals(node.getRawAuthority())) {
+                reachedAt.put(snapshot.address(), node);
+            }
             ring = withNode(ring, snapshot);
             for (NodeRef neighbor : neighborsOf(snapshot)) {
                 if (!asked.contains(neighbor.address())) {
@@ -128,7 +137,8 @@ final class WalkedRing implements RingSource {
 
     @Override
     public URI urlOf(String address) {
-        return URI.create(scheme + "://" + address);
+        URI reached = reachedAt.get(address);
+        return reached != null ? reached : URI.create(scheme + "://" + address);
     }
 
     @Override

@@ -106,7 +106,19 @@ class DhtClientAgainstAClusterTest {
     @Test
     void aWatchOnKeysSeesEveryPutAndDeleteUnderItsPrefixInOrder() {
         List<KeyChange> seen = new CopyOnWriteArrayList<>();
-        try (KeysWatch watch = client.watchKeys("watched:", seen::add)) {
+        List<String> followed = new CopyOnWriteArrayList<>();
+        KeyChangeListener listener = new KeyChangeListener() {
+            @Override
+            public void changed(KeyChange change) {
+                seen.add(change);
+            }
+
+            @Override
+            public void connected(String address) {
+                followed.add(address);
+            }
+        };
+        try (KeysWatch watch = client.watchKeys("watched:", listener)) {
             // the watch connects on its own thread: a probe written until it shows says it is under way
             await("the watch under way").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 client.put("watched:probe", utf8("probe"), TEXT);
@@ -125,6 +137,8 @@ class DhtClientAgainstAClusterTest {
             assertThat(seen).filteredOn(change -> change.key().equals("watched:k")).extracting(change -> change.version().toString())
                     .startsWith(first.version(), second.version());
             assertThat(seen).allSatisfy(change -> assertThat(change.key()).startsWith("watched:"));
+            assertThat(followed).as("the nodes followed").isNotEmpty()
+                    .allSatisfy(address -> assertThat(client.knownNodes()).extracting(NodeRef::address).contains(address));
         }
     }
 

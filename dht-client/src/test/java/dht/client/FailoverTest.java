@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -78,6 +79,22 @@ class FailoverTest {
         second.answers(request -> Answer.value("from the second", VERSION, owner));
 
         assertThat(client.get(KEY).orElseThrow().asString()).isEqualTo("from the second");
+    }
+
+    @Test
+    void theAnswerListenerIsToldOfTheAnswerEachCallEndedWithNotOfTheNodesPassedOver() {
+        List<String> told = new CopyOnWriteArrayList<>();
+        try (DhtClient listened = DhtClient.builder().registry(cluster.registryUrl())
+                .answerListener((servedBy, status) -> told.add(servedBy.node() + " " + servedBy.hops() + " " + status)).build()) {
+            owner.answers(request -> Answer.problem(503, "Node not in the ring", owner));
+            second.answers(request -> request.method().equals("GET") ? Answer.value("from the second", VERSION, owner)
+                    : new Answer(404, Map.of("X-DHT-Owner", owner.ref().id().toString()), ""));
+
+            listened.get(KEY);
+            listened.delete(KEY);
+
+            assertThat(told).containsExactly(second.ref().address() + " 0 200", second.ref().address() + " -1 404");
+        }
     }
 
     @Test

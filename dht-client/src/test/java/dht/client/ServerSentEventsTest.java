@@ -1,6 +1,6 @@
-package dht.cli;
+package dht.client;
 
-import dht.cli.ServerSentEvents.Event;
+import dht.client.ServerSentEvents.Event;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -28,25 +28,6 @@ class ServerSentEventsTest {
     @Test
     void anUnnamedEventIsAMessageAndAnUnfinishedOneIsDropped() throws Exception {
         assertThat(events("data: hi\n\nevent: cut\ndata: off")).containsExactly(new Event("message", "hi"));
-    }
-
-    @Test
-    void keyEventLinesShowTypeKeyAndVersion() {
-        String data = "{\"key\":\"user:42\",\"version\":\"0001931f5e2a0000-8877c799045ba648\",\"type\":\"put\"}";
-        assertThat(WatchCommand.keyLine(new Event("put", data, "0001931f5e2a0000-8877c799045ba648")))
-                .isEqualTo("put     user:42  0001931f5e2a0000-8877c799045ba648");
-        assertThat(WatchCommand.keyLine(new Event("reset", "{\"type\":\"reset\"}"))).startsWith("reset ");
-    }
-
-    @Test
-    void eventLinesShowTimeTypeNodePeerRangeAndKeys() {
-        String data = "{\"type\":\"transfer-progress\",\"at\":\"2026-01-02T03:04:05.123456789Z\","
-                + "\"node\":{\"id\":\"00000000000000aa\",\"address\":\"h:1\"},\"range\":{\"start\":\"00000000000000aa\","
-                + "\"end\":\"00000000000000bb\"},\"keys\":120,\"peer\":{\"id\":\"00000000000000cc\",\"address\":\"h:2\"}}";
-        assertThat(WatchCommand.line(new Event("transfer-progress", data))).isEqualTo(
-                "2026-01-02T03:04:05.123Z  transfer-progress   00000000000000aa h:1  peer 00000000000000cc h:2"
-                        + "  range [00000000000000aa, 00000000000000bb)  120 keys");
-        assertThat(WatchCommand.line(new Event("odd", "not json"))).isEqualTo("odd  not json");
     }
 
     private static List<Event> events(String stream) throws Exception {

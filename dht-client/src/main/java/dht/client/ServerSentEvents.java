@@ -1,4 +1,4 @@
-package dht.cli;
+package dht.client;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -7,18 +7,19 @@ import java.util.Optional;
 /**
  * Reads a {@code text/event-stream} one event at a time, as the HTML standard parses it: {@code event:}
  * names the event, {@code data:} lines are joined by newlines, a blank line ends the event, lines
- * starting with ':' are comments.
+ * starting with ':' are comments. The cluster's streams ({@code /ring/events}, a watch on keys) are
+ * read with it; public for tools that follow them themselves.
  */
-final class ServerSentEvents {
+public final class ServerSentEvents {
 
     private final BufferedReader reader;
 
-    ServerSentEvents(BufferedReader reader) {
+    public ServerSentEvents(BufferedReader reader) {
         this.reader = reader;
     }
 
     /** The next event, or empty when the stream ends. */
-    Optional<Event> next() throws IOException {
+    public Optional<Event> next() throws IOException {
         String type = null;
         String id = null;
         StringBuilder data = null;
@@ -46,17 +47,20 @@ final class ServerSentEvents {
                 case "id" -> id = value;
                 case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
                 default -> {
-                    // retry does not matter to a watcher: it reconnects at its own pace
+                    // retry does not matter to a follower: it reconnects at its own pace
                 }
             }
         }
         return Optional.empty();
     }
 
-    /** One event: its type, its data and its ID, if it has one (where a watch on keys resumes). */
-    record Event(String type, String data, String id) {
+    /**
+     * One event: its type ({@code message} when the stream names none), its data and its ID, if it
+     * has one (where a watch on keys resumes).
+     */
+    public record Event(String type, String data, String id) {
 
-        Event(String type, String data) {
+        public Event(String type, String data) {
             this(type, data, null);
         }
     }
