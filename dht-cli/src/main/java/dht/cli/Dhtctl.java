@@ -30,7 +30,7 @@ import java.util.Map;
 @Command(name = "dhtctl", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Dhtctl.Version.class,
         description = "Operate a DHT: read and write keys, show the ring and who owns a key, make a node leave, follow ring events.",
         subcommands = {PutCommand.class, GetCommand.class, DeleteCommand.class, ListCommand.class, RingCommand.class, OwnerCommand.class,
-                LeaveCommand.class, WatchCommand.class, ShellCommand.class, CommandLine.HelpCommand.class},
+                LeaveCommand.class, RemoveCommand.class, WatchCommand.class, ShellCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done",

@@ -7,6 +7,7 @@ import dht.core.KeyRange;
 import dht.core.Ring;
 import dht.core.RingPosition;
 import dht.core.wire.Member;
+import dht.core.wire.MemberState;
 import dht.core.wire.RingListing;
 import picocli.CommandLine.Command;
 import tools.jackson.databind.node.ArrayNode;
@@ -21,8 +22,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-@Command(name = "ring", description = "The ring as a table sorted by ID: each node's address, its own state, its share of the ring "
-        + "(from the IDs, adding up to 100%%), the keys in its range and all it stores, replica copies included (from its "
+@Command(name = "ring", description = "The ring as a table sorted by ID: each node's address, its own state (DOWN for a member "
+        + "the registry lists as down: stopped or unreachable, still at its positions), its share of the ring (from its "
+        + "positions, adding up to 100%%), the keys in its range and all it stores, replica copies included (from its "
         + "/actuator/info; deletion markers count until they are dropped).")
 final class RingCommand extends ClusterCommand {
 
@@ -41,18 +43,21 @@ final class RingCommand extends ClusterCommand {
     record Row(Member member, KeyRange range, BigDecimal share, NodeStatus status, String problem) {
 
         String state() {
-            return status != null ? status.state() : "UNREACHABLE";
+            return member.state() == MemberState.DOWN ? "DOWN" : status != null ? status.state() : "UNREACHABLE";
         }
     }
 
     static List<Row> rows(Cluster cluster) {
         List<Member> members = cluster.members();
-        Ring ring = new RingListing(members).ring();
+        // a DOWN member's ranges are served by its predecessors meanwhile, but they stay its own
+        Ring ring = new RingListing(members).placement();
         Map<RingPosition, BigDecimal> shares = RingShares.of(ring);
         List<Row> rows = new ArrayList<>();
         try (ExecutorService asking = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Object>> statuses = members.stream()
-                    .map(member -> asking.submit(() -> statusOrProblem(cluster, member)))
+                    .map(member -> asking.submit(() -> member.state() == MemberState.DOWN
+                            ? (Object) ("DOWN since " + member.downSince())
+                            : statusOrProblem(cluster, member)))
                     .toList();
             for (int i = 0; i < members.size(); i++) {
                 Member member = members.get(i);
@@ -99,9 +104,11 @@ final class RingCommand extends ClusterCommand {
             owned += status == null || status.ownedKeys() == null ? 0 : status.ownedKeys();
             stored += status == null ? 0 : status.keys();
         }
-        long unreachable = rows.stream().filter(row -> row.status() == null).count();
+        long down = rows.stream().filter(row -> row.member().state() == MemberState.DOWN).count();
+        long unreachable = rows.stream().filter(row -> row.status() == null).count() - down;
         out.println(rows.size() + (rows.size() == 1 ? " node, " : " nodes, ") + (everyOwnedCount ? "" : "at least ") + owned
                 + " keys, " + stored + " stored (replica copies included)"
+                + (down == 0 ? "" : "; " + down + " DOWN (their ranges served by the nodes before them)")
                 + (unreachable == 0 ? "" : "; " + unreachable + " node(s) could not be asked"));
     }
 
