@@ -243,8 +243,9 @@ crash() { # warmup seconds
   include "$first_victim"
   start_again 4 "$first_victim"
   await_settled 4
+  # /actuator/ring gives the node's ownedKeys first, then each virtual position's
   echo "  $(grep -o 'opened .* with [0-9]* keys' "$DHT_RUN_DIR/logs/node-$first_victim.log" | head -1 | sed 's|.*with|found|') on disk at restart;" \
-    "owns $(curl -fsS "http://localhost:$first_victim/actuator/ring" | grep -o '"ownedKeys":[0-9]*' | cut -d: -f2) keys now"
+    "owns $(curl -fsS "http://localhost:$first_victim/actuator/ring" | grep -o '"ownedKeys":[0-9]*' | head -1 | cut -d: -f2) keys now"
   read -r checked_restarted lost_restarted stale < <(read_back "through the restarted node, one copy" 1 "$first_victim")
   lost_restarted=$((lost_restarted + stale))
   echo "through the restarted node alone, one copy read: $checked_restarted keys, $lost_restarted lost"
