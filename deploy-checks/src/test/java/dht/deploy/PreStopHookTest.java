@@ -139,10 +139,34 @@ class PreStopHookTest {
     void whenTheApiIsUnreachableTheNodeRestartsInPlace() {
         int closed = api.port();
         api.stop();
-        Hook hook = run("dht-node-2", 100, closed);
+        Hook hook = run("dht-node-2", 100, "http://127.0.0.1:" + closed, "");
         assertThat(hook.exitCode()).isZero();
         assertThat(hook.log()).contains("desired replicas are unknown").contains("restart in place");
         node.verify(0, postRequestedFor(urlEqualTo("/admin/leave")));
+    }
+
+    /** As in a pod: HTTPS, trusting the API server's certificate through the mounted CA alone. */
+    @Test
+    void theApiIsReadOverHttpsTrustingTheMountedCertificateAuthority() {
+        Path keystore = work.resolve("api.p12");
+        String certificate = SelfSigned.create(keystore);
+        WireMockServer https = new WireMockServer(options().bindAddress("127.0.0.1").httpDisabled(true)
+                .dynamicHttpsPort().keystoreType("PKCS12").keystorePath(keystore.toString())
+                .keystorePassword(SelfSigned.PASSWORD).keyManagerPassword(SelfSigned.PASSWORD));
+        https.start();
+        try {
+            https.stubFor(get(SCALE).willReturn(okJson("{\"kind\":\"Scale\",\"spec\":{\"replicas\":2}}")));
+            String url = "https://127.0.0.1:" + https.httpsPort();
+            Hook untrusted = run("dht-node-2", 1, url, SelfSigned.create(work.resolve("other.p12")));
+            assertThat(untrusted.exitCode()).isZero();
+            assertThat(untrusted.log()).contains("desired replicas are unknown");
+            node.verify(0, postRequestedFor(urlEqualTo("/admin/leave")));
+            Hook trusted = run("dht-node-2", 1, url, certificate);
+            assertThat(trusted.log()).contains("so the node is leaving the ring");
+            node.verify(1, postRequestedFor(urlEqualTo("/admin/leave")));
+        } finally {
+            https.stop();
+        }
     }
 
     @ParameterizedTest(name = "answer {0}")
@@ -178,11 +202,11 @@ class PreStopHookTest {
     }
 
     private Hook run(String pod, int leaveWaitSeconds) {
-        return run(pod, leaveWaitSeconds, api.port());
+        return run(pod, leaveWaitSeconds, "http://127.0.0.1:" + api.port(), "");
     }
 
-    private Hook run(String pod, int leaveWaitSeconds, int apiPort) {
-        Process process = start(pod, leaveWaitSeconds, apiPort);
+    private Hook run(String pod, int leaveWaitSeconds, String apiUrl, String certificateAuthority) {
+        Process process = start(pod, leaveWaitSeconds, apiUrl, certificateAuthority);
         try {
             assertThat(process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)).as("the hook ended").isTrue();
             return new Hook(process.exitValue(), log());
@@ -195,16 +219,16 @@ class PreStopHookTest {
     }
 
     private Process start(String pod, int leaveWaitSeconds) {
-        return start(pod, leaveWaitSeconds, api.port());
+        return start(pod, leaveWaitSeconds, "http://127.0.0.1:" + api.port(), "");
     }
 
     /** bash on the hook in an environment of the test's own, as a pod would run it, without the pause. */
-    private Process start(String pod, int leaveWaitSeconds, int apiPort) {
+    private Process start(String pod, int leaveWaitSeconds, String apiUrl, String certificateAuthority) {
         try {
             Path hook = Files.writeString(work.resolve("pre-stop.sh"), script);
             Path account = Files.createDirectories(work.resolve("serviceaccount"));
             Files.writeString(account.resolve("token"), SERVICE_ACCOUNT_TOKEN);
-            Files.writeString(account.resolve("ca.crt"), "");
+            Files.writeString(account.resolve("ca.crt"), certificateAuthority);
             Files.writeString(account.resolve("namespace"), "dht");
             ProcessBuilder builder = new ProcessBuilder("bash", hook.toString())
                     .redirectErrorStream(true).redirectOutput(work.resolve("output.txt").toFile());
@@ -215,7 +239,7 @@ class PreStopHookTest {
                     "DHT_SECURITY_CLUSTER_TOKEN", CLUSTER_TOKEN,
                     "DHT_PRE_STOP_PAUSE_SECONDS", "0",
                     "DHT_PRE_STOP_LEAVE_WAIT_SECONDS", String.valueOf(leaveWaitSeconds),
-                    "DHT_PRE_STOP_KUBERNETES_API", "http://127.0.0.1:" + apiPort,
+                    "DHT_PRE_STOP_KUBERNETES_API", apiUrl,
                     "DHT_PRE_STOP_SERVICE_ACCOUNT_DIR", account.toString(),
                     "DHT_PRE_STOP_LOG", work.resolve("hook.log").toString()));
             return builder.start();
