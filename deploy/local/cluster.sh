@@ -83,9 +83,9 @@ wait_ready() { # name url: until it answers, it exits, or 90 s pass; on failure 
   done
 }
 
-# the arguments a node runs with: the same on every start, so that a restarted node finds its data
-node_args() { # port
-  echo "--dht.registry-url=http://localhost:$registry_port" "--dht.data-dir=$run_dir/data/node-$1"
+start_node() { # port: with the same arguments on every start, so that a restarted node finds its data
+  start_process "node-$1" "$1" "$node_jar" --dht.registry-url="http://localhost:$registry_port" \
+    --dht.data-dir="$run_dir/data/node-$1"
 }
 
 start_process() { # name port jar args...
@@ -118,8 +118,7 @@ start() {
   wait_ready registry "http://localhost:$registry_port/actuator/health/readiness"
   for ((i = 0; i < count; i++)); do
     local port=$((first_node_port + i))
-    # shellcheck disable=SC2046 # node_args prints words without spaces inside
-    start_process "node-$port" "$port" "$node_jar" $(node_args "$port")
+    start_node "$port"
   done
   for ((i = 0; i < count; i++)); do
     local port=$((first_node_port + i))
@@ -200,7 +199,7 @@ leave() { # ports...: one at a time, as the registry orders leaves; the hand-ove
   for port in "$@"; do
     pid=$(running_node "$port") || exit 1
     started=$SECONDS
-    status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST "${auth[@]}" \
+    status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST ${auth[@]+"${auth[@]}"} \
       "http://localhost:$port/admin/leave") || true
     if [[ $status != 202 ]]; then
       log "node-$port refused to leave: POST /admin/leave answered ${status:-nothing}"
@@ -219,14 +218,10 @@ leave() { # ports...: one at a time, as the registry orders leaves; the hand-ove
 
 restart() { # port: stop it (SIGTERM, which keeps its place in the ring) and start it again as it was
   (($# == 1)) || { log "usage: $0 restart PORT"; exit 2; }
-  local port=$1 deadline
+  local port=$1
   running_node "$port" >/dev/null || exit 1
   stop_process "node-$port"
-  # an outgoing connection may hold the port for a moment (it lies in the kernel's ephemeral range)
-  deadline=$((SECONDS + 10))
-  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-  # shellcheck disable=SC2046 # node_args prints words without spaces inside
-  start_process "node-$port" "$port" "$node_jar" $(node_args "$port")
+  start_node "$port"
   wait_ready "node-$port" "http://localhost:$port/actuator/health/readiness"
   log "node-$port runs again (pid $(cat "$run_dir/pids/node-$port")) on $run_dir/data/node-$port"
 }
