@@ -37,5 +37,6 @@ EXPOSE 50001
 # liveness only: a node that is still joining is alive, not yet ready
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
     CMD curl -fsS -o /dev/null "http://localhost:${SERVER_PORT}/actuator/health/liveness" || exit 1
-# exec form: java is PID 1 and gets the SIGTERM itself, which starts the graceful leave
+# exec form: java is PID 1 and gets the SIGTERM itself, which stops the node gracefully (without
+# leaving the ring, unless DHT_LEAVE_ON_SHUTDOWN=true)
 ENTRYPOINT ["java", "-jar", "application.jar"]

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Runs a local DHT: the registry and N nodes on localhost, logs and RocksDB data under one folder.
 #   deploy/local/cluster.sh start [N]   build if needed, start registry + N nodes (default 3), wait until ready
-#   deploy/local/cluster.sh stop        stop the nodes gracefully (each hands its keys over), then the registry
+#   deploy/local/cluster.sh stop        SIGTERM to the nodes, then the registry; a node stops without leaving
+#                                       the ring (it is DOWN, not gone: started again it takes its positions back)
+#   deploy/local/cluster.sh leave PORT...   the nodes on these ports leave the ring gracefully (POST /admin/leave:
+#                                       each hands its keys over and deregisters), one after the other, and stop
+#   deploy/local/cluster.sh restart PORT    SIGTERM to that node, then start it again on the same port and data dir
 #   deploy/local/cluster.sh status      what runs, with its URL, and whether a cluster token is in use
 # Environment: DHT_REGISTRY_PORT (50000), DHT_FIRST_NODE_PORT (50001), DHT_RUN_DIR (deploy/local/run).
 # The processes inherit the rest of the environment, so Spring Boot's variables configure them, e.g.
@@ -79,6 +83,11 @@ wait_ready() { # name url: until it answers, it exits, or 90 s pass; on failure 
   done
 }
 
+start_node() { # port: with the same arguments on every start, so that a restarted node finds its data
+  start_process "node-$1" "$1" "$node_jar" --dht.registry-url="http://localhost:$registry_port" \
+    --dht.data-dir="$run_dir/data/node-$1"
+}
+
 start_process() { # name port jar args...
   local name=$1 port=$2 jar=$3
   shift 3
@@ -109,8 +118,7 @@ start() {
   wait_ready registry "http://localhost:$registry_port/actuator/health/readiness"
   for ((i = 0; i < count; i++)); do
     local port=$((first_node_port + i))
-    start_process "node-$port" "$port" "$node_jar" --dht.registry-url="http://localhost:$registry_port" \
-      --dht.data-dir="$run_dir/data/node-$port"
+    start_node "$port"
   done
   for ((i = 0; i < count; i++)); do
     local port=$((first_node_port + i))
@@ -136,29 +144,86 @@ Stop it:  $0 stop
 MSG
 }
 
+await_exit() { # name pid seconds: until the process is gone; fails when it outlives the bound
+  local name=$1 pid=$2 deadline=$((SECONDS + $3))
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((SECONDS > deadline)); then
+      log "$name (pid $pid) still runs after $3 s"
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+stop_process() { # name: SIGTERM, and SIGKILL when it has not stopped within 120 s
+  local name=$1 pidfile=$run_dir/pids/$1 pid
+  [[ -f $pidfile ]] || return 0
+  pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null; then
+    log "stopping $name (pid $pid)"
+    kill -TERM "$pid"
+    if ! await_exit "$name" "$pid" 120; then
+      log "killing $name"
+      kill -KILL "$pid" 2>/dev/null || true
+      await_exit "$name" "$pid" 10 || true
+    fi
+  fi
+  rm -f "$pidfile"
+}
+
 stop() {
   [[ -d $run_dir/pids ]] || { log "nothing runs"; return; }
-  local pidfile name pid
-  # nodes first, each leaving gracefully, then the registry they deregister from
+  local pidfile
+  # nodes first, then the registry they tell that they are going down
   for pidfile in $(ls "$run_dir/pids"/node-* 2>/dev/null | sort -r) "$run_dir/pids/registry"; do
-    [[ -f $pidfile ]] || continue
-    name=$(basename "$pidfile")
-    pid=$(cat "$pidfile")
-    if kill -0 "$pid" 2>/dev/null; then
-      log "stopping $name (pid $pid)"
-      kill -TERM "$pid"
-      local deadline=$((SECONDS + 120))
-      while kill -0 "$pid" 2>/dev/null; do
-        if ((SECONDS > deadline)); then
-          log "$name did not stop within 120 s; killing it"
-          kill -KILL "$pid"
-        fi
-        sleep 0.2
-      done
-    fi
-    rm -f "$pidfile"
+    if [[ -f $pidfile ]]; then stop_process "$(basename "$pidfile")"; fi
   done
   rm -f "$run_dir/security"
+}
+
+running_node() { # port: the pid of the node this script started on that port, or a message and failure
+  local port=$1 pidfile=$run_dir/pids/node-$1
+  [[ $port =~ ^[0-9]+$ ]] || { log "$port is no port"; return 1; }
+  if ! [[ -f $pidfile ]] || ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    log "no node of this cluster runs on port $port (see $0 status)"
+    return 1
+  fi
+  cat "$pidfile"
+}
+
+leave() { # ports...: one at a time, as the registry orders leaves; the hand-over is bounded by the node
+  (($# > 0)) || { log "usage: $0 leave PORT..."; exit 2; }
+  local port pid status started auth=()
+  # /admin/** is a cluster call: the token when there is one, else protected mode lets this machine in
+  if [[ -n ${DHT_SECURITY_CLUSTER_TOKEN:-} ]]; then auth=(-H "Authorization: Bearer $DHT_SECURITY_CLUSTER_TOKEN"); fi
+  for port in "$@"; do
+    pid=$(running_node "$port") || exit 1
+    started=$SECONDS
+    status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST ${auth[@]+"${auth[@]}"} \
+      "http://localhost:$port/admin/leave") || true
+    if [[ $status != 202 ]]; then
+      log "node-$port refused to leave: POST /admin/leave answered ${status:-nothing}"
+      exit 1
+    fi
+    log "node-$port (pid $pid) is leaving the ring"
+    # its keys are handed over before it stops (dht.leave-timeout, within Spring's 90 s shutdown phase)
+    if ! await_exit "node-$port" "$pid" 150; then
+      log "node-$port has not finished its leave; it still runs"
+      exit 1
+    fi
+    rm -f "$run_dir/pids/node-$port"
+    log "node-$port left the ring and stopped after $((SECONDS - started)) s"
+  done
+}
+
+restart() { # port: stop it (SIGTERM, which keeps its place in the ring) and start it again as it was
+  (($# == 1)) || { log "usage: $0 restart PORT"; exit 2; }
+  local port=$1
+  running_node "$port" >/dev/null || exit 1
+  stop_process "node-$port"
+  start_node "$port"
+  wait_ready "node-$port" "http://localhost:$port/actuator/health/readiness"
+  log "node-$port runs again (pid $(cat "$run_dir/pids/node-$port")) on $run_dir/data/node-$port"
 }
 
 status() {
@@ -181,6 +246,8 @@ status() {
 case ${1:-} in
   start) shift; start "$@" ;;
   stop) stop ;;
+  leave) shift; leave "$@" ;;
+  restart) shift; restart "$@" ;;
   status) status ;;
-  *) log "usage: $0 start [N] | stop | status"; exit 2 ;;
+  *) log "usage: $0 start [N] | stop | leave PORT... | restart PORT | status"; exit 2 ;;
 esac

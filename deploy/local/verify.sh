@@ -58,11 +58,8 @@ check_all "4 nodes"
 "$here/cluster.sh" start 5 >/dev/null
 check_all "after a 5th node joined"
 
-leaving=$DHT_RUN_DIR/pids/node-$((DHT_FIRST_NODE_PORT + 1))
-pid=$(cat "$leaving")
-kill -TERM "$pid"
-while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
-rm -f "$leaving"
+# POST /admin/leave: SIGTERM would stop the node without leaving the ring
+"$here/cluster.sh" leave $((DHT_FIRST_NODE_PORT + 1))
 check_all "after node $((DHT_FIRST_NODE_PORT + 1)) left gracefully"
 
 echo "ring: $(curl -fsS "$registry/nodes")"

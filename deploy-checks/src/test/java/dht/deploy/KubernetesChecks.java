@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -15,12 +16,17 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,14 +48,14 @@ import java.util.regex.Pattern;
  * and kinds ({@link Manifests}), then checks what the schema alone cannot: the fields these
  * manifests rely on are there, the references between objects hold (selectors, the StatefulSet's
  * Service, ConfigMap and Secret keys, volumes, named ports), every probe and scrape annotation
- * points at a path and port the app in the container really serves ({@link App}), and no secret is
+ * points at a path and port the app in the container really serves ({@link App}), no secret is
  * written into a manifest: secret settings come from a Secret, and no Secret holds a placeholder
- * ({@link Secrets}).
+ * ({@link Secrets}), and the API permissions are bound where they are meant and grant no wildcard.
  */
 final class KubernetesChecks {
 
     private static final Set<String> CHECKED_KINDS = Set.of("Namespace", "ConfigMap", "Secret", "Service",
-            "Deployment", "StatefulSet", "PodDisruptionBudget");
+            "Deployment", "StatefulSet", "PodDisruptionBudget", "ServiceAccount", "Role", "RoleBinding");
     private static final Pattern VARIABLE_REFERENCE = Pattern.compile("(?<!\\$)\\$\\(([A-Za-z_][A-Za-z0-9_.-]*)\\)");
 
     private final Manifests manifests;
@@ -119,6 +125,8 @@ final class KubernetesChecks {
         manifests.all(StatefulSet.class).forEach(this::checkStatefulSet);
         manifests.all(Service.class).forEach(service -> checkService(service, workloads));
         manifests.all(PodDisruptionBudget.class).forEach(pdb -> checkDisruptionBudget(pdb, workloads));
+        manifests.all(Role.class).forEach(this::checkRole);
+        manifests.all(RoleBinding.class).forEach(this::checkRoleBinding);
     }
 
     private List<Workload> workloads() {
@@ -160,8 +168,15 @@ final class KubernetesChecks {
         if (workload.containers().isEmpty()) {
             problems.add(where + ": spec.template.spec.containers must list at least one container");
         }
+        String account = pod.getServiceAccountName();
+        if (!blank(account) && !"default".equals(account) && manifests.find(ServiceAccount.class, account).isEmpty()) {
+            problems.add(where + ": serviceAccountName " + account + " names no ServiceAccount of these manifests");
+        }
         Set<String> volumes = new HashSet<>();
-        Objects.requireNonNullElse(pod.getVolumes(), List.<Volume>of()).forEach(v -> volumes.add(v.getName()));
+        Objects.requireNonNullElse(pod.getVolumes(), List.<Volume>of()).forEach(v -> {
+            volumes.add(v.getName());
+            checkConfigMapVolume(where, v);
+        });
         workload.claims().forEach(claim -> {
             if (claim.getMetadata() == null || blank(claim.getMetadata().getName())) {
                 problems.add(where + ": every volumeClaimTemplate needs metadata.name");
@@ -443,6 +458,70 @@ final class KubernetesChecks {
         }
         if (workloads.stream().noneMatch(w -> matches(budget.getSpec().getSelector().getMatchLabels(), w.podLabels()))) {
             problems.add(where + ": selector selects no pods of these manifests");
+        }
+    }
+
+    private void checkConfigMapVolume(String where, Volume volume) {
+        if (volume.getConfigMap() == null) {
+            return;
+        }
+        String name = volume.getConfigMap().getName();
+        Optional<ConfigMap> map = manifests.find(ConfigMap.class, String.valueOf(name));
+        if (map.isEmpty()) {
+            problems.add(where + ": volume " + volume.getName() + " mounts ConfigMap " + name + ", which is not defined");
+            return;
+        }
+        Objects.requireNonNullElse(volume.getConfigMap().getItems(), List.<KeyToPath>of())
+                .stream().filter(item -> !has(map.get().getData(), item.getKey()))
+                .forEach(item -> problems.add(where + ": volume " + volume.getName() + " mounts key " + item.getKey()
+                        + " that ConfigMap " + name + " lacks"));
+    }
+
+    /** Least privilege: every rule names what it grants, no wildcard. */
+    private void checkRole(Role role) {
+        String where = Manifests.where(role);
+        List<PolicyRule> rules = Objects.requireNonNullElse(role.getRules(), List.of());
+        if (rules.isEmpty()) {
+            problems.add(where + ": grants nothing (no rules)");
+        }
+        for (PolicyRule rule : rules) {
+            for (List<String> list : List.of(Objects.requireNonNullElse(rule.getApiGroups(), List.<String>of()),
+                    Objects.requireNonNullElse(rule.getResources(), List.<String>of()),
+                    Objects.requireNonNullElse(rule.getVerbs(), List.<String>of()),
+                    Objects.requireNonNullElse(rule.getResourceNames(), List.<String>of()))) {
+                if (list.stream().anyMatch(value -> value.contains("*"))) {
+                    problems.add(where + ": a rule grants a wildcard " + list);
+                }
+            }
+            if (rule.getVerbs() == null || rule.getVerbs().isEmpty()
+                    || rule.getResources() == null || rule.getResources().isEmpty()) {
+                problems.add(where + ": every rule needs verbs and resources");
+            }
+        }
+    }
+
+    private void checkRoleBinding(RoleBinding binding) {
+        String where = Manifests.where(binding);
+        var reference = binding.getRoleRef();
+        if (reference == null || !"Role".equals(reference.getKind())
+                || manifests.find(Role.class, String.valueOf(reference.getName())).isEmpty()) {
+            problems.add(where + ": roleRef " + (reference == null ? "(none)" : reference.getKind() + " "
+                    + reference.getName()) + " names no Role of these manifests");
+        }
+        List<Subject> subjects = Objects.requireNonNullElse(binding.getSubjects(), List.of());
+        if (subjects.isEmpty()) {
+            problems.add(where + ": binds no subject");
+        }
+        for (Subject subject : subjects) {
+            if (!"ServiceAccount".equals(subject.getKind())
+                    || manifests.find(ServiceAccount.class, String.valueOf(subject.getName())).isEmpty()) {
+                problems.add(where + ": subject " + subject.getKind() + " " + subject.getName()
+                        + " is no ServiceAccount of these manifests");
+            } else if (!blank(subject.getNamespace())
+                    && !subject.getNamespace().equals(binding.getMetadata().getNamespace())) {
+                problems.add(where + ": subject ServiceAccount " + subject.getName() + " in namespace "
+                        + subject.getNamespace() + ", not the binding's own");
+            }
         }
     }
 

@@ -5,9 +5,12 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +44,8 @@ class KubernetesManifestsTest {
 
     private static final Path K8S = Checkout.path("deploy/k8s");
     private static final String TOKEN = ClusterTokenFile.random();
+    @SuppressWarnings("unchecked")
+    private static final Class<Map<String, Object>> MAP = (Class<Map<String, Object>>) (Class<?>) Map.class;
     @TempDir
     static Path withToken;
     private static String rendered;
@@ -60,7 +65,9 @@ class KubernetesManifestsTest {
         assertThat(manifests.objects()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
                 .contains("Namespace/dht", "ConfigMap/dht-config", "Secret/dht-cluster-token",
                         "Deployment/dht-registry", "Service/dht-registry", "StatefulSet/dht-node",
-                        "Service/dht-node-headless", "Service/dht-node", "PodDisruptionBudget/dht-node");
+                        "Service/dht-node-headless", "Service/dht-node", "PodDisruptionBudget/dht-node",
+                        "ConfigMap/dht-node-hooks", "ServiceAccount/dht-node", "Role/dht-node-read-scale",
+                        "RoleBinding/dht-node-read-scale");
     }
 
     /**
@@ -130,6 +137,73 @@ class KubernetesManifestsTest {
         assertThat(KubernetesChecks.validate(rendered.replace("mountPath: /var/lib/dht\n          name: data",
                 "mountPath: /var/lib/dht\n          name: date")))
                 .anyMatch(p -> p.contains("names no volume"));
+        assertThat(KubernetesChecks.validate(rendered.replace("serviceAccountName: dht-node", "serviceAccountName: dht-nodes")))
+                .anyMatch(p -> p.contains("names no ServiceAccount"));
+        assertThat(KubernetesChecks.validate(rendered.replace("name: dht-node-hooks\n        name: hooks",
+                "name: dht-node-hook\n        name: hooks")))
+                .anyMatch(p -> p.contains("mounts ConfigMap dht-node-hook, which is not defined"));
+    }
+
+    @Test
+    void aBindingToWhatTheseManifestsDoNotDefineFailsValidation() {
+        String wrongRole = edited(document -> {
+            if ("RoleBinding".equals(document.get("kind"))) {
+                Yaml.at(document, "roleRef").map(MAP::cast).orElseThrow().put("name", "dht-node-reader");
+            }
+        });
+        assertThat(KubernetesChecks.validate(wrongRole)).anyMatch(p -> p.contains("names no Role"));
+        String wrongAccount = edited(document -> {
+            if ("RoleBinding".equals(document.get("kind"))) {
+                document.put("subjects", List.of(Map.of("kind", "ServiceAccount", "name", "default")));
+            }
+        });
+        assertThat(KubernetesChecks.validate(wrongAccount)).anyMatch(p -> p.contains("is no ServiceAccount of these manifests"));
+    }
+
+    @Test
+    void aWildcardPermissionFailsValidation() {
+        String wildcard = edited(document -> {
+            if ("Role".equals(document.get("kind"))) {
+                document.put("rules", List.of(Map.of("apiGroups", List.of("apps"), "resources", List.of("*"),
+                        "verbs", List.of("get"))));
+            }
+        });
+        assertThat(KubernetesChecks.validate(wildcard)).anyMatch(p -> p.contains("wildcard"));
+    }
+
+    /**
+     * The preStop hook reads the desired replicas of its own StatefulSet with the pod's token: the
+     * pods run as a ServiceAccount of their own, whose only permission is reading that one
+     * StatefulSet's scale. The registry gets nothing.
+     */
+    @Test
+    void theNodesMayOnlyReadTheirStatefulSetsScale() {
+        StatefulSet nodes = manifests.get(StatefulSet.class, "dht-node");
+        String account = nodes.getSpec().getTemplate().getSpec().getServiceAccountName();
+        assertThat(manifests.get(ServiceAccount.class, account).getAutomountServiceAccountToken())
+                .as("the token is mounted").isNotEqualTo(Boolean.FALSE);
+        assertThat(nodes.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isNotEqualTo(Boolean.FALSE);
+        List<RoleBinding> bindings = manifests.all(RoleBinding.class).stream()
+                .filter(binding -> binding.getSubjects().stream().anyMatch(subject -> account.equals(subject.getName())))
+                .toList();
+        assertThat(bindings).singleElement().satisfies(binding -> {
+            assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+                assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+                assertThat(subject.getNamespace()).isEqualTo(binding.getMetadata().getNamespace());
+            });
+            assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+            assertThat(manifests.get(Role.class, binding.getRoleRef().getName()).getRules()).singleElement()
+                    .satisfies(rule -> {
+                        assertThat(rule.getApiGroups()).containsExactly("apps");
+                        assertThat(rule.getResources()).containsExactly("statefulsets/scale");
+                        assertThat(rule.getResourceNames()).containsExactly(nodes.getMetadata().getName());
+                        assertThat(rule.getVerbs()).containsExactly("get");
+                    });
+        });
+        assertThat(manifests.all(Role.class)).hasSize(1);
+        assertThat(manifests.all(RoleBinding.class)).hasSize(1);
+        assertThat(manifests.get(Deployment.class, "dht-registry").getSpec().getTemplate().getSpec()
+                .getServiceAccountName()).as("the registry's account").isNotEqualTo(account);
     }
 
     @Test
@@ -288,15 +362,28 @@ class KubernetesManifestsTest {
                 "dht-registry").getMetadata().getName() + ":" + App.REGISTRY.serverPort());
     }
 
+    /**
+     * The preStop hook is the script of the generated ConfigMap, mounted into the pod (what it decides
+     * is {@link PreStopHookTest}'s), and the grace period holds either of its ways: a pause and then
+     * Spring's graceful shutdown (at most 90 s), or the wait for a leave that runs inside that phase.
+     */
     @Test
-    void nodesLeaveGracefullyBeforeTheirPodGoes() {
+    void nodesRunThePreStopHookOfTheGeneratedConfigMapWithinTheirGracePeriod() {
         StatefulSet nodes = manifests.get(StatefulSet.class, "dht-node");
-        Container node = nodeContainer();
-        assertThat(node.getLifecycle().getPreStop()).isNotNull();
-        long preStop = preStopSeconds(node);
-        // Spring's shutdown phase (with the leave in it) may take 90 s after the preStop pause
+        List<String> command = nodeContainer().getLifecycle().getPreStop().getExec().getCommand();
+        Path script = Path.of(command.getLast());
+        assertThat(command.get(command.size() - 2)).isEqualTo("bash");
+        var mount = nodeContainer().getVolumeMounts().stream()
+                .filter(m -> Path.of(m.getMountPath()).equals(script.getParent())).findFirst().orElseThrow();
+        var volume = nodes.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+        assertThat(manifests.get(ConfigMap.class, volume.getConfigMap().getName()).getData())
+                .containsEntry(script.getFileName().toString(), Checkout.read(K8S.resolve("node-pre-stop.sh")));
+        long pause = hookSetting(command, "DHT_PRE_STOP_PAUSE_SECONDS");
+        long leaveWait = hookSetting(command, "DHT_PRE_STOP_LEAVE_WAIT_SECONDS");
+        assertThat(leaveWait).as("the leave's wait covers Spring's shutdown phase").isGreaterThanOrEqualTo(90);
         assertThat(nodes.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
-                .isGreaterThanOrEqualTo(120L).isGreaterThanOrEqualTo(preStop + 90);
+                .isGreaterThanOrEqualTo(pause + 90).isGreaterThan(leaveWait + 30);
         assertThat(nodes.getSpec().getPodManagementPolicy()).isEqualTo("OrderedReady");
         assertThat(nodes.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
     }
@@ -387,13 +474,11 @@ class KubernetesManifestsTest {
         return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
     }
 
-    private static long preStopSeconds(Container container) {
-        var preStop = container.getLifecycle().getPreStop();
-        if (preStop.getSleep() != null) {
-            return preStop.getSleep().getSeconds();
-        }
-        Matcher sleep = Pattern.compile("sleep\\s+(\\d+)").matcher(String.join(" ", preStop.getExec().getCommand()));
-        assertThat(sleep.find()).as("preStop sleeps").isTrue();
-        return Long.parseLong(sleep.group(1));
+    /** A NAME=seconds the hook's command sets with env. */
+    private static long hookSetting(List<String> command, String name) {
+        Matcher setting = Pattern.compile("^" + name + "=(\\d+)$").matcher("");
+        return command.stream().filter(word -> setting.reset(word).matches()).findFirst()
+                .map(word -> Long.parseLong(word.substring(name.length() + 1)))
+                .orElseThrow(() -> new AssertionError("the preStop command sets no " + name + ": " + command));
     }
 }

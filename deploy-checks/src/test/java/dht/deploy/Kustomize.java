@@ -2,11 +2,14 @@ package dht.deploy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Renders a kustomization the way {@code kubectl apply -k} would see it: with {@code kubectl
  * kustomize} when a kubectl is on the PATH (it works offline), otherwise with a small stand-in that
- * knows only what {@code deploy/k8s} uses (namespace, resources, and a secretGenerator of files
+ * knows only what {@code deploy/k8s} uses (namespace, resources, and secret and ConfigMap generators of files
  * with an unhashed name) and refuses anything else, so that it never quietly renders something
  * different.
  */
@@ -28,7 +31,7 @@ final class Kustomize {
             "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "IngressClass");
 
     private static final Set<String> FALLBACK_KEYS = Set.of("apiVersion", "kind", "namespace", "resources",
-            "secretGenerator");
+            "secretGenerator", "configMapGenerator");
     private static final Set<String> GENERATOR_KEYS = Set.of("name", "files", "type", "options");
     private static final Set<String> GENERATOR_OPTION_KEYS = Set.of("disableNameSuffixHash", "labels", "annotations");
     /** kustomize breaks a generated value's base64 into lines of this many characters. */
@@ -115,7 +118,7 @@ final class Kustomize {
         if (!(kustomization.get("resources") instanceof List<?> resources)) {
             throw new RenderException(file + " lists no resources");
         }
-        List<String> rendered = new ArrayList<>();
+        List<Map<String, Object>> objects = new ArrayList<>();
         for (Object resource : resources) {
             Path path = directory.resolve(String.valueOf(resource));
             if (!Files.isRegularFile(path)) {
@@ -132,49 +135,119 @@ final class Kustomize {
                     withNamespace.put("namespace", namespace);
                     object.put("metadata", withNamespace);
                 }
-                rendered.add(Yaml.dump(object));
+                objects.add(object);
             }
         }
-        if (kustomization.containsKey("secretGenerator")) {
-            if (!(kustomization.get("secretGenerator") instanceof List<?> generators)) {
-                throw new RenderException(file + ": secretGenerator is not a list");
+        if (namespace != null) {
+            placeBoundServiceAccounts(objects, namespace);
+        }
+        List<String> rendered = new ArrayList<>(objects.stream().map(Yaml::dump).toList());
+        for (Generator kind : Generator.values()) {
+            if (!kustomization.containsKey(kind.field)) {
+                continue;
+            }
+            if (!(kustomization.get(kind.field) instanceof List<?> generators)) {
+                throw new RenderException(file + ": " + kind.field + " is not a list");
             }
             for (Object generator : generators) {
-                rendered.add(Yaml.dump(generatedSecret(directory, file, generator, namespace)));
+                rendered.add(Yaml.dump(generated(kind, directory, file, generator, namespace)));
             }
         }
         return String.join("---\n", rendered);
     }
 
-    /** A Secret of a secretGenerator entry that reads files, as kustomize generates it. */
+    /**
+     * kustomize moves the binding of a ServiceAccount it renders along with the account: a
+     * RoleBinding's subject naming one of them gets the kustomization's namespace.
+     */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> generatedSecret(Path directory, Path file, Object entry, Object namespace) {
+    private static void placeBoundServiceAccounts(List<Map<String, Object>> objects, Object namespace) {
+        Set<Object> accounts = new HashSet<>();
+        objects.stream().filter(o -> "ServiceAccount".equals(o.get("kind")))
+                .forEach(o -> Yaml.at(o, "metadata.name").ifPresent(accounts::add));
+        for (Map<String, Object> object : objects) {
+            if (!"RoleBinding".equals(object.get("kind")) || !(object.get("subjects") instanceof List<?> subjects)) {
+                continue;
+            }
+            List<Object> placed = new ArrayList<>();
+            for (Object subject : subjects) {
+                if (subject instanceof Map<?, ?> map && "ServiceAccount".equals(map.get("kind"))
+                        && accounts.contains(map.get("name"))) {
+                    Map<String, Object> withNamespace = new LinkedHashMap<>((Map<String, Object>) map);
+                    withNamespace.put("namespace", namespace);
+                    placed.add(withNamespace);
+                } else {
+                    placed.add(subject);
+                }
+            }
+            object.put("subjects", placed);
+        }
+    }
+
+    /** The generators the stand-in renders: what they make, and how a file's bytes become a value. */
+    private enum Generator {
+        SECRET("secretGenerator", "Secret"),
+        CONFIG_MAP("configMapGenerator", "ConfigMap");
+
+        final String field;
+        final String kind;
+
+        Generator(String field, String kind) {
+            this.field = field;
+            this.kind = kind;
+        }
+
+        /** A Secret holds base64, a ConfigMap the text itself (kustomize's binaryData is not rendered). */
+        String value(Path file, Path kustomization) {
+            if (this == SECRET) {
+                return base64(file);
+            }
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try {
+                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                throw new RenderException(kustomization + ": " + file + " is not UTF-8 text; kustomize would put it "
+                        + "into binaryData, which this stand-in does not render");
+            }
+        }
+    }
+
+    /** The Secret or ConfigMap of a generator entry that reads files, as kustomize generates it. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> generated(Generator kind, Path directory, Path file, Object entry,
+                                                 Object namespace) {
+        String field = kind.field;
         if (!(entry instanceof Map<?, ?> generator)) {
-            throw new RenderException(file + ": a secretGenerator entry is not a mapping");
+            throw new RenderException(file + ": a " + field + " entry is not a mapping");
         }
         for (Object key : generator.keySet()) {
             if (!GENERATOR_KEYS.contains(String.valueOf(key))) {
-                throw new RenderException(file + ": secretGenerator field '" + key + "' is not one this stand-in renders "
+                throw new RenderException(file + ": " + field + " field '" + key + "' is not one this stand-in renders "
                         + GENERATOR_KEYS + " (a misspelling, or install kubectl for the real kustomize)");
             }
         }
         if (!(generator.get("name") instanceof String name) || name.isBlank()) {
-            throw new RenderException(file + ": a secretGenerator entry has no name");
+            throw new RenderException(file + ": a " + field + " entry has no name");
         }
         Map<String, Object> options = generator.get("options") instanceof Map<?, ?> map
                 ? (Map<String, Object>) map : Map.of();
         for (String key : options.keySet()) {
             if (!GENERATOR_OPTION_KEYS.contains(key)) {
-                throw new RenderException(file + ": secretGenerator " + name + " option '" + key
+                throw new RenderException(file + ": " + field + " " + name + " option '" + key
                         + "' is not one this stand-in renders " + GENERATOR_OPTION_KEYS);
             }
         }
         if (!Boolean.TRUE.equals(options.get("disableNameSuffixHash"))) {
-            throw new RenderException(file + ": secretGenerator " + name + " needs options.disableNameSuffixHash: true "
+            throw new RenderException(file + ": " + field + " " + name + " needs options.disableNameSuffixHash: true "
                     + "for this stand-in, which does not compute kustomize's name hash (or install kubectl)");
         }
         if (!(generator.get("files") instanceof List<?> files) || files.isEmpty()) {
-            throw new RenderException(file + ": secretGenerator " + name + " lists no files (the only source this "
+            throw new RenderException(file + ": " + field + " " + name + " lists no files (the only source this "
                     + "stand-in renders)");
         }
         Map<String, Object> data = new LinkedHashMap<>();
@@ -185,15 +258,15 @@ final class Kustomize {
             Path path = directory.resolve(relative).normalize();
             String key = equals < 0 ? path.getFileName().toString() : text.substring(0, equals);
             if (!path.startsWith(directory.normalize())) {
-                throw new RenderException(file + ": secretGenerator " + name + " reads " + relative
+                throw new RenderException(file + ": " + field + " " + name + " reads " + relative
                         + ", which is outside the kustomization's folder");
             }
             if (!Files.isRegularFile(path)) {
-                throw new RenderException(file + ": secretGenerator " + name + ": file sources: [" + text + "]: "
+                throw new RenderException(file + ": " + field + " " + name + ": file sources: [" + text + "]: "
                         + path + ": no such file");
             }
-            if (data.put(key, base64(path)) != null) {
-                throw new RenderException(file + ": secretGenerator " + name + " sets key " + key + " twice");
+            if (data.put(key, kind.value(path, file)) != null) {
+                throw new RenderException(file + ": " + field + " " + name + " sets key " + key + " twice");
             }
         }
         Map<String, Object> metadata = new LinkedHashMap<>();
@@ -207,13 +280,17 @@ final class Kustomize {
         if (options.get("annotations") instanceof Map<?, ?> annotations) {
             metadata.put("annotations", annotations);
         }
-        Map<String, Object> secret = new LinkedHashMap<>();
-        secret.put("apiVersion", "v1");
-        secret.put("kind", "Secret");
-        secret.put("metadata", metadata);
-        secret.put("type", generator.containsKey("type") ? String.valueOf(generator.get("type")) : "Opaque");
-        secret.put("data", data);
-        return secret;
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("apiVersion", "v1");
+        object.put("kind", kind.kind);
+        object.put("metadata", metadata);
+        if (kind == Generator.SECRET) {
+            object.put("type", generator.containsKey("type") ? String.valueOf(generator.get("type")) : "Opaque");
+        } else if (generator.containsKey("type")) {
+            throw new RenderException(file + ": " + field + " " + name + " has a type, which only a Secret has");
+        }
+        object.put("data", data);
+        return object;
     }
 
     /** A file's bytes in base64, broken into lines as kustomize does once it is longer than one. */
