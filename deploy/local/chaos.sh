@@ -70,14 +70,14 @@ include() {
   mv "$work/excluded.next" "$work/excluded"
 }
 
-# the registry lists the node as up (UP, or ACTIVE before nodes could be down without being gone)
-listed_up() { curl -fsS --max-time 5 "$registry/nodes" | grep -Eq "\"address\":\"localhost:$1\",\"state\":\"(UP|ACTIVE)\""; }
+# the registry lists the node as up
+listed_up() { curl -fsS --max-time 5 "$registry/nodes" | grep -Eq "\"address\":\"localhost:$1\",\"state\":\"UP\""; }
 
 await_settled() { # nodes: the registry lists that many up, and each client node has reconciled its range with its replicas
   local count=$1 deadline=$((SECONDS + 120)) port settled
   while ((SECONDS < deadline)); do
     settled=1
-    [[ $(curl -fsS --max-time 5 "$registry/nodes" | grep -Eo '"state":"(UP|ACTIVE)"' | wc -l) == "$count" ]] || settled=0
+    [[ $(curl -fsS --max-time 5 "$registry/nodes" | grep -Eo '"state":"UP"' | wc -l) == "$count" ]] || settled=0
     for port in $(client_ports); do
       curl -fsS --max-time 5 "http://localhost:$port/actuator/ring" | grep -q '"replicasInSync":true' || settled=0
     done
