@@ -77,38 +77,17 @@ public class KeyCoordinator {
 
     /**
      * A read a replica serves for the key's owner: the newer of its own copy and the owner's, the
-     * owner's being in every write's quorum too, unless it was passed over (see
-     * {@link Replicator#replicate(Entry, List, int, NodeRef, Instant)}), and then the write is on every
-     * other replica. A newer copy of the owner's replaces this node's. An owner that does not answer
-     * in time is passed over here too: the read then takes its quorum among the other replicas. Should
-     * the owner no longer own the key, or too few replicas answer, the read goes to the owner the
-     * usual way ({@link ServeElsewhere}).
+     * owner's being in every write's quorum too. A newer copy of the owner's replaces this node's.
+     * Should the owner not answer, or no longer own the key, the read goes to the owner the usual
+     * way ({@link ServeElsewhere}).
      */
     private KeyOutcome readForOwner(Serving serving, KeyRequest request, Optional<Entry> local) {
-        Optional<CopyAnswer> owners = replicator.askOwner(serving.owner(), request.key().value(), local, request.deadline());
-        if (owners.isEmpty()) {
-            return readPassingOver(serving, request, local);
-        }
-        CopyAnswer answer = owners.filter(copy -> copy.kind() != CopyAnswer.Kind.NOT_OWNED).orElseThrow(ServeElsewhere::new);
+        CopyAnswer answer = replicator.askOwner(serving.owner(), request.key().value(), local, request.deadline())
+                .filter(owners -> owners.kind() != CopyAnswer.Kind.NOT_OWNED)
+                .orElseThrow(ServeElsewhere::new);
         Optional<Entry> newest = copies.newerOf(local, answer.copyGiven(local));
         RingPosition owner = serving.owner().id();
         Entry entry = live(newest).orElseThrow(() -> KeyFailure.notFound(owner, request.hops()));
-        return new KeyOutcome.Found(entry, owner, request.hops());
-    }
-
-    /** A replica's read whose owner did not answer in time: this node's copy and those of a read quorum of the other replicas. */
-    private KeyOutcome readPassingOver(Serving serving, KeyRequest request, Optional<Entry> local) {
-        List<NodeRef> others = replicator.replicasOf(request.key().position()).stream()
-                .filter(replica -> !replica.sameNodeAs(serving.owner()))
-                .toList();
-        Integer asked = request.options().readQuorum();
-        int needed = Math.min((asked != null ? asked : replicator.readQuorum(others)) - 1, others.size());
-        Replicator.Read read = replicator.newest(request.key().value(), local, others, needed, request.deadline());
-        if (read.answered() < needed) {
-            throw new ServeElsewhere();
-        }
-        RingPosition owner = serving.owner().id();
-        Entry entry = live(read.newest()).orElseThrow(() -> KeyFailure.notFound(owner, request.hops()));
         return new KeyOutcome.Found(entry, owner, request.hops());
     }
 
@@ -145,7 +124,7 @@ public class KeyCoordinator {
                 Entry entry = written.entry();
                 Replicator.Replication replication = requireQuorum(serving, request, entry);
                 // a replica's own copy may trail the owner's, which is in every write's quorum
-                boolean replaced = serving.forOwner() || replication.ownerPassedOver() ? written.replaced() : replication.ownerReplaced();
+                boolean replaced = serving.forOwner() ? written.replaced() : replication.ownerReplaced();
                 return new KeyOutcome.Stored(key, entry.version(), !replaced, serving.owner().id(), hops);
             };
         };
@@ -229,8 +208,8 @@ public class KeyCoordinator {
         NodeRef owner = serving.forOwner() ? null
                 : replicas.stream().filter(replica -> replica.sameNodeAs(serving.owner())).findFirst().orElseThrow(ServeElsewhere::new);
         Replicator.Replication confirmed = replicator.replicate(entry, replicas, needed, owner, request.deadline());
-        if (!confirmed.ownerConfirmed() && !confirmed.ownerPassedOver()) {
-            // the owner refused the write (it no longer owns the key): it goes to the owner the usual way
+        if (!confirmed.ownerConfirmed()) {
+            // the owner did not take the write (gone, or no longer the owner): it goes to the owner the usual way
             throw new ServeElsewhere();
         }
         if (owner != null) {

@@ -171,51 +171,36 @@ public class Replicator {
      * coordinated: {@code owner} (one of {@code replicas}) gets its copy first, as the owner
      * ({@link PeerClient#replicateToOwner}, in the next call of its {@link PeerPipeline}; refused
      * unless it owns the key), and only once it took it do the others get theirs: a write its owner
-     * refuses reaches no other node, and can go to the owner the usual way. An owner that does not
-     * answer within its share of the time ({@link #ownersShare}: hung, paused, cut off, before
-     * anyone marks it DOWN) is passed over: the write then needs its quorum among the other
-     * replicas, which every read meets as well.
+     * does not take reaches no other node, and can go to the owner the usual way.
      */
     public Replication replicate(Entry entry, List<NodeRef> replicas, int needed, NodeRef owner, Instant deadline) {
         if (owner == null) {
-            return new Replication(replicate(entry, replicas, needed, deadline), true, false, false);
+            return new Replication(replicate(entry, replicas, needed, deadline), true, false);
         }
         PeerPipeline.OwnerTook took = null;
         try {
-            took = toOwners.send(owner, entry).get(ownersShare(deadline).toNanos(), TimeUnit.NANOSECONDS);
+            took = toOwners.send(owner, entry).get(waitUntil(deadline).toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
             log.debug("the owner {} did not take {} in time: {}", owner, entry.key(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Replication(0, false, false, false);
+        }
+        if (took == null || took == PeerPipeline.OwnerTook.NOT_OWNER) {
+            return new Replication(0, false, false);
         }
         List<NodeRef> others = replicas.stream().filter(replica -> !replica.equals(owner)).toList();
-        if (took == null) {
-            return new Replication(replicate(entry, others, needed, deadline), false, false, true);
-        }
-        if (took == PeerPipeline.OwnerTook.NOT_OWNER) {
-            return new Replication(0, false, false, false);
-        }
-        return new Replication(1 + replicate(entry, others, needed - 1, deadline), true, took == PeerPipeline.OwnerTook.OVER_A_VALUE,
-                false);
+        return new Replication(1 + replicate(entry, others, needed - 1, deadline), true, took == PeerPipeline.OwnerTook.OVER_A_VALUE);
     }
 
     /**
-     * How long a replica serving a request waits for the key's owner before it passes it over: a
-     * quarter of {@code dht.request-timeout}, and at most half the time the request has left, so that
-     * the other replicas still have time to answer.
+     * How many replicas confirmed a copy in time, whether the owner did, where it had to, and whether
+     * the write replaced a value there.
      */
-    private Duration ownersShare(Instant deadline) {
-        Duration half = waitUntil(deadline).dividedBy(2);
-        Duration quarter = properties.requestTimeout().dividedBy(4);
-        return half.compareTo(quarter) < 0 ? half : quarter;
-    }
+    public record Replication(int confirmed, boolean ownerConfirmed, boolean ownerReplaced) {
 
-    /**
-     * How many replicas confirmed a copy in time, whether the owner did, where it had to, whether the
-     * write replaced a value there, and whether the owner was passed over for not answering in time.
-     */
-    public record Replication(int confirmed, boolean ownerConfirmed, boolean ownerReplaced, boolean ownerPassedOver) {
+        public Replication(int confirmed, boolean ownerConfirmed) {
+            this(confirmed, ownerConfirmed, false);
+        }
     }
 
     /**
@@ -230,13 +215,12 @@ public class Replicator {
     /**
      * The owner's answer for a key, for a replica that serves a read itself and holds {@code local}
      * (a copy of the same version comes back as a confirmation alone; {@link CopyAnswer#copyGiven});
-     * empty when the owner did not answer within its share of the time ({@link #ownersShare}). It goes
-     * in the next call of the owner's
+     * empty when the owner did not answer in time. It goes in the next call of the owner's
      * {@link PeerPipeline}, with the reads of other requests bound there.
      */
     public Optional<CopyAnswer> askOwner(NodeRef owner, String key, Optional<Entry> local, Instant deadline) {
         try {
-            return Optional.of(readsOfOwners.send(owner, Wanted.of(key, local)).get(ownersShare(deadline).toNanos(), TimeUnit.NANOSECONDS));
+            return Optional.of(readsOfOwners.send(owner, Wanted.of(key, local)).get(waitUntil(deadline).toNanos(), TimeUnit.NANOSECONDS));
         } catch (ExecutionException | TimeoutException e) {
             log.debug("the owner {} did not answer for {} in time: {}", owner, key, e.getMessage());
             return Optional.empty();

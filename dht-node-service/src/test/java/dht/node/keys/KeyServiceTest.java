@@ -104,7 +104,7 @@ class KeyServiceTest {
         when(replicator.replicasOf(any())).thenReturn(replicas);
         when(replicator.quorum(any())).thenReturn(2);
         when(replicator.readQuorum(any())).thenReturn(2);
-        when(replicator.replicate(any(), any(), anyInt(), any(), any())).thenAnswer(remote(invocation -> new Replicator.Replication(1, true, false, false)));
+        when(replicator.replicate(any(), any(), anyInt(), any(), any())).thenAnswer(remote(invocation -> new Replicator.Replication(1, true)));
         when(replicator.newest(anyString(), any(), any(), anyInt(), any())).thenAnswer(remote(invocation -> new Replicator.Read(invocation.getArgument(1), 1)));
         when(peers.fetch(eq(SOURCE), anyString())).thenAnswer(remote(invocation -> Optional.of(new Entry(invocation.getArgument(1),
                 "from the source".getBytes(StandardCharsets.UTF_8), "text/plain", new Version(1, SOURCE.id())))));
@@ -192,7 +192,7 @@ class KeyServiceTest {
     void aReplicaThatServesAWriteSaysCreatedOrReplacedAsTheOwnerFoundItNotByItsOwnTrailingCopy() {
         Key foreignKey = foreignKey();
         when(replicator.ownerIfReplicaHere(foreignKey.position())).thenReturn(Optional.of(OTHER));
-        when(replicator.replicate(any(), any(), anyInt(), eq(OTHER), any())).thenAnswer(remote(invocation -> new Replicator.Replication(1, true, true, false)));
+        when(replicator.replicate(any(), any(), anyInt(), eq(OTHER), any())).thenAnswer(remote(invocation -> new Replicator.Replication(1, true, true)));
 
         KeyOutcome outcome = keys.put(KeyRequest.write(foreignKey, 0, DEADLINE, bytes("v"), "text/plain", KeyOptions.NONE));
 
@@ -204,7 +204,7 @@ class KeyServiceTest {
     void aReplicaSendsOnWhatTheOwnerDoesNotTakeAndEveryConditionalWrite() {
         Key foreignKey = foreignKey();
         when(replicator.ownerIfReplicaHere(foreignKey.position())).thenReturn(Optional.of(OTHER));
-        when(replicator.replicate(any(), any(), anyInt(), eq(OTHER), any())).thenAnswer(remote(invocation -> new Replicator.Replication(1, false, false, false)));
+        when(replicator.replicate(any(), any(), anyInt(), eq(OTHER), any())).thenAnswer(remote(invocation -> new Replicator.Replication(1, false)));
         when(replicator.askOwner(eq(OTHER), anyString(), any(), any())).thenReturn(Optional.of(CopyAnswer.notOwned()));
         when(peers.forward(any(), any())).thenReturn(new KeyOutcome.Deleted(OTHER.id(), 1));
 

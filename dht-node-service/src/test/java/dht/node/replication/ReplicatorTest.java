@@ -1,14 +1,13 @@
 package dht.node.replication;
 
+import dht.node.membership.RingView;
 import dht.core.HybridClock;
 import dht.core.NodeRef;
 import dht.core.RingPosition;
 import dht.core.Version;
 import dht.core.wire.CopyAnswer;
 import dht.core.wire.Entry;
-import dht.core.wire.OwnerWrites;
 import dht.node.config.NodeProperties;
-import dht.node.membership.RingView;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.storage.Copies;
@@ -35,8 +34,6 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 /**
@@ -90,41 +87,6 @@ class ReplicatorTest {
 
         assertThat(read.answered()).isZero();
         assertThat(read.newest()).isEmpty();
-    }
-
-    @Test
-    void anOwnerThatDoesNotAnswerInItsShareOfTheTimeIsPassedOverAndTheWriteNeedsItsQuorumAmongTheOthers() {
-        NodeProperties quick = new Binder(new MapConfigurationPropertySource(Map.of("dht.request-timeout", "400ms")))
-                .bindOrCreate("dht", NodeProperties.class);
-        Replicator impatient = new Replicator(null, new RingView(event -> {
-        }), peers, quick, new Copies(new InMemoryKeyValueStore(), new KeyLocks(16), new HybridClock(System::currentTimeMillis)),
-                new ThreadScheduler(new SimpleAsyncTaskScheduler()));
-        Entry copy = new Entry("k", "v".getBytes(StandardCharsets.UTF_8), "text/plain", new Version(1, RingPosition.MIN));
-        when(peers.replicateToOwner(eq(SLOW), any())).thenAnswer(invocation -> {
-            hang.await();
-            return new OwnerWrites(List.of(), List.of());
-        });
-
-        Replicator.Replication replication = assertTimeoutPreemptively(HANG_GUARD,
-                () -> impatient.replicate(copy, List.of(SLOW, QUICK), 1, SLOW, Instant.now().plusSeconds(600)));
-
-        assertThat(replication.ownerConfirmed()).isFalse();
-        assertThat(replication.ownerPassedOver()).isTrue();
-        assertThat(replication.confirmed()).isEqualTo(1);
-        verify(peers).replicate(eq(QUICK), any());
-    }
-
-    @Test
-    void anOwnerThatNoLongerOwnsTheKeyIsNotPassedOver() {
-        Entry copy = new Entry("k", "v".getBytes(StandardCharsets.UTF_8), "text/plain", new Version(1, RingPosition.MIN));
-        when(peers.replicateToOwner(eq(SLOW), any())).thenReturn(new OwnerWrites(List.of("k"), List.of()));
-
-        Replicator.Replication replication = assertTimeoutPreemptively(HANG_GUARD,
-                () -> replicator.replicate(copy, List.of(SLOW, QUICK), 1, SLOW, Instant.now().plusSeconds(600)));
-
-        assertThat(replication.ownerConfirmed()).isFalse();
-        assertThat(replication.ownerPassedOver()).isFalse();
-        verify(peers, never()).replicate(eq(QUICK), any());
     }
 
     @Test
