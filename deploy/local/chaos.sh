@@ -10,14 +10,15 @@
 #   deploy/local/chaos.sh partition         (root, iptables) packets to one node's port on lo dropped
 #       for 20 s, then let through again: a node cut off from its peers and its clients.
 #   deploy/local/chaos.sh rolling-restart   each node in turn: SIGTERM, started again on the same
-#       address and data dir, awaited until ready, as a rolling update does.
+#       address and data dir, awaited until ready, as a rolling update does; 3,000 values written
+#       before it that do not change, and 600 keys written throughout.
 # The three last send values of about 2 KiB, each writer reading back what it just wrote, and print:
 # the requests entering through the healthy nodes (clients never use the faulty node, or the one
 # restarting) that succeeded, and the p99 latency of those, over the whole run and during the fault;
 # reads right after an acknowledged write that answered an older value; acknowledged writes lost or
 # stale when every key is read back at the end (must be 0: exit 1 otherwise); for rolling-restart
 # also the keys moved by key transfer (the nodes' dht.keys.transferred counters, direction in)
-# against the number of keys. A restart in place should move none.
+# against the number of keys. A restart in place moves only what changed while the node was away.
 # Uses its own ports (default 52000+, or DHT_REGISTRY_PORT / DHT_FIRST_NODE_PORT / DHT_RUN_DIR), stops
 # everything it started, and removes the iptables rule it added, also when interrupted.
 set -euo pipefail
@@ -154,6 +155,22 @@ stop_load() {
   awk '$1 == "PUT" && $4 ~ /^2/ { ack[$2] = $3; extra[$2] = ""; next }
        $1 == "PUT" { extra[$2] = extra[$2] " " $3 }
        END { for (k in ack) print k, ack[k], ack[k] extra[k] }' "$work/requests" >"$work/expected"
+  # the values written once before the load, read back with the rest
+  if [[ -f $work/static ]]; then cat "$work/static" >>"$work/expected"; fi
+}
+
+preload() { # count value-bytes: writes that many values once, 8 at a time, each retried until acknowledged (bounded)
+  local count=$1 padding
+  padding=$(head -c "$2" /dev/zero | tr '\0' x)
+  export padding work
+  seq 0 $((count - 1)) | xargs -P 8 -I{} bash -c '
+    for attempt in 1 2 3 4 5; do
+      port=$(shuf -n 1 "$work/ports")
+      status=$(curl -s -o /dev/null -w "%{http_code}" --max-time 10 -X PUT -H "Content-Type: text/plain" \
+        --data-binary "static-{}:$padding" "http://localhost:$port/keys/static-{}" || true)
+      if [[ $status == 2* ]]; then echo "static-{} static-{} static-{}"; exit 0; fi
+    done' >"$work/static"
+  echo "$(wc -l <"$work/static") of $count values written before the load"
 }
 
 fault_begins() { echo "$EPOCHREALTIME" >"$work/fault"; }
@@ -338,8 +355,10 @@ partition() {
 
 rolling_restart() {
   local port before_load=0 moved=0 at_end=0 started nodes
+  keys_per_writer=150
   start_cluster
   mapfile -t nodes <"$work/ports"
+  preload 3000 2048
   echo "5 nodes up; $writers writers over $((writers * keys_per_writer)) keys, values of 2 KiB"
   start_load 2048 1
   sleep 10

@@ -78,16 +78,36 @@ public class KeyCoordinator {
     /**
      * A read a replica serves for the key's owner: the newer of its own copy and the owner's, the
      * owner's being in every write's quorum too. A newer copy of the owner's replaces this node's.
-     * Should the owner not answer, or no longer own the key, the read goes to the owner the usual
-     * way ({@link ServeElsewhere}).
+     * An owner that does not answer in its share of the time (hung, paused, cut off before anyone
+     * marks it DOWN) is passed over: the read then takes a read quorum of the other replicas, which
+     * meets every write's quorum as well. Should the owner no longer own the key, or too few
+     * replicas answer, the read goes to the owner the usual way ({@link ServeElsewhere}).
      */
     private KeyOutcome readForOwner(Serving serving, KeyRequest request, Optional<Entry> local) {
-        CopyAnswer answer = replicator.askOwner(serving.owner(), request.key().value(), local, request.deadline())
-                .filter(owners -> owners.kind() != CopyAnswer.Kind.NOT_OWNED)
-                .orElseThrow(ServeElsewhere::new);
+        Optional<CopyAnswer> owners = replicator.askOwner(serving.owner(), request.key().value(), local, request.deadline());
+        if (owners.isEmpty()) {
+            return readPassingOver(serving, request, local);
+        }
+        CopyAnswer answer = owners.filter(copy -> copy.kind() != CopyAnswer.Kind.NOT_OWNED).orElseThrow(ServeElsewhere::new);
         Optional<Entry> newest = copies.newerOf(local, answer.copyGiven(local));
         RingPosition owner = serving.owner().id();
         Entry entry = live(newest).orElseThrow(() -> KeyFailure.notFound(owner, request.hops()));
+        return new KeyOutcome.Found(entry, owner, request.hops());
+    }
+
+    /** A replica's read whose owner did not answer in time: this node's copy and those of a read quorum of the other replicas. */
+    private KeyOutcome readPassingOver(Serving serving, KeyRequest request, Optional<Entry> local) {
+        List<NodeRef> others = replicator.replicasOf(request.key().position()).stream()
+                .filter(replica -> !replica.sameNodeAs(serving.owner()))
+                .toList();
+        Integer asked = request.options().readQuorum();
+        int needed = Math.min((asked != null ? asked : replicator.readQuorum(others)) - 1, others.size());
+        Replicator.Read read = replicator.newest(request.key().value(), local, others, needed, request.deadline());
+        if (read.answered() < needed) {
+            throw new ServeElsewhere();
+        }
+        RingPosition owner = serving.owner().id();
+        Entry entry = live(read.newest()).orElseThrow(() -> KeyFailure.notFound(owner, request.hops()));
         return new KeyOutcome.Found(entry, owner, request.hops());
     }
 

@@ -193,6 +193,17 @@ public class Replicator {
     }
 
     /**
+     * How long a replica serving a read waits for the key's owner before it reads the other replicas
+     * instead: a quarter of {@code dht.request-timeout}, and at most half the time the request has
+     * left, so that the others still have time to answer.
+     */
+    private Duration ownersShare(Instant deadline) {
+        Duration half = waitUntil(deadline).dividedBy(2);
+        Duration quarter = properties.requestTimeout().dividedBy(4);
+        return half.compareTo(quarter) < 0 ? half : quarter;
+    }
+
+    /**
      * How many replicas confirmed a copy in time, whether the owner did, where it had to, and whether
      * the write replaced a value there.
      */
@@ -215,12 +226,13 @@ public class Replicator {
     /**
      * The owner's answer for a key, for a replica that serves a read itself and holds {@code local}
      * (a copy of the same version comes back as a confirmation alone; {@link CopyAnswer#copyGiven});
-     * empty when the owner did not answer in time. It goes in the next call of the owner's
+     * empty when the owner did not answer within its share of the time ({@link #ownersShare}). It goes
+     * in the next call of the owner's
      * {@link PeerPipeline}, with the reads of other requests bound there.
      */
     public Optional<CopyAnswer> askOwner(NodeRef owner, String key, Optional<Entry> local, Instant deadline) {
         try {
-            return Optional.of(readsOfOwners.send(owner, Wanted.of(key, local)).get(waitUntil(deadline).toNanos(), TimeUnit.NANOSECONDS));
+            return Optional.of(readsOfOwners.send(owner, Wanted.of(key, local)).get(ownersShare(deadline).toNanos(), TimeUnit.NANOSECONDS));
         } catch (ExecutionException | TimeoutException e) {
             log.debug("the owner {} did not answer for {} in time: {}", owner, key, e.getMessage());
             return Optional.empty();
