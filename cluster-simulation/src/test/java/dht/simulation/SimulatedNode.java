@@ -92,7 +92,7 @@ final class SimulatedNode {
         joins[0] = joinProcess;
         leaveProcess = new LeaveProcess(local, registryClient, peers, outbound, store, joinProcess, events, properties, scheduler);
         keys = new KeyService(local, new KeyCoordinator(store, locks, inbound, peers, clock, replicator, copies, scheduler), peers,
-                properties, metrics, replicator, ringView, scheduler);
+                properties, metrics, replicator, ringView, scheduler, failureDetector);
         listing = new ListingService(store, inbound, local, ringView, replicator, peers, properties, scheduler);
     }
 

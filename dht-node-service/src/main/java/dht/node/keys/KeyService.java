@@ -14,6 +14,7 @@ import dht.node.keys.KeyCoordinator.ServeElsewhere;
 import dht.node.keys.KeyCoordinator.Serving;
 import dht.node.keys.KeyCoordinator.SourceCopy;
 import dht.node.keys.KeyCoordinator.WriteStep;
+import dht.node.membership.FailureDetector;
 import dht.node.membership.LocalNode.Route;
 import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
@@ -55,9 +56,11 @@ public class KeyService {
     private final Replicator replicator;
     private final RingView ringView;
     private final NodeScheduler scheduler;
+    private final FailureDetector failureDetector;
 
     public KeyService(LocalNode node, KeyCoordinator coordinator, PeerClient peers, NodeProperties properties, DhtMetrics metrics,
-                      Replicator replicator, RingView ringView, NodeScheduler scheduler) {
+                      Replicator replicator, RingView ringView, NodeScheduler scheduler, FailureDetector failureDetector) {
+        this.failureDetector = failureDetector;
         this.scheduler = scheduler;
         this.node = node;
         this.coordinator = coordinator;
@@ -249,6 +252,9 @@ public class KeyService {
         try {
             return peers.forward(target, request);
         } catch (PeerFailure e) {
+            if (!(e instanceof PeerFailure.Refused)) {
+                failureDetector.suspect(target);
+            }
             if (e instanceof PeerFailure.TimedOut) {
                 throw e;
             }

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -49,6 +51,9 @@ public class FailureDetector {
     private final OutboundHandoffs outbound;
     /** Probes missed in a row, by the address of the successor. */
     private final Map<String, Integer> missed = new HashMap<>();
+    /** When each node was last reported because a request could not reach it, by its address. */
+    private final Map<String, Instant> suspected = new HashMap<>();
+    private final NodeScheduler scheduler;
 
     public FailureDetector(LocalNode node, RingView ringView, PeerClient peers, RegistryClient registry,
                            ApplicationEventPublisher events, NodeProperties properties, OutboundHandoffs outbound,
@@ -60,6 +65,7 @@ public class FailureDetector {
         this.registry = registry;
         this.events = events;
         this.properties = properties;
+        this.scheduler = scheduler;
         scheduler.runEvery(properties.probeInterval(), "failure-detector", this::probe);
     }
 
@@ -91,6 +97,40 @@ public class FailureDetector {
                 return;
             }
             markDown(successor);
+        }
+    }
+
+    /**
+     * A request could not reach {@code position}'s node (no connection, no answer in time, calls to it
+     * paused): it is reported to the registry at once, in the background, which marks it DOWN only if
+     * it cannot reach it either; its predecessors then serve its ranges, without waiting for their
+     * probes to miss {@code dht.failure-threshold} times. At most once per probe-timeout-and-interval
+     * per node, so that a burst of failed requests makes one report.
+     */
+    public void suspect(NodeRef position) {
+        NodeRef member = memberAt(position);
+        Instant now = scheduler.now();
+        synchronized (this) {
+            Instant last = suspected.get(member.address());
+            if (last != null && now.isBefore(last.plus(properties.requestTimeout()))) {
+                return;
+            }
+            suspected.put(member.address(), now);
+        }
+        scheduler.runAfter(Duration.ZERO, "suspect " + member.address(), () -> reportSuspect(member));
+    }
+
+    private void reportSuspect(NodeRef member) {
+        NodeRef self = node.neighborhood().map(Neighborhood::node).orElse(null);
+        if (self == null || member.sameNodeAs(self) || node.state() != NodeState.READY) {
+            return;
+        }
+        try {
+            registry.reportDown(member.id(), self.id());
+            log.warn("{} could not be reached by a request, nor by the registry: DOWN", member);
+            goingDown(member);
+        } catch (PeerFailure e) {
+            log.info("{} could not be reached by a request, but it answers the registry ({})", member, e.getMessage());
         }
     }
 

@@ -10,6 +10,7 @@ import dht.core.wire.Entry;
 import dht.node.config.NodeProperties;
 import dht.node.keys.KeyBatchService.Item;
 import dht.node.keys.KeyBatchService.Result;
+import dht.node.membership.FailureDetector;
 import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
 import dht.node.membership.RingView;
@@ -71,7 +72,7 @@ class KeyBatchServiceTest {
     private final Replicator replicator = mock(Replicator.class);
     private final ThreadScheduler scheduler = new ThreadScheduler(new SimpleAsyncTaskScheduler());
     private final KeyService keys = new KeyService(node, mock(KeyCoordinator.class), peers, properties, mock(DhtMetrics.class),
-            replicator, ringView, scheduler);
+            replicator, ringView, scheduler, mock(FailureDetector.class));
     /** Opened at the end of every test, so that no stub still waits on it. */
     private final CountDownLatch released = new CountDownLatch(1);
 

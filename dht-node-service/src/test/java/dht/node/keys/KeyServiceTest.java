@@ -12,6 +12,7 @@ import dht.core.Version;
 import dht.core.wire.CopyAnswer;
 import dht.core.wire.Entry;
 import dht.node.config.NodeProperties;
+import dht.node.membership.FailureDetector;
 import dht.node.membership.LocalNode;
 import dht.node.membership.NodeState;
 import dht.node.membership.RingView;
@@ -52,8 +53,11 @@ import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.reset;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -81,12 +85,13 @@ class KeyServiceTest {
     private final InboundTransfers inbound = new InboundTransfers();
     private final PeerClient peers = mock(PeerClient.class);
     private final Replicator replicator = mock(Replicator.class);
+    private final FailureDetector failureDetector = mock(FailureDetector.class);
     private final AtomicInteger remoteCalls = new AtomicInteger();
     private final ManualScheduler scheduler = new ManualScheduler(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     private final KeyService keys = new KeyService(node,
             new KeyCoordinator(store, locks, inbound, peers, new HybridClock(System::currentTimeMillis), replicator,
                     new Copies(store, locks, new HybridClock(System::currentTimeMillis)), scheduler),
-            peers, properties, mock(DhtMetrics.class), replicator, ringView, scheduler);
+            peers, properties, mock(DhtMetrics.class), replicator, ringView, scheduler, failureDetector);
     private Key ownKey;
 
     @BeforeEach
@@ -229,6 +234,22 @@ class KeyServiceTest {
         assertThatThrownBy(() -> keys.get(KeyRequest.read(foreignKey, 1, scheduler.now().minusMillis(1), KeyOptions.NONE)))
                 .isInstanceOf(PeerFailure.TimedOut.class);
         verify(peers, never()).forward(any(), any());
+    }
+
+    @Test
+    void aNodeARequestCannotReachIsReportedAndOneThatRefusesIsNot() {
+        Key foreignKey = foreignKey();
+        when(peers.forward(any(), any())).thenThrow(PeerFailure.unreachable(OTHER, null));
+
+        assertThatThrownBy(() -> keys.delete(KeyRequest.delete(foreignKey, 0, DEADLINE, KeyOptions.NONE)))
+                .isInstanceOf(PeerFailure.class);
+        verify(failureDetector, atLeastOnce()).suspect(any());
+
+        reset(failureDetector);
+        doThrow(PeerFailure.refused(OTHER, PeerFailure.Reason.BUSY, "not ready")).when(peers).forward(any(), any());
+        assertThatThrownBy(() -> keys.delete(KeyRequest.delete(foreignKey, 0, DEADLINE, KeyOptions.NONE)))
+                .isInstanceOf(PeerFailure.class);
+        verify(failureDetector, never()).suspect(any());
     }
 
     @Test
