@@ -30,6 +30,7 @@ public class RingView {
     private final AtomicReference<Ring> ring = new AtomicReference<>(Ring.empty());
     /** The members DOWN, each at its positions: out of the ring that owns and routes, not of where copies belong. */
     private final AtomicReference<Ring> down = new AtomicReference<>(Ring.empty());
+    private final AtomicReference<Placement> placement = new AtomicReference<>();
     private final ApplicationEventPublisher events;
 
     public RingView(ApplicationEventPublisher events) {
@@ -83,17 +84,32 @@ public class RingView {
      * {@code self}: where each key's copies belong.
      */
     public Ring placementWith(Neighborhood self) {
-        Ring placement = ringWith(self);
-        for (NodeRef member : down.get().nodes()) {
-            if (!placement.contains(member.id()) && !member.sameNodeAs(self.node())) {
+        Ring live = ringWith(self);
+        Ring downNow = down.get();
+        if (downNow.isEmpty()) {
+            return live;
+        }
+        // every key request asks this: the ring is built again only when the view or the DOWN members changed
+        Placement last = placement.get();
+        if (last != null && last.live() == live && last.down() == downNow && last.self().equals(self.node())) {
+            return last.ring();
+        }
+        Ring ring = live;
+        for (NodeRef member : downNow.nodes()) {
+            if (!ring.contains(member.id()) && !member.sameNodeAs(self.node())) {
                 try {
-                    placement = placement.with(member, down.get().virtualPositionsOf(member.id()));
+                    ring = ring.with(member, downNow.virtualPositionsOf(member.id()));
                 } catch (IllegalArgumentException | IllegalStateException stale) {
                     log.debug("a DOWN member's position is held by another in the ring view: {}", stale.getMessage());
                 }
             }
         }
-        return placement;
+        placement.set(new Placement(live, downNow, self.node(), ring));
+        return ring;
+    }
+
+    /** The placement last built, and what it was built from. */
+    private record Placement(Ring live, Ring down, NodeRef self, Ring ring) {
     }
 
     /** Whether {@code node} is DOWN as this node last heard. */
