@@ -104,7 +104,7 @@ public class FailureDetector {
      * A request could not reach {@code position}'s node (no connection, no answer in time, calls to it
      * paused): it is reported to the registry at once, in the background, which marks it DOWN only if
      * it cannot reach it either; its predecessors then serve its ranges, without waiting for their
-     * probes to miss {@code dht.failure-threshold} times. At most once per probe-timeout-and-interval
+     * probes to miss {@code dht.failure-threshold} times. At most once per {@code dht.request-timeout}
      * per node, so that a burst of failed requests makes one report.
      */
     public void suspect(NodeRef position) {
