@@ -83,7 +83,7 @@ final class SimulatedNode {
                 scheduler);
         RingRefresher refresher = new RingRefresher(local, ringView, registryClient, ringWalk, scheduler, properties, events,
                 failureDetector);
-        Replicator replicator = new Replicator(local, ringView, peers, properties, copies, scheduler);
+        Replicator replicator = new Replicator(local, ringView, peers, properties, copies, scheduler, metrics);
         replicaSync = new ReplicaSync(local, replicator, peers, store, copies, properties, transfers, scheduler, ringView);
         neighbors = new NeighborService(local, inbound, outbound, transfers, ringView, properties, scheduler, failureDetector,
                 replicaSync);

@@ -13,6 +13,7 @@ import dht.node.membership.RingView;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.storage.Copies;
+import dht.node.telemetry.DhtMetrics;
 import dht.node.time.NodeScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,7 @@ public class Replicator {
     private final NodeProperties properties;
     private final Copies copies;
     private final NodeScheduler scheduler;
+    private final DhtMetrics metrics;
     private final Executor executor;
     private final PeerPipeline<Entry, Boolean> toReplicas;
     private final PeerPipeline<Entry, PeerPipeline.OwnerTook> toOwners;
@@ -59,7 +61,8 @@ public class Replicator {
     private final PeerPipeline<Wanted, CopyAnswer> readsOfOwners;
 
     public Replicator(LocalNode node, RingView ringView, PeerClient peers, NodeProperties properties, Copies copies,
-                      NodeScheduler scheduler) {
+                      NodeScheduler scheduler, DhtMetrics metrics) {
+        this.metrics = metrics;
         this.executor = scheduler.fanOut();
         this.toReplicas = PeerPipeline.toReplicas(peers, executor);
         this.toOwners = PeerPipeline.toOwners(peers, executor);
@@ -133,6 +136,9 @@ public class Replicator {
         AtomicInteger confirmed = new AtomicInteger();
         // a DOWN replica is not sent to: it takes what it missed when it is back (its range is synced as it rejoins)
         List<NodeRef> up = replicas.stream().filter(replica -> !ringView.isDown(replica)).toList();
+        if (up.size() < replicas.size()) {
+            metrics.copiesSkipped(replicas.size() - up.size());
+        }
         AtomicInteger outstanding = new AtomicInteger(up.size());
         CompletableFuture<Void> enough = new CompletableFuture<>();
         if (up.isEmpty()) {

@@ -20,6 +20,7 @@ public class DhtMetrics {
     private final Counter transferredOut;
     private final Counter expired;
     private final Counter tombstonesPurged;
+    private final Counter copiesSkipped;
 
     public DhtMetrics(MeterRegistry registry, KeyValueStore store) {
         this.registry = registry;
@@ -36,6 +37,9 @@ public class DhtMetrics {
                 .description("Expired values the purge turned into tombstones (their bytes freed)").register(registry);
         this.tombstonesPurged = Counter.builder("dht.tombstones.purged")
                 .description("Tombstones of deletes and expired values forgotten after dht.tombstone-grace").register(registry);
+        this.copiesSkipped = Counter.builder("dht.copies.skipped")
+                .description("Copies of writes not sent to a DOWN replica: it pulls what changed when it joins back")
+                .register(registry);
         // a ring whose every node holds every key forwards nothing, and its dashboard still shows 0 forwards
         for (String operation : new String[]{"get", "put", "delete"}) {
             registry.counter("dht.forwards", "operation", operation);
@@ -89,5 +93,9 @@ public class DhtMetrics {
 
     public void tombstonesPurged(long tombstones) {
         tombstonesPurged.increment(tombstones);
+    }
+
+    public void copiesSkipped(int copies) {
+        copiesSkipped.increment(copies);
     }
 }

@@ -1,19 +1,25 @@
 package dht.node.replication;
 
-import dht.node.membership.RingView;
 import dht.core.HybridClock;
 import dht.core.NodeRef;
+import dht.core.Ring;
 import dht.core.RingPosition;
 import dht.core.Version;
 import dht.core.wire.CopyAnswer;
 import dht.core.wire.Entry;
+import dht.core.wire.Member;
+import dht.core.wire.MemberState;
 import dht.node.config.NodeProperties;
+import dht.node.membership.RingView;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.storage.Copies;
 import dht.node.storage.InMemoryKeyValueStore;
 import dht.node.storage.KeyLocks;
+import dht.node.telemetry.DhtMetrics;
 import dht.node.time.ThreadScheduler;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -34,6 +40,8 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 /**
@@ -52,10 +60,13 @@ class ReplicatorTest {
     private final NodeProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
             "dht.request-timeout", "10m"))).bindOrCreate("dht", NodeProperties.class);
     private final PeerClient peers = mock(PeerClient.class);
+    private final MeterRegistry meters = new SimpleMeterRegistry();
+    private final DhtMetrics metrics = new DhtMetrics(meters, new InMemoryKeyValueStore());
+    private final RingView ringView = new RingView(event -> {
+    });
     private final CountDownLatch hang = new CountDownLatch(1);
-    private final Replicator replicator = new Replicator(null, new RingView(event -> {
-    }), peers, properties,
-            new Copies(new InMemoryKeyValueStore(), new KeyLocks(16), new HybridClock(System::currentTimeMillis)), new ThreadScheduler(new SimpleAsyncTaskScheduler()));
+    private final Replicator replicator = new Replicator(null, ringView, peers, properties,
+            new Copies(new InMemoryKeyValueStore(), new KeyLocks(16), new HybridClock(System::currentTimeMillis)), new ThreadScheduler(new SimpleAsyncTaskScheduler()), metrics);
 
     @AfterEach
     void releaseTheSlowReplica() {
@@ -87,6 +98,19 @@ class ReplicatorTest {
 
         assertThat(read.answered()).isZero();
         assertThat(read.newest()).isEmpty();
+    }
+
+    @Test
+    void aDownReplicaIsNotSentItsCopyAndTheSkippedCopyIsCounted() {
+        Entry copy = new Entry("k", "v".getBytes(StandardCharsets.UTF_8), "text/plain", new Version(1, RingPosition.MIN));
+        ringView.replace(Ring.of(List.of(QUICK)), List.of(new Member(DOWN.id(), DOWN.address(), MemberState.DOWN)));
+
+        int confirmed = assertTimeoutPreemptively(HANG_GUARD,
+                () -> replicator.replicate(copy, List.of(DOWN, QUICK), 1, Instant.now().plusSeconds(600)));
+
+        assertThat(confirmed).isEqualTo(1);
+        verify(peers, never()).replicate(eq(DOWN), any());
+        assertThat(meters.get("dht.copies.skipped").counter().count()).isEqualTo(1.0);
     }
 
     @Test
