@@ -44,8 +44,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public class ReplicaSync implements RangeReconciliation {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaSync.class);
-    /** Arcs per digest: a reply of some 20 KB that narrows a difference down to 1/1024 of the range. */
-    private static final int DIGEST_PARTS = 1024;
 
     private final LocalNode node;
     private final Replicator replicator;
@@ -150,7 +148,7 @@ public class ReplicaSync implements RangeReconciliation {
                 continue; // it syncs its ranges as it joins again
             }
             if (local == null) {
-                local = transfers.digest(new DigestRequest(range, DIGEST_PARTS));
+                local = transfers.digest(DigestRequest.of(range));
             }
             try {
                 if (reconcile(range, replica, local) > 0) {
@@ -166,7 +164,7 @@ public class ReplicaSync implements RangeReconciliation {
 
     /** Answers how many newer copies the replica gave. */
     private long reconcile(KeyRange range, NodeRef replica, RangeDigest local) {
-        List<KeyRange> differing = local.differingArcs(peers.digest(replica, new DigestRequest(range, DIGEST_PARTS)));
+        List<KeyRange> differing = local.differingArcs(peers.digest(replica, DigestRequest.of(range)));
         long pulled = 0;
         long pushed = 0;
         for (KeyRange arc : differing) {

@@ -286,8 +286,9 @@ public class Replicator {
         if (needed <= 0 || holders.isEmpty()) {
             return List.of();
         }
-        // a DOWN replica is asked last, if the others fail
-        List<NodeRef> replicas = holders.stream().sorted(Comparator.comparing(ringView::isDown)).toList();
+        // a DOWN replica is asked last, if the others fail; most reads find none and keep their order as it is
+        List<NodeRef> replicas = ringView.down().isEmpty() ? holders
+                : holders.stream().sorted(Comparator.comparing(ringView::isDown)).toList();
         BlockingQueue<Answer<T>> answers = new LinkedBlockingQueue<>();
         long until = System.nanoTime() + waitUntil(deadline).toNanos();
         List<T> answered = new ArrayList<>(needed);

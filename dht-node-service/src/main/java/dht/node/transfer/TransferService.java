@@ -41,8 +41,6 @@ public class TransferService {
 
     private static final Logger log = LoggerFactory.getLogger(TransferService.class);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
-    /** Arcs a range is cut into to find what differs when a node comes back in place, as anti-entropy cuts it. */
-    private static final int SYNC_DIGEST_PARTS = 1024;
 
     private final KeyValueStore store;
     private final Copies copies;
@@ -94,9 +92,9 @@ public class TransferService {
     private Optional<Long> pullDiffering(NodeRef self, Pending pending) {
         KeyRange range = pending.range();
         NodeRef source = pending.source();
-        DigestRequest request = new DigestRequest(range, SYNC_DIGEST_PARTS);
+        DigestRequest request = DigestRequest.of(range);
         List<KeyRange> differing = digest(request).differingArcs(peers.digest(source, request));
-        log.info("{} back in place: {} of {} arcs of {} differ from {}", self, differing.size(), SYNC_DIGEST_PARTS, range, source);
+        log.info("{} back in place: {} of {} arcs of {} differ from {}", self, differing.size(), request.parts(), range, source);
         events.publishEvent(RingEvent.transfer("transfer-started", self, source, range, 0));
         long received = 0;
         for (KeyRange arc : differing) {

@@ -6,6 +6,7 @@ import dht.core.KeyRange;
 import dht.core.NodeRef;
 import dht.core.RingPosition;
 import dht.core.Version;
+import dht.core.wire.DigestRequest;
 import dht.core.wire.Entry;
 import dht.core.wire.StoreCursor;
 import dht.core.wire.TransferPage;
@@ -128,7 +129,7 @@ class TransferServiceTest {
     }
 
     private static RangeDigest digest(KeyRange range, Entry... entries) {
-        RangeDigest.Builder digest = new RangeDigest.Builder(range, 1024);
+        RangeDigest.Builder digest = new RangeDigest.Builder(range, DigestRequest.ARCS);
         for (Entry entry : entries) {
             digest.add(entry);
         }
