@@ -272,6 +272,9 @@ run_wrk() { # label op(get|put) seconds api hosts out-file [requests-per-second]
   parse_into "$label.$op" "$line"
 }
 
+# the value of one k=v field of a result line
+field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
+
 parse_into() { # prefix "BENCH k=v ...": stores result[prefix.k]=v
   local prefix=$1 pair
   for pair in $2; do
@@ -636,8 +639,6 @@ sequential_row() { # label title
     "$value_bytes" "${result[$p.span_seconds]}" "$(ms "${result[$p.p50_us]}")" "$(ms "${result[$p.p99_us]}")" \
     "$(ms "${result[$p.p999_us]}")" "$bound"
 }
-
-field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
 
 etcd_version=$(etcd --version 2>/dev/null | awk '/etcd Version/ {print $3}')
 declare -A title=(
