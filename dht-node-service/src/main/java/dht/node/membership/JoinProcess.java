@@ -156,14 +156,20 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
         }
         try {
             join(self);
-            finished();
-            ringRefresher.refresh();
-            return;
         } catch (PeerFailure | IllegalStateException e) {
             log.warn("join attempt {} of {} failed: {}; retrying in {}", attempt, self, e.getMessage(), nextRetry());
+            retry(self, attempt);
+            return;
         } catch (RuntimeException e) {
             log.error("join attempt {} of {} failed; retrying in {}", attempt, self, nextRetry(), e);
+            retry(self, attempt);
+            return;
         }
+        finished();
+        ringRefresher.refresh();
+    }
+
+    private void retry(NodeRef self, int attempt) {
         ownNothingUntilJoined();
         Duration wait = nextRetry();
         yielded = false;
@@ -173,11 +179,12 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
     /**
      * A join that broke off after splicing some positions in serves none of them until the next
      * attempt has spliced them again: their predecessors may close them out meanwhile (another
-     * joiner asks there, and finds this node holding no place), and a range must never have two owners.
+     * joiner asks there, and finds this node holding no place; or the registry, told it is DOWN,
+     * refused to end the join), and a range must never have two owners.
      */
     private void ownNothingUntilJoined() {
         node.changeOwnership(() -> {
-            if (node.state() == NodeState.TRANSFERRING) {
+            if (node.state() == NodeState.TRANSFERRING || node.state() == NodeState.READY) {
                 node.update(NodeState.JOINING);
             }
             return null;

@@ -249,12 +249,18 @@ public class Membership {
     /**
      * A member stopped or unreachable: it leaves the ring that owns and routes (its predecessors
      * serve its range) but keeps its positions, until it comes back in place or is removed. Answers
-     * it as listed now; a member already DOWN stays DOWN since it first was.
+     * it as listed now; a member already DOWN stays DOWN since it first was. One found down again
+     * while it joins back breaks that join off: its predecessors close it out once more on this
+     * answer, so the join must not end as if it had held its ranges; it registers again.
      */
     public Member markDown(RingPosition id) {
         lock.lock();
         try {
             expireDownMembers();
+            if (down.containsKey(id) && change != null && change.node().id().equals(id) && change.state() == MemberState.JOINING) {
+                finishChange();
+                log.warn("node {} is DOWN again while it joined back; its join is broken off", id);
+            }
             if (!down.containsKey(id)) {
                 NodeRef node = ring.node(id).orElseThrow(() -> new UnknownNodeException(id, "is not in the ring"));
                 if (change != null && change.node().id().equals(id)) {

@@ -101,6 +101,22 @@ class MembershipTest {
     }
 
     @Test
+    void aMemberFoundDownAgainWhileItJoinsBackHasItsJoinBrokenOffAndStaysDown() {
+        membership.announce(A, List.of());
+        membership.announce(B, List.of());
+        Instant wentDown = clock.instant();
+        membership.markDown(B.id());
+        membership.register(B.address(), B.id(), 1, null);
+
+        clock.advance(Duration.ofSeconds(1));
+        membership.markDown(B.id());
+
+        assertThatThrownBy(() -> membership.joined(B.id())).isInstanceOf(UnknownNodeException.class);
+        assertThat(membership.members()).extracting(Member::state).containsExactly(MemberState.UP, MemberState.DOWN);
+        assertThat(membership.register(B.address(), B.id(), 1, null).awaySince()).isEqualTo(wentDown);
+    }
+
+    @Test
     void aDownMemberMayNotAnnounceItself() {
         membership.announce(A, List.of());
         membership.announce(B, List.of());
