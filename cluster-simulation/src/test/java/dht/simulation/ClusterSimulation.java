@@ -15,6 +15,7 @@ import dht.node.peer.KeyOptions;
 import dht.node.peer.KeyOutcome;
 import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerFailure;
+import dht.node.hints.HintStore;
 import dht.node.storage.InMemoryKeyValueStore;
 import dht.registry.config.RegistryProperties;
 import dht.registry.membership.Membership;
@@ -79,6 +80,8 @@ final class ClusterSimulation {
     private final Membership registry;
     private final NodeProperties properties;
     private final Map<String, InMemoryKeyValueStore> disks = new TreeMap<>();
+    /** Each node's hints, kept on its disk as its keys are. */
+    private final Map<String, HintStore> hintDisks = new TreeMap<>();
     private final Map<String, SimulatedNode> nodes = new TreeMap<>();
     /** The crashed nodes, with when each crashed. */
     private final Map<String, Long> crashed = new TreeMap<>();
@@ -353,6 +356,7 @@ final class ClusterSimulation {
 
     private void startNode(String address) {
         SimulatedNode node = new SimulatedNode(address, disks.computeIfAbsent(address, a -> new InMemoryKeyValueStore()),
+                hintDisks.computeIfAbsent(address, a -> HintStore.inMemory(properties.hints().maxBytes().toBytes())),
                 properties, loop, faults, network, registry);
         nodes.put(address, node);
         network.attach(node);

@@ -7,6 +7,8 @@ import dht.node.config.NodeProperties;
 import dht.node.keys.KeyCoordinator;
 import dht.node.keys.KeyService;
 import dht.node.keys.ListingService;
+import dht.node.hints.HintStore;
+import dht.node.hints.HintedHandoff;
 import dht.node.membership.FailureDetector;
 import dht.node.membership.JoinProcess;
 import dht.node.membership.LeaveProcess;
@@ -54,9 +56,10 @@ final class SimulatedNode {
     final ListingService listing;
     final ReplicaSync replicaSync;
     final FailureDetector failureDetector;
+    final HintedHandoff handoff;
 
-    SimulatedNode(String address, InMemoryKeyValueStore store, NodeProperties properties, EventLoop loop, Faults faults,
-                  Network network, Membership registry) {
+    SimulatedNode(String address, InMemoryKeyValueStore store, HintStore hints, NodeProperties properties, EventLoop loop,
+                  Faults faults, Network network, Membership registry) {
         this.address = address;
         this.id = RingPosition.ofAddress(address);
         this.store = store;
@@ -83,7 +86,8 @@ final class SimulatedNode {
                 scheduler);
         RingRefresher refresher = new RingRefresher(local, ringView, registryClient, ringWalk, scheduler, properties, events,
                 failureDetector);
-        Replicator replicator = new Replicator(local, ringView, peers, properties, copies, scheduler, metrics);
+        handoff = new HintedHandoff(hints, local, ringView, peers, copies, properties, scheduler, metrics);
+        Replicator replicator = new Replicator(local, ringView, peers, properties, copies, scheduler, handoff);
         replicaSync = new ReplicaSync(local, replicator, peers, store, copies, properties, transfers, scheduler, ringView);
         neighbors = new NeighborService(local, inbound, outbound, transfers, ringView, properties, scheduler, failureDetector,
                 replicaSync);

@@ -131,6 +131,18 @@ final class SimulatedPeers implements PeerClient {
     }
 
     @Override
+    public void storeHints(NodeRef fallback, String target, List<Entry> entries) {
+        network.call(caller, fallback, "hints for " + target + " " + entries.stream().map(Entry::key).toList(), peer -> {
+            for (Entry entry : entries) {
+                if (!peer.handoff.keep(target, entry)) {
+                    throw PeerFailure.refused(fallback, PeerFailure.Reason.BUSY, "the hint store is full");
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
     public boolean isAlive(NodeRef node) {
         try {
             return network.call(caller, node, "probe", peer -> true);

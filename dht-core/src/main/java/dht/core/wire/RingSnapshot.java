@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * @param handingOver    ranges it gave away and still holds keys of, with their new owner
  * @param positions      with virtual nodes, each position it stands at, its ID's included
  * @param downNodes      the members DOWN as it last heard: still members at their positions, their
- *                       ranges served by their predecessors, their copies skipped until they are back
+ *                       ranges served by their predecessors, the writes they miss kept as hints until they are back
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RingSnapshot(RingPosition id, String address, String state, NodeRef predecessor, NodeRef successor,

@@ -58,6 +58,7 @@ import java.util.List;
  * @param seedNodes           {@code host:port} of running nodes to join through instead of the
  *                            registry; a seed that lists itself starts a new ring when no other
  *                            seed answers
+ * @param hints               the writes kept for replicas that missed them (hinted handoff)
  */
 @Validated
 @ConfigurationProperties("dht")
@@ -86,7 +87,8 @@ public record NodeProperties(
         @NotNull @DefaultValue("data/node") Path dataDir,
         @Valid @NotNull @DefaultValue Storage storage,
         @Min(1) @Max(RegisterRequest.MAX_VIRTUAL_NODES) Integer virtualNodes,
-        @NotNull @DefaultValue List<@Pattern(regexp = RegisterRequest.ADDRESS, message = "must be host:port") String> seedNodes) {
+        @NotNull @DefaultValue List<@Pattern(regexp = RegisterRequest.ADDRESS, message = "must be host:port") String> seedNodes,
+        @Valid @NotNull @DefaultValue Hints hints) {
 
     /**
      * @param type       {@code rocksdb} (on disk under {@code dht.data-dir}, the default) or
@@ -98,6 +100,25 @@ public record NodeProperties(
     }
 
     public enum StorageType { ROCKSDB, MEMORY }
+
+    /**
+     * @param maxBytes         how much a node keeps for replicas that missed writes, all of them together;
+     *                         past it a hint is dropped, and anti-entropy brings the replica up to date instead
+     * @param maxAge           how long a hint is kept for a replica that does not come back; never longer than
+     *                         {@code dht.tombstone-grace}, or a late hint could bring back a value whose delete
+     *                         the others have forgotten
+     * @param deliveryInterval how often a node hands its hints to the replicas that are up again (also at once
+     *                         when it hears one is back)
+     */
+    public record Hints(@NotNull @DefaultValue("256MB") DataSize maxBytes,
+                        @NotNull @DefaultValue("3h") Duration maxAge,
+                        @NotNull @DefaultValue("10s") Duration deliveryInterval) {
+    }
+
+    /** How long a hint is kept: {@code dht.hints.max-age}, and never past {@code dht.tombstone-grace}. */
+    public Duration hintMaxAge() {
+        return hints.maxAge().compareTo(tombstoneGrace) < 0 ? hints.maxAge() : tombstoneGrace;
+    }
 
     /**
      * Positions a registry-joined node stands at unless told otherwise: with one position per node

@@ -243,6 +243,15 @@ public class HttpPeerClient implements PeerClient {
         return answer;
     }
 
+    @Override
+    public void storeHints(NodeRef fallback, String target, List<Entry> entries) {
+        URI uri = base(fallback).pathSegment("internal", "hints").queryParam("for", target).build().encode().toUri();
+        call(fallback, true, () -> rest.post().uri(uri)
+                .contentType(MediaType.parseMediaType(EntryCodec.MEDIA_TYPE))
+                .body(EntryCodec.toBytes(entries))
+                .retrieve().toBodilessEntity());
+    }
+
     private void store(NodeRef node, List<Entry> entries, String... path) {
         call(node, true, () -> post(node, entries, path).retrieve().toBodilessEntity());
     }

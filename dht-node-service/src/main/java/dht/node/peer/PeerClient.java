@@ -69,6 +69,12 @@ public interface PeerClient {
     void replicate(NodeRef replica, List<Entry> entries);
 
     /**
+     * Keeps writes on {@code fallback} as hints for the replica at {@code target}, which could not
+     * take them (it is DOWN): the fallback hands them over once it is back (hinted handoff).
+     */
+    void storeHints(NodeRef fallback, String target, List<Entry> entries);
+
+    /**
      * Stores writes replicas coordinated on the keys' owner, which keeps each unless it holds a newer
      * version, and refuses it unless it owns the key by its own neighbors (a write counts only once
      * its owner holds it); answers the keys it refused, and those where the write replaced a value.

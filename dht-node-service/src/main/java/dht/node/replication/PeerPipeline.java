@@ -68,6 +68,14 @@ final class PeerPipeline<T, R> {
         }, executor);
     }
 
+    /** Hints kept on a fallback node for the replica at {@code target}, which is DOWN. */
+    static PeerPipeline<Entry, Boolean> hintsFor(String target, PeerClient peers, Executor executor) {
+        return ofEntries((fallback, entries) -> {
+            peers.storeHints(fallback, target, entries);
+            return Collections.nCopies(entries.size(), true);
+        }, executor);
+    }
+
     /** Writes for the keys' owner: each answer says whether it took the entry (refused while it does not own the key) over a value. */
     static PeerPipeline<Entry, OwnerTook> toOwners(PeerClient peers, Executor executor) {
         return ofEntries((owner, entries) -> {

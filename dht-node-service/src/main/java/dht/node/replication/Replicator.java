@@ -1,5 +1,6 @@
 package dht.node.replication;
 
+import dht.core.Key;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
@@ -8,12 +9,12 @@ import dht.core.wire.CopyAnswer;
 import dht.core.wire.Entry;
 import dht.core.wire.Wanted;
 import dht.node.config.NodeProperties;
+import dht.node.hints.HintedHandoff;
 import dht.node.membership.LocalNode;
 import dht.node.membership.RingView;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.storage.Copies;
-import dht.node.telemetry.DhtMetrics;
 import dht.node.time.NodeScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +25,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -53,16 +56,18 @@ public class Replicator {
     private final NodeProperties properties;
     private final Copies copies;
     private final NodeScheduler scheduler;
-    private final DhtMetrics metrics;
     private final Executor executor;
     private final PeerPipeline<Entry, Boolean> toReplicas;
     private final PeerPipeline<Entry, PeerPipeline.OwnerTook> toOwners;
     private final PeerPipeline<Wanted, CopyAnswer> readsOfReplicas;
     private final PeerPipeline<Wanted, CopyAnswer> readsOfOwners;
+    /** Hints for each DOWN replica, by its address, bound for the fallback nodes that keep them. */
+    private final Map<String, PeerPipeline<Entry, Boolean>> hintsOnFallbacks = new ConcurrentHashMap<>();
+    private final HintedHandoff handoff;
 
     public Replicator(LocalNode node, RingView ringView, PeerClient peers, NodeProperties properties, Copies copies,
-                      NodeScheduler scheduler, DhtMetrics metrics) {
-        this.metrics = metrics;
+                      NodeScheduler scheduler, HintedHandoff handoff) {
+        this.handoff = handoff;
         this.executor = scheduler.fanOut();
         this.toReplicas = PeerPipeline.toReplicas(peers, executor);
         this.toOwners = PeerPipeline.toOwners(peers, executor);
@@ -81,18 +86,43 @@ public class Replicator {
      * {@code replication-factor - 1} positions of other nodes before the position owning it. A key
      * of a DOWN member's range, which this node serves while it is away, keeps that member's
      * holders, the member included: it is still one of them, and nothing is copied to a further node
-     * meanwhile (its copies are skipped, see {@link #replicate}, and it catches up when it is back).
+     * for good meanwhile (its copies go to a fallback as hints, see {@link #replicate}, and it
+     * catches up when it is back).
      */
     public List<NodeRef> replicasOf(RingPosition position) {
-        Neighborhood self = node.neighborhood().orElseThrow(() -> new IllegalStateException("the node has no ID yet"));
+        Neighborhood self = self();
+        return holdersFrom(position, self, properties.replicationFactor()).stream()
+                .filter(replica -> !replica.sameNodeAs(self.node()))
+                .toList();
+    }
+
+    /**
+     * Where the copies of DOWN replicas of the key at {@code position} go meanwhile, as hints: the
+     * first nodes after its holders, in the same walk of the ring, that are neither DOWN nor this
+     * node; one for each of {@code count} DOWN replicas, or fewer if the ring has no more.
+     */
+    List<NodeRef> fallbacksFor(RingPosition position, int count) {
+        Neighborhood self = self();
+        List<NodeRef> walk = holdersFrom(position, self, Integer.MAX_VALUE);
+        return walk.stream()
+                .skip(properties.replicationFactor())
+                .filter(node -> !ringView.isDown(node) && !node.sameNodeAs(self.node()))
+                .limit(count)
+                .toList();
+    }
+
+    /** The first {@code count} distinct nodes that hold the key at {@code position}, this node included, in the order they take it over. */
+    private List<NodeRef> holdersFrom(RingPosition position, Neighborhood self, int count) {
         RingPosition owning = self.viewOwning(position).map(view -> view.self().id()).orElse(position);
         Ring placement = ringView.placementWith(self);
         RingPosition placedAt = placement.isEmpty() ? owning : placement.memberOwning(position).id();
         boolean ofDownMember = !placedAt.equals(owning) && ringView.down().nodeAt(placedAt).isPresent()
                 && Long.compareUnsigned(owning.distanceTo(placedAt), owning.distanceTo(position)) <= 0;
-        return placement.replicasOf(ofDownMember ? placedAt : owning, properties.replicationFactor()).stream()
-                .filter(replica -> !replica.sameNodeAs(self.node()))
-                .toList();
+        return placement.replicasOf(ofDownMember ? placedAt : owning, Math.min(count, Math.max(1, placement.nodes().size())));
+    }
+
+    private Neighborhood self() {
+        return node.neighborhood().orElseThrow(() -> new IllegalStateException("the node has no ID yet"));
     }
 
     /**
@@ -129,35 +159,56 @@ public class Replicator {
     /**
      * Sends {@code entry} to every one of {@code replicas} (in the next call of each one's
      * {@link PeerPipeline}, with the copies of other requests bound there) and waits, at most {@code dht.request-timeout}
-     * and not past {@code deadline},
-     * until {@code needed} of them confirmed it; answers how many did. The rest still get their copy.
+     * and not past {@code deadline}, until {@code needed} of them confirmed it; answers how many did.
+     * The rest still get their copy. A DOWN replica's copy goes to a fallback node as a hint
+     * ({@link #fallbacksFor}), which counts as its copy (sloppy quorum, as in Dynamo): the fallback
+     * hands it over once the replica is back. Without a fallback, and for a copy that failed, the
+     * hint is kept here; that one does not count.
      */
     public int replicate(Entry entry, List<NodeRef> replicas, int needed, Instant deadline) {
+        List<NodeRef> up = new ArrayList<>(replicas.size());
+        List<NodeRef> down = new ArrayList<>(0);
+        replicas.forEach(replica -> (ringView.isDown(replica) ? down : up).add(replica));
+        List<NodeRef> fallbacks = down.isEmpty() ? List.of() : fallbacksFor(Key.of(entry.key()).position(), down.size());
         AtomicInteger confirmed = new AtomicInteger();
-        // a DOWN replica is not sent to: it takes what it missed when it is back (its range is synced as it rejoins)
-        List<NodeRef> up = replicas.stream().filter(replica -> !ringView.isDown(replica)).toList();
-        if (up.size() < replicas.size()) {
-            metrics.copiesSkipped(replicas.size() - up.size());
-        }
-        AtomicInteger outstanding = new AtomicInteger(up.size());
+        AtomicInteger outstanding = new AtomicInteger(replicas.size());
         CompletableFuture<Void> enough = new CompletableFuture<>();
-        if (up.isEmpty()) {
+        if (replicas.isEmpty()) {
             enough.complete(null);
         }
+        Runnable answered = () -> {
+            if (outstanding.decrementAndGet() == 0) {
+                enough.complete(null);
+            }
+        };
         for (NodeRef replica : up) {
-            toReplicas.send(replica, entry)
-                    .whenComplete((ok, failure) -> {
-                        if (failure == null) {
-                            if (confirmed.incrementAndGet() >= needed) {
-                                enough.complete(null);
-                            }
-                        } else {
-                            log.debug("copy of {} to {} failed: {}", entry.key(), replica, failure.getMessage());
-                        }
-                        if (outstanding.decrementAndGet() == 0) {
-                            enough.complete(null);
-                        }
-                    });
+            toReplicas.send(replica, entry).whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    confirmedOne(confirmed, needed, enough);
+                } else {
+                    log.debug("copy of {} to {} failed: {}", entry.key(), replica, failure.getMessage());
+                    handoff.keep(replica.address(), entry);
+                }
+                answered.run();
+            });
+        }
+        for (int i = 0; i < down.size(); i++) {
+            NodeRef replica = down.get(i);
+            if (i >= fallbacks.size()) {
+                handoff.keep(replica.address(), entry);
+                answered.run();
+                continue;
+            }
+            NodeRef fallback = fallbacks.get(i);
+            hintsFor(replica).send(fallback, entry).whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    confirmedOne(confirmed, needed, enough);
+                } else {
+                    log.debug("hint of {} for {} on {} failed: {}", entry.key(), replica, fallback, failure.getMessage());
+                    handoff.keep(replica.address(), entry);
+                }
+                answered.run();
+            });
         }
         if (needed <= 0 || replicas.isEmpty()) {
             return 0; // the copies still go out
@@ -170,6 +221,16 @@ public class Replicator {
             Thread.currentThread().interrupt();
         }
         return confirmed.get();
+    }
+
+    private static void confirmedOne(AtomicInteger confirmed, int needed, CompletableFuture<Void> enough) {
+        if (confirmed.incrementAndGet() >= needed) {
+            enough.complete(null);
+        }
+    }
+
+    private PeerPipeline<Entry, Boolean> hintsFor(NodeRef replica) {
+        return hintsOnFallbacks.computeIfAbsent(replica.address(), target -> PeerPipeline.hintsFor(target, peers, executor));
     }
 
     /**

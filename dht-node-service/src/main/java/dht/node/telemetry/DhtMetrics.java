@@ -1,5 +1,6 @@
 package dht.node.telemetry;
 
+import dht.node.hints.HintStore;
 import dht.node.storage.KeyValueStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -20,7 +21,8 @@ public class DhtMetrics {
     private final Counter transferredOut;
     private final Counter expired;
     private final Counter tombstonesPurged;
-    private final Counter copiesSkipped;
+    private final Counter hintsStored;
+    private final Counter hintsDelivered;
 
     public DhtMetrics(MeterRegistry registry, KeyValueStore store) {
         this.registry = registry;
@@ -37,9 +39,14 @@ public class DhtMetrics {
                 .description("Expired values the purge turned into tombstones (their bytes freed)").register(registry);
         this.tombstonesPurged = Counter.builder("dht.tombstones.purged")
                 .description("Tombstones of deletes and expired values forgotten after dht.tombstone-grace").register(registry);
-        this.copiesSkipped = Counter.builder("dht.copies.skipped")
-                .description("Copies of writes not sent to a DOWN replica: it pulls what changed when it joins back")
+        this.hintsStored = Counter.builder("dht.hints.stored")
+                .description("Writes kept here for a replica that missed them (DOWN, or a copy that failed)").register(registry);
+        this.hintsDelivered = Counter.builder("dht.hints.delivered")
+                .description("Hints handed to their replica once it was up again, or to the key's replicas after it was removed")
                 .register(registry);
+        for (String reason : new String[]{"full", "expired"}) {
+            hintsDropped(reason, 0);
+        }
         // a ring whose every node holds every key forwards nothing, and its dashboard still shows 0 forwards
         for (String operation : new String[]{"get", "put", "delete"}) {
             registry.counter("dht.forwards", "operation", operation);
@@ -95,7 +102,26 @@ public class DhtMetrics {
         tombstonesPurged.increment(tombstones);
     }
 
-    public void copiesSkipped(int copies) {
-        copiesSkipped.increment(copies);
+    public void hintStored() {
+        hintsStored.increment();
+    }
+
+    public void hintsDelivered(long hints) {
+        hintsDelivered.increment(hints);
+    }
+
+    /** Hints forgotten undelivered: the store was {@code full}, or they were {@code expired} ({@code dht.hints.max-age}). */
+    public void hintsDropped(String reason, long hints) {
+        Counter.builder("dht.hints.dropped").tag("reason", reason)
+                .description("Hints forgotten undelivered; anti-entropy brings their replica up to date instead")
+                .register(registry).increment(hints);
+    }
+
+    /** The hints waiting for their replicas: how many, and their bytes. */
+    public void watchHints(HintStore hints) {
+        Gauge.builder("dht.hints.pending", hints, HintStore::pending)
+                .description("Hints waiting for their replica").register(registry);
+        Gauge.builder("dht.hints.pending.bytes", hints, HintStore::bytes)
+                .description("Bytes of the hints waiting for their replica").baseUnit("bytes").register(registry);
     }
 }

@@ -1,6 +1,7 @@
 package dht.node.replication;
 
 import dht.core.HybridClock;
+import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
@@ -10,6 +11,10 @@ import dht.core.wire.Entry;
 import dht.core.wire.Member;
 import dht.core.wire.MemberState;
 import dht.node.config.NodeProperties;
+import dht.node.hints.HintStore;
+import dht.node.hints.HintedHandoff;
+import dht.node.membership.LocalNode;
+import dht.node.membership.NodeState;
 import dht.node.membership.RingView;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
@@ -43,6 +48,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Replica reads and writes are done with the first answers they need: a read asks one more replica as
@@ -53,9 +59,13 @@ import static org.mockito.Mockito.when;
 class ReplicatorTest {
 
     private static final Duration HANG_GUARD = Duration.ofSeconds(20);
+    private static final RingPosition KEY = RingPosition.ofKey("k");
+    /** This node owns the key; the others stand before it, counter-clockwise: the key's replicas, then a fallback. */
+    private static final NodeRef SELF = new NodeRef(KEY, "self.example:7000");
     private static final NodeRef SLOW = NodeRef.at("slow.example:7001");
-    private static final NodeRef DOWN = NodeRef.at("down.example:7002");
-    private static final NodeRef QUICK = NodeRef.at("quick.example:7003");
+    private static final NodeRef DOWN = new NodeRef(KEY.previous(), "down.example:7002");
+    private static final NodeRef QUICK = new NodeRef(KEY.previous().previous(), "quick.example:7003");
+    private static final NodeRef FALLBACK = new NodeRef(KEY.previous().previous().previous(), "fallback.example:7004");
 
     private final NodeProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
             "dht.request-timeout", "10m"))).bindOrCreate("dht", NodeProperties.class);
@@ -64,9 +74,18 @@ class ReplicatorTest {
     private final DhtMetrics metrics = new DhtMetrics(meters, new InMemoryKeyValueStore());
     private final RingView ringView = new RingView(event -> {
     });
+    private final LocalNode local = new LocalNode(ringView, event -> {
+    });
     private final CountDownLatch hang = new CountDownLatch(1);
-    private final Replicator replicator = new Replicator(null, ringView, peers, properties,
-            new Copies(new InMemoryKeyValueStore(), new KeyLocks(16), new HybridClock(System::currentTimeMillis)), new ThreadScheduler(new SimpleAsyncTaskScheduler()), metrics);
+    private final ThreadScheduler scheduler = new ThreadScheduler(new SimpleAsyncTaskScheduler());
+    private final HintStore hints = HintStore.inMemory(1 << 20);
+    private final Copies copies = new Copies(new InMemoryKeyValueStore(), new KeyLocks(16), new HybridClock(System::currentTimeMillis));
+    private final HintedHandoff handoff = new HintedHandoff(hints, local, ringView, peers, copies, properties, scheduler, metrics);
+    private final Replicator replicator = new Replicator(local, ringView, peers, properties, copies, scheduler, handoff);
+
+    ReplicatorTest() {
+        local.update(Neighborhood.alone(SELF, List.of()), NodeState.READY);
+    }
 
     @AfterEach
     void releaseTheSlowReplica() {
@@ -101,16 +120,50 @@ class ReplicatorTest {
     }
 
     @Test
-    void aDownReplicaIsNotSentItsCopyAndTheSkippedCopyIsCounted() {
+    void aDownReplicasCopyGoesToAFallbackAsAHintThatCountsTowardsTheQuorum() {
         Entry copy = new Entry("k", "v".getBytes(StandardCharsets.UTF_8), "text/plain", new Version(1, RingPosition.MIN));
-        ringView.replace(Ring.of(List.of(QUICK)), List.of(new Member(DOWN.id(), DOWN.address(), MemberState.DOWN)));
+        ringView.replace(Ring.of(List.of(SELF, QUICK, FALLBACK)), List.of(new Member(DOWN.id(), DOWN.address(), MemberState.DOWN)));
 
         int confirmed = assertTimeoutPreemptively(HANG_GUARD,
-                () -> replicator.replicate(copy, List.of(DOWN, QUICK), 1, Instant.now().plusSeconds(600)));
+                () -> replicator.replicate(copy, List.of(DOWN, QUICK), 2, Instant.now().plusSeconds(600)));
+
+        assertThat(confirmed).isEqualTo(2);
+        verify(peers, never()).replicate(eq(DOWN), any());
+        verify(peers).storeHints(FALLBACK, DOWN.address(), List.of(copy));
+        assertThat(hints.pending()).isZero();
+    }
+
+    @Test
+    void withoutAFallbackADownReplicasCopyIsKeptHereAsAHintThatDoesNotCount() {
+        Entry copy = new Entry("k", "v".getBytes(StandardCharsets.UTF_8), "text/plain", new Version(1, RingPosition.MIN));
+        ringView.replace(Ring.of(List.of(SELF, QUICK)), List.of(new Member(DOWN.id(), DOWN.address(), MemberState.DOWN)));
+
+        int confirmed = assertTimeoutPreemptively(HANG_GUARD,
+                () -> replicator.replicate(copy, List.of(DOWN, QUICK), 2, Instant.now().plusSeconds(600)));
 
         assertThat(confirmed).isEqualTo(1);
-        verify(peers, never()).replicate(eq(DOWN), any());
-        assertThat(meters.get("dht.copies.skipped").counter().count()).isEqualTo(1.0);
+        assertThat(hints.next(DOWN.address(), 10)).extracting(hint -> hint.entry().version()).containsExactly(copy.version());
+        assertThat(meters.get("dht.hints.stored").counter().count()).isEqualTo(1.0);
+        assertThat(meters.get("dht.hints.pending").gauge().value()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aCopyThatFailsIsKeptAsAHintAndHandedOverOnceItsReplicaIsUp() {
+        Entry copy = new Entry("k", "v".getBytes(StandardCharsets.UTF_8), "text/plain", new Version(1, RingPosition.MIN));
+        ringView.replace(Ring.of(List.of(SELF, QUICK, FALLBACK)), List.of());
+        doAnswer(invocation -> {
+            throw PeerFailure.unreachable(QUICK, null);
+        }).when(peers).replicate(eq(QUICK), any());
+
+        int confirmed = assertTimeoutPreemptively(HANG_GUARD,
+                () -> replicator.replicate(copy, List.of(QUICK, FALLBACK), 2, Instant.now().plusSeconds(600)));
+        await().atMost(HANG_GUARD).until(() -> hints.pendingFor(QUICK.address()) == 1);
+        doAnswer(invocation -> null).when(peers).replicate(eq(QUICK), any());
+        handoff.deliver(QUICK.address());
+
+        assertThat(confirmed).isEqualTo(1);
+        assertThat(hints.pending()).isZero();
+        assertThat(meters.get("dht.hints.delivered").counter().count()).isEqualTo(1.0);
     }
 
     @Test

@@ -1,0 +1,204 @@
+package dht.node.hints;
+
+import dht.core.Key;
+import dht.core.Neighborhood;
+import dht.core.NodeRef;
+import dht.core.Ring;
+import dht.core.wire.Entry;
+import dht.node.config.NodeProperties;
+import dht.node.membership.LocalNode;
+import dht.node.membership.RingView;
+import dht.node.peer.PeerClient;
+import dht.node.peer.PeerFailure;
+import dht.node.storage.Copies;
+import dht.node.telemetry.DhtMetrics;
+import dht.node.telemetry.RingEvent;
+import dht.node.time.NodeScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Keeps the writes a replica missed and hands them to it once it is up again: at once when this
+ * node hears it is back ({@code node-up}), and every {@code dht.hints.delivery-interval} otherwise.
+ * Hints for a replica that is no longer a member (removed, or it left) go to the key's replicas now,
+ * so that a write acknowledged with a hint's help is not lost with its replica. Hints older than
+ * {@link NodeProperties#hintMaxAge()} are dropped.
+ */
+@Component
+public class HintedHandoff {
+
+    private static final Logger log = LoggerFactory.getLogger(HintedHandoff.class);
+
+    /** Hints per call to a replica. */
+    static final int BATCH = 500;
+
+    private final HintStore hints;
+    private final RingView ringView;
+    private final PeerClient peers;
+    private final Copies copies;
+    private final NodeProperties properties;
+    private final NodeScheduler scheduler;
+    private final DhtMetrics metrics;
+    private final LocalNode node;
+    private final Set<String> delivering = new HashSet<>();
+
+    public HintedHandoff(HintStore hints, LocalNode node, RingView ringView, PeerClient peers, Copies copies,
+                         NodeProperties properties, NodeScheduler scheduler, DhtMetrics metrics) {
+        this.hints = hints;
+        this.node = node;
+        this.ringView = ringView;
+        this.peers = peers;
+        this.copies = copies;
+        this.properties = properties;
+        this.scheduler = scheduler;
+        this.metrics = metrics;
+        metrics.watchHints(hints);
+        scheduler.runEvery(properties.hints().deliveryInterval(), "hinted-handoff", this::deliverAll);
+    }
+
+    /** Keeps {@code entry} for {@code target}, which did not take it; answers whether it is kept. */
+    public boolean keep(String target, Entry entry) {
+        HintStore.Added added;
+        try {
+            added = hints.add(target, entry, scheduler.now());
+        } catch (IllegalStateException e) {
+            log.warn("could not keep a hint for {}: {}", target, e.getMessage());
+            return false;
+        }
+        switch (added) {
+            case STORED -> metrics.hintStored();
+            case FULL -> {
+                metrics.hintsDropped("full", 1);
+                log.debug("hint store full ({} bytes): a write for {} dropped", hints.bytes(), target);
+            }
+            case NEWER_HELD -> {
+            }
+        }
+        return added != HintStore.Added.FULL;
+    }
+
+    /** A replica is back: its hints go now, not at the next round. */
+    @EventListener
+    public void onRingEvent(RingEvent event) {
+        if ("node-up".equals(event.type()) && event.node() != null && hints.pendingFor(event.node().address()) > 0) {
+            scheduler.runAfter(Duration.ZERO, "hints to " + event.node().address(), () -> deliver(event.node().address()));
+        }
+    }
+
+    /** One round: drops what is too old, then hands every replica that is up its hints. */
+    public void deliverAll() {
+        Instant oldest = scheduler.now().minus(properties.hintMaxAge());
+        try {
+            long expired = hints.dropKeptBefore(oldest);
+            if (expired > 0) {
+                metrics.hintsDropped("expired", expired);
+                log.warn("dropped {} hints kept longer than {}; anti-entropy brings their replicas up to date", expired,
+                        properties.hintMaxAge());
+            }
+            hints.targets().forEach(this::deliver);
+        } catch (IllegalStateException stopped) {
+            log.debug("no hints delivered: {}", stopped.getMessage());
+        }
+    }
+
+    /**
+     * Hands {@code target} its hints, a batch at a time, while it is up; if it is no longer a
+     * member, hands them to the keys' replicas now. A DOWN one waits.
+     */
+    public void deliver(String target) {
+        synchronized (delivering) {
+            if (!delivering.add(target)) {
+                return;
+            }
+        }
+        try {
+            Optional<NodeRef> up = member(ringView.ring().nodes(), target);
+            if (up.isPresent()) {
+                handTo(up.get(), target);
+            } else if (member(ringView.down().nodes(), target).isEmpty() && !ringView.ring().isEmpty()) {
+                handToReplicasNow(target);
+            }
+        } finally {
+            synchronized (delivering) {
+                delivering.remove(target);
+            }
+        }
+    }
+
+    private void handTo(NodeRef replica, String target) {
+        long handed = 0;
+        List<HintStore.Hint> batch;
+        while (!(batch = hints.next(target, BATCH)).isEmpty()) {
+            try {
+                peers.replicate(replica, batch.stream().map(HintStore.Hint::entry).toList());
+            } catch (PeerFailure e) {
+                log.warn("could not hand {} hints to {} ({}); {} hints wait", batch.size(), target, e.getMessage(),
+                        hints.pendingFor(target));
+                break;
+            }
+            hints.delivered(target, batch);
+            metrics.hintsDelivered(batch.size());
+            handed += batch.size();
+        }
+        if (handed > 0) {
+            log.info("handed {} hints to {}; {} wait", handed, replica, hints.pendingFor(target));
+        }
+    }
+
+    /** The replica is gone: each hint goes to the key's replicas as they are now, this node's own copy included. */
+    private void handToReplicasNow(String target) {
+        Neighborhood self = node.neighborhood().orElse(null);
+        if (self == null) {
+            return;
+        }
+        Ring placement = ringView.placementWith(self);
+        long handed = 0;
+        List<HintStore.Hint> batch;
+        while (!(batch = hints.next(target, BATCH)).isEmpty()) {
+            Map<String, NodeRef> replicas = new LinkedHashMap<>();
+            Map<String, List<Entry>> byReplica = new LinkedHashMap<>();
+            List<Entry> keptHere = new ArrayList<>();
+            for (HintStore.Hint hint : batch) {
+                for (NodeRef replica : placement.replicasOf(Key.of(hint.entry().key()).position(), properties.replicationFactor())) {
+                    if (replica.sameNodeAs(self.node())) {
+                        keptHere.add(hint.entry());
+                    } else {
+                        replicas.putIfAbsent(replica.address(), replica);
+                        byReplica.computeIfAbsent(replica.address(), address -> new ArrayList<>()).add(hint.entry());
+                    }
+                }
+            }
+            try {
+                byReplica.forEach((address, entries) -> peers.replicate(replicas.get(address), entries));
+            } catch (PeerFailure e) {
+                log.warn("could not hand the hints of {}, which is no longer a member, to the keys' replicas ({}); {} wait", target,
+                        e.getMessage(), hints.pendingFor(target));
+                break;
+            }
+            copies.keepNewer(keptHere);
+            hints.delivered(target, batch);
+            metrics.hintsDelivered(batch.size());
+            handed += batch.size();
+        }
+        if (handed > 0) {
+            log.info("{} is no longer a member: handed its {} hints to the keys' replicas", target, handed);
+        }
+    }
+
+    private static Optional<NodeRef> member(List<NodeRef> nodes, String address) {
+        return nodes.stream().filter(node -> node.address().equals(address)).findFirst();
+    }
+
+}
