@@ -92,7 +92,7 @@ final class SimulatedNode {
         neighbors = new NeighborService(local, inbound, outbound, transfers, ringView, properties, scheduler, failureDetector,
                 replicaSync);
         joinProcess = new JoinProcess(local, registryClient, peers, inbound, transfers, properties, refresher, ringWalk,
-                neighbors, scheduler, store);
+                neighbors, scheduler, store, handoff);
         joins[0] = joinProcess;
         leaveProcess = new LeaveProcess(local, registryClient, peers, outbound, store, joinProcess, events, properties, scheduler);
         keys = new KeyService(local, new KeyCoordinator(store, locks, inbound, peers, clock, replicator, copies, scheduler), peers,

@@ -11,6 +11,7 @@ import dht.core.wire.ChangeQuery;
 import dht.core.wire.DigestRequest;
 import dht.core.wire.Entry;
 import dht.core.wire.Handover;
+import dht.core.wire.HintsHandedOver;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
 import dht.core.wire.OwnerWrites;
@@ -140,6 +141,11 @@ final class SimulatedPeers implements PeerClient {
             }
             return null;
         });
+    }
+
+    @Override
+    public HintsHandedOver handOverHints(NodeRef holder, NodeRef replica) {
+        return network.call(caller, holder, "hand over hints for " + replica, peer -> peer.handoff.handOver(replica));
     }
 
     @Override

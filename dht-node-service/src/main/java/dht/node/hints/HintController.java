@@ -1,7 +1,9 @@
 package dht.node.hints;
 
+import dht.core.NodeRef;
 import dht.core.wire.Entry;
 import dht.core.wire.EntryCodec;
+import dht.core.wire.HintsHandedOver;
 import dht.core.wire.RegisterRequest;
 import dht.node.config.NodeProperties;
 import io.swagger.v3.oas.annotations.Operation;
@@ -13,9 +15,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Pattern;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -26,7 +28,6 @@ import java.util.List;
 
 @Tag(name = "Internal: replication", description = "Copies of keys between replicas; not for clients")
 @RestController
-@Validated
 class HintController {
 
     private final HintedHandoff handoff;
@@ -66,5 +67,15 @@ class HintController {
             throw new ErrorResponseException(HttpStatus.INSUFFICIENT_STORAGE, problem, null);
         }
         return ResponseEntity.noContent().build();
+    }
+
+    @Operation(summary = "Hand over hints", description = "Asked by a replica back in place before it compares its ranges "
+            + "with the others: the hints kept here for it are handed to it now, so that what they bring need not be pulled.")
+    @ApiResponse(responseCode = "200", description = "How many were handed over, and how many still wait")
+    @ApiResponse(responseCode = "400", description = "No host:port to hand them to", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @PostMapping(path = "/internal/hints/handoff", produces = MediaType.APPLICATION_JSON_VALUE)
+    HintsHandedOver handOver(@Parameter(description = "host:port of the replica back in place")
+                             @RequestParam("for") @Pattern(regexp = RegisterRequest.ADDRESS, message = "must be host:port") String replica) {
+        return handoff.handOver(NodeRef.at(replica));
     }
 }

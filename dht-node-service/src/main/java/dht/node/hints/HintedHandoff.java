@@ -1,12 +1,13 @@
 package dht.node.hints;
 
-import dht.core.Key;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.wire.Entry;
+import dht.core.wire.HintsHandedOver;
 import dht.node.config.NodeProperties;
 import dht.node.membership.LocalNode;
+import dht.node.membership.MissedWrites;
 import dht.node.membership.RingView;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
@@ -28,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 /**
  * Keeps the writes a replica missed and hands them to it once it is up again: at once when this
@@ -37,7 +40,7 @@ import java.util.Set;
  * {@link NodeProperties#hintMaxAge()} are dropped.
  */
 @Component
-public class HintedHandoff {
+public class HintedHandoff implements MissedWrites {
 
     private static final Logger log = LoggerFactory.getLogger(HintedHandoff.class);
 
@@ -64,7 +67,7 @@ public class HintedHandoff {
         this.properties = properties;
         this.scheduler = scheduler;
         this.metrics = metrics;
-        metrics.watchHints(hints);
+        metrics.watchHints(hints::pending, hints::bytes);
         scheduler.runEvery(properties.hints().deliveryInterval(), "hinted-handoff", this::deliverAll);
     }
 
@@ -118,18 +121,57 @@ public class HintedHandoff {
      * member, hands them to the keys' replicas now. A DOWN one waits.
      */
     public void deliver(String target) {
+        Optional<NodeRef> up = member(ringView.ring().nodes(), target);
+        if (up.isPresent()) {
+            whileNotDelivering(target, () -> handTo(up.get(), target));
+        } else if (member(ringView.down().nodes(), target).isEmpty() && !ringView.ring().isEmpty()) {
+            whileNotDelivering(target, () -> handToReplicasNow(target));
+        }
+    }
+
+    /**
+     * Hands {@code replica} its hints now, whatever this node last heard of it: it asks, back in place
+     * and before it compares its ranges with the others, so that what the hints bring need not be pulled.
+     */
+    public HintsHandedOver handOver(NodeRef replica) {
+        long handed = whileNotDelivering(replica.address(), () -> handTo(replica, replica.address()));
+        return new HintsHandedOver(handed, hints.pendingFor(replica.address()));
+    }
+
+    /**
+     * Asks each of {@code members} for the hints it keeps for {@code self}, side by side, each call
+     * bounded by {@code dht.request-timeout}; one that fails leaves its hints for its next round.
+     * Answers how many were handed over.
+     */
+    @Override
+    public long collect(NodeRef self, List<NodeRef> members) {
+        Map<String, NodeRef> holders = new LinkedHashMap<>();
+        members.stream().filter(member -> !member.sameNodeAs(self)).forEach(member -> holders.putIfAbsent(member.address(), member));
+        List<CompletableFuture<Long>> asked = holders.values().stream()
+                .map(holder -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return peers.handOverHints(holder, self).handed();
+                    } catch (PeerFailure e) {
+                        log.info("{} did not hand over its hints for {} ({}); they follow in its next round", holder, self,
+                                e.getMessage());
+                        return 0L;
+                    }
+                }, scheduler.fanOut()))
+                .toList();
+        long handed = asked.stream().mapToLong(CompletableFuture::join).sum();
+        log.info("{} is back: {} hints handed to it by {} nodes", self, handed, holders.size());
+        return handed;
+    }
+
+    /** Runs {@code delivery} unless a delivery to {@code target} runs already; answers how many hints it handed over. */
+    private long whileNotDelivering(String target, LongSupplier delivery) {
         synchronized (delivering) {
             if (!delivering.add(target)) {
-                return;
+                return 0;
             }
         }
         try {
-            Optional<NodeRef> up = member(ringView.ring().nodes(), target);
-            if (up.isPresent()) {
-                handTo(up.get(), target);
-            } else if (member(ringView.down().nodes(), target).isEmpty() && !ringView.ring().isEmpty()) {
-                handToReplicasNow(target);
-            }
+            return delivery.getAsLong();
         } finally {
             synchronized (delivering) {
                 delivering.remove(target);
@@ -137,7 +179,7 @@ public class HintedHandoff {
         }
     }
 
-    private void handTo(NodeRef replica, String target) {
+    private long handTo(NodeRef replica, String target) {
         long handed = 0;
         List<HintStore.Hint> batch;
         while (!(batch = hints.next(target, BATCH)).isEmpty()) {
@@ -155,13 +197,14 @@ public class HintedHandoff {
         if (handed > 0) {
             log.info("handed {} hints to {}; {} wait", handed, replica, hints.pendingFor(target));
         }
+        return handed;
     }
 
     /** The replica is gone: each hint goes to the key's replicas as they are now, this node's own copy included. */
-    private void handToReplicasNow(String target) {
+    private long handToReplicasNow(String target) {
         Neighborhood self = node.neighborhood().orElse(null);
         if (self == null) {
-            return;
+            return 0;
         }
         Ring placement = ringView.placementWith(self);
         long handed = 0;
@@ -171,7 +214,7 @@ public class HintedHandoff {
             Map<String, List<Entry>> byReplica = new LinkedHashMap<>();
             List<Entry> keptHere = new ArrayList<>();
             for (HintStore.Hint hint : batch) {
-                for (NodeRef replica : placement.replicasOf(Key.of(hint.entry().key()).position(), properties.replicationFactor())) {
+                for (NodeRef replica : placement.replicasOf(hint.entry().position(), properties.replicationFactor())) {
                     if (replica.sameNodeAs(self.node())) {
                         keptHere.add(hint.entry());
                     } else {
@@ -195,6 +238,7 @@ public class HintedHandoff {
         if (handed > 0) {
             log.info("{} is no longer a member: handed its {} hints to the keys' replicas", target, handed);
         }
+        return handed;
     }
 
     private static Optional<NodeRef> member(List<NodeRef> nodes, String address) {

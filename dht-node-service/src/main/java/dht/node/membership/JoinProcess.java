@@ -55,6 +55,7 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
     private final NeighborService neighbors;
     private final NodeScheduler scheduler;
     private final KeyValueStore store;
+    private final MissedWrites missedWrites;
     /** Whether the join under way takes back positions this node held before, with its keys: only what differs is pulled. */
     private boolean backInPlace;
     /** Whether a join runs or waits to be tried again: a removal noticed meanwhile starts no second one. */
@@ -78,8 +79,9 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
 
     public JoinProcess(LocalNode node, RegistryClient registry, PeerClient peers, InboundTransfers inbound,
                        TransferService transfers, NodeProperties properties, RingRefresher ringRefresher, RingWalk ringWalk,
-                       NeighborService neighbors, NodeScheduler scheduler, KeyValueStore store) {
+                       NeighborService neighbors, NodeScheduler scheduler, KeyValueStore store, MissedWrites missedWrites) {
         this.store = store;
+        this.missedWrites = missedWrites;
         this.scheduler = scheduler;
         this.incarnation = scheduler.now().toEpochMilli();
         this.neighbors = neighbors;
@@ -213,6 +215,9 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
         Registration registration = registry.register(new RegisterRequest(self.address(), properties.nodeId(), virtualNodes,
                 plannedPositions.isEmpty() ? null : plannedPositions));
         backInPlace = !forgetIfAwayTooLong(registration) && registration.awaySince() != null;
+        if (backInPlace) {
+            collectHints(self);
+        }
         List<Splice> splices = registration.splicesInOrder();
         plannedPositions = splices.stream().map(Splice::position).filter(position -> !position.equals(self.id())).toList();
         if (registration.isFirst()) {
@@ -221,6 +226,19 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
             spliceIn(self, splices);
         }
         registry.joined(self.id());
+    }
+
+    /**
+     * A node back in place first takes the writes it missed from the hints the others kept for it,
+     * and only then compares its ranges with them: what the hints brought need not be pulled. A
+     * registry that cannot list the ring leaves the hints for the others' next rounds.
+     */
+    private void collectHints(NodeRef self) {
+        try {
+            missedWrites.collect(self, registry.ring().ring().nodes());
+        } catch (PeerFailure e) {
+            log.info("{} takes its hints in the others' next rounds: the ring could not be listed ({})", self, e.getMessage());
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import dht.core.wire.DigestRequest;
 import dht.core.wire.Entry;
 import dht.core.wire.EntryCodec;
 import dht.core.wire.Handover;
+import dht.core.wire.HintsHandedOver;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
 import dht.core.wire.OwnerWrites;
@@ -250,6 +251,18 @@ public class HttpPeerClient implements PeerClient {
                 .contentType(MediaType.parseMediaType(EntryCodec.MEDIA_TYPE))
                 .body(EntryCodec.toBytes(entries))
                 .retrieve().toBodilessEntity());
+    }
+
+    @Override
+    public HintsHandedOver handOverHints(NodeRef holder, NodeRef replica) {
+        URI uri = base(holder).pathSegment("internal", "hints", "handoff").queryParam("for", replica.address()).build().encode().toUri();
+        HintsHandedOver answer = call(holder, true, () -> rest.post().uri(uri)
+                .accept(MediaType.APPLICATION_JSON)
+                .retrieve().body(HintsHandedOver.class));
+        if (answer == null) {
+            throw HttpFailures.refusal(holder, HttpStatusCode.valueOf(502), "The hints' holder answered without a body.");
+        }
+        return answer;
     }
 
     private void store(NodeRef node, List<Entry> entries, String... path) {

@@ -8,6 +8,7 @@ import dht.core.wire.ChangeQuery;
 import dht.core.wire.DigestRequest;
 import dht.core.wire.Entry;
 import dht.core.wire.Handover;
+import dht.core.wire.HintsHandedOver;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
 import dht.core.wire.OwnerWrites;
@@ -73,6 +74,9 @@ public interface PeerClient {
      * take them (it is DOWN): the fallback hands them over once it is back (hinted handoff).
      */
     void storeHints(NodeRef fallback, String target, List<Entry> entries);
+
+    /** Asks {@code holder} to hand {@code replica}, back in place, the hints it keeps for it now. */
+    HintsHandedOver handOverHints(NodeRef holder, NodeRef replica);
 
     /**
      * Stores writes replicas coordinated on the keys' owner, which keeps each unless it holds a newer

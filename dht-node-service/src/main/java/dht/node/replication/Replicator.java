@@ -1,6 +1,5 @@
 package dht.node.replication;
 
-import dht.core.Key;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
@@ -169,7 +168,7 @@ public class Replicator {
         List<NodeRef> up = new ArrayList<>(replicas.size());
         List<NodeRef> down = new ArrayList<>(0);
         replicas.forEach(replica -> (ringView.isDown(replica) ? down : up).add(replica));
-        List<NodeRef> fallbacks = down.isEmpty() ? List.of() : fallbacksFor(Key.of(entry.key()).position(), down.size());
+        List<NodeRef> fallbacks = down.isEmpty() ? List.of() : fallbacksFor(entry.position(), down.size());
         AtomicInteger confirmed = new AtomicInteger();
         AtomicInteger outstanding = new AtomicInteger(replicas.size());
         CompletableFuture<Void> enough = new CompletableFuture<>();

@@ -2,7 +2,6 @@ package dht.node.storage;
 
 import dht.core.HybridClock;
 import dht.node.config.NodeProperties;
-import dht.node.hints.HintStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -14,15 +13,6 @@ class StorageConfig {
         return switch (properties.storage().type()) {
             case ROCKSDB -> RocksDbKeyValueStore.open(properties.dataDir(), properties.storage().syncWrites());
             case MEMORY -> new InMemoryKeyValueStore();
-        };
-    }
-
-    @Bean
-    HintStore hintStore(NodeProperties properties) {
-        long maxBytes = properties.hints().maxBytes().toBytes();
-        return switch (properties.storage().type()) {
-            case ROCKSDB -> HintStore.open(properties.dataDir().resolve("hints"), maxBytes);
-            case MEMORY -> HintStore.inMemory(maxBytes);
         };
     }
 

@@ -1,12 +1,13 @@
 package dht.node.telemetry;
 
-import dht.node.hints.HintStore;
 import dht.node.storage.KeyValueStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
+
+import java.util.function.Supplier;
 
 /**
  * The DHT's own meters, all named {@code dht.*} with low-cardinality tags only (never a key).
@@ -118,10 +119,10 @@ public class DhtMetrics {
     }
 
     /** The hints waiting for their replicas: how many, and their bytes. */
-    public void watchHints(HintStore hints) {
-        Gauge.builder("dht.hints.pending", hints, HintStore::pending)
+    public void watchHints(Supplier<Number> pending, Supplier<Number> bytes) {
+        Gauge.builder("dht.hints.pending", pending)
                 .description("Hints waiting for their replica").register(registry);
-        Gauge.builder("dht.hints.pending.bytes", hints, HintStore::bytes)
+        Gauge.builder("dht.hints.pending.bytes", bytes)
                 .description("Bytes of the hints waiting for their replica").baseUnit("bytes").register(registry);
     }
 }
