@@ -31,6 +31,7 @@ import dht.node.time.NodeScheduler;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Service;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,9 @@ import java.util.function.Supplier;
  */
 @Service
 public class KeyService {
+
+    /** How often one request starts over because a hop it went to was found DOWN. */
+    private static final int MAX_REROUTES = 2;
 
     private final LocalNode node;
     private final KeyCoordinator coordinator;
@@ -73,7 +77,15 @@ public class KeyService {
 
     public KeyOutcome get(KeyRequest request) {
         requireServable(request);
-        return serve(request, coordinator.read(request));
+        for (int reroute = 0; ; reroute++) {
+            try {
+                return serve(request, coordinator.read(request));
+            } catch (Rerouted rerouted) {
+                if (reroute == MAX_REROUTES) {
+                    throw rerouted.failure();
+                }
+            }
+        }
     }
 
     public KeyOutcome put(KeyRequest request) {
@@ -140,13 +152,23 @@ public class KeyService {
      */
     private KeyOutcome serveWrite(KeyRequest request, WriteStep write) {
         requireServable(request);
-        for (int attempt = 1; attempt <= 3; attempt++) {
+        Rerouted lastRerouted = null;
+        for (int attempt = 1; attempt <= 1 + MAX_REROUTES; attempt++) {
             SourceCopy source = coordinator.prepareWrite(request,
                     servedHereFor(request, node.route(request.key().position())).map(NodeRef::id));
-            KeyOutcome outcome = serve(request, self -> write.apply(self, source));
+            KeyOutcome outcome;
+            try {
+                outcome = serve(request, self -> write.apply(self, source));
+            } catch (Rerouted rerouted) {
+                lastRerouted = rerouted;
+                continue;
+            }
             if (outcome != null) {
                 return outcome;
             }
+        }
+        if (lastRerouted != null) {
+            throw lastRerouted.failure();
         }
         throw KeyFailure.ringChanging(node.self().map(NodeRef::id).orElse(null), request.hops());
     }
@@ -244,25 +266,31 @@ public class KeyService {
     }
 
     /**
-     * Forwards to the chosen hop; if it cannot be reached, once more through the closest finger
-     * before the key. A request whose client gave up already goes no further.
+     * Forwards to the chosen hop. One that cannot be reached is reported, and once the registry
+     * confirms it DOWN the request starts over, to whoever serves the key now ({@link Rerouted});
+     * a read asks the key's other replicas first. Else, unless the hop timed out, once more
+     * through the closest finger before the key. A request whose client gave up already goes no
+     * further; a conditional write that timed out is not sent twice (its first try may have
+     * been applied, and its condition would then fail on the second).
      */
     private KeyOutcome forward(NodeRef target, RingPosition position, KeyRequest request) {
         requireTimeLeft(target, request);
         try {
             return peers.forward(target, request);
         } catch (PeerFailure e) {
-            if (!(e instanceof PeerFailure.Refused)) {
-                failureDetector.suspect(target);
-            }
-            if (e instanceof PeerFailure.TimedOut) {
-                throw e;
-            }
-            if (request.method() == HttpMethod.GET) {
+            boolean timedOut = e instanceof PeerFailure.TimedOut;
+            if (request.method() == HttpMethod.GET && !timedOut && !(e instanceof PeerFailure.Refused)) {
                 Optional<KeyOutcome> fromReplica = readFromReplica(target, position, request);
                 if (fromReplica.isPresent()) {
                     return fromReplica.get();
                 }
+            }
+            boolean mayGoTwice = !(timedOut && request.options().conditional());
+            if (!(e instanceof PeerFailure.Refused) && failureDetector.suspect(target, halfTheTimeLeft(request)) && mayGoTwice) {
+                throw new Rerouted(e);
+            }
+            if (timedOut) {
+                throw e;
             }
             NodeRef fallback = node.fallback(position, target).orElseThrow(() -> e);
             requireTimeLeft(fallback, request);
@@ -294,6 +322,30 @@ public class KeyService {
         Entry found = read.newest().filter(entry -> entry.liveAt(now))
                 .orElseThrow(() -> KeyFailure.notFound(ownerNode.id(), request.hops()));
         return Optional.of(new KeyOutcome.Found(found, ownerNode.id(), request.hops()));
+    }
+
+    /** How long a request waits for the registry's verdict on a node it could not reach: half of what it has left. */
+    private Duration halfTheTimeLeft(KeyRequest request) {
+        Duration left = Duration.between(scheduler.now(), request.deadline());
+        return left.isNegative() ? Duration.ZERO : left.dividedBy(2);
+    }
+
+    /**
+     * A hop of the request is DOWN, as the registry confirmed: the request starts over, to whoever
+     * serves the key now; {@link #MAX_REROUTES} times at most, then {@code failure} is its answer.
+     */
+    private static final class Rerouted extends RuntimeException {
+
+        private final PeerFailure failure;
+
+        Rerouted(PeerFailure failure) {
+            super(null, null, false, false);
+            this.failure = failure;
+        }
+
+        PeerFailure failure() {
+            return failure;
+        }
     }
 
     private void requireTimeLeft(NodeRef next, KeyRequest request) {

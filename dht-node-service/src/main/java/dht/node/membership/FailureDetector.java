@@ -26,6 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
@@ -51,8 +55,8 @@ public class FailureDetector {
     private final OutboundHandoffs outbound;
     /** Probes missed in a row, by the address of the successor. */
     private final Map<String, Integer> missed = new HashMap<>();
-    /** When each node was last reported because a request could not reach it, by its address. */
-    private final Map<String, Instant> suspected = new HashMap<>();
+    /** The last report of each node a request could not reach, by its address. */
+    private final Map<String, Verdict> verdicts = new HashMap<>();
     private final NodeScheduler scheduler;
 
     public FailureDetector(LocalNode node, RingView ringView, PeerClient peers, RegistryClient registry,
@@ -102,36 +106,59 @@ public class FailureDetector {
 
     /**
      * A request could not reach {@code position}'s node (no connection, no answer in time, calls to it
-     * paused): it is reported to the registry at once, in the background, which marks it DOWN only if
-     * it cannot reach it either; its predecessors then serve its ranges, without waiting for their
-     * probes to miss {@code dht.failure-threshold} times. At most once per {@code dht.request-timeout}
-     * per node, so that a burst of failed requests makes one report.
+     * paused): it is reported to the registry at once, which marks it DOWN only if it cannot reach it
+     * either; its predecessors then serve its ranges, without waiting for their probes to miss
+     * {@code dht.failure-threshold} times. Answers whether it is DOWN, waiting at most {@code wait}
+     * for the registry's verdict (the report goes on regardless), so that the request can go to whoever
+     * serves the key now. At most one report per {@code dht.request-timeout} per node: the requests
+     * failing meanwhile share its verdict.
      */
-    public void suspect(NodeRef position) {
+    public boolean suspect(NodeRef position, Duration wait) {
         NodeRef member = memberAt(position);
-        Instant now = scheduler.now();
-        synchronized (this) {
-            Instant last = suspected.get(member.address());
-            if (last != null && now.isBefore(last.plus(properties.requestTimeout()))) {
-                return;
-            }
-            suspected.put(member.address(), now);
+        if (ringView.isDown(member)) {
+            return true;
         }
-        scheduler.runAfter(Duration.ZERO, "suspect " + member.address(), () -> reportSuspect(member));
+        Instant now = scheduler.now();
+        Verdict fresh = new Verdict(now, new CompletableFuture<>());
+        Verdict verdict;
+        synchronized (verdicts) {
+            Verdict last = verdicts.get(member.address());
+            verdict = last != null && now.isBefore(last.asked().plus(properties.requestTimeout())) ? last : fresh;
+            verdicts.put(member.address(), verdict);
+        }
+        if (verdict == fresh) {
+            scheduler.fanOut().execute(() -> fresh.down().complete(reportSuspect(member)));
+        }
+        try {
+            return verdict.down().get(Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
-    private void reportSuspect(NodeRef member) {
+    /** A report of a node a request could not reach, and its outcome once the registry answered: whether it is DOWN. */
+    private record Verdict(Instant asked, CompletableFuture<Boolean> down) {
+    }
+
+    private boolean reportSuspect(NodeRef member) {
         NodeRef self = node.neighborhood().map(Neighborhood::node).orElse(null);
         if (self == null || member.sameNodeAs(self) || node.state() != NodeState.READY) {
-            return;
+            return false;
         }
         try {
             registry.reportDown(member.id(), self.id());
-            log.warn("{} could not be reached by a request, nor by the registry: DOWN", member);
-            goingDown(member);
         } catch (PeerFailure e) {
             log.info("{} could not be reached by a request, but it answers the registry ({})", member, e.getMessage());
+            return false;
         }
+        log.warn("{} could not be reached by a request, nor by the registry: DOWN", member);
+        goingDown(member);
+        // not this node's successor: requests here route around it all the same
+        ringView.markDown(member);
+        return true;
     }
 
     /**

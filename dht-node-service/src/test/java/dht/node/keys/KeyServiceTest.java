@@ -243,13 +243,39 @@ class KeyServiceTest {
 
         assertThatThrownBy(() -> keys.delete(KeyRequest.delete(foreignKey, 0, DEADLINE, KeyOptions.NONE)))
                 .isInstanceOf(PeerFailure.class);
-        verify(failureDetector, atLeastOnce()).suspect(any());
+        verify(failureDetector, atLeastOnce()).suspect(any(), any());
 
         reset(failureDetector);
         doThrow(PeerFailure.refused(OTHER, PeerFailure.Reason.BUSY, "not ready")).when(peers).forward(any(), any());
         assertThatThrownBy(() -> keys.delete(KeyRequest.delete(foreignKey, 0, DEADLINE, KeyOptions.NONE)))
                 .isInstanceOf(PeerFailure.class);
-        verify(failureDetector, never()).suspect(any());
+        verify(failureDetector, never()).suspect(any(), any());
+    }
+
+    @Test
+    void aWriteWhoseHopIsConfirmedDownStartsOverToWhoeverServesTheKeyNow() {
+        Key foreignKey = foreignKey();
+        when(peers.forward(any(), any()))
+                .thenThrow(PeerFailure.unreachable(OTHER, null))
+                .thenReturn(new KeyOutcome.Deleted(OTHER.id(), 1));
+        when(failureDetector.suspect(any(), any())).thenReturn(true);
+
+        KeyOutcome outcome = keys.delete(KeyRequest.delete(foreignKey, 0, DEADLINE, KeyOptions.NONE));
+
+        assertThat(outcome).isInstanceOf(KeyOutcome.Deleted.class);
+        verify(peers, times(2)).forward(any(), any());
+    }
+
+    @Test
+    void aConditionalWriteThatTimedOutIsNotSentTwice() {
+        Key foreignKey = foreignKey();
+        when(peers.forward(any(), any())).thenThrow(PeerFailure.timedOut(OTHER, Duration.ofSeconds(1), null));
+        when(failureDetector.suspect(any(), any())).thenReturn(true);
+        KeyOptions ifAbsent = new KeyOptions(null, null, null, "*", null);
+
+        assertThatThrownBy(() -> keys.delete(KeyRequest.delete(foreignKey, 0, DEADLINE, ifAbsent)))
+                .isInstanceOf(PeerFailure.TimedOut.class);
+        verify(peers, times(1)).forward(any(), any());
     }
 
     @Test
