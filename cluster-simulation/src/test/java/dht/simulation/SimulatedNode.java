@@ -86,9 +86,9 @@ final class SimulatedNode {
                 scheduler);
         RingRefresher refresher = new RingRefresher(local, ringView, registryClient, ringWalk, scheduler, properties, events,
                 failureDetector);
-        handoff = new HintedHandoff(hints, local, ringView, peers, copies, properties, scheduler, metrics);
+        handoff = new HintedHandoff(hints, local, ringView, peers, registryClient, copies, properties, scheduler, metrics);
         Replicator replicator = new Replicator(local, ringView, peers, properties, copies, scheduler, handoff);
-        replicaSync = new ReplicaSync(local, replicator, peers, store, copies, properties, transfers, scheduler, ringView);
+        replicaSync = new ReplicaSync(local, replicator, peers, store, copies, properties, transfers, scheduler, ringView, events);
         neighbors = new NeighborService(local, inbound, outbound, transfers, ringView, properties, scheduler, failureDetector,
                 replicaSync);
         joinProcess = new JoinProcess(local, registryClient, peers, inbound, transfers, properties, refresher, ringWalk,

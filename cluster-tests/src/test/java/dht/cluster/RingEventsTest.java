@@ -1,5 +1,6 @@
 package dht.cluster;
 
+import dht.core.RingPosition;
 import dht.testkit.TestCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,27 @@ class RingEventsTest {
         cluster.stop(joined);
         await("node-left of " + id).atMost(Duration.ofSeconds(30)).until(() -> indexOf(lines, "node-left", id) >= 0);
         assertThat(indexOf(lines, "node-joined", id)).isLessThan(indexOf(lines, "node-left", id));
+    }
+
+    @Test
+    void afterADownNodeIsRemovedItsRangesNewReplicasAreAnnounced() {
+        cluster = TestCluster.builder().nodes(4).registryProperty("dht.down-removal-timeout=2s").build();
+        int stopped = cluster.indexes().get(1);
+        RingPosition stoppedId = cluster.node(stopped).ref().id();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        int survivor = cluster.indexes().getFirst();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.node(survivor).url() + "/ring/events"))
+                .header("Accept", "text/event-stream").build();
+        subscription = client.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+        subscription.thenAccept(response -> response.body().forEach(lines::add));
+        await().atMost(Duration.ofSeconds(10)).until(subscription::isDone);
+
+        cluster.stopInPlace(stopped);
+        cluster.awaitRemoved(stoppedId, Duration.ofSeconds(30));
+
+        String self = cluster.node(survivor).ref().id().toString();
+        await("re-replicated from " + self).atMost(Duration.ofSeconds(60)).until(() -> indexOf(lines, "re-replicated", self) >= 0);
     }
 
     @Test

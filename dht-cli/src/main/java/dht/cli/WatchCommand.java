@@ -43,7 +43,7 @@ final class WatchCommand extends ClusterCommand {
 
     @Option(names = "--type", split = ",", paramLabel = "TYPE",
             description = "Only these event types (node-joined, node-left, node-down, node-up, node-dead, predecessor-changed, "
-                    + "successor-changed, transfer-started, transfer-progress, transfer-finished; with --keys: put, delete, reset); repeat or "
+                    + "successor-changed, transfer-started, transfer-progress, transfer-finished, re-replicated; with --keys: put, delete, reset); repeat or "
                     + "separate by commas.")
     Set<String> types;
 

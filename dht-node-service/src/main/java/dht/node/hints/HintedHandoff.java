@@ -5,12 +5,16 @@ import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.wire.Entry;
 import dht.core.wire.HintsHandedOver;
+import dht.core.wire.Member;
+import dht.core.wire.MemberState;
+import dht.core.wire.RingListing;
 import dht.node.config.NodeProperties;
 import dht.node.membership.LocalNode;
 import dht.node.membership.MissedWrites;
 import dht.node.membership.RingView;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
+import dht.node.peer.RegistryClient;
 import dht.node.storage.Copies;
 import dht.node.telemetry.DhtMetrics;
 import dht.node.telemetry.RingEvent;
@@ -50,6 +54,7 @@ public class HintedHandoff implements MissedWrites {
     private final HintStore hints;
     private final RingView ringView;
     private final PeerClient peers;
+    private final RegistryClient registry;
     private final Copies copies;
     private final NodeProperties properties;
     private final NodeScheduler scheduler;
@@ -57,9 +62,10 @@ public class HintedHandoff implements MissedWrites {
     private final LocalNode node;
     private final Set<String> delivering = new HashSet<>();
 
-    public HintedHandoff(HintStore hints, LocalNode node, RingView ringView, PeerClient peers, Copies copies,
-                         NodeProperties properties, NodeScheduler scheduler, DhtMetrics metrics) {
+    public HintedHandoff(HintStore hints, LocalNode node, RingView ringView, PeerClient peers, RegistryClient registry,
+                         Copies copies, NodeProperties properties, NodeScheduler scheduler, DhtMetrics metrics) {
         this.hints = hints;
+        this.registry = registry;
         this.node = node;
         this.ringView = ringView;
         this.peers = peers;
@@ -117,15 +123,38 @@ public class HintedHandoff implements MissedWrites {
     }
 
     /**
-     * Hands {@code target} its hints, a batch at a time, while it is up; if it is no longer a
-     * member, hands them to the keys' replicas now. A DOWN one waits.
+     * Hands {@code target} its hints, a batch at a time, while it is up or joining back; if it is no
+     * longer a member, hands them to the keys' replicas now. A DOWN one waits, and so does one the
+     * registry cannot be asked about.
      */
     public void deliver(String target) {
         Optional<NodeRef> up = member(ringView.ring().nodes(), target);
         if (up.isPresent()) {
             whileNotDelivering(target, () -> handTo(up.get(), target));
-        } else if (member(ringView.down().nodes(), target).isEmpty() && !ringView.ring().isEmpty()) {
+            return;
+        }
+        if (member(ringView.down().nodes(), target).isPresent()) {
+            return;
+        }
+        // neither up nor DOWN here: joining (back in place), or gone; only the registry knows which
+        Optional<RingListing> listing = registryListing();
+        if (listing.isEmpty()) {
+            return;
+        }
+        Optional<Member> listed = listing.get().nodes().stream().filter(member -> member.address().equals(target)).findFirst();
+        if (listed.isEmpty()) {
             whileNotDelivering(target, () -> handToReplicasNow(target));
+        } else if (listed.get().state() != MemberState.DOWN) {
+            whileNotDelivering(target, () -> handTo(listed.get().ref(), target));
+        }
+    }
+
+    private Optional<RingListing> registryListing() {
+        try {
+            return Optional.of(registry.ring());
+        } catch (PeerFailure e) {
+            log.debug("hints wait: the registry's ring could not be read ({})", e.getMessage());
+            return Optional.empty();
         }
     }
 

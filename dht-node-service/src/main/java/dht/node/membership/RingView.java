@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -31,6 +32,11 @@ public class RingView {
     /** The members DOWN, each at its positions: out of the ring that owns and routes, not of where copies belong. */
     private final AtomicReference<Ring> down = new AtomicReference<>(Ring.empty());
     private final AtomicReference<Placement> placement = new AtomicReference<>();
+    /**
+     * Members no longer DOWN that are not back in the ring yet (they join back at their positions):
+     * when they are, that is {@code node-up}, not {@code node-joined}.
+     */
+    private final Set<RingPosition> returning = ConcurrentHashMap.newKeySet();
     private final ApplicationEventPublisher events;
 
     public RingView(ApplicationEventPublisher events) {
@@ -184,8 +190,16 @@ public class RingView {
     private void announceDown(Ring previous, Ring next, Ring live) {
         next.nodes().stream().filter(node -> !previous.contains(node.id()))
                 .forEach(node -> events.publishEvent(RingEvent.about("node-down", node)));
-        previous.nodes().stream().filter(node -> !next.contains(node.id()) && live.contains(node.id()))
-                .forEach(node -> events.publishEvent(RingEvent.about("node-up", node)));
+        for (NodeRef node : previous.nodes()) {
+            if (next.contains(node.id())) {
+                continue;
+            }
+            if (live.contains(node.id())) {
+                events.publishEvent(RingEvent.about("node-up", node));
+            } else {
+                returning.add(node.id());
+            }
+        }
     }
 
     /** Every node that came or went between two views, as a ring event. */
@@ -196,7 +210,7 @@ public class RingView {
         // a member going DOWN or coming back is announced as such, not as leaving or joining
         Ring downNow = down.get();
         next.nodes().stream().filter(node -> !previous.nodes().contains(node) && !downNow.contains(node.id()))
-                .forEach(node -> events.publishEvent(RingEvent.about("node-joined", node)));
+                .forEach(node -> events.publishEvent(RingEvent.about(returning.remove(node.id()) ? "node-up" : "node-joined", node)));
         previous.nodes().stream().filter(node -> !next.nodes().contains(node) && !downNow.contains(node.id()))
                 .forEach(node -> events.publishEvent(RingEvent.about("node-left", node)));
         log.debug("ring view now has {} nodes", next.size());

@@ -18,10 +18,12 @@ import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
 import dht.node.storage.Copies;
 import dht.node.storage.KeyValueStore;
+import dht.node.telemetry.RingEvent;
 import dht.node.time.NodeScheduler;
 import dht.node.transfer.TransferService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -31,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * Brings each range this node owns and its replicas' copies of it together: whenever its neighbors, its
@@ -54,11 +57,14 @@ public class ReplicaSync implements RangeReconciliation {
     private final TransferService transfers;
     private final NodeScheduler scheduler;
     private final RingView ringView;
+    private final ApplicationEventPublisher events;
     private volatile Synced synced;
 
     public ReplicaSync(LocalNode node, Replicator replicator, PeerClient peers, KeyValueStore store, Copies copies,
-                       NodeProperties properties, TransferService transfers, NodeScheduler scheduler, RingView ringView) {
+                       NodeProperties properties, TransferService transfers, NodeScheduler scheduler, RingView ringView,
+                       ApplicationEventPublisher events) {
         this.ringView = ringView;
+        this.events = events;
         this.scheduler = scheduler;
         this.transfers = transfers;
         this.node = node;
@@ -102,9 +108,20 @@ public class ReplicaSync implements RangeReconciliation {
         }
         boolean everyReplica = true;
         for (Map.Entry<KeyRange, List<NodeRef>> range : replicas.entrySet()) {
-            everyReplica &= sync(range.getKey(), range.getValue());
+            // a replica a range did not have in the last round (one removed, another in its place) is given the range now
+            List<NodeRef> before = last == null ? range.getValue() : replicasBefore(last, range.getKey());
+            everyReplica &= sync(range.getKey(), range.getValue(), replica -> !before.contains(replica));
         }
         synced = new Synced(nodeChanges, replicas, scheduler.now(), everyReplica);
+    }
+
+    /** The replicas the last round gave the keys at the start of {@code range} (a range may have been cut or merged since). */
+    private static List<NodeRef> replicasBefore(Synced last, KeyRange range) {
+        return last.replicas().entrySet().stream()
+                .filter(before -> before.getKey().contains(range.start()))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(List.of());
     }
 
     /**
@@ -139,8 +156,12 @@ public class ReplicaSync implements RangeReconciliation {
         return parts;
     }
 
-    /** Reconciles the range with each replica that answers; answers whether every one did. */
-    private boolean sync(KeyRange range, List<NodeRef> replicas) {
+    /**
+     * Reconciles the range with each replica that answers; answers whether every one did. What a
+     * replica {@code new} to the range was sent is announced ({@code re-replicated}): restoring the
+     * replication factor after a removal is this, range by range.
+     */
+    private boolean sync(KeyRange range, List<NodeRef> replicas, Predicate<NodeRef> isNew) {
         RangeDigest local = null;
         boolean everyReplica = true;
         for (NodeRef replica : replicas) {
@@ -151,8 +172,12 @@ public class ReplicaSync implements RangeReconciliation {
                 local = transfers.digest(DigestRequest.of(range));
             }
             try {
-                if (reconcile(range, replica, local) > 0) {
+                Reconciled reconciled = reconcile(range, replica, local);
+                if (reconciled.takenIn() > 0) {
                     local = null; // what this replica sent changed it: the next one is compared with a fresh digest
+                }
+                if (isNew.test(replica)) {
+                    events.publishEvent(RingEvent.transfer("re-replicated", node.self().orElseThrow(), replica, range, reconciled.sent()));
                 }
             } catch (PeerFailure e) {
                 log.warn("reconciling {} with {} failed ({}); trying again shortly", range, replica, e.getMessage());
@@ -162,8 +187,11 @@ public class ReplicaSync implements RangeReconciliation {
         return everyReplica;
     }
 
-    /** Answers how many newer copies the replica gave. */
-    private long reconcile(KeyRange range, NodeRef replica, RangeDigest local) {
+    /** How many newer copies a replica gave, and how many entries it was sent. */
+    private record Reconciled(long takenIn, long sent) {
+    }
+
+    private Reconciled reconcile(KeyRange range, NodeRef replica, RangeDigest local) {
         List<KeyRange> differing = local.differingArcs(peers.digest(replica, DigestRequest.of(range)));
         long pulled = 0;
         long pushed = 0;
@@ -175,7 +203,7 @@ public class ReplicaSync implements RangeReconciliation {
             log.info("reconciled {} with {}: {} of {} arcs differed, {} newer copies taken in, {} entries sent",
                     range, replica, differing.size(), local.parts().size(), pulled, pushed);
         }
-        return pulled;
+        return new Reconciled(pulled, pushed);
     }
 
     private long takeIn(NodeRef replica, KeyRange range) {

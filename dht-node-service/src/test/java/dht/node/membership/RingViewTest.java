@@ -48,6 +48,19 @@ class RingViewTest {
     }
 
     @Test
+    void aMemberThatJoinsBackFromDownIsAnnouncedUpNotJoined() {
+        view.replace(Ring.of(List.of(A, B, C)));
+        view.replace(Ring.of(List.of(A, B)), List.of(new Member(C.id(), C.address(), MemberState.DOWN, List.of(), Instant.EPOCH)));
+        events.clear();
+
+        // joining back at its positions: neither DOWN nor in the ring that routes for a while
+        view.replace(Ring.of(List.of(A, B)), List.of());
+        view.replace(Ring.of(List.of(A, B, C)), List.of());
+
+        assertThat(events).extracting(RingEvent::type).containsExactly("node-up");
+    }
+
+    @Test
     void aMemberFoundDownHereStaysAtItsPositionsUntilTheRegistrySaysOtherwise() {
         view.replace(Ring.of(List.of(A, B)).with(C, List.of(C_VIRTUAL)));
         events.clear();

@@ -18,6 +18,7 @@ import dht.node.membership.NodeState;
 import dht.node.membership.RingView;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
+import dht.node.peer.RegistryClient;
 import dht.node.storage.Copies;
 import dht.node.storage.InMemoryKeyValueStore;
 import dht.node.storage.KeyLocks;
@@ -80,7 +81,7 @@ class ReplicatorTest {
     private final ThreadScheduler scheduler = new ThreadScheduler(new SimpleAsyncTaskScheduler());
     private final HintStore hints = HintStore.inMemory(1 << 20);
     private final Copies copies = new Copies(new InMemoryKeyValueStore(), new KeyLocks(16), new HybridClock(System::currentTimeMillis));
-    private final HintedHandoff handoff = new HintedHandoff(hints, local, ringView, peers, copies, properties, scheduler, metrics);
+    private final HintedHandoff handoff = new HintedHandoff(hints, local, ringView, peers, mock(RegistryClient.class), copies, properties, scheduler, metrics);
     private final Replicator replicator = new Replicator(local, ringView, peers, properties, copies, scheduler, handoff);
 
     ReplicatorTest() {
