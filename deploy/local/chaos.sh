@@ -14,13 +14,22 @@
 #   deploy/local/chaos.sh rolling-restart   each node in turn: SIGTERM, started again on the same
 #       address and data dir, awaited until ready, as a rolling update does; 3,000 values written
 #       before it that do not change, and 600 keys written throughout.
-# The three last send values of about 2 KiB, each writer reading back what it just wrote, and print:
+#   deploy/local/chaos.sh kill-restart      one node killed with SIGKILL and kept down for
+#       DHT_CHAOS_KILL_SECONDS (120), then started again on its address and data dir; the same load as
+#       rolling-restart. The registry keeps it a DOWN member all along (dht.down-removal-timeout set well
+#       above the kill): the others keep the writes it misses as hints and hand them to it once it is
+#       back, and it pulls only the arcs of its ranges that changed.
+# The four last send values of about 2 KiB, each writer reading back what it just wrote, and print:
 # the requests entering through the healthy nodes (clients never use the faulty node, or the one
 # restarting) that succeeded, and the p99 latency of those, over the whole run and during the fault;
 # reads right after an acknowledged write that answered an older value; acknowledged writes lost or
 # stale when every key is read back at the end (must be 0: exit 1 otherwise); for rolling-restart
-# also the keys moved by key transfer (the nodes' dht.keys.transferred counters, direction in)
-# against the number of keys. A restart in place moves only what changed while the node was away.
+# and kill-restart also the keys moved by key transfer (the nodes' dht.keys.transferred counters,
+# direction in) against the number of keys. A restart in place moves only what changed while the
+# node was away. kill-restart also prints the registry's state of the node while it was down, the
+# hints kept for it (dht.hints.pending), those handed over after the restart (dht.hints.delivered)
+# and to whom, and how long until none was pending; it exits 1 as well when the registry removed
+# the node or a hint for it went to other replicas instead.
 # Uses its own ports (default 52000+, or DHT_REGISTRY_PORT / DHT_FIRST_NODE_PORT / DHT_RUN_DIR), stops
 # everything it started, and removes the iptables rule it added, also when interrupted.
 set -euo pipefail
@@ -29,6 +38,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 writers=4
 keys_per_writer=250
 fault_seconds=20
+kill_seconds=${DHT_CHAOS_KILL_SECONDS:-120}
 export DHT_REGISTRY_PORT=${DHT_REGISTRY_PORT:-52000}
 export DHT_FIRST_NODE_PORT=${DHT_FIRST_NODE_PORT:-52001}
 export DHT_RUN_DIR=${DHT_RUN_DIR:-$here/run/chaos}
@@ -39,7 +49,8 @@ paused_pid=
 dropped_port=
 
 usage() {
-  echo "usage: $0 [crash] [SECONDS] | pause | partition | rolling-restart" >&2
+  echo "usage: $0 [crash] [SECONDS] | pause | partition | rolling-restart | kill-restart" >&2
+  echo "  DHT_CHAOS_KILL_SECONDS: how long kill-restart keeps its node down (120)" >&2
   exit 2
 }
 
@@ -73,8 +84,12 @@ include() {
   mv "$work/excluded.next" "$work/excluded"
 }
 
-# the registry lists the node as up
-listed_up() { curl -fsS --max-time 5 "$registry/nodes" | grep -Eq "\"address\":\"localhost:$1\",\"state\":\"UP\""; }
+registry_state() { # port: the node's state as the registry lists it, "absent" when it is no member ("unanswered": no list)
+  local nodes
+  nodes=$(curl -fsS --max-time 5 "$registry/nodes") || { echo unanswered; return; }
+  grep -Eo "\"address\":\"localhost:$1\",\"state\":\"[A-Z]+\"" <<<"$nodes" | cut -d'"' -f8 | grep . || echo absent
+}
+listed_up() { [[ $(registry_state "$1") == UP ]]; }
 
 await_settled() { # nodes: the registry lists that many up, and each client node has reconciled its range with its replicas
   local count=$1 deadline=$((SECONDS + 120)) port settled
@@ -106,9 +121,21 @@ start_again() { # count port: cluster.sh start COUNT after PORT's node stopped; 
   done
 }
 
-transferred_in() { # port: keys the node received by key transfer since it started (0 when it does not answer)
+meter() { # port series [tag]: the sum of that Prometheus series' samples with the tag, since the node started (0 when it does not answer)
   { curl -fsS --max-time 5 "http://localhost:$1/actuator/prometheus" 2>/dev/null || true; } |
-    awk '/^dht_keys_transferred_total\{/ && /direction="in"/ { n += $NF } END { printf "%d\n", n }'
+    awk -v series="$2" -v tag="${3:-}" '(index($0, series "{") == 1 || index($0, series " ") == 1) && (tag == "" || index($1, tag)) { n += $NF }
+      END { printf "%d\n", n }'
+}
+
+meter_sum() { # series tag ports...: meter over these nodes
+  local series=$1 tag=$2 port total=0
+  shift 2
+  for port in "$@"; do total=$((total + $(meter "$port" "$series" "$tag"))); done
+  echo "$total"
+}
+
+transferred_in() { # port: keys the node received by key transfer since it started
+  meter "$1" dht_keys_transferred_total 'direction="in"'
 }
 
 # --- the load ----------------------------------------------------------------------------------------
@@ -402,11 +429,109 @@ rolling_restart() {
   echo "OK (rolling-restart): no acknowledged write lost or stale"
 }
 
+await_no_hints() { # ports...: writes to $work/no-hints the seconds until these nodes keep no hint (gives up after 180 s or at the load's end)
+  local started deadline=$((SECONDS + 180))
+  started=$(now)
+  rm -f "$work/no-hints"
+  while ((SECONDS < deadline)) && [[ ! -f $work/stop ]]; do
+    if (($(meter_sum dht_hints_pending '' "$@") == 0)); then
+      elapsed "$started" "$(now)" >"$work/no-hints"
+      return
+    fi
+    sleep 0.2
+  done
+}
+
+kill_restart() {
+  local victim=$last_node port others killed deadline included removed started up_at poller
+  local stored_before stored pending delivered_before delivered to_it to_replicas drained on_disk held moved logs=()
+  keys_per_writer=150
+  # removed from the ring, the node would come back as a new member and pull its ranges whole: the
+  # registry must keep it DOWN at its positions for longer than the kill, whatever the environment says
+  export DHT_DOWN_REMOVAL_TIMEOUT=$((kill_seconds + 600))s
+  start_cluster
+  mapfile -t others < <(grep -v -x "$victim" "$work/ports")
+  for port in "${others[@]}"; do logs+=("$DHT_RUN_DIR/logs/node-$port.log"); done
+  preload 3000 2048
+  echo "5 nodes up; $writers writers over $((writers * keys_per_writer)) keys, values of 2 KiB;" \
+    "dht.down-removal-timeout $DHT_DOWN_REMOVAL_TIMEOUT"
+  start_load 2048 1
+  sleep 10
+  stored_before=$(meter_sum dht_hints_stored_total '' "${others[@]}")
+  echo "SIGKILL node $victim for $kill_seconds s, its data dir kept"
+  fault_begins
+  killed=$(now)
+  deadline=$((SECONDS + kill_seconds))
+  echo "  no longer listed as up by the registry after $(kill_node "$victim") s"
+  : >"$work/registry-states"
+  while ((SECONDS < deadline)); do
+    registry_state "$victim" >>"$work/registry-states"
+    sleep 1
+  done
+  pending=$(meter_sum dht_hints_pending '' "${others[@]}")
+  stored=$(($(meter_sum dht_hints_stored_total '' "${others[@]}") - stored_before))
+  delivered_before=$(meter_sum dht_hints_delivered_total '' "${others[@]}")
+  # the new process writes a new log: the killed one's stays beside it
+  mv "$DHT_RUN_DIR/logs/node-$victim.log" "$DHT_RUN_DIR/logs/node-$victim.killed.log"
+  started=$(now)
+  await_no_hints "${others[@]}" &
+  poller=$!
+  start_again 5 "$victim"
+  echo "node $victim started again on its data dir, ready after $(elapsed "$started" "$(now)") s"
+  deadline=$((SECONDS + 60))
+  until listed_up "$victim"; do
+    if ((SECONDS > deadline)); then
+      echo "the registry does not list node $victim as up 60 s after it turned ready" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  up_at=$(now)
+  include "$victim"
+  included=$SECONDS
+  fault_ends
+  on_disk=$(grep -o 'opened .* with [0-9]* keys' "$DHT_RUN_DIR/logs/node-$victim.log" | head -1 | grep -o '[0-9]* keys$' || echo '? keys')
+  wait "$poller"
+  drained=$(cat "$work/no-hints" 2>/dev/null || echo "more than 180")
+  delivered=$(($(meter_sum dht_hints_delivered_total '' "${others[@]}") - delivered_before))
+  # a hint goes to its replica, or, once the replica is no longer a member, to the key's replicas as they are then
+  to_it=$({ grep -ho "handed [0-9]* hints to [0-9a-f]*@localhost:$victim;" "${logs[@]}" || true; } | awk '{ n += $2 } END { print n + 0 }')
+  to_replicas=$({ grep -ho "localhost:$victim is no longer a member: handed its [0-9]* hints" "${logs[@]}" || true; } |
+    awk '{ n += $(NF - 1) } END { print n + 0 }')
+  if ((included + 10 > SECONDS)); then sleep $((included + 10 - SECONDS)); fi
+  stop_load
+  moved=$(transferred_in "$victim")
+  held=$(curl -fsS --max-time 5 "http://localhost:$victim/actuator/ring" | grep -o '"keys":[0-9]*' | head -1 | cut -d: -f2 || echo '?')
+  removed=0
+  grep -q -x absent "$work/registry-states" && removed=1
+  echo
+  printf '%-58s %s\n' "node $victim down (SIGKILL until listed up again)" "$(elapsed "$killed" "$up_at") s"
+  printf '%-58s %s\n' "its state at the registry during the kill, once a second" \
+    "$(uniq -c "$work/registry-states" | awk '{ printf "%s%s x%d", (NR > 1 ? ", then " : ""), $2, $1 }')"
+  printf '%-58s %s\n' "hints kept for it on the others just before the restart" "$pending pending ($stored stored during the kill)"
+  printf '%-58s %s\n' "hints handed over after the restart (dht.hints.delivered)" \
+    "$delivered: $to_it to it, $to_replicas to the keys' replicas as to a removed node"
+  printf '%-58s %s\n' "  none pending on the others" "$drained s after it was started again, listed up after $(elapsed "$started" "$up_at") s"
+  printf '%-58s %s\n' "keys moved into it by key transfer" \
+    "$moved (it found $on_disk on disk, holds $held now; $(wc -l <"$work/expected") keys written)"
+  print_figures kill-restart
+  if ((removed)); then
+    echo "FAILED (kill-restart): the registry removed the node while it was down"
+    exit 1
+  fi
+  if ((to_replicas > 0)); then
+    echo "FAILED (kill-restart): $to_replicas hints for the node, which stayed a member, went to other replicas instead of to it"
+    exit 1
+  fi
+  echo "OK (kill-restart): no acknowledged write lost or stale"
+}
+
 case ${1:-} in
   '' | [0-9]*) scenario=crash ;;
   crash) scenario=crash; shift ;;
   pause | partition) scenario=$1; shift ;;
   rolling-restart) scenario=rolling_restart; shift ;;
+  kill-restart) scenario=kill_restart; shift ;;
   *) usage ;;
 esac
 if [[ $scenario == crash ]]; then
@@ -415,6 +540,7 @@ if [[ $scenario == crash ]]; then
 else
   (($# == 0)) || usage
 fi
+[[ $kill_seconds =~ ^[0-9]+$ ]] || usage
 mkdir -p "$work"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
