@@ -48,8 +48,9 @@ import java.util.stream.Collectors;
  * protocol code on one thread and one virtual clock, while clients write and read, nodes join,
  * leave, crash and come back with their data, get cut off, and messages get lost. After every step
  * no position may have two owners among the nodes the registry lists; once the faults stop and the
- * cluster settled, the owned ranges tile the ring as the registry lists it, every acknowledged
- * write is read back, and every replica of each key holds its newest copy.
+ * cluster settled, the owned ranges tile the ring as the registry lists it, every hint has been
+ * handed over, every acknowledged write is read back, and every replica of each key holds its
+ * newest copy.
  */
 final class ClusterSimulation {
 
@@ -425,10 +426,10 @@ final class ClusterSimulation {
         Ring ring = registry.ring();
         List<SimulatedNode> running = running();
         return running.size() == ring.size() && running.stream().allMatch(node -> node.local.state() == NodeState.READY
-                && ring.contains(node.id()) && node.replicaSync.inSync());
+                && ring.contains(node.id()) && node.replicaSync.inSync() && hintDisks.get(node.address()).pending() == 0);
     }
 
-    /** Once settled: every node ready and listed, the ranges as the registry's ring has them, every write there. */
+    /** Once settled: every node ready and listed, no hint left, the ranges as the registry's ring has them, every write there. */
     private void checkSettled() {
         Ring ring = registry.ring();
         List<SimulatedNode> running = running();
@@ -437,6 +438,11 @@ final class ClusterSimulation {
                 violations.add("settled, %s is %s and %s by the registry", node, node.local.state(),
                         ring.contains(node.id()) ? "listed" : "not listed");
             }
+        }
+        // every hint reached its replica, or the keys' replicas once its replica was gone
+        for (SimulatedNode node : running) {
+            HintStore hints = hintDisks.get(node.address());
+            hints.targets().forEach(target -> violations.add("settled, %s still keeps %d hints for %s", node, hints.pendingFor(target), target));
         }
         Set<String> runningAddresses = running.stream().map(SimulatedNode::address).collect(Collectors.toSet());
         ring.nodes().stream().filter(member -> !runningAddresses.contains(member.address()))

@@ -126,6 +126,45 @@ class RestartInPlaceTest {
         }
     }
 
+    @Test
+    void aNodeAwayLongerThanTheTombstoneGraceBringsNoDeletedKeyBack() {
+        cluster = TestCluster.builder().nodes(4).nodeProperty("dht.tombstone-grace=3s").build();
+        KeyClient client = new KeyClient(cluster.http());
+        List<Integer> indexes = cluster.indexes();
+        String entry = cluster.node(indexes.get(0)).url();
+        int keys = 100;
+        for (int i = 0; i < keys; i++) {
+            assertThat(client.put(entry, "grace-" + i, bytes("value-" + i), MediaType.TEXT_PLAIN).getStatusCode().value()).isEqualTo(201);
+        }
+        cluster.awaitRing();
+        int stopped = indexes.get(2);
+        cluster.stopInPlace(stopped);
+        int deleted = 0;
+        for (int i = 0; i < keys; i += 4) {
+            assertThat(client.delete(entry, "grace-" + i).getStatusCode().value()).as("delete grace-%d", i).isEqualTo(204);
+            deleted++;
+        }
+        List<Integer> others = indexes.stream().filter(index -> index != stopped).toList();
+        // the others forget the deletes once the grace is over: the stopped node's old values are all that is left of them
+        int deletes = deleted;
+        await("the deletes' tombstones purged on the others").atMost(Duration.ofSeconds(60))
+                .until(() -> sum(others, "dht.tombstones.purged") >= deletes);
+
+        cluster.restart(stopped);
+        cluster.awaitRing();
+
+        for (int index : cluster.indexes()) {
+            for (int i = 0; i < keys; i++) {
+                ResponseEntity<byte[]> read = client.get(cluster.node(index).url(), "grace-" + i, 3);
+                if (i % 4 == 0) {
+                    assertThat(read.getStatusCode().value()).as("deleted grace-%d read on node %d", i, index).isEqualTo(404);
+                } else {
+                    assertThat(read.getBody()).as("grace-%d read on node %d", i, index).isEqualTo(bytes("value-" + i));
+                }
+            }
+        }
+    }
+
     /** The node's state as the registry lists it, once it is not joining. */
     private MemberState state(String id) {
         return await("the registry's state of " + id).atMost(Duration.ofSeconds(10))

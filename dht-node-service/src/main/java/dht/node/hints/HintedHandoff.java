@@ -25,7 +25,6 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -108,17 +107,21 @@ public class HintedHandoff implements MissedWrites {
 
     /** One round: drops what is too old, then hands every replica that is up its hints. */
     public void deliverAll() {
-        Instant oldest = scheduler.now().minus(properties.hintMaxAge());
         try {
-            long expired = hints.dropKeptBefore(oldest);
-            if (expired > 0) {
-                metrics.hintsDropped("expired", expired);
-                log.warn("dropped {} hints kept longer than {}; anti-entropy brings their replicas up to date", expired,
-                        properties.hintMaxAge());
-            }
+            dropExpired();
             hints.targets().forEach(this::deliver);
         } catch (IllegalStateException stopped) {
             log.debug("no hints delivered: {}", stopped.getMessage());
+        }
+    }
+
+    /** Drops the hints kept longer than {@link NodeProperties#hintMaxAge()}: none is ever handed over later than that. */
+    private void dropExpired() {
+        long expired = hints.dropKeptBefore(scheduler.now().minus(properties.hintMaxAge()));
+        if (expired > 0) {
+            metrics.hintsDropped("expired", expired);
+            log.warn("dropped {} hints kept longer than {}; anti-entropy brings their replicas up to date", expired,
+                    properties.hintMaxAge());
         }
     }
 
@@ -163,6 +166,7 @@ public class HintedHandoff implements MissedWrites {
      * and before it compares its ranges with the others, so that what the hints bring need not be pulled.
      */
     public HintsHandedOver handOver(NodeRef replica) {
+        dropExpired();
         long handed = whileNotDelivering(replica.address(), () -> handTo(replica, replica.address()));
         return new HintsHandedOver(handed, hints.pendingFor(replica.address()));
     }

@@ -60,14 +60,34 @@ class NodesController {
                     + "reports its join finished.")
     @ApiResponse(responseCode = "201", description = "Registered; splice in between predecessor and successor")
     @ApiResponse(responseCode = "400", description = "Malformed request", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "409", description = "Another live node holds that ID", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "409", description = "Another live node holds that ID, or the node comes back from DOWN and the registry cannot reach it", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "503", description = "Another join or leave is in progress; retry after Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Registration> register(@Valid @RequestBody RegisterRequest body) {
+        requireReachableIfDown(body.address());
         Registration registration = membership.register(body.address(), body.id(), body.positionCount(), body.virtualPositions());
         return ResponseEntity
                 .created(ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").build(registration.id().toString()))
                 .body(registration);
+    }
+
+    /**
+     * A DOWN member comes back only once the registry reaches it: a node cut off from the others that
+     * can still call out would otherwise join back, be found DOWN again and again, and fail the
+     * requests sent to it each time.
+     */
+    private void requireReachableIfDown(String address) {
+        membership.members().stream()
+                .filter(member -> member.address().equals(address) && member.state() == MemberState.DOWN)
+                .findFirst()
+                .filter(member -> !probe.answers(member.ref()))
+                .ifPresent(member -> {
+                    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "Node " + member.id() + " at "
+                            + address + " is DOWN and the registry cannot reach it; it stays DOWN until it answers.");
+                    problem.setTitle("Node unreachable");
+                    problem.setProperty("id", member.id().toString());
+                    throw new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
+                });
     }
 
     @Tag(name = NODES, description = "The ring: its nodes, a key's owner, removing a node")

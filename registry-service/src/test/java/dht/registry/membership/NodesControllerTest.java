@@ -102,6 +102,22 @@ class NodesControllerTest {
     }
 
     @Test
+    void aDownNodeComingBackIsRegisteredOnlyOnceTheRegistryReachesIt() {
+        given(membership.members()).willReturn(List.of(new Member(B.id(), B.address(), MemberState.DOWN, null, Instant.EPOCH)));
+        given(membership.register("b.example:7002", null, 1, null)).willReturn(new Registration(B.id(), B.address(), A, A));
+        given(probe.answers(B)).willReturn(false);
+
+        assertThat(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON).content("{\"address\":\"b.example:7002\"}"))
+                .hasStatus(HttpStatus.CONFLICT)
+                .bodyJson().extractingPath("$.title").asString().isEqualTo("Node unreachable");
+        verify(membership, never()).register(any(), any(), anyInt(), any());
+
+        given(probe.answers(B)).willReturn(true);
+        assertThat(mvc.post().uri("/nodes").contentType(MediaType.APPLICATION_JSON).content("{\"address\":\"b.example:7002\"}"))
+                .hasStatus(HttpStatus.CREATED);
+    }
+
+    @Test
     void registeringWithAPinnedIdPassesItOn() {
         given(membership.register("b.example:7002", B.id(), 1, null)).willReturn(new Registration(B.id(), B.address(), null, null));
 
