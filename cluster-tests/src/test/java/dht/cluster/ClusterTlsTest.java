@@ -74,6 +74,20 @@ class ClusterTlsTest {
     }
 
     @Test
+    void theRegistryProbesNodesOverTlsAndSoRefusesToMarkDownOneThatAnswers() {
+        TestCluster.Node first = cluster.node(0);
+        TestCluster.Node second = cluster.node(1);
+
+        ResponseEntity<String> report = cluster.http().post().uri(cluster.registryUrl() + "/nodes/{id}/down", second.ref().id().toString())
+                .contentType(MediaType.APPLICATION_JSON)
+                .body("{\"reporter\":\"" + first.ref().id() + "\"}")
+                .exchange((request, response) -> ResponseEntity.status(response.getStatusCode()).body(new String(response.getBody().readAllBytes(),
+                        StandardCharsets.UTF_8)));
+
+        assertThat(report.getStatusCode().value()).as(report.getBody()).isEqualTo(409);
+    }
+
+    @Test
     void plainHttpToANodeIsRefused() throws Exception {
         URI plain = URI.create(cluster.node(0).url().replaceFirst("^https:", "http:") + "/keys/anything");
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {

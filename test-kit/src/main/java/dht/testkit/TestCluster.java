@@ -95,7 +95,7 @@ public final class TestCluster implements AutoCloseable {
             properties.addAll(builder.certificate.bundleProperties(SSL_BUNDLE));
             properties.add("server.ssl.bundle=" + SSL_BUNDLE);
             properties.add("server.ssl.client-auth=need");
-            // the registry ignores it: it calls no one
+            // the registry probes nodes with it
             properties.add("dht.security.peer-ssl-bundle=" + SSL_BUNDLE);
         }
         return properties.stream().map(property -> "--" + property).toList();

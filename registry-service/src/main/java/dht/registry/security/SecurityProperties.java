@@ -25,6 +25,8 @@ import java.util.List;
  *                              asks again at once cannot keep the app busy with refusals alone
  * @param allowedHosts          in protected mode, the host names besides loopback names and IP literals
  *                              under which the ring may be changed (a name a browser was rebound to is refused)
+ * @param peerSslBundle         the SSL bundle ({@code spring.ssl.bundle.*}) to probe nodes with, over HTTPS,
+ *                              when they serve TLS (the nodes' own setting of that name); plain HTTP without one
  */
 @Validated
 @ConfigurationProperties("dht.security")
@@ -35,10 +37,16 @@ public record SecurityProperties(
         @Min(1) @DefaultValue("256") int maxConcurrentClusterRequests,
         @Min(1) @DefaultValue("32") int maxConcurrentManagementRequests,
         @NotNull @DefaultValue("1s") Duration clientRefusalPause,
-        @NotNull @DefaultValue List<String> allowedHosts) {
+        @NotNull @DefaultValue List<String> allowedHosts,
+        String peerSslBundle) {
 
     public SecurityProperties {
         clusterToken = ClusterSecurity.strongToken("dht.security.cluster-token", clusterToken);
+    }
+
+    /** Whether nodes are probed over TLS, with {@link #peerSslBundle}. */
+    public boolean probesNodesOverTls() {
+        return peerSslBundle != null && !peerSslBundle.isBlank();
     }
 
     public TrafficLimits.Budgets budgets() {
