@@ -51,6 +51,11 @@ public final class HintStore implements AutoCloseable {
     private final long maxBytes;
     private final Map<String, Long> pendingByTarget = new HashMap<>();
     private long bytes;
+    /**
+     * No hint was kept before this (null: none is kept), so that the expiry round reads the whole
+     * store only when one may be too old. Forgetting hints leaves it as it is: it may be too early, never too late.
+     */
+    private Instant oldestKept;
     /** RocksDB used after closing aborts the JVM: a request still running as the node stops gets an exception instead. */
     private boolean closed;
 
@@ -60,6 +65,10 @@ public final class HintStore implements AutoCloseable {
         table.forEach(new byte[0], (key, value) -> {
             pendingByTarget.merge(targetOf(key), 1L, Long::sum);
             bytes += key.length + value.length;
+            Instant storedAt = storedAtOf(value);
+            if (oldestKept == null || storedAt.isBefore(oldestKept)) {
+                oldestKept = storedAt;
+            }
             return true;
         });
     }
@@ -83,16 +92,21 @@ public final class HintStore implements AutoCloseable {
         requireOpen();
         byte[] key = keyOf(target, entry.key());
         byte[] held = table.get(key);
-        if (held != null && !entry.supersedes(decode(target, held).entry())) {
+        Hint replaced = held != null ? decode(target, held) : null;
+        if (replaced != null && !entry.supersedes(replaced.entry())) {
             return Added.NEWER_HELD;
         }
-        byte[] value = encode(entry, held != null ? decode(target, held).storedAt() : now);
+        Instant storedAt = replaced != null ? replaced.storedAt() : now;
+        byte[] value = encode(entry, storedAt);
         long heldBytes = held != null ? key.length + held.length : 0;
         if (bytes - heldBytes + key.length + value.length > maxBytes) {
             return Added.FULL;
         }
         table.put(key, value);
         bytes += key.length + value.length - heldBytes;
+        if (oldestKept == null || storedAt.isBefore(oldestKept)) {
+            oldestKept = storedAt;
+        }
         if (held == null) {
             pendingByTarget.merge(target, 1L, Long::sum);
         }
@@ -125,13 +139,21 @@ public final class HintStore implements AutoCloseable {
     /** Forgets every hint kept before {@code before}; answers how many. */
     public synchronized long dropKeptBefore(Instant before) {
         requireOpen();
+        if (oldestKept == null || !oldestKept.isBefore(before)) {
+            return 0; // nothing is that old: no need to read every hint
+        }
         List<byte[][]> old = new ArrayList<>();
+        Instant[] oldestLeft = {null};
         table.forEach(new byte[0], (key, value) -> {
-            if (storedAtOf(value).isBefore(before)) {
+            Instant storedAt = storedAtOf(value);
+            if (storedAt.isBefore(before)) {
                 old.add(new byte[][]{key, value});
+            } else if (oldestLeft[0] == null || storedAt.isBefore(oldestLeft[0])) {
+                oldestLeft[0] = storedAt;
             }
             return true;
         });
+        oldestKept = oldestLeft[0];
         old.forEach(pair -> forget(targetOf(pair[0]), pair[0], pair[1]));
         return old.size();
     }

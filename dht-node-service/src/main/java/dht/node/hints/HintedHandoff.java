@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.util.function.SingletonSupplier;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Keeps the writes a replica missed and hands them to it once it is up again: at once when this
@@ -109,7 +111,9 @@ public class HintedHandoff implements MissedWrites {
     public void deliverAll() {
         try {
             dropExpired();
-            hints.targets().forEach(this::deliver);
+            // one look at the registry per round, and only if some replica is neither up nor DOWN here
+            Supplier<Optional<RingListing>> listing = SingletonSupplier.of(this::registryListing);
+            hints.targets().forEach(target -> deliver(target, listing));
         } catch (IllegalStateException stopped) {
             log.debug("no hints delivered: {}", stopped.getMessage());
         }
@@ -131,6 +135,10 @@ public class HintedHandoff implements MissedWrites {
      * registry cannot be asked about.
      */
     public void deliver(String target) {
+        deliver(target, this::registryListing);
+    }
+
+    private void deliver(String target, Supplier<Optional<RingListing>> registryListing) {
         Optional<NodeRef> up = member(ringView.ring().nodes(), target);
         if (up.isPresent()) {
             whileNotDelivering(target, () -> handTo(up.get(), target));
@@ -140,7 +148,7 @@ public class HintedHandoff implements MissedWrites {
             return;
         }
         // neither up nor DOWN here: joining (back in place), or gone; only the registry knows which
-        Optional<RingListing> listing = registryListing();
+        Optional<RingListing> listing = registryListing.get();
         if (listing.isEmpty()) {
             return;
         }

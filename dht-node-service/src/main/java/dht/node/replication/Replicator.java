@@ -22,7 +22,9 @@ import org.springframework.stereotype.Component;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -165,48 +167,30 @@ public class Replicator {
      * hint is kept here; that one does not count.
      */
     public int replicate(Entry entry, List<NodeRef> replicas, int needed, Instant deadline) {
-        List<NodeRef> up = new ArrayList<>(replicas.size());
-        List<NodeRef> down = new ArrayList<>(0);
-        replicas.forEach(replica -> (ringView.isDown(replica) ? down : up).add(replica));
-        List<NodeRef> fallbacks = down.isEmpty() ? List.of() : fallbacksFor(entry.position(), down.size());
+        int down = (int) replicas.stream().filter(ringView::isDown).count();
+        Iterator<NodeRef> fallbacks = down == 0 ? Collections.emptyIterator() : fallbacksFor(entry.position(), down).iterator();
         AtomicInteger confirmed = new AtomicInteger();
         AtomicInteger outstanding = new AtomicInteger(replicas.size());
         CompletableFuture<Void> enough = new CompletableFuture<>();
         if (replicas.isEmpty()) {
             enough.complete(null);
         }
-        Runnable answered = () -> {
-            if (outstanding.decrementAndGet() == 0) {
-                enough.complete(null);
-            }
-        };
-        for (NodeRef replica : up) {
-            toReplicas.send(replica, entry).whenComplete((ok, failure) -> {
+        for (NodeRef replica : replicas) {
+            CompletableFuture<Boolean> copy = !ringView.isDown(replica) ? toReplicas.send(replica, entry)
+                    : fallbacks.hasNext() ? hintsFor(replica).send(fallbacks.next(), entry)
+                    : CompletableFuture.failedFuture(new IllegalStateException("no live node to keep the hint"));
+            copy.whenComplete((ok, failure) -> {
                 if (failure == null) {
-                    confirmedOne(confirmed, needed, enough);
+                    if (confirmed.incrementAndGet() >= needed) {
+                        enough.complete(null);
+                    }
                 } else {
-                    log.debug("copy of {} to {} failed: {}", entry.key(), replica, failure.getMessage());
+                    log.debug("copy of {} for {} failed, kept here as a hint: {}", entry.key(), replica, failure.getMessage());
                     handoff.keep(replica.address(), entry);
                 }
-                answered.run();
-            });
-        }
-        for (int i = 0; i < down.size(); i++) {
-            NodeRef replica = down.get(i);
-            if (i >= fallbacks.size()) {
-                handoff.keep(replica.address(), entry);
-                answered.run();
-                continue;
-            }
-            NodeRef fallback = fallbacks.get(i);
-            hintsFor(replica).send(fallback, entry).whenComplete((ok, failure) -> {
-                if (failure == null) {
-                    confirmedOne(confirmed, needed, enough);
-                } else {
-                    log.debug("hint of {} for {} on {} failed: {}", entry.key(), replica, fallback, failure.getMessage());
-                    handoff.keep(replica.address(), entry);
+                if (outstanding.decrementAndGet() == 0) {
+                    enough.complete(null);
                 }
-                answered.run();
             });
         }
         if (needed <= 0 || replicas.isEmpty()) {
@@ -220,12 +204,6 @@ public class Replicator {
             Thread.currentThread().interrupt();
         }
         return confirmed.get();
-    }
-
-    private static void confirmedOne(AtomicInteger confirmed, int needed, CompletableFuture<Void> enough) {
-        if (confirmed.incrementAndGet() >= needed) {
-            enough.complete(null);
-        }
     }
 
     private PeerPipeline<Entry, Boolean> hintsFor(NodeRef replica) {

@@ -80,6 +80,9 @@ class HintStoreTest {
 
             assertThat(hints.next(B, 10)).extracting(hint -> hint.entry().key()).containsExactly("new");
             assertThat(hints.pending()).isEqualTo(1);
+            assertThat(hints.dropKeptBefore(NOW.plus(Duration.ofHours(1)))).isZero();
+            assertThat(hints.dropKeptBefore(NOW.plus(Duration.ofHours(3)))).isEqualTo(1);
+            assertThat(hints.pending()).isZero();
         }
     }
 
