@@ -81,7 +81,7 @@ final class SimulatedNode {
         SimulatedPeers peers = new SimulatedPeers(this, network);
         SimulatedRegistryClient registryClient = new SimulatedRegistryClient(this, network, registry);
         transfers = new TransferService(store, copies, outbound, peers, properties, metrics, events, scheduler);
-        RingWalk ringWalk = new RingWalk(peers);
+        RingWalk ringWalk = new RingWalk(peers, local);
         failureDetector = new FailureDetector(local, ringView, peers, registryClient, events, properties, outbound,
                 scheduler);
         RingRefresher refresher = new RingRefresher(local, ringView, registryClient, ringWalk, scheduler, properties, events,

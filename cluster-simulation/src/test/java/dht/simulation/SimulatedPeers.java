@@ -2,7 +2,6 @@ package dht.simulation;
 
 import dht.core.Key;
 import dht.core.NeighborView;
-import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Version;
 import dht.core.wire.CopyAnswer;
@@ -25,7 +24,6 @@ import dht.node.peer.KeyOutcome;
 import dht.node.peer.KeyRequest;
 import dht.node.peer.PeerClient;
 import dht.node.peer.PeerFailure;
-import dht.node.peer.Refusal;
 
 import java.util.LinkedHashMap;
 import java.time.Duration;
@@ -103,13 +101,14 @@ final class SimulatedPeers implements PeerClient {
     }
 
     @Override
-    public NeighborView neighbors(NodeRef node) {
-        return network.call(caller, node, "neighbors", peer -> peer.local.neighborhood()
-                .filter(neighborhood -> peer.local.state().ownsRange())
-                .map(Neighborhood::atId)
-                .orElseThrow(() -> Refusal.busy("Not in the ring", "This node is " + peer.local.state() + ".")));
+    public NeighborView neighbors(NodeRef member) {
+        return network.call(caller, member, "neighbors at " + member.id(), peer -> peer.local.neighborsAt(member.id()));
     }
 
+    @Override
+    public NeighborView neighborsAtId(String address) {
+        return network.call(caller, NodeRef.at(address), "neighbors", peer -> peer.local.neighborsAt(null));
+    }
     @Override
     public RangeDigest digest(NodeRef node, DigestRequest request) {
         return network.call(caller, node, "digest " + request.range(), peer -> peer.transfers.digest(request));

@@ -4,7 +4,6 @@ import dht.core.RingPosition;
 import dht.core.wire.EntryCodec;
 import dht.core.wire.RegisterRequest;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -53,8 +52,9 @@ import java.util.List;
  * @param dataDir             where the node keeps its keys on disk
  * @param storage             which store holds the keys
  * @param virtualNodes        how many ring positions the node stands at: its ID and {@code virtual-nodes - 1}
- *                            more that the registry allocates, so that a few nodes share the keys evenly;
- *                            8 by default (1 when it joins through seed nodes, which take one position)
+ *                            more, so that a few nodes share the keys evenly (8 by default); the registry
+ *                            allocates them, or with seed nodes the node itself, the same way, on the
+ *                            ring it walks
  * @param seedNodes           {@code host:port} of running nodes to join through instead of the
  *                            registry; a seed that lists itself starts a new ring when no other
  *                            seed answers
@@ -129,13 +129,7 @@ public record NodeProperties(
 
     /** How many ring positions the node stands at, its ID's included. */
     public int positions() {
-        return virtualNodes != null ? virtualNodes : seedNodes.isEmpty() ? DEFAULT_VIRTUAL_NODES : 1;
-    }
-
-    /** Virtual positions are the registry's to allocate: joining through seed nodes takes one position. */
-    @AssertTrue(message = "dht.virtual-nodes above 1 needs the registry: it cannot be used with dht.seed-nodes")
-    public boolean isVirtualNodesWithRegistry() {
-        return positions() == 1 || seedNodes.isEmpty();
+        return virtualNodes != null ? virtualNodes : DEFAULT_VIRTUAL_NODES;
     }
 
     /** The write quorum as configured, else a majority of the replication factor. */

@@ -4,7 +4,9 @@ import dht.core.KeyRange;
 import dht.core.NeighborView;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
+import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.core.VirtualPositions;
 import dht.core.wire.Entry;
 import dht.core.wire.JoinAccepted;
 import dht.core.wire.JoinRequest;
@@ -30,6 +32,8 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Joins the ring once the port, and so the node's ID, is known and the application has started: registers, splices in after the
@@ -270,35 +274,63 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
     }
 
     /**
-     * Finds the node that owns this node's ID by walking the ring from a seed, and splices in after
-     * it. The registry, if there is one, learns of the node when it announces itself.
+     * Learns the ring by walking it from a seed, chooses its positions there as the registry would
+     * ({@link VirtualPositions}: the same ring gives the same positions), and splices each in. The
+     * registry, if there is one, learns of the node when it announces itself. A retry after a join
+     * that broke off keeps the positions it planned: the predecessors that spliced some of them in
+     * already answer the same again.
      */
     private void joinThroughSeeds(NodeRef self) {
+        Optional<Ring> walked = walkFromASeed(self);
+        if (walked.isEmpty()) {
+            if (!properties.seedNodes().contains(self.address())) {
+                throw new IllegalStateException("no seed node of " + properties.seedNodes() + " answers");
+            }
+            log.info("no other seed node answers; {} starts a new ring", self);
+            plannedPositions = VirtualPositions.allocate(Ring.empty(), self, properties.positions());
+            startRing(self, plannedPositions);
+            return;
+        }
+        Ring ring = walked.get();
+        List<RingPosition> standing = ring.nodes().stream().filter(self::sameNodeAs).findFirst()
+                .map(member -> ring.positionsOf(member.id())).orElse(List.of());
+        if (!standing.isEmpty() && !plannedAt(self).containsAll(standing)) {
+            throw new IllegalStateException(self + " is still in the ring at " + standing
+                    + " (a restart before its neighbors found it gone); waiting until they do");
+        }
+        Ring others = ring.without(self.id());
+        if (plannedPositions.isEmpty() || plannedPositions.stream().anyMatch(position -> others.nodeAt(position).isPresent())) {
+            plannedPositions = VirtualPositions.allocate(others, self, properties.positions());
+        }
+        log.info("{} joins a ring of {} nodes at {} positions", self, others.size(), plannedPositions.size() + 1);
+        spliceIn(self, Splice.inOrder(others, self, plannedPositions));
+    }
+
+    /**
+     * The ring as walked from the first seed node besides this one that answers. A walk that fails
+     * further on, at a node in the middle of a change, fails the attempt: a seed listing itself
+     * starts a new ring only when no other seed answers at all.
+     */
+    private Optional<Ring> walkFromASeed(NodeRef self) {
         for (String seedAddress : properties.seedNodes()) {
             if (seedAddress.equals(self.address())) {
                 continue;
             }
-            NodeRef seed = new NodeRef(RingPosition.ofAddress(seedAddress), seedAddress);
             try {
-                NeighborView owner = ringWalk.ownerOf(seed, self.id())
-                        .orElseThrow(() -> new IllegalStateException("the ring changed while walking it from " + seedAddress));
-                if (owner.self().id().equals(self.id())) {
-                    throw new IllegalStateException(self + " is still in the ring as " + owner.self()
-                            + " (a restart before its neighbors found it gone); waiting until they do");
-                }
-                log.info("{} joins through seed {}", self, seedAddress);
-                spliceIn(self, List.of(new Splice(self.id(), owner.self(), owner.successor())));
-                return;
+                Ring ring = ringWalk.from(seedAddress);
+                return Optional.of(ring);
             } catch (PeerFailure e) {
+                if (!e.peer().address().equals(seedAddress)) {
+                    throw e;
+                }
                 log.warn("seed {} cannot be used: {}", seedAddress, e.getMessage());
             }
         }
-        if (properties.seedNodes().contains(self.address())) {
-            log.info("no other seed node answers; {} starts a new ring", self);
-            startRing(self, List.of());
-            return;
-        }
-        throw new IllegalStateException("no seed node of " + properties.seedNodes() + " answers");
+        return Optional.empty();
+    }
+
+    private List<RingPosition> plannedAt(NodeRef self) {
+        return Stream.concat(Stream.of(self.id()), plannedPositions.stream()).toList();
     }
 
     private void startRing(NodeRef self, List<RingPosition> virtualPositions) {

@@ -4,6 +4,7 @@ import dht.core.NeighborView;
 import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.RingPosition;
+import dht.node.peer.Refusal;
 import dht.node.telemetry.RingEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,21 @@ public class LocalNode {
      */
     public long changes() {
         return changes.get();
+    }
+
+    /**
+     * This node's neighbors at {@code position}, or at its ID when none is given: what a node walking
+     * the ring position after position asks. Refused while the node holds no place in the ring, and
+     * where it stands at no such position (the walker's view of the ring is stale).
+     */
+    public NeighborView neighborsAt(RingPosition position) {
+        NodeState current = state;
+        Neighborhood placed = neighborhood().filter(neighbors -> current.ownsRange()).orElseThrow(() -> RingProblems.notInRing(current));
+        if (position == null) {
+            return placed.atId();
+        }
+        return placed.viewAt(position).orElseThrow(() -> Refusal.conflict("No such position",
+                "This node stands at no position " + position + "."));
     }
 
     public Optional<NodeRef> self() {

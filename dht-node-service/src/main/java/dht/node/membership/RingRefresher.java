@@ -79,11 +79,8 @@ public class RingRefresher {
         }
     }
 
-    /** Walks successor after successor; with virtual nodes, whose positions only the registry lists, the view stays as it is. */
+    /** Walks successor after successor, position after position. */
     private void walkTheRing() {
-        if (properties.positions() > 1) {
-            return;
-        }
         try {
             node.neighborhood().filter(neighbors -> !neighbors.isAlone())
                     .ifPresent(neighbors -> view.replace(ringWalk.from(neighbors.atId())));

@@ -9,55 +9,77 @@ import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Learns the ring from the nodes themselves, successor after successor: how a node finds where to
- * join through a seed node, and how it keeps its view of the ring while the registry is away.
+ * Learns the ring from the nodes themselves, successor after successor, position after position:
+ * how a node finds where to join through a seed node, and how it keeps its view of the ring while
+ * the registry is away. This node's own positions it reads from its own neighborhood, which it
+ * knows even while it joins.
  */
 @Component
 public class RingWalk {
 
-    /** More nodes than any ring this DHT is meant for: a walk that does not close by then is broken. */
-    private static final int MAX_NODES = 4096;
+    /** More positions than any ring this DHT is meant for: a walk that does not close by then is broken. */
+    private static final int MAX_POSITIONS = 65_536;
 
     private final PeerClient peers;
+    private final LocalNode node;
 
-    public RingWalk(PeerClient peers) {
+    public RingWalk(PeerClient peers, LocalNode node) {
         this.peers = peers;
+        this.node = node;
+    }
+
+    /** The ring as seen by walking it from the node at {@code seedAddress}, every node at all its positions. */
+    public Ring from(String seedAddress) {
+        return from(peers.neighborsAtId(seedAddress));
     }
 
     /** The ring as seen by following successors from {@code start}, whose neighbors are known. */
     public Ring from(NeighborView start) {
-        List<NodeRef> nodes = new ArrayList<>(List.of(start.self()));
-        Set<NodeRef> seen = new HashSet<>(nodes);
+        Map<String, List<RingPosition>> positionsByAddress = new LinkedHashMap<>();
+        Set<NodeRef> seen = new HashSet<>(List.of(start.self()));
+        positionsByAddress.computeIfAbsent(start.self().address(), address -> new ArrayList<>()).add(start.self().id());
         NodeRef next = start.successor();
         while (seen.add(next)) {
-            if (seen.size() > MAX_NODES) {
-                throw new IllegalStateException("the ring walked from " + start.self() + " does not close within " + MAX_NODES + " nodes");
+            if (seen.size() > MAX_POSITIONS) {
+                throw new IllegalStateException("the ring walked from " + start.self() + " does not close within " + MAX_POSITIONS + " positions");
             }
-            nodes.add(next);
-            next = peers.neighbors(next).successor();
+            positionsByAddress.computeIfAbsent(next.address(), address -> new ArrayList<>()).add(next.id());
+            next = neighbors(next).successor();
         }
-        return Ring.of(nodes);
+        Ring ring = Ring.empty();
+        for (Map.Entry<String, List<RingPosition>> standing : positionsByAddress.entrySet()) {
+            NodeRef member = member(standing.getKey(), standing.getValue());
+            ring = ring.with(member, standing.getValue());
+        }
+        return ring;
+    }
+
+    private NeighborView neighbors(NodeRef member) {
+        return ownPosition(member).orElseGet(() -> peers.neighbors(member));
+    }
+
+    private Optional<NeighborView> ownPosition(NodeRef member) {
+        return node.neighborhood().filter(own -> own.node().sameNodeAs(member)).flatMap(own -> own.viewAt(member.id()));
     }
 
     /**
-     * The neighbors of the node that owns {@code position} now, found by walking from {@code seed};
-     * empty when the walk comes back to the seed without finding it (a ring that changed meanwhile).
+     * A node met at {@code positions}: one of a single position stands at its ID; one of several
+     * says which is its ID. While such a node joins, its ID may not be spliced in yet, and one of
+     * its positions stands in for it, as {@link dht.core.Neighborhood#atId()} does.
      */
-    public Optional<NeighborView> ownerOf(NodeRef seed, RingPosition position) {
-        NodeRef current = seed;
-        Set<NodeRef> seen = new HashSet<>();
-        while (seen.add(current) && seen.size() <= MAX_NODES) {
-            NeighborView view = peers.neighbors(current);
-            if (view.owns(position)) {
-                return Optional.of(view);
-            }
-            current = view.successor();
+    private NodeRef member(String address, List<RingPosition> positions) {
+        Optional<NodeRef> self = node.self().filter(own -> own.address().equals(address));
+        if (self.isPresent()) {
+            return self.get();
         }
-        return Optional.empty();
+        RingPosition id = positions.size() == 1 ? positions.getFirst() : peers.neighborsAtId(address).self().id();
+        return NodeRef.of(positions.contains(id) ? id : positions.getFirst(), address);
     }
 }

@@ -195,7 +195,15 @@ public class HttpPeerClient implements PeerClient {
     }
 
     @Override
-    public NeighborView neighbors(NodeRef node) {
+    public NeighborView neighbors(NodeRef member) {
+        return call(member, true, () -> rest.get().uri(base(member).pathSegment("internal", "neighbors")
+                        .queryParam("position", member.id()).build().encode().toUri())
+                .retrieve().body(NeighborView.class));
+    }
+
+    @Override
+    public NeighborView neighborsAtId(String address) {
+        NodeRef node = NodeRef.at(address);
         return call(node, true, () -> rest.get().uri(uri(node, "internal", "neighbors"))
                 .retrieve().body(NeighborView.class));
     }

@@ -57,8 +57,11 @@ public interface PeerClient {
      */
     RangeKeys listKeys(NodeRef node, RangeKeysRequest request);
 
-    /** A node's own view of its neighbors. */
-    NeighborView neighbors(NodeRef node);
+    /** A node's own view of its neighbors at the position of {@code member}; refused where it no longer stands there. */
+    NeighborView neighbors(NodeRef member);
+
+    /** The node at {@code address}'s own view of its neighbors at its ID, whatever the ID is. */
+    NeighborView neighborsAtId(String address);
 
     /** The digest of what a node holds of a range. */
     RangeDigest digest(NodeRef node, DigestRequest request);

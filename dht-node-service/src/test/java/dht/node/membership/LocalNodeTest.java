@@ -6,6 +6,8 @@ import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
+import dht.node.peer.PeerFailure;
+import dht.node.peer.Refusal;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LocalNodeTest {
 
@@ -60,6 +63,24 @@ class LocalNodeTest {
         joined(Ring.of(NODES));
 
         assertThat(node.fallback(new RingPosition(1), NODES.get(1))).isEmpty();
+    }
+
+    @Test
+    void aWalkerIsAnsweredAtTheIdOrAtAPositionTheNodeStandsAtAndRefusedElsewhere() {
+        joined(Ring.of(NODES));
+
+        assertThat(node.neighborsAt(null).self()).isEqualTo(SELF);
+        assertThat(node.neighborsAt(SELF.id()).successor()).isEqualTo(NODES.get(1));
+        assertThatThrownBy(() -> node.neighborsAt(NODES.get(3).id()))
+                .isInstanceOfSatisfying(Refusal.class, refusal -> assertThat(refusal.reason()).isEqualTo(PeerFailure.Reason.CONFLICT));
+    }
+
+    @Test
+    void aNodeNotInTheRingAnswersNoWalker() {
+        node.update(new Neighborhood(SELF, List.of(NeighborView.alone(SELF))), NodeState.JOINING);
+
+        assertThatThrownBy(() -> node.neighborsAt(null))
+                .isInstanceOfSatisfying(Refusal.class, refusal -> assertThat(refusal.reason()).isEqualTo(PeerFailure.Reason.BUSY));
     }
 
     private void joined(Ring ring) {

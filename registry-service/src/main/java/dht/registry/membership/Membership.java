@@ -22,10 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
-import java.util.NavigableMap;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.Set;
 import java.util.HashSet;
 import java.util.concurrent.TimeUnit;
@@ -129,7 +126,7 @@ public class Membership {
         log.info("node {} at {} joins between {} and {}{}", joiner.id(), address, predecessor, successor,
                 virtualPositions.isEmpty() ? "" : " and at " + virtualPositions.size() + " further positions");
         return new Registration(joiner.id(), address, predecessor, successor,
-                positionCount == 1 ? null : splices(others, joiner, virtualPositions));
+                positionCount == 1 ? null : Splice.inOrder(others, joiner, virtualPositions));
     }
 
     /**
@@ -141,28 +138,6 @@ public class Membership {
         return held != null && held.size() == positionCount - 1 && Set.copyOf(held).size() == held.size()
                 && held.stream().noneMatch(position -> position.equals(joiner.id()) || reserved.contains(position)
                 || others.nodeAt(position).isPresent());
-    }
-
-    /**
-     * Where each position of {@code joiner} goes, in an order that splices it into a range of
-     * another node every time: positions falling into one range go in from its far end back, so
-     * that the node owning a position when its turn comes is still that range's owner.
-     */
-    private static List<Splice> splices(Ring others, NodeRef joiner, List<RingPosition> virtualPositions) {
-        NavigableMap<RingPosition, NodeRef> members = new TreeMap<>();
-        for (NodeRef node : others.nodes()) {
-            others.positionsOf(node.id()).forEach(position -> members.put(position, node.atPosition(position)));
-        }
-        Comparator<RingPosition> farthestIntoItsRangeFirst = Comparator.comparing(
-                (RingPosition position) -> others.memberOwning(position).id().distanceTo(position), Long::compareUnsigned).reversed();
-        List<Splice> splices = new ArrayList<>();
-        Stream.concat(Stream.of(joiner.id()), virtualPositions.stream()).sorted(farthestIntoItsRangeFirst).forEach(position -> {
-            NodeRef predecessor = Objects.requireNonNullElseGet(members.floorEntry(position), members::lastEntry).getValue();
-            NodeRef successor = Objects.requireNonNullElseGet(members.higherEntry(position), members::firstEntry).getValue();
-            splices.add(new Splice(position, predecessor, successor));
-            members.put(position, joiner.atPosition(position));
-        });
-        return List.copyOf(splices);
     }
 
     /** The joining node is linked in and holds its range: it joins the listed ring. */
