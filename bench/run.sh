@@ -4,7 +4,8 @@
 #   bench/run.sh --quick    smaller and shorter, to try it out (about 7 minutes)
 #   bench/run.sh --no-build use the jars already built (bench/README.md has the build command)
 # Environment: BENCH_MAVEN_ARGS (extra Maven arguments, e.g. -o), BENCH_JAVA_OPTS (JVM options for
-# every JVM it starts), JAVA_HOME (a JDK >= 21; otherwise the newest under the usual folders).
+# every JVM it starts; the nodes run with deploy/local/node-memory.sh's settings before them),
+# JAVA_HOME (a JDK >= 21; otherwise the newest under the usual folders).
 # Uses TCP ports 53000-53999 on 127.0.0.1 only. Everything it starts is stopped when it ends, fails
 # or is interrupted. The table also lands in bench/results/, the logs in bench/results/<run>/logs.
 set -euo pipefail
@@ -25,7 +26,7 @@ for arg in "$@"; do
   case $arg in
     --quick) quick=true ;;
     --no-build) build=false ;;
-    -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -166,9 +167,13 @@ relaunch() { # name
 }
 
 start_java() { # name port jar args...
-  local name=$1 port=$2 jar=$3
+  local name=$1 port=$2 jar=$3 launcher=("$java")
+  if [[ $jar == "$node_jar" ]]; then
+    # what a user's node runs with (deploy/local/node-memory.sh); BENCH_JAVA_OPTS, after it, can override
+    launcher=(env "${node_env[@]}" "$java" "${node_jvm_options[@]}")
+  fi
   # shellcheck disable=SC2086
-  launch "$name" "$port" "$java" $jvm_opts -jar "$jar" --server.port="$port" --server.address=127.0.0.1 "${@:4}"
+  launch "$name" "$port" "${launcher[@]}" $jvm_opts -jar "$jar" --server.port="$port" --server.address=127.0.0.1 "${@:4}"
 }
 
 wait_http() { # name url seconds [status [progress-command]]: until the url answers that status (200)
@@ -404,6 +409,8 @@ sequential_writes() { # label api hosts
 
 # shellcheck source-path=SCRIPTDIR source=../deploy/local/find-java.sh
 . "$root/deploy/local/find-java.sh"
+# shellcheck source-path=SCRIPTDIR source=../deploy/local/node-memory.sh
+. "$root/deploy/local/node-memory.sh"
 
 need() { # command debian-package
   command -v "$1" >/dev/null && return
@@ -567,7 +574,7 @@ rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$memory_pid/status")
 read -r peak_heap_mib peak_committed_mib < <(grep -oE '[0-9]+M->[0-9]+M\([0-9]+M\)' "$gc_log" |
   awk -F'[M>()-]+' '{ if ($1 > h) h = $1; if ($3 > c) c = $3 } END {print h + 0, c + 0}')
 # shellcheck disable=SC2086
-max_heap_mib=$(( $("$java" $jvm_opts -XX:+PrintFlagsFinal -version 2>/dev/null | awk '$2 == "MaxHeapSize" {print $4}') / 1048576 ))
+max_heap_mib=$(( $("$java" "${node_jvm_options[@]}" $jvm_opts -XX:+PrintFlagsFinal -version 2>/dev/null | awk '$2 == "MaxHeapSize" {print $4}') / 1048576 ))
 disk_mib=$(du -sm "$work/data/memory-node" | awk '{print $1}')
 log "  $memory_keys keys; peak RSS $((peak_rss_kib / 1024)) MiB; peak heap used $peak_heap_mib MiB; after GC $((heap_after_gc / 1048576)) MiB"
 stop_all

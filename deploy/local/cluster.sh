@@ -28,6 +28,8 @@ node_jar=$root/dht-node-service/target/dht-node-service-$version-exec.jar
 
 # shellcheck source=find-java.sh
 . "$here/find-java.sh"
+# shellcheck source=node-memory.sh
+. "$here/node-memory.sh"
 
 log() { printf '%s\n' "$*" >&2; }
 
@@ -89,8 +91,11 @@ start_node() { # port: with the same arguments on every start, so that a restart
 }
 
 start_process() { # name port jar args...
-  local name=$1 port=$2 jar=$3
+  local name=$1 port=$2 jar=$3 launcher=("$java")
   shift 3
+  if [[ $jar == "$node_jar" ]]; then
+    launcher=(env "${node_env[@]}" "$java" "${node_jvm_options[@]}")
+  fi
   if [[ -f $run_dir/pids/$name ]] && kill -0 "$(cat "$run_dir/pids/$name")" 2>/dev/null; then
     log "$name already runs (pid $(cat "$run_dir/pids/$name"))"
     return
@@ -99,7 +104,7 @@ start_process() { # name port jar args...
     log "port $port is taken; stop what uses it or set DHT_REGISTRY_PORT / DHT_FIRST_NODE_PORT"
     exit 1
   fi
-  nohup "$java" -XX:TieredStopAtLevel=1 -Xss512k -jar "$jar" --server.port="$port" --server.address=127.0.0.1 "$@" \
+  nohup "${launcher[@]}" -XX:TieredStopAtLevel=1 -Xss512k -jar "$jar" --server.port="$port" --server.address=127.0.0.1 "$@" \
     >"$run_dir/logs/$name.log" 2>&1 &
   echo $! >"$run_dir/pids/$name"
 }

@@ -42,7 +42,7 @@ class DockerfilesTest {
             "/actuator/health/liveness|/actuator/health/live",
             "localhost:${SERVER_PORT}|localhost:8080",
             "USER 10001:10001|USER root",
-            "-XX:MaxRAMPercentage=75 |",
+            "-XX:MaxRAMPercentage=|-XX:MaxRAM=",
             "eclipse-temurin:21-jre\\n|eclipse-temurin:21-jdk\\n",
             "COPY --from=layers /build/extracted/application/ ./|COPY --from=layers /build/extracted/application/ ./lib/",
             "[\"java\", \"-jar\", \"application.jar\"]|java -jar application.jar",

@@ -3,6 +3,7 @@ package dht.deploy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -90,6 +91,23 @@ class KubernetesManifestsTest {
     void aMisspelledFieldFailsValidation(String field, String typo) {
         Mutations.assertEachRejected(rendered, field + ":", typo + ":", KubernetesChecks::validate,
                 problem -> problem.contains(typo));
+    }
+
+    /**
+     * The node image sizes its heap as a share of the container's limit; what is left must hold the
+     * JVM's own memory (about 170 MiB: metaspace, compiled code, the collector's structures) and
+     * RocksDB's, outside the heap (memtables and block caches of the keys and the hints, at most
+     * 128 MiB), or the container is killed for memory while its heap still has room.
+     */
+    @Test
+    void theNodesMemoryLimitLeavesRoomBesidesItsHeap() {
+        Container node = manifests.get(StatefulSet.class, "dht-node").getSpec().getTemplate().getSpec().getContainers().getFirst();
+        long limit = Quantity.getAmountInBytes(node.getResources().getLimits().get("memory")).longValue();
+        Matcher heapShare = Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(Checkout.read("deploy/docker/node.Dockerfile"));
+        assertThat(heapShare.find()).as("the node image's -XX:MaxRAMPercentage").isTrue();
+        long besidesHeap = limit - limit * Integer.parseInt(heapShare.group(1)) / 100;
+        assertThat(besidesHeap).as("bytes the %d-byte limit leaves besides the heap", limit)
+                .isGreaterThanOrEqualTo(300L * 1024 * 1024);
     }
 
     @Test

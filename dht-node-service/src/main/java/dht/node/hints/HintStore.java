@@ -2,7 +2,7 @@ package dht.node.hints;
 
 import dht.core.wire.Entry;
 import dht.core.wire.EntryCodec;
-import org.rocksdb.Options;
+import dht.node.storage.RocksDbOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -292,11 +292,11 @@ public final class HintStore implements AutoCloseable {
             RocksDB.loadLibrary();
         }
 
-        private final Options options;
+        private final RocksDbOptions options;
         private final WriteOptions writeOptions;
         private final RocksDB db;
 
-        private RocksTable(Options options, WriteOptions writeOptions, RocksDB db) {
+        private RocksTable(RocksDbOptions options, WriteOptions writeOptions, RocksDB db) {
             this.options = options;
             this.writeOptions = writeOptions;
             this.db = db;
@@ -305,8 +305,8 @@ public final class HintStore implements AutoCloseable {
         static RocksTable open(Path directory) {
             try {
                 Files.createDirectories(directory);
-                Options options = new Options().setCreateIfMissing(true);
-                return new RocksTable(options, new WriteOptions(), RocksDB.open(options, directory.toString()));
+                RocksDbOptions options = RocksDbOptions.create();
+                return new RocksTable(options, new WriteOptions(), RocksDB.open(options.options(), directory.toString()));
             } catch (RocksDBException e) {
                 throw new IllegalStateException("cannot open the hint store in " + directory + ": " + e.getMessage(), e);
             } catch (IOException e) {

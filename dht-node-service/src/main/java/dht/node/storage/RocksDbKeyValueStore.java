@@ -5,7 +5,6 @@ import dht.core.RingPosition;
 import dht.core.wire.Entry;
 import dht.core.wire.EntryCodec;
 import dht.core.wire.StoreCursor;
-import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -43,7 +42,7 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
         RocksDB.loadLibrary();
     }
 
-    private final Options options;
+    private final RocksDbOptions options;
     private final WriteOptions writeOptions;
     private final RocksDB db;
     private final AtomicLong size = new AtomicLong();
@@ -54,7 +53,7 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
     private final StampedLock lifecycle = new StampedLock();
     private boolean closed;
 
-    private RocksDbKeyValueStore(Options options, WriteOptions writeOptions, RocksDB db) {
+    private RocksDbKeyValueStore(RocksDbOptions options, WriteOptions writeOptions, RocksDB db) {
         this.options = options;
         this.writeOptions = writeOptions;
         this.db = db;
@@ -64,9 +63,9 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
     public static RocksDbKeyValueStore open(Path directory, boolean syncWrites) {
         try {
             Files.createDirectories(directory);
-            Options options = new Options().setCreateIfMissing(true);
+            RocksDbOptions options = RocksDbOptions.create();
             WriteOptions writeOptions = new WriteOptions().setSync(syncWrites);
-            RocksDbKeyValueStore store = new RocksDbKeyValueStore(options, writeOptions, RocksDB.open(options, directory.toString()));
+            RocksDbKeyValueStore store = new RocksDbKeyValueStore(options, writeOptions, RocksDB.open(options.options(), directory.toString()));
             store.size.set(store.countAll());
             log.info("opened {} with {} keys", directory, store.size.get());
             return store;
