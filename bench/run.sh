@@ -700,9 +700,12 @@ declare -A title=(
   printf '| memory | 1 node (RocksDB) holding %s values of %s bytes | peak RSS %s MiB | peak heap used %s MiB (committed %s, max %s); heap after a full GC %s MiB; RSS at the end %s MiB; %s MiB on disk; %s keys stored |\n' \
     "$(int "$memory_values")" "$value_bytes" "$((peak_rss_kib / 1024))" "$peak_heap_mib" "$peak_committed_mib" "$max_heap_mib" \
     "$((heap_after_gc / 1048576))" "$((rss_kib / 1024))" "$disk_mib" "$(int "$memory_keys")"
+  printf '| target | a node holding %s values of %s bytes peaks under 512 MiB RSS | %s | peak RSS %s MiB |\n' \
+    "$(int "$memory_values")" "$value_bytes" "$(awk -v k="$peak_rss_kib" 'BEGIN {print (k < 512 * 1024 ? "met" : "missed")}')" \
+    "$((peak_rss_kib / 1024))"
   r=$(ratio "${result[single.get.rps]}" "${result[trivial.get.rps]}")
-  printf '| target | a node serves at least half the GET throughput of the trivial endpoint | %s | node %s / trivial %s = %s |\n' \
-    "$(met "$r" 0.5)" "$(int "${result[single.get.rps]}")" "$(int "${result[trivial.get.rps]}")" "$r"
+  printf '| target | a node serves at least 0.7x the GET throughput of the trivial endpoint | %s | node %s / trivial %s = %s |\n' \
+    "$(met "$r" 0.7)" "$(int "${result[single.get.rps]}")" "$(int "${result[trivial.get.rps]}")" "$r"
   for op in get put; do
     r=$(ratio "${result[cluster.$op.rps]}" "${result[etcd1.$op.rps]}")
     printf '| target | the 3-node cluster beats the 1-member etcd on %s | %s | cluster %s / etcd-1 %s = %s |\n' \

@@ -11,6 +11,7 @@ import dht.node.peer.KeyRequest;
 import dht.node.time.NodeScheduler;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -33,12 +34,19 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.Consumer;
 
 @Tag(name = "Keys", description = "Any node serves any key: what it does not own it forwards toward the owner")
 @RestController
 @RequestMapping("/keys")
 class KeysController {
 
+    /**
+     * The key is documented on each method rather than on its parameter: every request converts the
+     * path variable, and the conversion compares the parameter's annotations, a nested {@code @Parameter}
+     * at length.
+     */
+    private static final String KEY = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F";
     private static final String WRITE_QUORUM = "Copies that must confirm the write, the owner's included (default dht.write-quorum)";
     private static final String IF_MATCH = "Apply only if the key's current ETag is one of these (or * for any value): compare-and-set";
     private static final String IF_NONE_MATCH = "* to apply only if the key has no value: create-if-absent";
@@ -83,8 +91,9 @@ class KeysController {
     @ApiResponse(responseCode = "502", description = "A node on the way could not be reached", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "503", description = "This node is not in the ring yet; see Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "504", description = "A node on the way did not answer in time", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @Parameter(name = "key", in = ParameterIn.PATH, description = KEY, example = "user:42")
     @GetMapping("/{key}")
-    ResponseEntity<?> get(@Parameter(description = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F", example = "user:42") @PathVariable String key,
+    ResponseEntity<?> get(@PathVariable String key,
                           @Parameter(description = "Copies to consult, the owner's included (default dht.read-quorum)") @RequestParam(name = "r", required = false) Integer r,
                           HttpServletRequest request) {
         return answer(keys.get(KeyRequest.read(validKey(key), forwarding.hops(request), forwarding.deadline(request),
@@ -116,8 +125,9 @@ class KeysController {
                     @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(ref = JSON_VALUE)),
                     @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string")),
                     @Content(mediaType = MediaType.ALL_VALUE, schema = @Schema(type = "string", format = "binary"))})
+    @Parameter(name = "key", in = ParameterIn.PATH, description = KEY, example = "user:42")
     @PutMapping(path = "/{key}", consumes = MediaType.ALL_VALUE)
-    ResponseEntity<?> put(@Parameter(description = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F", example = "user:42") @PathVariable String key,
+    ResponseEntity<?> put(@PathVariable String key,
                           @Parameter(description = WRITE_QUORUM) @RequestParam(name = "w", required = false) Integer w,
                           @Parameter(description = TTL, schema = @Schema(type = "integer", format = "int64", minimum = "1", example = "3600"))
                           @RequestParam(name = "ttl", required = false) String ttl,
@@ -140,8 +150,9 @@ class KeysController {
     @ApiResponse(responseCode = "404", description = "No value under this key", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "412", description = "If-Match or If-None-Match did not hold; ETag names the current version", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "503", description = "This node is not in the ring yet, or too few copies confirmed in time; see Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @Parameter(name = "key", in = ParameterIn.PATH, description = KEY, example = "user:42")
     @DeleteMapping("/{key}")
-    ResponseEntity<?> delete(@Parameter(description = "Any UTF-8 key of 1 to 1024 bytes; '/' sent as %2F", example = "user:42") @PathVariable String key,
+    ResponseEntity<?> delete(@PathVariable String key,
                              @Parameter(description = WRITE_QUORUM) @RequestParam(name = "w", required = false) Integer w,
                              @Parameter(description = IF_MATCH) @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                              @Parameter(description = IF_NONE_MATCH) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
@@ -162,19 +173,20 @@ class KeysController {
 
     /** What a key request ended in, as HTTP: a value sandboxed (with its expiry, if it has one), a write's version, or no content. */
     private static ResponseEntity<?> answer(KeyOutcome outcome) {
-        HttpHeaders headers = KeyHeaders.of(outcome.owner(), outcome.hops());
+        // the headers are set on the builder's own: each copy of them costs on every request
+        Consumer<HttpHeaders> ring = headers -> KeyHeaders.set(headers, outcome.owner(), outcome.hops());
         return switch (outcome) {
-            case KeyOutcome.Found found -> StoredValues.guarded(ResponseEntity.ok().headers(headers)
-                    .headers(expiry -> found.entry().expires().ifPresent(at -> expiry.set(DhtHeaders.EXPIRES, at.toString())))
-                    .contentType(MediaType.parseMediaType(found.entry().contentType()))
+            case KeyOutcome.Found found -> StoredValues.guarded(ResponseEntity.ok().headers(ring)
+                            .headers(expiry -> found.entry().expires().ifPresent(at -> expiry.set(DhtHeaders.EXPIRES, at.toString()))),
+                            MediaType.parseMediaType(found.entry().contentType()))
                     .eTag(found.entry().version().toString())
-                    .body(found.entry().value()));
+                    .body(found.entry().value());
             case KeyOutcome.Stored stored -> ResponseEntity.status(stored.created() ? HttpStatus.CREATED : HttpStatus.OK)
-                    .headers(headers)
+                    .headers(ring)
                     .eTag(stored.version().toString())
                     .contentType(MediaType.APPLICATION_JSON)
                     .body(new KeyWritten(stored.key().value(), stored.key().position(), stored.owner(), stored.version()));
-            case KeyOutcome.Deleted deleted -> ResponseEntity.noContent().headers(headers).build();
+            case KeyOutcome.Deleted deleted -> ResponseEntity.noContent().headers(ring).build();
         };
     }
 

@@ -39,16 +39,15 @@ final class StoredValues {
         return type.isWildcardType() || type.isWildcardSubtype() ? MediaType.APPLICATION_OCTET_STREAM_VALUE : sent;
     }
 
-    /** A value's {@code response} with the headers that keep a browser from running the value. */
-    static ResponseEntity<?> guarded(ResponseEntity<?> response) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.putAll(response.getHeaders());
-        headers.set("Content-Security-Policy", SANDBOX);
-        headers.set("X-Content-Type-Options", "nosniff");
-        if (active(headers.getContentType())) {
-            headers.setContentDisposition(ContentDisposition.attachment().build());
-        }
-        return ResponseEntity.status(response.getStatusCode()).headers(headers).body(response.getBody());
+    /** A value's {@code response}, of {@code type}, with the headers that keep a browser from running the value. */
+    static ResponseEntity.BodyBuilder guarded(ResponseEntity.BodyBuilder response, MediaType type) {
+        return response.contentType(type).headers(headers -> {
+            headers.set("Content-Security-Policy", SANDBOX);
+            headers.set("X-Content-Type-Options", "nosniff");
+            if (active(type)) {
+                headers.setContentDisposition(ContentDisposition.attachment().build());
+            }
+        });
     }
 
     private static boolean active(MediaType type) {

@@ -32,6 +32,7 @@ public class RingView {
     /** The members DOWN, each at its positions: out of the ring that owns and routes, not of where copies belong. */
     private final AtomicReference<Ring> down = new AtomicReference<>(Ring.empty());
     private final AtomicReference<Placement> placement = new AtomicReference<>();
+    private final AtomicReference<RingWithSelf> ringWithSelf = new AtomicReference<>();
     /**
      * Members no longer DOWN that are not back in the ring yet (they join back at their positions):
      * when they are, that is {@code node-up}, not {@code node-joined}.
@@ -153,7 +154,19 @@ public class RingView {
      * it at all of them yet.
      */
     public Ring ringWith(Neighborhood self) {
-        return withSelf(ring.get(), self);
+        Ring current = ring.get();
+        // every key request asks this: built again only when the view or this node's neighborhood changed
+        RingWithSelf last = ringWithSelf.get();
+        if (last != null && last.ring() == current && last.self() == self) {
+            return last.result();
+        }
+        Ring result = withSelf(current, self);
+        ringWithSelf.set(new RingWithSelf(current, self, result));
+        return result;
+    }
+
+    /** The ring view last given this node's positions, and what it was built from. */
+    private record RingWithSelf(Ring ring, Neighborhood self, Ring result) {
     }
 
     /**

@@ -119,7 +119,7 @@ public class Replicator {
         RingPosition placedAt = placement.isEmpty() ? owning : placement.memberOwning(position).id();
         boolean ofDownMember = !placedAt.equals(owning) && ringView.down().nodeAt(placedAt).isPresent()
                 && Long.compareUnsigned(owning.distanceTo(placedAt), owning.distanceTo(position)) <= 0;
-        return placement.replicasOf(ofDownMember ? placedAt : owning, Math.min(count, Math.max(1, placement.nodes().size())));
+        return placement.replicasOf(ofDownMember ? placedAt : owning, Math.min(count, Math.max(1, placement.size())));
     }
 
     private Neighborhood self() {

@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +27,8 @@ public class DhtMetrics {
     private final Counter tombstonesPurged;
     private final Counter hintsStored;
     private final Counter hintsDelivered;
+    /** The request counters of each operation, one per outcome: looked up once, not on every request. */
+    private final Map<String, Counter[]> requests = new ConcurrentHashMap<>();
 
     public DhtMetrics(MeterRegistry registry, KeyValueStore store) {
         this.registry = registry;
@@ -68,8 +73,14 @@ public class DhtMetrics {
 
     /** A client's request entering the ring here ended in {@code outcome}, after {@code hopsTaken} forwards. */
     public void answered(String operation, Outcome outcome, int hopsTaken) {
-        registry.counter("dht.requests", "operation", operation, "outcome", outcome.tag()).increment();
+        requests.computeIfAbsent(operation, this::requestCounters)[outcome.ordinal()].increment();
         hops.record(hopsTaken);
+    }
+
+    private Counter[] requestCounters(String operation) {
+        return Arrays.stream(Outcome.values())
+                .map(outcome -> registry.counter("dht.requests", "operation", operation, "outcome", outcome.tag()))
+                .toArray(Counter[]::new);
     }
 
     /** A batch ({@code POST /keys/batch}) of {@code keys} keys to {@code operation} came in. */
