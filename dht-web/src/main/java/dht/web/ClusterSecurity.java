@@ -140,9 +140,8 @@ public final class ClusterSecurity {
                 .logout(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
                 // each wrapper of the request or response is a layer every header and attribute read goes
-                // through: nothing here asks the servlet API who the caller is, and the security headers
-                // can be written before the answer rather than by a wrapper watching for its commit
-                .servletApi(AbstractHttpConfigurer::disable)
+                // through: the security headers can be written before the answer rather than by a wrapper
+                // watching for its commit (the servlet API's wrapper stays: Actuator asks it who the caller is)
                 .headers(headers -> headers.addObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
                     @Override
                     public <F extends HeaderWriterFilter> F postProcess(F filter) {
