@@ -25,11 +25,14 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -55,6 +58,11 @@ public class FailureDetector {
     private final OutboundHandoffs outbound;
     /** Probes missed in a row, by the address of the successor. */
     private final Map<String, Integer> missed = new HashMap<>();
+    /**
+     * When each node last asked to splice a position in here, by its address: one that did within
+     * {@code dht.request-timeout} is joining, not gone, whatever a probe of it answered meanwhile.
+     */
+    private final Map<String, Instant> spliceAsks = new ConcurrentHashMap<>();
     /** The last report of each node a request could not reach, by its address. */
     private final Map<String, Verdict> verdicts = new HashMap<>();
     private final NodeScheduler scheduler;
@@ -186,14 +194,20 @@ public class FailureDetector {
      * ({@code ofEarlierRun} tells them apart) stay.
      */
     synchronized void restarted(NodeRef successor, Predicate<NodeRef> ofEarlierRun) {
+        restarted(successor, ofEarlierRun, () -> true);
+    }
+
+    /** As {@link #restarted(NodeRef, Predicate)}, provided the node is {@code stillGone} once ownership is held. */
+    private void restarted(NodeRef successor, Predicate<NodeRef> ofEarlierRun, BooleanSupplier stillGone) {
         missed.remove(successor.address());
         Predicate<NodeRef> gone = position -> position.sameNodeAs(successor) && ofEarlierRun.test(position);
         Ring ring = freshRing();
-        List<NodeRef> relinkedTo = closeOut(ring, successor, view -> gone.test(view.successor()), gone);
-        log.warn("{} restarted; {} took over the ranges of its earlier run up to {}", successor,
-                node.neighborhood().orElseThrow().node(), relinkedTo);
-        outbound.abandon(gone);
-        events.publishEvent(RingEvent.about("node-dead", successor));
+        closeOut(ring, successor, view -> gone.test(view.successor()), gone, stillGone).ifPresent(relinkedTo -> {
+            log.warn("{} restarted; {} took over the ranges of its earlier run up to {}", successor,
+                    node.neighborhood().orElseThrow().node(), relinkedTo);
+            outbound.abandon(gone);
+            events.publishEvent(RingEvent.about("node-dead", successor));
+        });
     }
 
     /**
@@ -207,23 +221,46 @@ public class FailureDetector {
 
     /** As {@link #positionGone(NodeRef)}, by the registry's {@code ring} as the caller just read it. */
     synchronized void positionGone(NodeRef stale, Ring ring) {
-        List<NodeRef> relinkedTo = closeOut(ring, stale, view -> view.successor().equals(stale), stale::equals);
-        log.warn("{} never took its place; {} takes over its range up to {}", stale, node.neighborhood().orElseThrow().node(),
-                relinkedTo);
+        positionGone(stale, ring, () -> true);
+    }
+
+    private void positionGone(NodeRef stale, Ring ring, BooleanSupplier stillGone) {
+        closeOut(ring, stale, view -> view.successor().equals(stale), stale::equals, stillGone).ifPresent(relinkedTo ->
+                log.warn("{} never took its place; {} takes over its range up to {}", stale, node.neighborhood().orElseThrow().node(),
+                        relinkedTo));
+    }
+
+    /** A node asks to splice a position in here: called while ownership is held, so that no close-out races it. */
+    void spliceAsked(NodeRef joiner) {
+        Instant now = scheduler.now();
+        spliceAsks.values().removeIf(asked -> asked.isBefore(now.minus(properties.requestTimeout())));
+        spliceAsks.put(joiner.address(), now);
+    }
+
+    /** Whether {@code member}'s node asked to splice a position in here since {@code since}, less {@code dht.request-timeout}. */
+    private boolean askedToSpliceSince(NodeRef member, Instant since) {
+        Instant asked = spliceAsks.get(member.address());
+        return asked != null && !asked.isBefore(since.minus(properties.requestTimeout()));
     }
 
     /**
-     * A successor that answers but holds no place in the ring (it restarted, and waits to join
-     * again) is gone as the member it was, and closed out as a restarted one. Its probes cannot show
-     * it: it is alive.
+     * A successor that answers but holds no place in the ring (it restarted, or its join broke off,
+     * and it waits to join again) is gone as the member it was, and closed out as a restarted one.
+     * One that stands in the ring, but not at this position (a join that broke off left it behind),
+     * loses that position only. Its probes cannot show either: it is alive.
      */
     synchronized void closeOutIfPlaceless(NodeRef successor) {
+        Instant probed = scheduler.now();
+        // a join the node goes on with here (its answer on its way back, say) outweighs what the probe saw
+        BooleanSupplier stillGone = () -> !askedToSpliceSince(successor, probed);
         try {
             peers.neighbors(successor);
         } catch (PeerFailure e) {
             if (e.isRefusal(PeerFailure.Reason.BUSY)) {
                 log.warn("successor {} holds no place in the ring: {}", successor, e.getMessage());
-                restarted(successor, position -> true);
+                restarted(successor, position -> true, stillGone);
+            } else if (e.isRefusal(PeerFailure.Reason.CONFLICT)) {
+                positionGone(successor, freshRing(), stillGone);
             }
         }
     }
@@ -265,7 +302,8 @@ public class FailureDetector {
      */
     private void closeOutDown(NodeRef member) {
         Ring ring = freshRing();
-        List<NodeRef> relinkedTo = closeOut(ring, member, view -> view.successor().sameNodeAs(member), member::sameNodeAs);
+        List<NodeRef> relinkedTo = closeOut(ring, member, view -> view.successor().sameNodeAs(member), member::sameNodeAs, () -> true)
+                .orElseThrow();
         log.error("{} is DOWN; {} serves its ranges up to {} until it is back", member, node.neighborhood().orElseThrow().node(),
                 relinkedTo);
         ringView.markDown(member);
@@ -275,9 +313,11 @@ public class FailureDetector {
     /**
      * Links each of this node's positions whose successor is {@code closed} to the next live
      * position after it that is not {@code gone}, takes over the range up to there, and tells each
-     * new successor its predecessor. Answers where the positions link to now.
+     * new successor its predecessor. Answers where the positions link to now; nothing, and changes
+     * nothing, when {@code closed} is no longer {@code stillGone} once ownership is held.
      */
-    private List<NodeRef> closeOut(Ring ring, NodeRef closed, Predicate<NeighborView> linksToClosed, Predicate<NodeRef> gone) {
+    private Optional<List<NodeRef>> closeOut(Ring ring, NodeRef closed, Predicate<NeighborView> linksToClosed, Predicate<NodeRef> gone,
+                                             BooleanSupplier stillGone) {
         Neighborhood before = node.neighborhood().orElseThrow();
         Map<NodeRef, NodeRef> replacements = new LinkedHashMap<>();
         for (NeighborView view : before.views()) {
@@ -285,13 +325,21 @@ public class FailureDetector {
                 replacements.put(view.self(), nextLiveAfter(ring, view.successor(), before, gone));
             }
         }
-        List<NeighborView> relinked = node.changeOwnership(() -> {
+        Optional<List<NeighborView>> relinked = node.changeOwnership(() -> {
+            if (!stillGone.getAsBoolean()) {
+                return Optional.empty();
+            }
             Neighborhood current = node.neighborhood().orElseThrow();
             Neighborhood next = current.withSuccessorsReplaced(closed, replacements);
             node.update(next, node.state());
-            return next.views().stream().filter(view -> !current.views().contains(view) && replacements.containsKey(view.self())).toList();
+            return Optional.of(next.views().stream()
+                    .filter(view -> !current.views().contains(view) && replacements.containsKey(view.self())).toList());
         });
-        for (NeighborView view : relinked) {
+        if (relinked.isEmpty()) {
+            log.info("{} asked to splice in here since it was found placeless: it is joining, and keeps its place", closed);
+            return Optional.empty();
+        }
+        for (NeighborView view : relinked.get()) {
             if (!view.successor().sameNodeAs(view.self())) {
                 try {
                     peers.setPredecessor(view.successor(), view.self());
@@ -300,7 +348,7 @@ public class FailureDetector {
                 }
             }
         }
-        return List.copyOf(replacements.values());
+        return Optional.of(List.copyOf(replacements.values()));
     }
 
     /**

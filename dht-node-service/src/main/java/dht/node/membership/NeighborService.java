@@ -83,6 +83,7 @@ public class NeighborService {
                         && !successor.sameNodeAs(node.self().orElseThrow()))
                 .ifPresent(failureDetector::closeOutIfPlaceless);
         return node.changeOwnership(() -> {
+            failureDetector.spliceAsked(joiner);
             Neighborhood neighborhood = requireOwner();
             if (isRepeated(request) && (neighborhood.viewBefore(joiner).isPresent() || splicedPast(neighborhood, request))) {
                 JoinAccepted accepted = acceptedJoins.get(joiner).answer();

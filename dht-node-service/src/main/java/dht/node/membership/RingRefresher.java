@@ -79,13 +79,26 @@ public class RingRefresher {
         }
     }
 
-    /** Walks successor after successor, position after position. */
+    /**
+     * Walks successor after successor, position after position. A walk that breaks off may have met
+     * a successor of this node's that holds no place in the ring, or not that place: a joiner whose
+     * join broke off. With the registry away nobody else closes such a position out, and every walk
+     * through it, the joiner's own included, would break off there for good.
+     */
     private void walkTheRing() {
+        Neighborhood neighbors = node.neighborhood().filter(neighborhood -> !neighborhood.isAlone()).orElse(null);
+        if (neighbors == null) {
+            return;
+        }
         try {
-            node.neighborhood().filter(neighbors -> !neighbors.isAlone())
-                    .ifPresent(neighbors -> view.replace(ringWalk.from(neighbors.atId())));
-        } catch (PeerFailure e) {
-            log.debug("walking the ring failed at a node that did not answer: {}", e.getMessage());
+            view.replace(ringWalk.from(neighbors.atId()));
+        } catch (PeerFailure | IllegalStateException e) {
+            log.debug("walking the ring broke off: {}", e.getMessage());
+            if (node.state() == NodeState.READY) {
+                neighbors.views().stream().map(NeighborView::successor).distinct()
+                        .filter(successor -> !successor.sameNodeAs(neighbors.node()))
+                        .forEach(failureDetector::closeOutIfPlaceless);
+            }
         }
     }
 

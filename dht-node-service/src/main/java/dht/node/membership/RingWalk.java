@@ -1,6 +1,7 @@
 package dht.node.membership;
 
 import dht.core.NeighborView;
+import dht.core.Neighborhood;
 import dht.core.NodeRef;
 import dht.core.Ring;
 import dht.core.RingPosition;
@@ -61,12 +62,18 @@ public class RingWalk {
         return ring;
     }
 
+    /**
+     * A position of this node is read from its own neighborhood, never asked over HTTP: one it no
+     * longer holds (its join broke off after the splice) is still linked to by its predecessor, and
+     * the walk cannot go on until that predecessor closed it out.
+     */
     private NeighborView neighbors(NodeRef member) {
-        return ownPosition(member).orElseGet(() -> peers.neighbors(member));
-    }
-
-    private Optional<NeighborView> ownPosition(NodeRef member) {
-        return node.neighborhood().filter(own -> own.node().sameNodeAs(member)).flatMap(own -> own.viewAt(member.id()));
+        Optional<Neighborhood> own = node.neighborhood().filter(neighborhood -> neighborhood.node().sameNodeAs(member));
+        if (own.isEmpty()) {
+            return peers.neighbors(member);
+        }
+        return own.get().viewAt(member.id()).orElseThrow(() -> new IllegalStateException("the ring still links to " + member
+                + ", a position this node no longer holds; its predecessor closes it out once it finds it placeless"));
     }
 
     /**

@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -53,6 +54,18 @@ class RingWalkTest {
         assertThat(walk.from(SECOND.address())).isEqualTo(RING);
         RING.positionsOf(SELF.id()).forEach(position -> verify(peers, never()).neighbors(SELF.atPosition(position)));
         verify(peers, never()).neighborsAtId(SELF.address());
+    }
+
+    @Test
+    void aPositionOfThisNodeThatItNoLongerHoldsFailsTheWalkWithoutAskingItselfOverTheWire() {
+        answerFrom(RING);
+        List<NeighborView> views = neighborhoodOf(RING, SELF).views();
+        // its join broke off and started over: the first splice of the new attempt is all it holds
+        node.update(new Neighborhood(SELF, List.of(views.getLast())), NodeState.JOINING);
+
+        assertThatThrownBy(() -> walk.from(SECOND.address())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no longer holds");
+        verify(peers, never()).neighbors(argThat(position -> position.sameNodeAs(SELF)));
     }
 
     @Test
