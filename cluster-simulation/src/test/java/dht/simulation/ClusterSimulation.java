@@ -79,6 +79,7 @@ final class ClusterSimulation {
     private final Violations violations = new Violations(loop);
     private final Network network;
     private final Membership registry;
+    private final Map<String, String> settings;
     private final NodeProperties properties;
     private final Map<String, InMemoryKeyValueStore> disks = new TreeMap<>();
     /** Each node's hints, kept on its disk as its keys are. */
@@ -107,14 +108,14 @@ final class ClusterSimulation {
         Duration downRemoval = Duration.ofSeconds(new int[]{5, 15, 60}[random.nextInt(3)]);
         this.registry = new Membership(new RegistryProperties(Duration.ofSeconds(60), Duration.ZERO, downRemoval), loop.clock());
         int virtualNodes = Integer.getInteger("dht.simulation.virtual-nodes", random.nextBoolean() ? 8 : 1);
-        this.properties = new Binder(new MapConfigurationPropertySource(Map.ofEntries(
+        this.settings = Map.ofEntries(
                 Map.entry("dht.storage.type", "memory"),
                 Map.entry("dht.virtual-nodes", Integer.toString(virtualNodes)),
                 Map.entry("dht.transfer-batch-size", "16"),
                 Map.entry("dht.anti-entropy-interval", "10s"),
-                Map.entry("dht.leave-timeout", "30s"))))
-                .bindOrCreate("dht", NodeProperties.class);
-        this.maxNodes = seed % 25 == 0 ? 20 + random.nextInt(31) : 3 + random.nextInt(4);
+                Map.entry("dht.leave-timeout", "30s"));
+        this.properties = bind(settings);
+        this.maxNodes = mix.registryAway() ? 1 + random.nextInt(3) : seed % 25 == 0 ? 20 + random.nextInt(31) : 3 + random.nextInt(4);
     }
 
     /** Runs the faulty steps, then lets the cluster settle, and answers what went wrong. */
@@ -151,6 +152,10 @@ final class ClusterSimulation {
         }
         driving = false;
         faults.calm();
+        if (network.registryAway()) {
+            trace("the registry is back");
+            network.registryAway(false);
+        }
         for (String address : List.copyOf(crashed.keySet())) {
             restart(address);
         }
@@ -176,6 +181,10 @@ final class ClusterSimulation {
         if (!driving) {
             return;
         }
+        if (mix.registryAway() && !network.registryAway() && running().stream().allMatch(node -> node.local.state() == NodeState.READY)) {
+            trace("the registry goes away");
+            network.registryAway(true);
+        }
         int dice = random.nextInt(100);
         if (dice < 55) {
             write();
@@ -183,6 +192,9 @@ final class ClusterSimulation {
             read();
         } else if (dice < 80 && running().size() < maxNodes + 3) {
             startNode(newAddress());
+            if (network.registryAway() && random.nextBoolean()) {
+                startNode(newAddress()); // two join through the seeds at once
+            }
         } else if (dice < 83) {
             if (mix.leaves()) {
                 leaveOne();
@@ -358,10 +370,28 @@ final class ClusterSimulation {
     private void startNode(String address) {
         SimulatedNode node = new SimulatedNode(address, disks.computeIfAbsent(address, a -> new InMemoryKeyValueStore()),
                 hintDisks.computeIfAbsent(address, a -> HintStore.inMemory(properties.hints().maxBytes().toBytes())),
-                properties, loop, faults, network, registry);
+                network.registryAway() ? throughSeeds() : properties, loop, faults, network, registry);
         nodes.put(address, node);
         network.attach(node);
         node.start();
+    }
+
+    /**
+     * The properties of a node started while the registry is away: it joins through one or two
+     * running nodes as its seeds, which it may find still joining themselves.
+     */
+    private NodeProperties throughSeeds() {
+        List<SimulatedNode> running = running();
+        Map<String, String> seeds = new TreeMap<>(settings);
+        seeds.put("dht.seed-nodes[0]", pick(running).address());
+        if (running.size() > 1 && random.nextBoolean()) {
+            seeds.put("dht.seed-nodes[1]", pick(running).address());
+        }
+        return bind(seeds);
+    }
+
+    private static NodeProperties bind(Map<String, String> settings) {
+        return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("dht", NodeProperties.class);
     }
 
     private void stop(SimulatedNode node) {
@@ -396,15 +426,17 @@ final class ClusterSimulation {
     // ---- the invariants ----
 
     /**
-     * No position has two owners among the running nodes that the registry lists and that the
-     * others can reach. (A node cut off may still believe it owns the range its predecessor took
+     * No position has two owners among the running nodes that the registry lists (or, in a run
+     * where it goes away, among all that run) and that the others can reach. (A node cut off may still believe it owns the range its predecessor took
      * over when it was declared dead; it learns otherwise when it reaches the registry again.)
      */
     private void checkOwnership() {
         Set<RingPosition> listed = registry.ring().nodes().stream().map(NodeRef::id).collect(Collectors.toSet());
         List<Claim> claims = new ArrayList<>();
         for (SimulatedNode node : running()) {
-            if (!listed.contains(node.id()) || faults.isIsolated(node.address()) || !node.local.state().ownsRange()) {
+            // while the registry is away, the nodes that joined through seeds are listed nowhere yet
+            boolean counted = listed.contains(node.id()) || mix.registryAway();
+            if (!counted || faults.isIsolated(node.address()) || !node.local.state().ownsRange()) {
                 continue;
             }
             node.local.neighborhood().ifPresent(neighborhood -> neighborhood.ownedRanges()
@@ -534,9 +566,20 @@ final class ClusterSimulation {
     private record Claim(KeyRange.Segment segment, String owner) {
     }
 
-    /** What a run did and found. */
     /** Which faults a run draws from. */
-    record FaultMix(boolean leaves, boolean crashes, boolean partitions, boolean messageLoss) {
+    record FaultMix(boolean leaves, boolean crashes, boolean partitions, boolean messageLoss, boolean registryAway) {
+
+        FaultMix(boolean leaves, boolean crashes, boolean partitions, boolean messageLoss) {
+            this(leaves, crashes, partitions, messageLoss, false);
+        }
+
+        /**
+         * The registry goes away once the first nodes are ready; nodes started meanwhile join through
+         * seed nodes, with messages lost or not.
+         */
+        static FaultMix seedJoins(boolean messageLoss) {
+            return new FaultMix(false, false, false, messageLoss, true);
+        }
     }
 
     record Result(long seed, int steps, long events, long simulatedMillis, int nodes, double lossRate, int virtualNodes,

@@ -62,6 +62,25 @@ class ClusterSimulationTest {
                 .isEmpty());
     }
 
+    /**
+     * The registry goes away once the first one to three nodes are ready; the nodes started after
+     * that join through seed nodes, often two at once, while clients write and read. Once it is back
+     * the nodes announce themselves, and the settled ring must be the one it lists.
+     */
+    @Test
+    void nodesJoinThroughSeedsWhileTheRegistryIsAway() {
+        List<ClusterSimulation.Result> failed = new ArrayList<>();
+        for (long seed = 1; seed <= Math.max(1, Integer.getInteger("dht.simulation.seeds", 300) / 4); seed++) {
+            ClusterSimulation.Result result = new ClusterSimulation(seed, STEPS, ClusterSimulation.FaultMix.seedJoins(false)).run();
+            if (!result.passed()) {
+                failed.add(result);
+            }
+        }
+        assertThat(failed).as("runs that broke an invariant").allSatisfy(result -> assertThat(result.violations())
+                .as(describe(result) + " (with -Ddht.simulation.faults=seed-joins)")
+                .isEmpty());
+    }
+
     @Test
     void aSeedReplaysExactly() {
         for (long seed : new long[]{7, 25, 4242}) {
@@ -71,9 +90,15 @@ class ClusterSimulationTest {
         }
     }
 
-    /** The faults named by {@code -Ddht.simulation.faults}, a comma-separated list of leaves, crashes, partitions and loss. */
+    /**
+     * The faults named by {@code -Ddht.simulation.faults}, a comma-separated list of leaves, crashes,
+     * partitions and loss; or seed-joins, with loss or without.
+     */
     private static ClusterSimulation.FaultMix mix() {
         Set<String> on = Set.of(System.getProperty("dht.simulation.faults", "leaves,crashes").split(","));
+        if (on.contains("seed-joins")) {
+            return ClusterSimulation.FaultMix.seedJoins(on.contains("loss"));
+        }
         return new ClusterSimulation.FaultMix(on.contains("leaves"), on.contains("crashes"), on.contains("partitions"),
                 on.contains("loss"));
     }

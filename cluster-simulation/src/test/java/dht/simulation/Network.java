@@ -31,6 +31,7 @@ final class Network {
     private final Faults faults;
     private final Violations violations;
     private final Map<String, SimulatedNode> running = new HashMap<>();
+    private boolean registryAway;
 
     Network(EventLoop loop, Faults faults, Violations violations) {
         this.loop = loop;
@@ -63,10 +64,22 @@ final class Network {
         return deliver(peer, what, () -> handler.apply(target));
     }
 
-    /** A call from {@code caller} to the registry, which runs always; a node cut off cannot reach it either. */
+    /** The registry's process stops (its state is kept, as on its disk) or starts again. */
+    void registryAway(boolean away) {
+        registryAway = away;
+    }
+
+    boolean registryAway() {
+        return registryAway;
+    }
+
+    /** A call from {@code caller} to the registry, unless it is away; a node cut off cannot reach it either. */
     <T> T callRegistry(SimulatedNode caller, String what, Supplier<T> handler) {
         requireNoLockHeld(caller, null, what);
         NodeRef registry = new NodeRef(caller.id(), REGISTRY);
+        if (registryAway) {
+            throw PeerFailure.unreachable(registry, new IllegalStateException("connection refused"));
+        }
         if (faults.cutOff(caller.address(), REGISTRY)) {
             throw PeerFailure.timedOut(registry, TIMEOUT, null);
         }

@@ -20,13 +20,14 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -369,20 +370,31 @@ public class FailureDetector {
     }
 
     /**
-     * The first position after the dead one, clockwise in the ring view, whose node answers a
-     * probe; this node's own next position if none before it does.
+     * The first position after the dead one, clockwise, whose node answers a probe, or a last one
+     * given {@code dht.request-timeout}; this node's own next position if none before it does. The
+     * positions are the ring view's together with this node's own neighbors: while the registry is
+     * away the view is only as complete as the last walk of the ring, and a live position missing
+     * from it would have its range taken over as well, with two owners.
      */
     private NodeRef nextLiveAfter(Ring ring, NodeRef dead, Neighborhood self, Predicate<NodeRef> gone) {
         NodeRef ownNext = self.viewAfter(dead.id()).self();
         long ownDistance = dead.id().distanceTo(ownNext.id());
-        Set<RingPosition> seen = new HashSet<>();
-        NodeRef candidate = ring.isEmpty() ? ownNext : ring.memberAfter(dead.id());
-        while (!candidate.sameNodeAs(self.node()) && seen.add(candidate.id())
-                && Long.compareUnsigned(dead.id().distanceTo(candidate.id()), ownDistance) < 0) {
-            if (!gone.test(candidate) && peers.isAlive(candidate)) {
+        NavigableMap<RingPosition, NodeRef> known = new TreeMap<>();
+        ring.arcs().forEach(arc -> known.put(arc.range().start(), arc.node().atPosition(arc.range().start())));
+        self.views().forEach(view -> {
+            known.putIfAbsent(view.predecessor().id(), view.predecessor());
+            known.putIfAbsent(view.successor().id(), view.successor());
+        });
+        List<NodeRef> clockwise = new ArrayList<>(known.tailMap(dead.id(), false).values());
+        clockwise.addAll(known.headMap(dead.id(), false).values());
+        for (NodeRef candidate : clockwise) {
+            if (candidate.sameNodeAs(self.node()) || Long.compareUnsigned(dead.id().distanceTo(candidate.id()), ownDistance) >= 0) {
+                break;
+            }
+            // one lost probe must not skip a live position: its range would then have two owners
+            if (!gone.test(candidate) && (peers.isAlive(candidate) || peers.isAlivePatiently(candidate))) {
                 return candidate;
             }
-            candidate = ring.memberAfter(candidate.id());
         }
         return ownNext;
     }
