@@ -62,7 +62,6 @@ public class RingRefresher {
             view.replace(RingView.withSelf(ring, self), listing.down());
             if (node.state() == NodeState.READY) {
                 staleSuccessors(ring, self).forEach(stale -> failureDetector.positionGone(stale, ring));
-                unlistedSuccessors(listing, self).forEach(failureDetector::closeOutIfPlaceless);
                 // another node's report, confirmed by the registry: serve the ranges of a DOWN successor now
                 listing.down().forEach(member -> failureDetector.goingDown(member.ref()));
             }
@@ -113,18 +112,6 @@ public class RingRefresher {
         return self.views().stream().map(NeighborView::successor).distinct()
                 .filter(successor -> !successor.sameNodeAs(self.node()) && listed.contains(successor.address())
                         && ring.nodeAt(successor.id()).isEmpty())
-                .toList();
-    }
-
-    /**
-     * Successors on a node the registry lists nowhere, not even DOWN: one that joined through a seed
-     * node while it was away and has not announced itself yet, or one whose join through a seed
-     * broke off. Only the node itself can say which.
-     */
-    private static List<NodeRef> unlistedSuccessors(RingListing listing, Neighborhood self) {
-        Set<String> listed = listing.nodes().stream().map(member -> member.ref().address()).collect(Collectors.toSet());
-        return self.views().stream().map(NeighborView::successor).distinct()
-                .filter(successor -> !successor.sameNodeAs(self.node()) && !listed.contains(successor.address()))
                 .toList();
     }
 
