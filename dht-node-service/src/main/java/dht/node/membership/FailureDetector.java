@@ -231,6 +231,21 @@ public class FailureDetector {
                         relinkedTo));
     }
 
+    /**
+     * A joiner asks for the position {@code standing} stands at: closed out as {@link #positionGone}
+     * if that node does not hold it; if it does, the joiner is refused, and chooses again from a
+     * fresh walk of the ring, where it now finds the position taken.
+     */
+    synchronized void positionGoneUnlessHeld(NodeRef standing) {
+        try {
+            peers.neighbors(standing);
+        } catch (PeerFailure e) {
+            positionGone(standing);
+            return;
+        }
+        throw RingProblems.conflict("Position " + standing.id() + " is taken by " + standing + "; choose positions again.");
+    }
+
     /** A node asks to splice a position in here: called while ownership is held, so that no close-out races it. */
     void spliceAsked(NodeRef joiner) {
         Instant now = scheduler.now();

@@ -68,10 +68,10 @@ public class NeighborService {
         node.neighborhood().flatMap(neighborhood -> staleSplice(neighborhood, request))
                 .filter(stale -> !repeated)
                 .ifPresent(stale -> {
-                    if (stale.nodeRestarted()) {
-                        failureDetector.restarted(stale.view().successor(), position -> !acceptedInRun(position, request));
-                    } else {
-                        failureDetector.positionGone(stale.view().successor());
+                    switch (stale.kind()) {
+                        case RESTARTED -> failureDetector.restarted(stale.view().successor(), position -> !acceptedInRun(position, request));
+                        case LEFT_BEHIND -> failureDetector.positionGone(stale.view().successor());
+                        case GIVEN_AWAY -> failureDetector.positionGoneUnlessHeld(stale.view().successor());
                     }
                 });
         if (!repeated) {
@@ -179,13 +179,14 @@ public class NeighborService {
         NodeRef joiner = request.joiner();
         Optional<NeighborView> before = neighborhood.viewBefore(joiner);
         if (before.isPresent()) {
-            return Optional.of(new StaleSplice(before.get(), true));
+            return Optional.of(new StaleSplice(before.get(), StaleSplice.Kind.RESTARTED));
         }
         NeighborView closest = closestBefore(neighborhood, joiner.id());
         NodeRef successor = closest.successor();
-        // the registry gives a position only where no member stands: another node there never took its place
-        boolean givenAway = successor.id().equals(joiner.id()) && !successor.sameNodeAs(joiner);
-        return leftBehind(closest, request) || givenAway ? Optional.of(new StaleSplice(closest, false)) : Optional.empty();
+        if (successor.id().equals(joiner.id()) && !successor.sameNodeAs(joiner) && !successor.sameNodeAs(neighborhood.node())) {
+            return Optional.of(new StaleSplice(closest, StaleSplice.Kind.GIVEN_AWAY));
+        }
+        return leftBehind(closest, request) ? Optional.of(new StaleSplice(closest, StaleSplice.Kind.LEFT_BEHIND)) : Optional.empty();
     }
 
     /**
@@ -214,7 +215,20 @@ public class NeighborService {
     }
 
     /** A view whose successor is stale: the whole node, restarted, or that one position. */
-    private record StaleSplice(NeighborView view, boolean nodeRestarted) {
+    private record StaleSplice(NeighborView view, Kind kind) {
+
+        enum Kind {
+            /** The joiner's node restarted: the member it was is gone at every position. */
+            RESTARTED,
+            /** An earlier attempt of the joiner's join left that position behind. */
+            LEFT_BEHIND,
+            /**
+             * Another node stands at the very position the joiner asks for: the registry gives a
+             * position only where that node never took its place, but two joiners through seed
+             * nodes may both have chosen it from the same walked ring.
+             */
+            GIVEN_AWAY
+        }
     }
 
     /**
