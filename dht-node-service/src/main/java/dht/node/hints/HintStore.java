@@ -65,10 +65,7 @@ public final class HintStore implements AutoCloseable {
         table.forEach(new byte[0], (key, value) -> {
             pendingByTarget.merge(targetOf(key), 1L, Long::sum);
             bytes += key.length + value.length;
-            Instant storedAt = storedAtOf(value);
-            if (oldestKept == null || storedAt.isBefore(oldestKept)) {
-                oldestKept = storedAt;
-            }
+            keptAt(storedAtOf(value));
             return true;
         });
     }
@@ -76,6 +73,12 @@ public final class HintStore implements AutoCloseable {
     /** A store that keeps its hints in memory: gone with the process. */
     public static HintStore inMemory(long maxBytes) {
         return new HintStore(new MemoryTable(), maxBytes);
+    }
+
+    private void keptAt(Instant storedAt) {
+        if (oldestKept == null || storedAt.isBefore(oldestKept)) {
+            oldestKept = storedAt;
+        }
     }
 
     /** Opens (or creates) the store in {@code directory}. */
@@ -104,9 +107,7 @@ public final class HintStore implements AutoCloseable {
         }
         table.put(key, value);
         bytes += key.length + value.length - heldBytes;
-        if (oldestKept == null || storedAt.isBefore(oldestKept)) {
-            oldestKept = storedAt;
-        }
+        keptAt(storedAt);
         if (held == null) {
             pendingByTarget.merge(target, 1L, Long::sum);
         }
@@ -306,7 +307,8 @@ public final class HintStore implements AutoCloseable {
             try {
                 Files.createDirectories(directory);
                 RocksDbOptions options = RocksDbOptions.create();
-                return new RocksTable(options, new WriteOptions(), RocksDB.open(options.options(), directory.toString()));
+                RocksDB db = options.open(directory);
+                return new RocksTable(options, new WriteOptions(), db);
             } catch (RocksDBException e) {
                 throw new IllegalStateException("cannot open the hint store in " + directory + ": " + e.getMessage(), e);
             } catch (IOException e) {

@@ -64,8 +64,8 @@ public class RocksDbKeyValueStore implements KeyValueStore, AutoCloseable {
         try {
             Files.createDirectories(directory);
             RocksDbOptions options = RocksDbOptions.create();
-            WriteOptions writeOptions = new WriteOptions().setSync(syncWrites);
-            RocksDbKeyValueStore store = new RocksDbKeyValueStore(options, writeOptions, RocksDB.open(options.options(), directory.toString()));
+            RocksDB db = options.open(directory);
+            RocksDbKeyValueStore store = new RocksDbKeyValueStore(options, new WriteOptions().setSync(syncWrites), db);
             store.size.set(store.countAll());
             log.info("opened {} with {} keys", directory, store.size.get());
             return store;

@@ -6,6 +6,10 @@ import org.rocksdb.Cache;
 import org.rocksdb.Filter;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+
+import java.nio.file.Path;
 
 /**
  * The options every RocksDB of a node opens with, and the native objects they hold, closed together
@@ -49,6 +53,19 @@ public final class RocksDbOptions implements AutoCloseable {
 
     public Options options() {
         return options;
+    }
+
+    /**
+     * Opens (or creates) the database in {@code directory} with these options, which it holds until
+     * it is closed; if it cannot be opened they are closed at once, since nothing else will.
+     */
+    public RocksDB open(Path directory) throws RocksDBException {
+        try {
+            return RocksDB.open(options, directory.toString());
+        } catch (RocksDBException e) {
+            close();
+            throw e;
+        }
     }
 
     @Override
