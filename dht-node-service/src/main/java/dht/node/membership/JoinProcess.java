@@ -317,8 +317,7 @@ public class JoinProcess implements ApplicationListener<WebServerInitializedEven
                 continue;
             }
             try {
-                Ring ring = ringWalk.from(seedAddress);
-                return Optional.of(ring);
+                return Optional.of(ringWalk.from(seedAddress));
             } catch (PeerFailure e) {
                 if (!e.peer().address().equals(seedAddress)) {
                     throw e;
