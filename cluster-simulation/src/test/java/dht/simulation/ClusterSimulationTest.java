@@ -50,16 +50,7 @@ class ClusterSimulationTest {
      */
     @Test
     void whileEveryReplicaRunsNoReadIsStale() {
-        List<ClusterSimulation.Result> failed = new ArrayList<>();
-        for (long seed = 1; seed <= Math.max(1, Integer.getInteger("dht.simulation.seeds", 300) / 4); seed++) {
-            ClusterSimulation.Result result = new ClusterSimulation(seed, STEPS, new ClusterSimulation.FaultMix(true, false, false, false)).run();
-            if (!result.passed()) {
-                failed.add(result);
-            }
-        }
-        assertThat(failed).as("runs that broke an invariant").allSatisfy(result -> assertThat(result.violations())
-                .as(describe(result) + " (with -Ddht.simulation.faults=leaves)")
-                .isEmpty());
+        assertAQuarterOfTheSeedsPass(new ClusterSimulation.FaultMix(true, false, false, false), "leaves");
     }
 
     /**
@@ -69,15 +60,20 @@ class ClusterSimulationTest {
      */
     @Test
     void nodesJoinThroughSeedsWhileTheRegistryIsAway() {
+        assertAQuarterOfTheSeedsPass(ClusterSimulation.FaultMix.seedJoins(false), "seed-joins");
+    }
+
+    /** Runs the first quarter of {@code dht.simulation.seeds} with {@code mix}, which {@code -Ddht.simulation.faults=faults} replays. */
+    private static void assertAQuarterOfTheSeedsPass(ClusterSimulation.FaultMix mix, String faults) {
         List<ClusterSimulation.Result> failed = new ArrayList<>();
         for (long seed = 1; seed <= Math.max(1, Integer.getInteger("dht.simulation.seeds", 300) / 4); seed++) {
-            ClusterSimulation.Result result = new ClusterSimulation(seed, STEPS, ClusterSimulation.FaultMix.seedJoins(false)).run();
+            ClusterSimulation.Result result = new ClusterSimulation(seed, STEPS, mix).run();
             if (!result.passed()) {
                 failed.add(result);
             }
         }
         assertThat(failed).as("runs that broke an invariant").allSatisfy(result -> assertThat(result.violations())
-                .as(describe(result) + " (with -Ddht.simulation.faults=seed-joins)")
+                .as(describe(result) + " (with -Ddht.simulation.faults=" + faults + ")")
                 .isEmpty());
     }
 
