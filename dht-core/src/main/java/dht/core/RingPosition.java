@@ -21,6 +21,9 @@ public record RingPosition(long value) implements Comparable<RingPosition> {
 
     private static final HexFormat HEX = HexFormat.of();
 
+    /** Cloned for each hash: every key request hashes, and a clone skips the provider lookup of getInstance. */
+    private static final MessageDigest SHA_256 = newSha256();
+
     /** The first 8 bytes of SHA-256 of {@code bytes}, read big-endian. */
     public static RingPosition of(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
@@ -80,6 +83,14 @@ public record RingPosition(long value) implements Comparable<RingPosition> {
     }
 
     private static MessageDigest sha256() {
+        try {
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the runtime's SHA-256 cannot be cloned", e);
+        }
+    }
+
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -31,8 +31,14 @@ public class InboundTransfers {
         pending.remove(transfer);
     }
 
+    /** Asked on every key request, nearly always with nothing pending: a loop, not a stream. */
     public Optional<Pending> pendingFor(RingPosition position) {
-        return pending.stream().filter(transfer -> transfer.range().contains(position)).findFirst();
+        for (Pending transfer : pending) {
+            if (transfer.range().contains(position)) {
+                return Optional.of(transfer);
+            }
+        }
+        return Optional.empty();
     }
 
     public List<Pending> all() {
