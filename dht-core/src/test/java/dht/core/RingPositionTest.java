@@ -10,6 +10,11 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -67,6 +72,26 @@ class RingPositionTest {
         byte[] bytes = {0, (byte) 0xff, 0x7f, (byte) 0x80};
 
         assertThat(RingPosition.of(bytes).value()).isEqualTo(firstEightBytesOfSha256(bytes));
+    }
+
+    @Test
+    void keysHashedOnManyThreadsAtOnceGetTheirOwnPositions() throws Exception {
+        // every hash starts from one shared digest; a hash that changed it would corrupt the others
+        List<String> keys = IntStream.range(0, 2_000).mapToObj(i -> "key-" + i).toList();
+        List<Callable<Boolean>> hashers = IntStream.range(0, 8).<Callable<Boolean>>mapToObj(thread -> () -> {
+            for (String key : keys) {
+                if (RingPosition.ofKey(key).value() != firstEightBytesOfSha256(key.getBytes(StandardCharsets.UTF_8))) {
+                    return false;
+                }
+            }
+            return true;
+        }).toList();
+
+        try (ExecutorService threads = Executors.newFixedThreadPool(8)) {
+            for (Future<Boolean> hasher : threads.invokeAll(hashers)) {
+                assertThat(hasher.get()).isTrue();
+            }
+        }
     }
 
     @Test
